@@ -1,0 +1,38 @@
+/**
+ * What handlers return. Only the transport (`teams/`, the CLI) decides whether a reply becomes a new
+ * message, an update of an earlier one or an invoke response.
+ */
+import type { View } from './views';
+
+/** A message the transport has posted, for later in-place updates. */
+export interface PostedMessage {
+  /** The activity id of the posted message (`cli` in the terminal). */
+  readonly messageId: string;
+}
+
+/** Answer with one view, now. */
+export interface ViewReply {
+  readonly kind: 'view';
+  readonly view: View;
+}
+
+/**
+ * Answer at once with `progress`, then run `complete` outside the turn and replace the progress
+ * message with the view it resolves to. `complete` never rejects: failures are views too.
+ */
+export interface DeferredReply {
+  readonly kind: 'deferred';
+  readonly progress: View;
+  readonly complete: (posted: PostedMessage, progress: ProgressSink) => Promise<View>;
+}
+
+/** Lets long work replace its progress message with a newer progress view (e.g. queued → running). */
+export type ProgressSink = (view: View) => Promise<void>;
+
+/** A handler's reply. */
+export type Reply = ViewReply | DeferredReply;
+
+/** Shorthand for a {@link ViewReply}. */
+export function reply(view: View): ViewReply {
+  return { kind: 'view', view };
+}

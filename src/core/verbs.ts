@@ -1,0 +1,18 @@
+/**
+ * `Action.Execute` verbs: the one list shared by the card templates (through the renderer) and the
+ * action handlers.
+ */
+export const VERBS = {
+  exclude: 'exclude',
+  escalate: 'escalate',
+  huntPage: 'huntPage',
+  toolsPage: 'toolsPage',
+} as const;
+
+/** A verb HuntOps understands. */
+export type Verb = (typeof VERBS)[keyof typeof VERBS];
+
+/** True when `value` is one of {@link VERBS}. */
+export function isVerb(value: unknown): value is Verb {
+  return typeof value === 'string' && (Object.values(VERBS) as string[]).includes(value);
+}

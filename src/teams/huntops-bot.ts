@@ -1,0 +1,112 @@
+/**
+ * The Teams face of HuntOps: messages and `Action.Execute` invokes in, cards out. Decides whether a
+ * core reply is a new message, an in-place update or an invoke response; nothing else.
+ */
+import {
+  ActivityHandler,
+  ActivityTypes,
+  CardFactory,
+  MessageFactory,
+  StatusCodes,
+  TurnContext,
+  type Activity,
+  type CloudAdapter,
+  type ConversationReference,
+  type InvokeResponse,
+} from 'botbuilder';
+import type { HuntOpsApp } from '../core/app';
+import type { Log } from '../core/log';
+import type { Reply } from '../core/reply';
+import type { View } from '../core/views';
+import { renderCard } from '../cards/render';
+import { commandText, requestContext } from './activity-context';
+import type { InFlight } from './in-flight';
+
+const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+/** What the bot needs. */
+export interface HuntOpsBotDeps {
+  readonly app: HuntOpsApp;
+  readonly adapter: CloudAdapter;
+  /** The bot's app id; empty when anonymous. */
+  readonly appId: string;
+  readonly inFlight: InFlight;
+  readonly log: Log;
+}
+
+function cardActivity(view: View): Partial<Activity> {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)));
+}
+
+/** Parses an `adaptiveCard/action` invoke value without trusting its shape. */
+function actionOf(activity: Activity): { verb: unknown; data: unknown } | undefined {
+  const value: unknown = activity.value;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const action: unknown = (value as { action?: unknown }).action;
+  if (typeof action !== 'object' || action === null) return undefined;
+  const { type, verb, data } = action as { type?: unknown; verb?: unknown; data?: unknown };
+  return type === 'Action.Execute' ? { verb, data } : undefined;
+}
+
+/** The activity handler. */
+export class HuntOpsBot extends ActivityHandler {
+  constructor(private readonly deps: HuntOpsBotDeps) {
+    super();
+    this.onMessage(async (context, next) => {
+      const reply = await deps.app.handleMessage(commandText(context.activity), requestContext(context.activity));
+      await this.deliver(context, reply);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botJoined = (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient?.id);
+      if (botJoined && context.activity.conversation?.conversationType === 'personal') {
+        await this.deliver(context, await deps.app.handleMessage('help', requestContext(context.activity)));
+      }
+      await next();
+    });
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    const action = actionOf(context.activity);
+    if (!action) {
+      return {
+        status: StatusCodes.BAD_REQUEST,
+        body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Only Action.Execute is supported' } },
+      };
+    }
+    const reply = await this.deps.app.handleAction(action.verb, action.data, requestContext(context.activity));
+    const view = reply.kind === 'view' ? reply.view : reply.progress;
+    if (reply.kind === 'deferred' && context.activity.replyToId) {
+      this.runDeferred(context, reply, context.activity.replyToId);
+    }
+    return { status: StatusCodes.OK, body: { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(view) } };
+  }
+
+  private async deliver(context: TurnContext, reply: Reply): Promise<void> {
+    if (reply.kind === 'view') {
+      await context.sendActivity(cardActivity(reply.view));
+      return;
+    }
+    const sent = await context.sendActivity(cardActivity(reply.progress));
+    if (sent?.id) this.runDeferred(context, reply, sent.id);
+  }
+
+  /** Runs a deferred reply's work outside the turn, updating message `messageId` as it goes. */
+  private runDeferred(context: TurnContext, reply: Extract<Reply, { kind: 'deferred' }>, messageId: string): void {
+    const reference = TurnContext.getConversationReference(context.activity);
+    const update = (view: View) => this.update(reference, messageId, view);
+    this.deps.inFlight.track(
+      reply
+        .complete({ messageId }, update)
+        .then(update)
+        .catch((error: unknown) => this.deps.log.error({ err: error, messageId }, 'could not update the message')),
+    );
+  }
+
+  private async update(reference: Partial<ConversationReference>, messageId: string, view: View): Promise<void> {
+    await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
+      await context.updateActivity({ ...cardActivity(view), id: messageId, type: ActivityTypes.Message });
+    });
+  }
+}

@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { ConfigError, describeConfig, loadConfig, SAMPLE_DATA_DIR } from '../src/config';
+
+const APP_ID = '00000000-1111-2222-3333-444444444444';
+const TENANT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+
+function problems(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('configuration was accepted');
+}
+
+describe('loadConfig', () => {
+  test('nothing configured: anonymous, loopback, local backend with the sample data', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      host: '127.0.0.1',
+      port: 3978,
+      bot: { mode: 'anonymous' },
+      backend: { kind: 'local', dataDir: SAMPLE_DATA_DIR, maxWindow: { ms: 90 * 86_400_000 } },
+      logLevel: 'info',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('blank values count as unset', () => {
+    expect(loadConfig({ PORT: '', MicrosoftAppId: '  ', HUNT_BACKEND: '' }).bot).toEqual({ mode: 'anonymous' });
+  });
+
+  test('an app registration with password', () => {
+    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 's3cret', HOST: '0.0.0.0', PORT: '8080' });
+    expect(config.bot).toEqual({ mode: 'app', appId: APP_ID, appType: 'MultiTenant', password: 's3cret' });
+    expect(config.host).toBe('0.0.0.0');
+    expect(JSON.stringify(describeConfig(config))).not.toContain('s3cret');
+  });
+
+  test('user-assigned managed identity needs a tenant and no password', () => {
+    expect(loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT }).bot).toEqual({
+      mode: 'app',
+      appId: APP_ID,
+      appType: 'UserAssignedMSI',
+      tenantId: TENANT,
+    });
+  });
+
+  test('every problem is listed at once', () => {
+    const listed = problems({
+      PORT: 'eighty',
+      HOST: '0.0.0.0',
+      HUNT_BACKEND: 'splunk',
+      LOG_LEVEL: 'loud',
+      MicrosoftAppPassword: 'x',
+    });
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/PORT must be a number/),
+        expect.stringMatching(/HUNT_BACKEND must be local or loganalytics/),
+        expect.stringMatching(/LOG_LEVEL must be one of/),
+        expect.stringMatching(/MicrosoftAppPassword is set but MicrosoftAppId is not/),
+        expect.stringMatching(/HOST=0\.0\.0\.0: without MicrosoftAppId .* only listens on loopback/),
+      ]),
+    );
+    expect(listed).toHaveLength(5);
+  });
+
+  test('anonymous mode refuses anything but loopback', () => {
+    expect(problems({ HOST: '10.0.0.5' })).toEqual([expect.stringMatching(/loopback/)]);
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    expect(loadConfig({ HOST: 'localhost' }).host).toBe('localhost');
+  });
+
+  test('app registration problems', () => {
+    expect(problems({ MicrosoftAppId: 'not-a-guid', MicrosoftAppPassword: 'x' })).toEqual([expect.stringMatching(/GUID/)]);
+    expect(problems({ MicrosoftAppId: APP_ID })).toEqual([expect.stringMatching(/MicrosoftAppPassword is not/)]);
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 'x' })).toEqual([
+      expect.stringMatching(/needs MicrosoftAppTenantId/),
+    ]);
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'Personal', MicrosoftAppPassword: 'x' })).toEqual([
+      expect.stringMatching(/MicrosoftAppType must be/),
+    ]);
+  });
+
+  test('local backend options', () => {
+    const config = loadConfig({ HUNT_DATA_DIR: 'some/dir', HUNT_LOCAL_MAX_WINDOW: '30d' });
+    expect(config.backend).toEqual({ kind: 'local', dataDir: path.resolve('some/dir'), maxWindow: { ms: 30 * 86_400_000 } });
+    expect(problems({ HUNT_LOCAL_MAX_WINDOW: 'forever' })).toEqual([expect.stringMatching(/HUNT_LOCAL_MAX_WINDOW=forever is not a window/)]);
+  });
+
+  test('Log Analytics needs a workspace id, and an https endpoint ending in /v1', () => {
+    expect(problems({ HUNT_BACKEND: 'loganalytics' })).toEqual([expect.stringMatching(/needs LOG_ANALYTICS_WORKSPACE_ID/)]);
+    expect(problems({ HUNT_BACKEND: 'loganalytics', LOG_ANALYTICS_WORKSPACE_ID: 'my-workspace' })).toEqual([
+      expect.stringMatching(/must be a GUID/),
+    ]);
+    expect(
+      problems({ HUNT_BACKEND: 'loganalytics', LOG_ANALYTICS_WORKSPACE_ID: TENANT, LOG_ANALYTICS_ENDPOINT: 'http://127.0.0.1:9/v2' }),
+    ).toEqual([expect.stringMatching(/must use https/), expect.stringMatching(/must end with \/v1/)]);
+    expect(loadConfig({ HUNT_BACKEND: 'loganalytics', LOG_ANALYTICS_WORKSPACE_ID: TENANT }).backend).toEqual({
+      kind: 'loganalytics',
+      workspaceId: TENANT,
+      endpoint: 'https://api.loganalytics.io/v1',
+    });
+  });
+});

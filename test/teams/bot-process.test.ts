@@ -1,0 +1,110 @@
+/**
+ * The bot as production runs it: its own process, configured by environment variables only. The Log
+ * Analytics path goes through the real LogsQueryClient and DefaultAzureCredential, to local fakes of
+ * the query API (HTTPS, self-signed CA trusted through NODE_EXTRA_CA_CERTS) and of the App Service
+ * managed identity endpoint; replies go to a fake Bot Connector.
+ */
+import { rmSync } from 'node:fs';
+import { buildHuntQuery } from '../../src/hunt/kql-builder';
+import { loadCatalog } from '../../src/hunt/catalog';
+import { parseWindow } from '../../src/hunt/window';
+import { cardOf, cardText } from '../support/bot-harness';
+import { runBotProcess, startBotProcess, type BotProcess } from '../support/bot-process';
+import { FakeConnector } from '../support/fake-connector';
+import { FakeLogAnalytics } from '../support/fake-log-analytics';
+import { FakeManagedIdentity } from '../support/fake-msi';
+import { message } from '../support/teams-activities';
+import { testCertificates, writeCaFile } from '../support/tls';
+
+const WORKSPACE = '3f2a9c1e-0b7d-4a55-9e2f-6c1d8b7a9e01';
+
+async function post(bot: BotProcess, activity: object): Promise<number> {
+  const res = await fetch(`${bot.origin}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  await res.text();
+  return res.status;
+}
+
+describe('the bot process', () => {
+  test('hunt kaseya 5d on Log Analytics: the real SDK asks the workspace, the card shows its answer', async () => {
+    const certificates = await testCertificates();
+    const caFile = writeCaFile(certificates);
+    const msi = await FakeManagedIdentity.start({ 'https://api.loganalytics.io': 'la-token' });
+    const logAnalytics = await FakeLogAnalytics.start({ certificates, workspaces: [WORKSPACE], acceptedTokens: ['la-token'] });
+    logAnalytics.answerWith({
+      name: 'PrimaryResult',
+      columns: [
+        { name: 'DeviceId', type: 'string' },
+        { name: 'DeviceName', type: 'string' },
+        { name: 'FirstSeen', type: 'datetime' },
+        { name: 'LastSeen', type: 'datetime' },
+        { name: 'Report', type: 'dynamic' },
+        { name: 'Count', type: 'long' },
+      ],
+      rows: [
+        ['d'.repeat(40), 'srv-mgmt-01.contoso.com', '2026-11-25T08:00:00Z', '2026-11-28T09:30:00Z', '[101,102]', 2],
+        ['e'.repeat(40), 'ws-fin-014.contoso.com', '2026-11-27T10:00:00Z', '2026-11-29T11:00:00Z', '[103]', 1],
+      ],
+    });
+    const connector = await new FakeConnector().start();
+    let bot: BotProcess | undefined;
+    try {
+      bot = await startBotProcess({
+        HUNT_BACKEND: 'loganalytics',
+        LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE,
+        LOG_ANALYTICS_ENDPOINT: logAnalytics.endpoint,
+        IDENTITY_ENDPOINT: msi.endpoint,
+        IDENTITY_HEADER: msi.secret,
+        NODE_EXTRA_CA_CERTS: caFile,
+      });
+      expect(await post(bot, message(connector.url, 'hunt kaseya 5d'))).toBe(200);
+      const [update] = await connector.waitFor((c) => c.kind === 'update', 1, 20_000);
+      const text = cardText(cardOf(update!));
+      expect(text).toContain('Kaseya: 2 devices');
+      expect(text).toContain('ws-fin-014.contoso.com');
+      expect(text).toContain('srv-mgmt-01.contoso.com');
+      expect(text).toContain(`Log Analytics workspace ${WORKSPACE}`);
+      expect(text.indexOf('ws-fin-014')).toBeLessThan(text.indexOf('srv-mgmt-01'));
+
+      expect(logAnalytics.requests).toHaveLength(1);
+      const [request] = logAnalytics.requests;
+      expect(request!.workspaceId).toBe(WORKSPACE);
+      expect(request!.token).toBe('la-token');
+      expect(request!.timespan).toBe('P5D');
+      expect(request!.query).toBe(
+        buildHuntQuery({ tool: loadCatalog().find('kaseya')!, window: parseWindow('5d')! }, { dialect: 'loganalytics' }),
+      );
+      expect(request!.query).toContain('TimeGenerated');
+      expect(msi.requests.map((r) => r.resource)).toContain('https://api.loganalytics.io');
+      expect(bot.logs()).not.toContain('la-token');
+      expect(await bot.stop()).toBe(0);
+    } finally {
+      await bot?.stop();
+      await connector.stop();
+      await logAnalytics.close();
+      await msi.close();
+      rmSync(caFile, { force: true });
+    }
+  });
+
+  test('healthz answers on the embedded default', async () => {
+    const bot = await startBotProcess({});
+    try {
+      const res = await fetch(`${bot.origin}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ ok: true, backend: { kind: 'local', source: 'sample data' } });
+      expect(bot.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  test('invalid configuration stops start-up with every problem listed', async () => {
+    const { code, output } = await runBotProcess({ PORT: 'x', HOST: '0.0.0.0', HUNT_BACKEND: 'loganalytics' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/Invalid configuration/);
+    expect(output).toMatch(/PORT must be a number/);
+    expect(output).toMatch(/only listens on loopback/);
+    expect(output).toMatch(/needs LOG_ANALYTICS_WORKSPACE_ID/);
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+});
