@@ -1,0 +1,26 @@
+/**
+ * The store contract on Azure Table Storage, against Azurite started for this file (fresh tables,
+ * under a random prefix, per test).
+ */
+import { randomBytes } from 'node:crypto';
+import { openStore } from '../../src/store/open-store';
+import { startAzurite, type Azurite } from '../support/azurite';
+import { describeStoreContract, type StoreLocation } from './store-contract';
+
+let azurite: Azurite;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+}, 60_000);
+
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+describeStoreContract('azuretables', () => ({
+  async fresh(): Promise<StoreLocation> {
+    const spec = `azuretables:${azurite.connectionString}`;
+    const tablePrefix = `t${randomBytes(6).toString('hex')}`;
+    return { spec, openOptions: { tablePrefix }, open: (options = {}) => openStore(spec, { ...options, tablePrefix }) };
+  },
+}));

@@ -1,0 +1,20 @@
+/**
+ * The store contract on SQLite files (a fresh file in a fresh, not yet existing folder per test).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../src/store/open-store';
+import { describeStoreContract, type StoreLocation } from './store-contract';
+
+const root = mkdtempSync(join(tmpdir(), 'huntops-store-'));
+let counter = 0;
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describeStoreContract('sqlite', () => ({
+  async fresh(): Promise<StoreLocation> {
+    const spec = `sqlite:${join(root, `case-${++counter}`, 'nested', 'huntops.db')}`;
+    return { spec, openOptions: {}, open: (options = {}) => openStore(spec, options) };
+  },
+}));
