@@ -1,0 +1,124 @@
+/**
+ * Queries the local KQL engine refuses, with the kind of refusal, a part of its message and the
+ * position it must name. The engine tests run them; the agreement test checks each verdict
+ * against Kusto's own parser and analyser (a syntax or semantic refusal must be one Kusto makes
+ * too; an `unsupported` one must be valid KQL that the engine merely does not evaluate yet).
+ */
+import type { KqlErrorKind, TableSchema } from '../../src/kql';
+
+/** A query the engine refuses. */
+export interface RefusedQuery {
+  readonly query: string;
+  readonly kind: KqlErrorKind;
+  /** A part of the error's detail. */
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+  /**
+   * Set when the engine refuses, as a semantic error, a query Kusto's static analysis lets
+   * through: why refusing is the safe answer.
+   */
+  readonly stricterThanKusto?: string;
+}
+
+/** Tables the parser cases name, for Kusto's analysis (the engine never runs them). */
+export const PARSER_CASE_TABLES: Readonly<Record<string, TableSchema>> = {
+  T: [
+    { name: 'a', type: 'string' },
+    { name: 'b', type: 'string' },
+    { name: 'c', type: 'string' },
+    { name: 't', type: 'datetime' },
+    { name: 'x', type: 'long' },
+    { name: 'd', type: 'dynamic' },
+    { name: 'IsTrusted', type: 'bool' },
+    { name: 'a b', type: 'string' },
+  ],
+  U: [{ name: 'b', type: 'string' }],
+};
+
+/** Refused while parsing (no table needed). */
+export const PARSE_REFUSALS: readonly RefusedQuery[] = [
+  { query: 'T | project a', kind: 'unsupported', message: "the 'project' operator", line: 1, column: 5 },
+  { query: 'T\n| where IsTrusted\n| mv-expand d', kind: 'unsupported', message: "the 'mv-expand' operator", line: 3, column: 3 },
+  { query: 'T | take 10', kind: 'unsupported', message: "the 'take' operator", line: 1, column: 5 },
+  { query: 'T | foo', kind: 'syntax', message: "unknown query operator 'foo'", line: 1, column: 5 },
+  { query: 'T | WHERE IsTrusted', kind: 'syntax', message: "unknown query operator 'WHERE'", line: 1, column: 5 },
+  { query: 'T | where a == b == c', kind: 'syntax', message: "'==' cannot follow '=='", line: 1, column: 18 },
+  { query: "T | where a has 'x' and", kind: 'syntax', message: 'expected an expression, found the end of the query', line: 1, column: 24 },
+  { query: 'T | where and', kind: 'syntax', message: "expected an expression, found 'and'", line: 1, column: 11 },
+  { query: "T | where a has_any 'x'", kind: 'syntax', message: "expected '(', found ''x''", line: 1, column: 21 },
+  { query: 'T | where a has_any ()', kind: 'syntax', message: "expected an expression, found ')'", line: 1, column: 22 },
+  { query: 'T | where t between (1, 2)', kind: 'syntax', message: "expected '..', found ','", line: 1, column: 23 },
+  { query: 'let x = 1\nT', kind: 'syntax', message: "expected ';' after the let statement, found 'T'", line: 2, column: 1 },
+  { query: 'T | summarize', kind: 'unsupported', message: 'summarize with neither an aggregation nor by', line: 1, column: 14 },
+  { query: '| where a', kind: 'syntax', message: "expected a table name, found '|'", line: 1, column: 1 },
+  { query: "T | where a == 'x' b", kind: 'syntax', message: "expected '|' or the end of the query, found 'b'", line: 1, column: 20 },
+  { query: 'T | where t > datetime(2024-01-01)', kind: 'unsupported', message: 'the datetime(...) literal', line: 1, column: 15 },
+  { query: 'T | where d.b == 1', kind: 'unsupported', message: "member access ('.')", line: 1, column: 12 },
+  { query: 'T | where d[0] == 1', kind: 'unsupported', message: "indexing ('[...]')", line: 1, column: 12 },
+  { query: "T | where ['a b'] == 'x'", kind: 'unsupported', message: "a bracketed name (['...'])", line: 1, column: 11 },
+  { query: 'print x = 1', kind: 'unsupported', message: "the 'print' operator", line: 1, column: 1 },
+  { query: 'T; T', kind: 'unsupported', message: 'more than one tabular statement', line: 1, column: 4 },
+  { query: 'T | summarize hint.strategy=shuffle count() by a', kind: 'unsupported', message: 'summarize hints', line: 1, column: 15 },
+  { query: 'T | summarize (a, b) = arg_max(x, c)', kind: 'unsupported', message: 'naming several columns at once', line: 1, column: 15 },
+  { query: 'let f = (x: long) { x }; T', kind: 'unsupported', message: 'a let statement defining a function', line: 1, column: 9 },
+  { query: 'let q = T | where IsTrusted; q', kind: 'unsupported', message: 'a let statement binding a tabular expression', line: 1, column: 9 },
+  { query: 'declare query_parameters(x: long); T', kind: 'unsupported', message: "the 'declare' statement", line: 1, column: 1 },
+  { query: 'T | where a in ((U | project b))', kind: 'unsupported', message: "a tabular expression in 'in'", line: 1, column: 17 },
+  { query: 'let a = 2w;\nT', kind: 'syntax', message: "invalid literal '2w': weeks are not a Kusto timespan unit", line: 1, column: 9 },
+];
+
+const D = 'DeviceFileCertificateInfo';
+
+/** Refused while compiling against a `DeviceFileCertificateInfo` table. */
+export const COMPILE_REFUSALS: readonly RefusedQuery[] = [
+  { query: `${D}\n| where signer has 'Kaseya'`, kind: 'semantic', message: "unknown column or variable 'signer' in table DeviceFileCertificateInfo; did you mean 'Signer'?", line: 2, column: 9 },
+  { query: `${D}\n| where Signer has 'Kaseya' and devicename == 'x'`, kind: 'semantic', message: "unknown column or variable 'devicename'", line: 2, column: 33 },
+  { query: "devicefilecertificateinfo\n| where Signer has 'Kaseya'", kind: 'semantic', message: "unknown table 'devicefilecertificateinfo'; did you mean 'DeviceFileCertificateInfo'?", line: 1, column: 1 },
+  { query: 'DeviceEvents | where ActionType has "x"', kind: 'semantic', message: "unknown table 'DeviceEvents'", line: 1, column: 1 },
+  { query: `let Time_start = now(-5d);\n${D}\n| where Timestamp between (time_start .. now())`, kind: 'semantic', message: "unknown column or variable 'time_start' in table DeviceFileCertificateInfo; did you mean 'Time_start'?", line: 3, column: 28 },
+  { query: `${D}\n| where Signer`, kind: 'semantic', message: 'the where predicate must be a bool, not string', line: 2, column: 9 },
+  { query: `${D}\n| where Signer has 5`, kind: 'semantic', message: "the operator 'has' needs string operands, not string and long", line: 2, column: 16 },
+  { query: `${D}\n| where ReportId has '5'`, kind: 'semantic', message: "the operator 'has' needs string operands, not long and string", line: 2, column: 18 },
+  { query: `${D}\n| where Signer =~ 5`, kind: 'semantic', message: "the operator '=~' needs string operands", line: 2, column: 16 },
+  { query: `${D}\n| where Timestamp between ('a' .. 'b')`, kind: 'semantic', message: "the lower bound of 'between' must be a datetime, not string", line: 2, column: 28 },
+  { query: `${D}\n| where Timestamp between (now(1) .. now())`, kind: 'semantic', message: 'the argument of now() must be a timespan, not long', line: 2, column: 32 },
+  { query: `${D}\n| where Timestamp between (ago(Timestamp) .. now())`, kind: 'semantic', message: 'the argument of ago() must be a timespan, not datetime', line: 2, column: 32 },
+  { query: `${D}\n| where now(-5d, 1d) == now()`, kind: 'semantic', message: 'now() takes 0 to 1 argument, not 2', line: 2, column: 9 },
+  { query: `${D}\n| where not(Signer)`, kind: 'semantic', message: 'not() needs a bool argument, not string', line: 2, column: 13 },
+  { query: `${D}\n| where count() == 1`, kind: 'semantic', message: 'the aggregation function count() can only be used in summarize', line: 2, column: 9 },
+  { query: `${D}\n| summarize DeviceId`, kind: 'semantic', message: 'summarize needs an aggregation function here', line: 2, column: 13 },
+  { query: `${D}\n| summarize min()`, kind: 'semantic', message: 'min() takes 1 argument, not 0', line: 2, column: 13 },
+  { query: `${D}\n| summarize make_set(ReportId, 'a')`, kind: 'semantic', message: 'the maxSize of make_set() must be an integer constant', line: 2, column: 32 },
+  { query: `${D}\n| summarize count() by DeviceId, DeviceId`, kind: 'semantic', message: "a column named 'DeviceId' is already declared", line: 2, column: 34 },
+  { query: `${D}\n| summarize x = count(), x = min(Timestamp)`, kind: 'semantic', message: "a column named 'x' is already declared", line: 2, column: 26 },
+  {
+    query: `${D}\n| where Timestamp == ReportId`,
+    kind: 'semantic',
+    message: "the operator '==' needs operands of the same type, not datetime and long",
+    line: 2,
+    column: 19,
+    stricterThanKusto: 'Kusto documents no comparison of a datetime with a number; refusing avoids guessing an answer',
+  },
+  {
+    query: `${D}\n| where IsTrusted == 'true'`,
+    kind: 'semantic',
+    message: "the operator '==' needs operands of the same type, not bool and string",
+    line: 2,
+    column: 19,
+    stricterThanKusto: 'Kusto documents no comparison of a bool with a string; refusing avoids guessing an answer',
+  },
+  { query: `${D}\n| where Signer contains 'Kas'`, kind: 'unsupported', message: "the operator 'contains'", line: 2, column: 16 },
+  { query: `${D}\n| where Timestamp > ago(1d)`, kind: 'unsupported', message: "the operator '>'", line: 2, column: 19 },
+  { query: `${D}\n| where Timestamp - 1d == now()`, kind: 'unsupported', message: "the operator '-'", line: 2, column: 19 },
+  { query: `${D}\n| where ReportId !between (1 .. 2)`, kind: 'unsupported', message: "the '!between' operator", line: 2, column: 18 },
+  { query: `${D}\n| where tolower(Signer) == 'kaseya'`, kind: 'unsupported', message: 'the function tolower()', line: 2, column: 9 },
+  { query: `${D}\n| where -ReportId == 1`, kind: 'unsupported', message: "unary '-' on a column", line: 2, column: 9 },
+  { query: `${D}\n| where Signer has_any (Signer)`, kind: 'unsupported', message: "a column in the list of 'has_any'", line: 2, column: 25 },
+  { query: `${D}\n| where Signer has ''`, kind: 'unsupported', message: "'has' needs a needle with a letter or digit (a term)", line: 2, column: 16 },
+  { query: `${D}\n| summarize n = count() * 2`, kind: 'unsupported', message: 'an expression around an aggregation function', line: 2, column: 17 },
+  { query: `${D}\n| summarize min(1)`, kind: 'unsupported', message: 'min() of a constant', line: 2, column: 17 },
+  { query: `${D}\n| summarize count() by Signer has 'x'`, kind: 'unsupported', message: 'a by key computed without a name', line: 2, column: 24 },
+  { query: 'let T = 5; T', kind: 'unsupported', message: "'T' is a scalar let value", line: 1, column: 12 },
+  { query: `let x = ${D}; x`, kind: 'unsupported', message: 'a let statement binding a table', line: 1, column: 9 },
+];
