@@ -2,9 +2,12 @@
  * The environment, read once into one typed, frozen {@link Config}. Every problem is reported at
  * once; secrets never appear in {@link describeConfig}.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseWindow, type HuntWindow } from './hunt/window';
+import { describeStoreSpec, parseStoreSpec, type StoreSpec } from './store/open-store';
+import { StoreError } from './store/store-error';
 
 /** Names of the environment variables HuntOps reads. */
 export const ENV = {
@@ -20,7 +23,15 @@ export const ENV = {
   workspaceId: 'LOG_ANALYTICS_WORKSPACE_ID',
   logAnalyticsEndpoint: 'LOG_ANALYTICS_ENDPOINT',
   logLevel: 'LOG_LEVEL',
+  store: 'HUNT_STORE',
+  allowedTenants: 'HUNT_ALLOWED_TENANTS',
+  responders: 'HUNT_RESPONDERS',
+  incidentChannel: 'HUNT_INCIDENT_CHANNEL',
+  instanceId: 'HUNT_INSTANCE_ID',
 } as const;
+
+/** The embedded default store: a SQLite file under the working directory. */
+export const DEFAULT_STORE = 'sqlite:.huntops/huntops.db';
 
 /** The sample data shipped with the project: the local backend's default. */
 export const SAMPLE_DATA_DIR = path.resolve(__dirname, '..', 'data', 'sample');
@@ -46,12 +57,29 @@ export type BackendConfig =
   | { readonly kind: 'local'; readonly dataDir: string; readonly maxWindow: HuntWindow }
   | { readonly kind: 'loganalytics'; readonly workspaceId: string; readonly endpoint: string };
 
+/** A list of ids, or everyone. */
+export type IdList = '*' | readonly string[];
+
+/** Who may do what. */
+export interface AccessConfig {
+  /** Tenants whose users may use the bot. */
+  readonly allowedTenants: IdList;
+  /** Microsoft Entra object ids of those who may exclude and escalate. */
+  readonly responders: IdList;
+}
+
 /** Everything HuntOps is configured with. */
 export interface Config {
   readonly host: string;
   readonly port: number;
   readonly bot: BotAuth;
   readonly backend: BackendConfig;
+  readonly store: StoreSpec;
+  readonly access: AccessConfig;
+  /** The incident channel's id (`19:…@thread.tacv2`) when set by configuration rather than in chat. */
+  readonly incidentChannel?: string;
+  /** Names this bot instance in the store (its own interrupted hunts are recovered at start-up). */
+  readonly instanceId: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -93,6 +121,15 @@ const envSchema = z.object({
       message: `${ENV.logLevel} must be one of fatal, error, warn, info, debug, trace, silent`,
     })
     .default('info'),
+  [ENV.store]: z.string().trim().default(DEFAULT_STORE),
+  [ENV.allowedTenants]: z.string().trim().optional(),
+  [ENV.responders]: z.string().trim().optional(),
+  [ENV.incidentChannel]: z
+    .string()
+    .trim()
+    .regex(/^19:[^;\s]+@thread\.(tacv2|skype)$/, `${ENV.incidentChannel} must be a channel id such as 19:abc…@thread.tacv2`)
+    .optional(),
+  [ENV.instanceId]: z.string().trim().max(128).default(os.hostname()),
 });
 
 /** Reads the configuration from an environment (default: the process's), once. */
@@ -113,11 +150,53 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const backend = backendConfig(e, problems);
-  const { [ENV.port]: port, [ENV.logLevel]: logLevel } = e;
-  if (problems.length > 0 || !backend || host === undefined || port === undefined || logLevel === undefined) {
+  const store = storeSpec(e[ENV.store], problems);
+  const access = accessConfig(e, bot, problems);
+  const { [ENV.port]: port, [ENV.logLevel]: logLevel, [ENV.incidentChannel]: incidentChannel, [ENV.instanceId]: instanceId } = e;
+  if (problems.length > 0 || !backend || !store || !access || host === undefined || port === undefined || logLevel === undefined || instanceId === undefined) {
     throw new ConfigError(problems);
   }
-  return Object.freeze({ host, port, bot, backend, logLevel });
+  return Object.freeze({ host, port, bot, backend, store, access, ...(incidentChannel ? { incidentChannel } : {}), instanceId, logLevel });
+}
+
+function storeSpec(spec: string | undefined, problems: string[]): StoreSpec | undefined {
+  if (spec === undefined) return undefined;
+  try {
+    return parseStoreSpec(spec);
+  } catch (error) {
+    problems.push(error instanceof StoreError ? error.message : `${ENV.store} is not valid`);
+    return undefined;
+  }
+}
+
+function idList(name: string, text: string, problems: string[]): IdList | undefined {
+  if (text === '*') return '*';
+  const ids = text.split(/[\s,;]+/).filter(Boolean);
+  const bad = ids.filter((id) => !GUID.test(id));
+  if (bad.length > 0 || ids.length === 0) {
+    problems.push(`${name} must be * or a list of GUIDs separated by commas${bad.length ? ` (not ${bad.slice(0, 3).join(', ')})` : ''}`);
+    return undefined;
+  }
+  return ids.map((id) => id.toLowerCase());
+}
+
+/**
+ * Secure by default: anonymous (local) use lets everyone in; with an app registration the tenants
+ * must be named (a single-tenant app defaults to its own) and nobody may exclude or escalate until
+ * responders are named.
+ */
+function accessConfig(e: Partial<Env>, bot: BotAuth, problems: string[]): AccessConfig | undefined {
+  const tenantsText = e[ENV.allowedTenants];
+  const respondersText = e[ENV.responders];
+  let allowedTenants: IdList | undefined;
+  if (tenantsText !== undefined) allowedTenants = idList(ENV.allowedTenants, tenantsText, problems);
+  else if (bot.mode === 'anonymous') allowedTenants = '*';
+  else if (bot.tenantId) allowedTenants = [bot.tenantId.toLowerCase()];
+  else if (bot.appType === 'MultiTenant') problems.push(`${ENV.allowedTenants} is needed with a multi-tenant ${ENV.appId}: the tenant ids allowed to use the bot, or *`);
+  let responders: IdList | undefined;
+  if (respondersText !== undefined) responders = idList(ENV.responders, respondersText, problems);
+  else responders = bot.mode === 'anonymous' ? '*' : [];
+  return allowedTenants && responders ? { allowedTenants, responders } : undefined;
 }
 
 type Env = z.infer<typeof envSchema>;
@@ -171,6 +250,10 @@ export function describeConfig(config: Config): Record<string, unknown> {
     listen: `${config.host}:${config.port}`,
     bot: bot.mode === 'anonymous' ? 'anonymous (loopback only)' : { appId: bot.appId, appType: bot.appType, tenantId: bot.tenantId, password: bot.password ? '[redacted]' : undefined },
     backend,
+    store: describeStoreSpec(config.store),
+    access: config.access,
+    incidentChannel: config.incidentChannel,
+    instanceId: config.instanceId,
     logLevel: config.logLevel,
   };
 }

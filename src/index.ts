@@ -3,11 +3,15 @@
  */
 import { createBackend } from './backends/create-backend';
 import { ConfigError, describeConfig, loadConfig } from './config';
+import { OutboxWorker } from './core/outbox-worker';
 import { createHuntOps } from './huntops';
 import { createLogger } from './logger';
+import { openParsedStore } from './store/open-store';
 import { createAdapter } from './teams/adapter';
 import { HuntOpsBot } from './teams/huntops-bot';
 import { InFlight } from './teams/in-flight';
+import { MessageUpdater } from './teams/message-updater';
+import { TeamsOutboxPoster } from './teams/outbox-poster';
 import { createServer, listen } from './teams/server';
 
 const DRAIN_MS = 25_000;
@@ -17,22 +21,48 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   log.info({ config: describeConfig(config) }, 'starting');
   const backend = createBackend(config.backend);
-  const app = createHuntOps({ backend, log });
+  const store = await openParsedStore(config.store);
   const adapter = createAdapter(config.bot, log);
+  const appId = config.bot.mode === 'app' ? config.bot.appId : '';
+  const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, appId), log });
+  const { app, hunts } = createHuntOps({
+    backend,
+    store,
+    access: config.access,
+    log,
+    instanceId: config.instanceId,
+    notifyOutbox: () => outbox.notify(),
+    ...(config.incidentChannel ? { incidentChannel: config.incidentChannel } : {}),
+  });
   const inFlight = new InFlight();
-  const bot = new HuntOpsBot({ app, adapter, appId: config.bot.mode === 'app' ? config.bot.appId : '', inFlight, log });
+  const updater = new MessageUpdater(adapter, appId);
+  const bot = new HuntOpsBot({ app, updater, inFlight, log });
   const server = createServer({
     adapter,
     bot,
-    health: async () => ({ ok: true, backend: { kind: backend.kind, source: backend.source }, inFlight: inFlight.size }),
+    health: async () => {
+      const storeHealth = await store.health().catch((error: unknown) => ({ ok: false, detail: String(error) }));
+      return { ok: storeHealth.ok, backend: { kind: backend.kind, source: backend.source }, store: storeHealth, inFlight: inFlight.size };
+    },
   });
+
+  for (const interrupted of await hunts.interruptUnfinished()) {
+    inFlight.track(
+      updater
+        .update(interrupted.reference as never, interrupted.messageId, interrupted.view)
+        .catch((error: unknown) => log.warn({ err: error, huntId: interrupted.huntId }, 'could not mark the interrupted hunt')),
+    );
+  }
+  outbox.start();
   const port = await listen(server, config.host, config.port);
   log.info({ url: `http://${config.host}:${port}/api/messages` }, 'listening');
 
   const stop = async (signal: string) => {
-    log.info({ signal, inFlight: inFlight.size }, 'stopping: finishing in-flight hunts');
+    log.info({ signal, inFlight: inFlight.size }, 'stopping: finishing in-flight work');
     server.close();
     const drained = await inFlight.drain(DRAIN_MS);
+    await outbox.stop();
+    await store.close();
     log.info({ drained }, 'stopped');
     process.exit(drained ? 0 : 1);
   };

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, describeConfig, loadConfig, SAMPLE_DATA_DIR } from '../src/config';
 
@@ -15,13 +16,16 @@ function problems(env: NodeJS.ProcessEnv): readonly string[] {
 }
 
 describe('loadConfig', () => {
-  test('nothing configured: anonymous, loopback, local backend with the sample data', () => {
+  test('nothing configured: anonymous, loopback, local backend with the sample data, SQLite, everyone may respond', () => {
     const config = loadConfig({});
     expect(config).toEqual({
       host: '127.0.0.1',
       port: 3978,
       bot: { mode: 'anonymous' },
       backend: { kind: 'local', dataDir: SAMPLE_DATA_DIR, maxWindow: { ms: 90 * 86_400_000 } },
+      store: { kind: 'sqlite', path: path.resolve('.huntops/huntops.db') },
+      access: { allowedTenants: '*', responders: '*' },
+      instanceId: os.hostname(),
       logLevel: 'info',
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -32,7 +36,7 @@ describe('loadConfig', () => {
   });
 
   test('an app registration with password', () => {
-    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 's3cret', HOST: '0.0.0.0', PORT: '8080' });
+    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 's3cret', HOST: '0.0.0.0', PORT: '8080', HUNT_ALLOWED_TENANTS: TENANT });
     expect(config.bot).toEqual({ mode: 'app', appId: APP_ID, appType: 'MultiTenant', password: 's3cret' });
     expect(config.host).toBe('0.0.0.0');
     expect(JSON.stringify(describeConfig(config))).not.toContain('s3cret');
@@ -74,12 +78,12 @@ describe('loadConfig', () => {
   });
 
   test('app registration problems', () => {
-    expect(problems({ MicrosoftAppId: 'not-a-guid', MicrosoftAppPassword: 'x' })).toEqual([expect.stringMatching(/GUID/)]);
-    expect(problems({ MicrosoftAppId: APP_ID })).toEqual([expect.stringMatching(/MicrosoftAppPassword is not/)]);
+    expect(problems({ MicrosoftAppId: 'not-a-guid', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*' })).toEqual([expect.stringMatching(/GUID/)]);
+    expect(problems({ MicrosoftAppId: APP_ID, HUNT_ALLOWED_TENANTS: '*' })).toEqual([expect.stringMatching(/MicrosoftAppPassword is not/)]);
     expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 'x' })).toEqual([
       expect.stringMatching(/needs MicrosoftAppTenantId/),
     ]);
-    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'Personal', MicrosoftAppPassword: 'x' })).toEqual([
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'Personal', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*' })).toEqual([
       expect.stringMatching(/MicrosoftAppType must be/),
     ]);
   });
@@ -103,5 +107,34 @@ describe('loadConfig', () => {
       workspaceId: TENANT,
       endpoint: 'https://api.loganalytics.io/v1',
     });
+  });
+
+  test('store: sqlite file or Azure Tables; the connection string never shows', () => {
+    expect(loadConfig({ HUNT_STORE: 'sqlite:/var/lib/huntops/db.sqlite' }).store).toEqual({ kind: 'sqlite', path: '/var/lib/huntops/db.sqlite' });
+    const secret = 'DefaultEndpointsProtocol=https;AccountName=socacct;AccountKey=c2VjcmV0LWtleQ==;EndpointSuffix=core.windows.net';
+    const config = loadConfig({ HUNT_STORE: `azuretables:${secret}` });
+    expect(config.store).toMatchObject({ kind: 'azuretables', host: 'socacct.table.core.windows.net' });
+    expect(JSON.stringify(describeConfig(config))).not.toContain('c2VjcmV0');
+    expect(problems({ HUNT_STORE: 'postgres://x' })).toEqual([expect.stringMatching(/HUNT_STORE must be sqlite:<path> or azuretables:<connection string>/)]);
+    const refused = problems({ HUNT_STORE: 'azuretables:AccountName=x;AccountKey=c2VjcmV0LWtleQ==;TableEndpoint=http://10.1.2.3:10002/x' });
+    expect(refused).toEqual([expect.stringMatching(/plain http is allowed only to a loopback endpoint/)]);
+    expect(refused.join()).not.toContain('c2VjcmV0');
+  });
+
+  test('secure by default: with an app id, tenants must be named and nobody responds until named', () => {
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x' })).toEqual([expect.stringMatching(/HUNT_ALLOWED_TENANTS is needed with a multi-tenant MicrosoftAppId/)]);
+    expect(loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: TENANT }).access).toEqual({ allowedTenants: [TENANT], responders: [] });
+    expect(loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT }).access).toEqual({
+      allowedTenants: [TENANT],
+      responders: [],
+    });
+    expect(loadConfig({ HUNT_RESPONDERS: `${APP_ID.toUpperCase()}, ${TENANT}` }).access.responders).toEqual([APP_ID, TENANT]);
+    expect(problems({ HUNT_RESPONDERS: 'ada@contoso.com' })).toEqual([expect.stringMatching(/HUNT_RESPONDERS must be \* or a list of GUIDs .*ada@contoso\.com/)]);
+    expect(loadConfig({ HUNT_ALLOWED_TENANTS: "" }).access.allowedTenants).toBe("*");
+  });
+
+  test('incident channel and instance id', () => {
+    expect(loadConfig({ HUNT_INCIDENT_CHANNEL: '19:abc123@thread.tacv2', HUNT_INSTANCE_ID: 'web-1' })).toMatchObject({ incidentChannel: '19:abc123@thread.tacv2', instanceId: 'web-1' });
+    expect(problems({ HUNT_INCIDENT_CHANNEL: 'general' })).toEqual([expect.stringMatching(/HUNT_INCIDENT_CHANNEL must be a channel id/)]);
   });
 });

@@ -5,7 +5,10 @@
  */
 import os from 'node:os';
 import { createBackend } from '../backends/create-backend';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig, type Config } from '../config';
+import type { Log } from '../core/log';
+import { openParsedStore } from '../store/open-store';
+import type { Store } from '../store/store';
 import type { RequestContext } from '../core/context';
 import type { Reply } from '../core/reply';
 import type { FindingRow, View } from '../core/views';
@@ -39,11 +42,21 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
   }
   const config = loadConfig();
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
-  const app = createHuntOps({ backend: createBackend(config.backend), log });
+  const store = await openParsedStore(config.store);
+  try {
+    return await runWith(store, config, log, words, json, out);
+  } finally {
+    await store.close();
+  }
+}
+
+async function runWith(store: Store, config: Config, log: Log, words: readonly string[], json: boolean, out: (text: string) => void): Promise<number> {
+  const { app } = createHuntOps({ backend: createBackend(config.backend), store, access: config.access, log, instanceId: `cli:${os.hostname()}` });
   const user = os.userInfo().username;
   const context: RequestContext = {
     caller: { id: `cli:${user}`, name: user },
     conversation: { id: `cli:${os.hostname()}`, kind: 'personal' },
+    requestId: `cli:${process.pid}:${Date.now()}`,
   };
   const first = await settle(await app.handleMessage(words.join(' '), context));
   const views: View[] = [first];

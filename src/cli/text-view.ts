@@ -17,8 +17,8 @@ function utc(iso: string): string {
 /** The devices of a hunt as a table. */
 export function findingsTable(rows: readonly FindingRow[]): string {
   return table(
-    ['Device', 'First seen (UTC)', 'Last seen (UTC)', 'Count'],
-    rows.map((r) => [r.deviceName, utc(r.firstSeen), utc(r.lastSeen), String(r.count)]),
+    ['Device', 'First seen (UTC)', 'Last seen (UTC)', 'Count', 'Decided'],
+    rows.map((r) => [r.deviceName, utc(r.firstSeen), utc(r.lastSeen), String(r.count), r.state?.text ?? '']),
   );
 }
 
@@ -56,8 +56,32 @@ export function viewText(view: View, allRows?: readonly FindingRow[]): string {
       ].join('\n');
     }
     case 'huntEmpty':
-      return `${view.header.toolName}: no devices in the last ${view.header.windowText}${view.header.device ? ` on ${view.header.device}` : ''}\nSource: ${view.header.source}; query time ${view.queryMs} ms`;
+      return [
+        `${view.header.toolName}: no devices in the last ${view.header.windowText}${view.header.device ? ` on ${view.header.device}` : ''}`,
+        ...(view.hiddenCount > 0 ? [`${view.hiddenCount} hidden by exclusions`] : []),
+        `Source: ${view.header.source}; query time ${view.queryMs} ms`,
+      ].join('\n');
     case 'huntFailed':
       return `The ${view.header.toolName} hunt failed: ${view.message}\nSource: ${view.header.source}`;
+    case 'excludeForm':
+    case 'escalateForm':
+      return `${view.name === 'excludeForm' ? 'Exclude' : 'Escalate'} ${view.subject.deviceName}: use the card in Teams.${view.error ? `\n${view.error}` : ''}`;
+    case 'exclusions':
+      return [
+        ...(view.banner ? [view.banner.text, ''] : []),
+        `Active exclusions (${view.total}), page ${view.page} of ${view.pageCount}`,
+        '',
+        table(
+          ['Device or pattern', 'Covers', 'Reason', 'By', 'Expires (UTC)'],
+          view.exclusions.map((e) => [e.pattern, e.scope, e.reason, e.by, e.expiresAt ? utc(e.expiresAt) : 'never']),
+        ),
+      ].join('\n');
+    case 'audit':
+      return table(
+        ['When (UTC)', 'Who', 'Action', 'Outcome', 'What', 'Where'],
+        view.entries.map((e) => [utc(e.at), e.who, e.action, e.outcome, e.what, e.where]),
+      );
+    case 'escalation':
+      return `Incident ${view.incident.number}: ${view.incident.title}\n${view.toolName} on ${view.deviceName}, escalated by ${view.by}: ${view.note}`;
   }
 }

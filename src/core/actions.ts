@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import type { Catalog } from '../hunt/catalog';
 import { toolsView } from './commands';
+import type { EscalationService } from './escalations';
+import type { ExclusionService } from './exclusions';
 import type { HuntService } from './hunt-service';
 import { reply, type Reply } from './reply';
 import type { RequestContext } from './context';
@@ -15,11 +17,12 @@ import { VERBS, type Verb } from './verbs';
 export interface ActionDeps {
   readonly catalog: Catalog;
   readonly hunts: HuntService;
+  readonly exclusions: ExclusionService;
+  readonly escalations: EscalationService;
 }
 
 const huntId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/);
 const page = z.number().int().min(1).max(10_000);
-const findingData = z.object({ huntId, key: z.string().regex(/^\d{1,6}$/) }).strict();
 
 /** One handler per verb. */
 export type ActionHandler = (data: unknown, context: RequestContext) => Promise<Reply>;
@@ -32,23 +35,18 @@ function parse<T>(schema: z.ZodType<T>, data: unknown): T {
 
 /** The handlers, by verb. */
 export function createActions(deps: ActionDeps): Readonly<Record<Verb, ActionHandler>> {
-  const notYet = (what: string) => async (data: unknown) => {
-    const { huntId: id, key } = parse(findingData, data);
-    const { finding, page: onPage } = await deps.hunts.finding(id, key);
-    return reply(
-      await deps.hunts.page(id, onPage, {
-        text: `${what} ${finding.deviceName}: this arrives with the triage workflow; nothing was changed.`,
-        tone: 'warning',
-      }),
-    );
-  };
+  const { exclusions, escalations } = deps;
   return {
     [VERBS.huntPage]: async (data) => {
       const parsed = parse(z.object({ huntId, page }).strict(), data);
       return reply(await deps.hunts.page(parsed.huntId, parsed.page));
     },
     [VERBS.toolsPage]: async (data) => reply(toolsView(deps.catalog, parse(z.object({ page }).strict(), data).page)),
-    [VERBS.exclude]: notYet('Exclude'),
-    [VERBS.escalate]: notYet('Escalate'),
+    [VERBS.exclusionsPage]: async (data, context) => exclusions.list([String(parse(z.object({ page }).strict(), data).page)], context),
+    [VERBS.exclude]: (data, context) => exclusions.form(data, context),
+    [VERBS.excludeSubmit]: (data, context) => exclusions.submit(data, context),
+    [VERBS.unexclude]: (data, context) => exclusions.remove(data, context),
+    [VERBS.escalate]: (data, context) => escalations.form(data, context),
+    [VERBS.escalateSubmit]: (data, context) => escalations.submit(data, context),
   };
 }

@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { distance } from 'fastest-levenshtein';
+import { AccessRefused, type AccessPolicy } from './access';
 import type { ActionHandler } from './actions';
+import type { Auditor } from './audit';
 import type { Command } from './commands';
 import type { RequestContext } from './context';
 import type { Log } from './log';
@@ -18,6 +20,8 @@ import { notice } from './views';
 export interface AppDeps {
   readonly commands: readonly Command[];
   readonly actions: Readonly<Record<Verb, ActionHandler>>;
+  readonly access: AccessPolicy;
+  readonly auditor: Auditor;
   readonly log: Log;
 }
 
@@ -31,19 +35,23 @@ export class HuntOpsApp {
 
   /** Answers a chat message (mention already removed). Never throws. */
   async handleMessage(text: string, context: RequestContext): Promise<Reply> {
-    return this.guard(context, async () => {
+    let name = 'message';
+    return this.guard(context, () => ({ command: name }), async () => {
+      this.deps.access.checkTenant(context);
       const words = tokenize(text);
       const [first, ...args] = words;
       if (first === undefined) return this.byName.get('help')!.run([], context);
       const command = this.byName.get(first.toLowerCase());
       if (!command) throw this.unknownCommand(first);
+      name = command.name;
       return command.run(args, context);
     });
   }
 
   /** Answers an `Action.Execute` click. The verb and data are untrusted. Never throws. */
   async handleAction(verb: unknown, data: unknown, context: RequestContext): Promise<Reply> {
-    return this.guard(context, async () => {
+    return this.guard(context, () => ({ verb: String(verb).slice(0, 40), ...subjectOf(data) }), async () => {
+      this.deps.access.checkTenant(context);
       if (!isVerb(verb)) throw new UserError('That button did not work', 'HuntOps does not know it. Run the command again.');
       return this.deps.actions[verb](data, context);
     });
@@ -61,10 +69,13 @@ export class HuntOpsApp {
     );
   }
 
-  private async guard(context: RequestContext, handle: () => Promise<Reply>): Promise<Reply> {
+  private async guard(context: RequestContext, what: () => Record<string, unknown>, handle: () => Promise<Reply>): Promise<Reply> {
     try {
       return await handle();
     } catch (error) {
+      if (error instanceof AccessRefused) {
+        await this.deps.auditor.record(context, error.action, what(), 'refused');
+      }
       if (error instanceof UserError) {
         return reply(notice(error.title, error.hint, { tone: 'warning', ...(error.usage ? { usage: error.usage } : {}) }));
       }
@@ -77,4 +88,15 @@ export class HuntOpsApp {
       );
     }
   }
+}
+
+/** The ids a card action names, for the audit trail (strings only, bounded). */
+function subjectOf(data: unknown): Record<string, string> {
+  if (!data || typeof data !== 'object') return {};
+  const out: Record<string, string> = {};
+  for (const key of ['huntId', 'key', 'exclusionId']) {
+    const value = (data as Record<string, unknown>)[key];
+    if (typeof value === 'string') out[key] = value.slice(0, 64);
+  }
+  return out;
 }

@@ -2,14 +2,18 @@
  * The command table: one entry per command (name, usage, summary, example, handler). Help is
  * generated from it, so a command exists exactly when it is listed here.
  */
-import type { Catalog } from '../hunt/catalog';
 import type { Backend } from '../backends/backend';
-import { HUNT_USAGE, parseHuntArgs } from './parse-hunt';
-import type { HuntService } from './hunt-service';
-import { reply, type Reply } from './reply';
+import type { Catalog } from '../hunt/catalog';
+import type { Store } from '../store/store';
+import type { AccessPolicy } from './access';
 import type { RequestContext } from './context';
+import type { EscalationService } from './escalations';
+import { DEFAULT_COMMAND_EXPIRY_DAYS, EXCLUDE_USAGE, type ExclusionService } from './exclusions';
+import { isoSeconds, type HuntService } from './hunt-service';
+import { HUNT_USAGE, parseHuntArgs } from './parse-hunt';
+import { reply, type Reply } from './reply';
 import { UserError } from './user-error';
-import type { ToolEntry, ToolsView } from './views';
+import type { AuditView, ToolEntry, ToolsView } from './views';
 
 /** One command. */
 export interface Command {
@@ -25,7 +29,15 @@ export interface CommandDeps {
   readonly catalog: Catalog;
   readonly backend: Backend;
   readonly hunts: HuntService;
+  readonly exclusions: ExclusionService;
+  readonly escalations: EscalationService;
+  readonly store: Store;
+  readonly access: AccessPolicy;
 }
+
+/** Audit entries `audit` shows by default, and at most. */
+export const AUDIT_DEFAULT = 10;
+export const AUDIT_MAX = 25;
 
 /** Tools per page of the `tools` card. */
 export const TOOLS_PAGE_SIZE = 15;
@@ -53,6 +65,31 @@ export function toolsView(catalog: Catalog, page: number): ToolsView {
   return { name: 'tools', tools, page: current, pageCount, total: catalog.tools.length };
 }
 
+/** The latest audit entries as a view. */
+async function auditView(store: Store, limit: number): Promise<AuditView> {
+  const entries = await store.listAudit({ limit });
+  return {
+    name: 'audit',
+    entries: entries.map((e) => ({
+      at: isoSeconds(e.at),
+      who: e.actor.name,
+      action: e.action,
+      outcome: e.outcome,
+      what: summarise(e.details),
+      where: e.conversationId,
+    })),
+  };
+}
+
+function summarise(details: unknown): string {
+  if (!details || typeof details !== 'object') return '';
+  return Object.entries(details as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ')
+    .slice(0, 200);
+}
+
 /** The command table. */
 export function createCommands(deps: CommandDeps): readonly Command[] {
   const commands: Command[] = [
@@ -61,10 +98,8 @@ export function createCommands(deps: CommandDeps): readonly Command[] {
       usage: HUNT_USAGE,
       summary: 'Hunt for an RMM tool: devices where binaries signed by its vendor were seen.',
       example: 'hunt kaseya 5d',
-      run: (args) =>
-        deps.hunts.start(
-          parseHuntArgs(args, { catalog: deps.catalog, maxWindow: deps.backend.maxWindow, backendName: deps.backend.source }),
-        ),
+      run: (args, context) =>
+        deps.hunts.start(parseHuntArgs(args, { catalog: deps.catalog, maxWindow: deps.backend.maxWindow, backendName: deps.backend.source }), context),
     },
     {
       name: 'tools',
@@ -76,6 +111,48 @@ export function createCommands(deps: CommandDeps): readonly Command[] {
           throw new UserError('tools takes a page number', 'For example: tools 2', ['tools [page]']);
         }
         return reply(toolsView(deps.catalog, Number(args[0] ?? 1)));
+      },
+    },
+    {
+      name: 'exclude',
+      usage: EXCLUDE_USAGE,
+      summary: `Hide a device (or a name pattern) from later hunts, for a reason; expires after ${DEFAULT_COMMAND_EXPIRY_DAYS} days unless told otherwise. Responders only.`,
+      example: 'exclude device IT-ADM-* reason "IT admin workstations" for 90d',
+      run: (args, context) => deps.exclusions.command(args, context),
+    },
+    {
+      name: 'exclusions',
+      usage: ['exclusions [page]'],
+      summary: 'The active exclusions, each with Remove.',
+      example: 'exclusions',
+      run: (args, context) => deps.exclusions.list(args, context),
+    },
+    {
+      name: 'unexclude',
+      usage: ['unexclude <device or pattern>'],
+      summary: 'Remove the exclusion of a device or pattern. Responders only.',
+      example: 'unexclude IT-ADM-*',
+      run: (args, context) => deps.exclusions.unexclude(args, context),
+    },
+    {
+      name: 'incident',
+      usage: ['incident channel here'],
+      summary: 'Typed in a channel: escalations are posted there, one thread per incident. Responders only.',
+      example: 'incident channel here',
+      run: (args, context) => deps.escalations.setChannel(args, context),
+    },
+    {
+      name: 'audit',
+      usage: [`audit [n]`],
+      summary: `The latest n (default ${AUDIT_DEFAULT}, at most ${AUDIT_MAX}) audited actions: hunts, exclusions, escalations, refusals. Responders only.`,
+      example: 'audit 20',
+      run: async (args, context) => {
+        if (args.length > 1 || (args.length === 1 && !/^\d{1,3}$/.test(args[0]!))) {
+          throw new UserError('audit takes a number', `For example: audit 20 (at most ${AUDIT_MAX})`, ['audit [n]']);
+        }
+        deps.access.checkResponder(context, 'read the audit trail');
+        const n = Math.min(Math.max(Number(args[0] ?? AUDIT_DEFAULT), 1), AUDIT_MAX);
+        return reply(await auditView(deps.store, n));
       },
     },
     {

@@ -23,10 +23,19 @@ export interface ConversationInfo {
   readonly tenantId?: string;
   /** Team id, in channels. */
   readonly teamId?: string;
+  /** The channel's own id (`19:…@thread.tacv2`, no thread suffix), in channels. */
+  readonly channelId?: string;
 }
 
 /** What every handler gets about the turn. */
 export interface RequestContext {
   readonly caller: Caller;
   readonly conversation: ConversationInfo;
+  /** The activity id of the message or click, when the transport has one: an idempotency key. */
+  readonly requestId?: string;
+  /**
+   * How to reach this conversation again later (a Bot Framework conversation reference in Teams),
+   * opaque to the core: stored with hunts and the incident channel, handed back to the transport.
+   */
+  readonly reference?: unknown;
 }

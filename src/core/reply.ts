@@ -10,10 +10,15 @@ export interface PostedMessage {
   readonly messageId: string;
 }
 
-/** Answer with one view, now. */
+/**
+ * Answer with one view, now. For a card action the view replaces the card for whoever clicked;
+ * with `everyone`, the transport also updates the card for everyone in the conversation with the
+ * view `everyone` resolves to (called when the update is sent, so it shows the latest state).
+ */
 export interface ViewReply {
   readonly kind: 'view';
   readonly view: View;
+  readonly everyone?: () => Promise<View>;
 }
 
 /**
@@ -33,6 +38,6 @@ export type ProgressSink = (view: View) => Promise<void>;
 export type Reply = ViewReply | DeferredReply;
 
 /** Shorthand for a {@link ViewReply}. */
-export function reply(view: View): ViewReply {
-  return { kind: 'view', view };
+export function reply(view: View, everyone?: () => Promise<View>): ViewReply {
+  return everyone ? { kind: 'view', view, everyone } : { kind: 'view', view };
 }

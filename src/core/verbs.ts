@@ -4,9 +4,13 @@
  */
 export const VERBS = {
   exclude: 'exclude',
+  excludeSubmit: 'excludeSubmit',
   escalate: 'escalate',
+  escalateSubmit: 'escalateSubmit',
+  unexclude: 'unexclude',
   huntPage: 'huntPage',
   toolsPage: 'toolsPage',
+  exclusionsPage: 'exclusionsPage',
 } as const;
 
 /** A verb HuntOps understands. */

@@ -76,6 +76,16 @@ export interface FindingRow {
   readonly firstSeen: string;
   readonly lastSeen: string;
   readonly count: number;
+  /** What has been decided about this device on this card. */
+  readonly state?: RowState;
+}
+
+/** A decision shown on a result row. */
+export interface RowState {
+  /** Excluded rows lose their buttons; escalated ones keep Exclude. */
+  readonly kind: 'excluded' | 'escalated';
+  /** "Excluded by Ada Analyst: IT admin workstation" / "Escalated by Ada Analyst → incident 3". */
+  readonly text: string;
 }
 
 /** A page of a hunt's devices. */
@@ -84,6 +94,8 @@ export interface HuntResultView {
   readonly huntId: string;
   readonly header: HuntHeader;
   readonly deviceCount: number;
+  /** Devices found but hidden by exclusions. */
+  readonly hiddenCount: number;
   readonly queryMs: number;
   readonly rows: readonly FindingRow[];
   /** 1-based. */
@@ -98,18 +110,119 @@ export interface HuntEmptyView {
   readonly name: 'huntEmpty';
   readonly header: HuntHeader;
   readonly queryMs: number;
+  /** Devices found but hidden by exclusions. */
+  readonly hiddenCount: number;
 }
 
 /** A hunt the backend could not answer. */
 export interface HuntFailedView {
   readonly name: 'huntFailed';
   readonly header: HuntHeader;
-  readonly failure: BackendFailure | 'internal';
+  readonly failure: BackendFailure | 'internal' | 'interrupted';
   readonly message: string;
 }
 
+/** The finding a triage form is about. */
+export interface FormSubject {
+  readonly huntId: string;
+  readonly key: string;
+  readonly deviceName: string;
+  readonly toolName: string;
+  /** The result page to go back to. */
+  readonly page: number;
+}
+
+/** The inline Exclude form. */
+export interface ExcludeFormView {
+  readonly name: 'excludeForm';
+  readonly subject: FormSubject;
+  /** Why the last submission was refused, shown above the form. */
+  readonly error?: string;
+}
+
+/** The inline Escalate form. */
+export interface EscalateFormView {
+  readonly name: 'escalateForm';
+  readonly subject: FormSubject;
+  /** Open incidents to add the finding to. */
+  readonly incidents: ReadonlyArray<{ readonly number: number; readonly title: string }>;
+  /** The title a new incident gets unless changed. */
+  readonly defaultTitle: string;
+  readonly error?: string;
+}
+
+/** One active exclusion. */
+export interface ExclusionEntry {
+  readonly id: string;
+  readonly pattern: string;
+  /** "Kaseya hunts" / "every RMM tool". */
+  readonly scope: string;
+  readonly reason: string;
+  readonly by: string;
+  /** ISO 8601 UTC without fraction, or undefined for never. */
+  readonly createdAt: string;
+  readonly expiresAt?: string;
+}
+
+/** A page of the active exclusions, each with Remove. */
+export interface ExclusionsView {
+  readonly name: 'exclusions';
+  readonly exclusions: readonly ExclusionEntry[];
+  readonly page: number;
+  readonly pageCount: number;
+  readonly total: number;
+  readonly banner?: { readonly text: string; readonly tone: Tone };
+}
+
+/** The card an escalation posts into the incident thread. */
+export interface EscalationView {
+  readonly name: 'escalation';
+  readonly incident: { readonly number: number; readonly title: string };
+  readonly deviceName: string;
+  readonly deviceId: string;
+  readonly toolName: string;
+  readonly windowText: string;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly count: number;
+  readonly reportIds: readonly string[];
+  readonly kql: string;
+  readonly source: string;
+  readonly by: string;
+  readonly note: string;
+  readonly at: string;
+}
+
+/** One audit entry. */
+export interface AuditRow {
+  readonly at: string;
+  readonly who: string;
+  readonly action: string;
+  readonly outcome: 'ok' | 'refused' | 'failed';
+  readonly what: string;
+  readonly where: string;
+}
+
+/** The latest audit entries. */
+export interface AuditView {
+  readonly name: 'audit';
+  readonly entries: readonly AuditRow[];
+}
+
 /** Every view. */
-export type View = NoticeView | HelpView | ToolsView | HuntProgressView | HuntResultView | HuntEmptyView | HuntFailedView;
+export type View =
+  | NoticeView
+  | HelpView
+  | ToolsView
+  | HuntProgressView
+  | HuntResultView
+  | HuntEmptyView
+  | HuntFailedView
+  | ExcludeFormView
+  | EscalateFormView
+  | ExclusionsView
+  | EscalationView
+  | AuditView;
 
 /** Shorthand for a notice. */
 export function notice(title: string, text: string, options: { tone?: Tone; usage?: readonly string[] } = {}): NoticeView {

@@ -1,22 +1,9 @@
 /**
- * Findings: one device a hunt saw, as the summarized query returns it
- * (`FirstSeen, LastSeen, Report, Count by DeviceId, DeviceName`).
+ * Findings from a summarized hunt result (`FirstSeen, LastSeen, Report, Count by DeviceId,
+ * DeviceName`), checked for the shape the hunt's query promises.
  */
 import type { QueryResult, ResultValue } from '../backends/backend';
-
-/** One device of a hunt's result. */
-export interface Finding {
-  /** Stable within its hunt; with the hunt id it identifies the finding. */
-  readonly key: string;
-  readonly deviceId: string;
-  readonly deviceName: string;
-  /** ISO 8601 UTC. */
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-  readonly count: number;
-  /** Defender report ids (`make_set(ReportId)`). */
-  readonly reports: readonly string[];
-}
+import type { StoredFinding } from '../store/store';
 
 /** The result of a hunt was not shaped as the hunt's query promises. */
 export class ResultShapeError extends Error {
@@ -26,24 +13,25 @@ export class ResultShapeError extends Error {
   }
 }
 
-function text(row: Readonly<Record<string, ResultValue>>, column: string, index: number): string {
+type Row = Readonly<Record<string, ResultValue>>;
+
+function text(row: Row, column: string, index: number): string {
   const value = row[column];
   if (typeof value !== 'string') throw new ResultShapeError(`row ${index}: ${column} is not a string`);
   return value;
 }
 
-function time(row: Readonly<Record<string, ResultValue>>, column: string, index: number): string {
-  const value = text(row, column, index);
-  const ms = Date.parse(value);
+function time(row: Row, column: string, index: number): Date {
+  const ms = Date.parse(text(row, column, index));
   if (Number.isNaN(ms)) throw new ResultShapeError(`row ${index}: ${column} is not a datetime`);
-  return new Date(ms).toISOString();
+  return new Date(ms);
 }
 
 /**
- * Findings from a summarized hunt result, most recently seen first; row keys are their positions
+ * The devices of a hunt result for tool `toolId`, most recently seen first, row keys `0`, `1`, …
  * in that order.
  */
-export function findingsFromResult(result: QueryResult): Finding[] {
+export function findingsFromResult(result: QueryResult, toolId: string): StoredFinding[] {
   const parsed = result.rows.map((row, index) => {
     const count = row.Count;
     if (typeof count !== 'number' || !Number.isFinite(count)) throw new ResultShapeError(`row ${index}: Count is not a number`);
@@ -54,9 +42,15 @@ export function findingsFromResult(result: QueryResult): Finding[] {
       firstSeen: time(row, 'FirstSeen', index),
       lastSeen: time(row, 'LastSeen', index),
       count,
-      reports: Array.isArray(reports) ? reports.filter((r) => typeof r === 'string' || typeof r === 'number').map(String) : [],
+      reportIds: Array.isArray(reports) ? reports.filter((r) => typeof r === 'string' || typeof r === 'number').map(String) : [],
+      toolId,
     };
   });
-  parsed.sort((a, b) => b.lastSeen.localeCompare(a.lastSeen) || a.deviceName.localeCompare(b.deviceName));
-  return parsed.map((finding, index) => ({ key: String(index), ...finding }));
+  parsed.sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime() || a.deviceName.localeCompare(b.deviceName));
+  return rekey(parsed);
+}
+
+/** The same findings with row keys `0`, `1`, … in their order. */
+export function rekey(findings: ReadonlyArray<Omit<StoredFinding, 'rowKey'>>): StoredFinding[] {
+  return findings.map((finding, index) => ({ ...finding, rowKey: String(index) }));
 }

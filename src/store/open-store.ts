@@ -95,7 +95,11 @@ export function describeStoreSpec(spec: StoreSpec): string {
 
 /** Opens the store a spec names, creating the file or tables if missing. */
 export async function openStore(spec: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const parsed = parseStoreSpec(spec);
+  return openParsedStore(parseStoreSpec(spec), options);
+}
+
+/** Opens the store of an already parsed spec (the configuration holds one). */
+export async function openParsedStore(parsed: StoreSpec, options: OpenStoreOptions = {}): Promise<Store> {
   if (parsed.kind === 'sqlite') return SqliteStore.open(parsed.path, options);
   try {
     return await TableStore.open(parsed.connectionString, { ...options, allowInsecureConnection: parsed.insecure });

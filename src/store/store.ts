@@ -71,6 +71,8 @@ export interface Hunt extends NewHunt {
   /** Why it failed (`failed` only), fit for the analyst. */
   readonly error?: string;
   readonly findingCount: number;
+  /** Devices the hunt found but did not keep because an exclusion covered them. */
+  readonly hiddenCount: number;
   readonly createdAt: Date;
   readonly finishedAt?: Date;
 }
@@ -90,7 +92,7 @@ export interface StoredFinding {
 
 /** How a running hunt ends. A hunt that is no longer running is never changed again. */
 export type HuntOutcome =
-  | { readonly status: 'done'; readonly findings: readonly StoredFinding[] }
+  | { readonly status: 'done'; readonly findings: readonly StoredFinding[]; readonly hiddenCount?: number }
   | { readonly status: 'failed'; readonly error: string }
   | { readonly status: 'interrupted' };
 

@@ -12,7 +12,10 @@ export function requestContext(activity: Activity): RequestContext {
   const kind: ConversationKind = type && KINDS.has(type) ? (type as ConversationKind) : 'personal';
   const tenantId = activity.conversation?.tenantId ?? activity.channelData?.tenant?.id;
   const teamId = activity.channelData?.team?.id;
+  const channelId = activity.channelData?.channel?.id ?? activity.channelData?.teamsChannelId;
   return {
+    ...(activity.id ? { requestId: activity.id } : {}),
+    reference: TurnContext.getConversationReference(activity),
     caller: {
       id: activity.from?.id ?? 'unknown',
       name: activity.from?.name ?? 'unknown',
@@ -23,6 +26,7 @@ export function requestContext(activity: Activity): RequestContext {
       kind,
       ...(typeof tenantId === 'string' ? { tenantId } : {}),
       ...(typeof teamId === 'string' ? { teamId } : {}),
+      ...(kind === 'channel' && typeof channelId === 'string' ? { channelId } : {}),
     },
   };
 }

@@ -2,40 +2,25 @@
  * The Teams face of HuntOps: messages and `Action.Execute` invokes in, cards out. Decides whether a
  * core reply is a new message, an in-place update or an invoke response; nothing else.
  */
-import {
-  ActivityHandler,
-  ActivityTypes,
-  CardFactory,
-  MessageFactory,
-  StatusCodes,
-  TurnContext,
-  type Activity,
-  type CloudAdapter,
-  type ConversationReference,
-  type InvokeResponse,
-} from 'botbuilder';
+import { ActivityHandler, StatusCodes, TurnContext, type Activity, type ConversationReference, type InvokeResponse } from 'botbuilder';
 import type { HuntOpsApp } from '../core/app';
 import type { Log } from '../core/log';
-import type { Reply } from '../core/reply';
+import type { DeferredReply, Reply } from '../core/reply';
 import type { View } from '../core/views';
 import { renderCard } from '../cards/render';
 import { commandText, requestContext } from './activity-context';
+import { cardActivity } from './card-activity';
 import type { InFlight } from './in-flight';
+import type { MessageUpdater } from './message-updater';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
 /** What the bot needs. */
 export interface HuntOpsBotDeps {
   readonly app: HuntOpsApp;
-  readonly adapter: CloudAdapter;
-  /** The bot's app id; empty when anonymous. */
-  readonly appId: string;
+  readonly updater: MessageUpdater;
   readonly inFlight: InFlight;
   readonly log: Log;
-}
-
-function cardActivity(view: View): Partial<Activity> {
-  return MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)));
 }
 
 /** Parses an `adaptiveCard/action` invoke value without trusting its shape. */
@@ -76,10 +61,12 @@ export class HuntOpsBot extends ActivityHandler {
       };
     }
     const reply = await this.deps.app.handleAction(action.verb, action.data, requestContext(context.activity));
-    const view = reply.kind === 'view' ? reply.view : reply.progress;
-    if (reply.kind === 'deferred' && context.activity.replyToId) {
-      this.runDeferred(context, reply, context.activity.replyToId);
+    const cardId = context.activity.replyToId;
+    if (cardId && reply.kind === 'deferred') this.runDeferred(context, reply, cardId);
+    if (cardId && reply.kind === 'view' && reply.everyone) {
+      this.track(this.deps.updater.update(TurnContext.getConversationReference(context.activity), cardId, reply.everyone), cardId);
     }
+    const view = reply.kind === 'view' ? reply.view : reply.progress;
     return { status: StatusCodes.OK, body: { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(view) } };
   }
 
@@ -93,20 +80,13 @@ export class HuntOpsBot extends ActivityHandler {
   }
 
   /** Runs a deferred reply's work outside the turn, updating message `messageId` as it goes. */
-  private runDeferred(context: TurnContext, reply: Extract<Reply, { kind: 'deferred' }>, messageId: string): void {
-    const reference = TurnContext.getConversationReference(context.activity);
-    const update = (view: View) => this.update(reference, messageId, view);
-    this.deps.inFlight.track(
-      reply
-        .complete({ messageId }, update)
-        .then(update)
-        .catch((error: unknown) => this.deps.log.error({ err: error, messageId }, 'could not update the message')),
-    );
+  private runDeferred(context: TurnContext, reply: DeferredReply, messageId: string): void {
+    const reference: Partial<ConversationReference> = TurnContext.getConversationReference(context.activity);
+    const update = (view: View) => this.deps.updater.update(reference, messageId, view);
+    this.track(reply.complete({ messageId }, update).then(update), messageId);
   }
 
-  private async update(reference: Partial<ConversationReference>, messageId: string, view: View): Promise<void> {
-    await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
-      await context.updateActivity({ ...cardActivity(view), id: messageId, type: ActivityTypes.Message });
-    });
+  private track(work: Promise<unknown>, messageId: string): void {
+    this.deps.inFlight.track(work.catch((error: unknown) => this.deps.log.error({ err: error, messageId }, 'could not update the message')));
   }
 }

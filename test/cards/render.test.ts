@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
-import { toolsView } from '../../src/core/commands';
-import { createCommands } from '../../src/core/commands';
+import { AUDIT_MAX, toolsView, WINDOW_HELP } from '../../src/core/commands';
+import { EXCLUSIONS_PAGE_SIZE, MAX_REASON } from '../../src/core/exclusions';
+import { MAX_NOTE, MAX_TITLE } from '../../src/core/escalations';
 import { HUNT_PAGE_SIZE } from '../../src/core/hunt-service';
 import { VERBS } from '../../src/core/verbs';
 import type { FindingRow, HuntHeader, View } from '../../src/core/views';
@@ -17,7 +18,7 @@ const header: HuntHeader = {
   source: 'Log Analytics workspace 3f2a9c1e-0b7d-4a55-9e2f-6c1d8b7a9e01 (emea)',
 };
 
-function row(i: number): FindingRow {
+function row(i: number, state?: FindingRow['state']): FindingRow {
   return {
     key: String(i),
     deviceId: 'f'.repeat(40),
@@ -25,13 +26,20 @@ function row(i: number): FindingRow {
     firstSeen: '2026-11-24T08:15:00Z',
     lastSeen: '2026-11-29T17:42:00Z',
     count: 1_234_567,
+    ...(state ? { state } : {}),
   };
 }
+
+const longName = 'Dr. Maximiliane Alexandra Featherstonehaugh-Cholmondeley (SOC Tier 3, EMEA)';
+const subject = { huntId: 'AbCdEfGhIjKl', key: '9', deviceName: row(9).deviceName, toolName: 'ConnectWise ScreenConnect', page: 1 };
+const kql = `let Time_start = now(-14d);\nlet Time_end = now();\nDeviceFileCertificateInfo\n| where Timestamp between (Time_start..Time_end)\n| where Signer has_any (${Array.from({ length: 40 }, (_, i) => `'Signer number ${i} Corporation'`).join(', ')})\n| summarize FirstSeen=min(Timestamp), LastSeen=max(Timestamp), Report=make_set(ReportId), Count=count() by DeviceId, DeviceName`;
 
 /** Every view the bot produces, with the largest realistic data. */
 function allViews(): Array<[string, View]> {
   const catalog = loadCatalog();
-  const rows = Array.from({ length: HUNT_PAGE_SIZE }, (_, i) => row(i));
+  const rows = Array.from({ length: HUNT_PAGE_SIZE }, (_, i) =>
+    row(i, i % 3 === 0 ? { kind: 'excluded', text: `Excluded by ${longName}: ${'r'.repeat(MAX_REASON)}` } : i % 3 === 1 ? { kind: 'escalated', text: `Escalated by ${longName} → incident 123456` } : undefined),
+  );
   const views: Array<[string, View]> = [
     ['notice', { name: 'notice', title: 'x'.repeat(200), text: 'y'.repeat(2000), tone: 'warning', usage: ['hunt <tool> [window] [device <name>]', 'tools [page]'] }],
     ['notice without usage', { name: 'notice', title: 'Done', text: '', tone: 'good' }],
@@ -39,19 +47,94 @@ function allViews(): Array<[string, View]> {
     ['progress queued', { name: 'huntProgress', header, state: 'queued' }],
     [
       'result first page',
-      { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 500, queryMs: 123_456, rows, page: 1, pageCount: 50, banner: { text: 'z'.repeat(500), tone: 'warning' } },
+      { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 500, hiddenCount: 12, queryMs: 123_456, rows, page: 1, pageCount: 50, banner: { text: 'z'.repeat(500), tone: 'warning' } },
     ],
-    ['result middle page', { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 500, queryMs: 5, rows, page: 25, pageCount: 50 }],
-    ['result last page', { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 500, queryMs: 5, rows, page: 50, pageCount: 50 }],
-    ['result one row', { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header: { ...header, device: undefined } as HuntHeader, deviceCount: 1, queryMs: 5, rows: rows.slice(0, 1), page: 1, pageCount: 1 }],
-    ['empty', { name: 'huntEmpty', header, queryMs: 42 }],
+    ['result middle page', { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 500, hiddenCount: 0, queryMs: 5, rows, page: 25, pageCount: 50 }],
+    ['result last page', { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 500, hiddenCount: 0, queryMs: 5, rows, page: 50, pageCount: 50 }],
+    ['result one row', { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header: { ...header, device: undefined } as HuntHeader, deviceCount: 1, hiddenCount: 0, queryMs: 5, rows: rows.slice(2, 3), page: 1, pageCount: 1 }],
+    ['empty', { name: 'huntEmpty', header, queryMs: 42, hiddenCount: 0 }],
+    ['empty with hidden devices', { name: 'huntEmpty', header, queryMs: 42, hiddenCount: 3 }],
     ['failed', { name: 'huntFailed', header, failure: 'throttled', message: 'm'.repeat(1000) }],
+    ['interrupted', { name: 'huntFailed', header, failure: 'interrupted', message: 'This hunt was interrupted: HuntOps restarted before it finished. Run it again: hunt kaseya 5d' }],
+    ['exclude form', { name: 'excludeForm', subject }],
+    ['exclude form with error', { name: 'excludeForm', subject, error: 'Give a reason: it is what the next analyst reads.' }],
+    [
+      'escalate form',
+      {
+        name: 'escalateForm',
+        subject,
+        incidents: Array.from({ length: 50 }, (_, i) => ({ number: 1000 + i, title: 't'.repeat(MAX_TITLE) })),
+        defaultTitle: `${subject.toolName} on ${subject.deviceName}`,
+        error: 'Incident 7 is not open any more; choose another or a new one.',
+      },
+    ],
+    ['escalate form, no incidents', { name: 'escalateForm', subject, incidents: [], defaultTitle: 'Kaseya on ws-1' }],
+    [
+      'exclusions',
+      {
+        name: 'exclusions',
+        exclusions: Array.from({ length: EXCLUSIONS_PAGE_SIZE }, (_, i) => ({
+          id: `x${'0'.repeat(30)}${i}`,
+          pattern: `IT-ADM-${'X'.repeat(200)}-*`,
+          scope: i % 2 ? 'every RMM tool' : 'ConnectWise ScreenConnect hunts',
+          reason: 'r'.repeat(MAX_REASON),
+          by: longName,
+          createdAt: '2026-11-01T10:00:00Z',
+          ...(i % 2 ? {} : { expiresAt: '2027-02-01T10:00:00Z' }),
+        })),
+        page: 2,
+        pageCount: 9,
+        total: 70,
+        banner: { text: 'Removed the exclusion of IT-ADM-*.', tone: 'good' },
+      },
+    ],
+    ['exclusions, none', { name: 'exclusions', exclusions: [], page: 1, pageCount: 1, total: 0 }],
+    [
+      'escalation',
+      {
+        name: 'escalation',
+        incident: { number: 123456, title: 't'.repeat(MAX_TITLE) },
+        deviceName: row(0).deviceName,
+        deviceId: 'f'.repeat(40),
+        toolName: 'ConnectWise ScreenConnect',
+        windowText: '14 days',
+        firstSeen: '2026-11-24T08:15:00Z',
+        lastSeen: '2026-11-29T17:42:00Z',
+        count: 1_234_567,
+        reportIds: Array.from({ length: 200 }, (_, i) => String(1_000_000 + i)),
+        kql,
+        source: header.source,
+        by: longName,
+        note: 'n'.repeat(MAX_NOTE),
+        at: '2026-11-29T18:00:00Z',
+      },
+    ],
+    [
+      'audit',
+      {
+        name: 'audit',
+        entries: Array.from({ length: AUDIT_MAX }, (_, i) => ({
+          at: '2026-11-29T18:00:00Z',
+          who: longName,
+          action: i % 2 ? 'exclude devices' : 'hunt',
+          outcome: i % 3 === 0 ? 'refused' : 'ok',
+          what: 'w'.repeat(200),
+          where: `19:${'c'.repeat(40)}@thread.tacv2;messageid=1700000000000`,
+        })),
+      },
+    ],
+    ['audit, empty', { name: 'audit', entries: [] }],
   ];
   const pageCount = toolsView(catalog, 1).pageCount;
   for (let page = 1; page <= pageCount; page += 1) views.push([`tools page ${page}`, toolsView(catalog, page)]);
-  const help = createCommands({ catalog, backend: {} as never, hunts: {} as never }).find((c) => c.name === 'help')!;
-  const reply = help.run([], { caller: { id: 'u', name: 'u' }, conversation: { id: 'c', kind: 'personal' } });
-  if ('view' in reply) views.push(['help', reply.view]);
+  views.push([
+    'help',
+    {
+      name: 'help',
+      commands: Array.from({ length: 12 }, (_, i) => ({ usage: `command${i} <argument> [option] [device <name>]`, summary: 's'.repeat(200), example: 'e'.repeat(80) })),
+      windows: WINDOW_HELP,
+    },
+  ]);
   return views;
 }
 
@@ -83,7 +166,7 @@ describe('every card view', () => {
 
 describe('hunt result card', () => {
   const rows = [row(0), row(1)];
-  const card = renderCard({ name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 12, queryMs: 7, rows, page: 1, pageCount: 2 });
+  const card = renderCard({ name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 12, hiddenCount: 0, queryMs: 7, rows, page: 1, pageCount: 2 });
   const executes = JSON.stringify(card);
 
   test('each device has Exclude and Escalate carrying only the hunt id and row key', () => {
@@ -116,6 +199,7 @@ describe('hunt result card', () => {
       huntId: 'AbCdEfGhIjKl',
       header: { ...header, toolName: '${verbs.exclude}' },
       deviceCount: 1,
+      hiddenCount: 0,
       queryMs: 1,
       rows: [{ ...row(0), deviceName: '${$root.huntId}' }],
       page: 1,
@@ -124,5 +208,58 @@ describe('hunt result card', () => {
     const text = strings(hostile);
     expect(text).toContain('${$root.huntId}');
     expect(text).toContain('${verbs.exclude}: 1 device');
+  });
+});
+
+describe('row states', () => {
+  const card = renderCard({
+    name: 'huntResult',
+    huntId: 'AbCdEfGhIjKl',
+    header,
+    deviceCount: 3,
+    hiddenCount: 0,
+    queryMs: 7,
+    rows: [row(0, { kind: 'excluded', text: 'Excluded by Ada: IT admin' }), row(1, { kind: 'escalated', text: 'Escalated by Ada → incident 3' }), row(2)],
+    page: 1,
+    pageCount: 1,
+  });
+  const titlesOf = (i: number) => [...JSON.stringify((card as any).body.find((b: any) => b.type === 'Table').rows[i + 1]).matchAll(/"title":"(\w+)"/g)].map((m) => m[1]);
+
+  test('an excluded row shows who and why, and has no buttons', () => {
+    expect(titlesOf(0)).toEqual([]);
+    expect(JSON.stringify(card)).toContain('Excluded by Ada: IT admin');
+  });
+
+  test('an escalated row shows the incident and keeps Exclude only', () => {
+    expect(titlesOf(1)).toEqual(['Exclude']);
+    expect(JSON.stringify(card)).toContain('Escalated by Ada → incident 3');
+  });
+
+  test('an undecided row has both buttons', () => {
+    expect(titlesOf(2)).toEqual(['Exclude', 'Escalate']);
+  });
+});
+
+describe('forms', () => {
+  test('the exclude form asks for a required reason, a scope and an expiry, and submits with its inputs', () => {
+    const card = renderCard({ name: 'excludeForm', subject }) as any;
+    const inputs = card.body.filter((b: any) => b.type.startsWith('Input.'));
+    expect(inputs.map((i: any) => [i.id, i.isRequired ?? false])).toEqual([
+      ['reason', true],
+      ['scope', true],
+      ['expiry', true],
+    ]);
+    expect(inputs[2].choices.map((c: any) => c.value)).toEqual(['7', '30', '90', 'never']);
+    const submit = card.actions.find((a: any) => a.title === 'Exclude');
+    expect(submit).toMatchObject({ verb: VERBS.excludeSubmit, associatedInputs: 'auto', data: { huntId: subject.huntId, key: subject.key } });
+  });
+
+  test('the escalate form lists the open incidents after a new one', () => {
+    const card = renderCard({ name: 'escalateForm', subject, incidents: [{ number: 3, title: 'Kaseya on ws-1' }], defaultTitle: 'x' }) as any;
+    const incident = card.body.find((b: any) => b.id === 'incident');
+    expect(incident.choices).toEqual([
+      { title: 'A new incident', value: 'new' },
+      { title: 'Incident 3: Kaseya on ws-1', value: '3' },
+    ]);
   });
 });

@@ -208,9 +208,9 @@ export function describeStoreContract(name: string, harness: () => ContractHarne
         const rows = findings(5);
         expect(await store.getFinding(hunt.id, '0')).toBeUndefined();
         clock.advance(1234);
-        expect(await store.finishHunt(hunt.id, { status: 'done', findings: rows })).toBe(true);
+        expect(await store.finishHunt(hunt.id, { status: 'done', findings: rows, hiddenCount: 2 })).toBe(true);
         const done = await store.getHunt(hunt.id);
-        expect(done).toMatchObject({ status: 'done', findingCount: 5, finishedAt: clock.now() });
+        expect(done).toMatchObject({ status: 'done', findingCount: 5, hiddenCount: 2, finishedAt: clock.now() });
         expect(await store.listFindings(hunt.id)).toEqual(rows);
         expect(await store.getFinding(hunt.id, '3')).toEqual(rows[3]);
         expect(await store.getFinding(hunt.id, '5')).toBeUndefined();

@@ -2,14 +2,23 @@
  * The real bot, in-process: restify + CloudAdapter (anonymous) + the core, on a free loopback port,
  * posting to a {@link FakeConnector}. Tests POST Teams-shaped activities and read what the bot sent.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import type { Backend } from '../../src/backends/backend';
+import type { AccessConfig } from '../../src/config';
 import type { Log } from '../../src/core/log';
 import { SILENT_LOG } from '../../src/core/log';
-import { createHuntOps } from '../../src/huntops';
+import { OutboxWorker } from '../../src/core/outbox-worker';
+import { createHuntOps, type HuntOps } from '../../src/huntops';
+import { openStore } from '../../src/store/open-store';
+import type { Store } from '../../src/store/store';
 import { createAdapter } from '../../src/teams/adapter';
 import { HuntOpsBot } from '../../src/teams/huntops-bot';
 import { InFlight } from '../../src/teams/in-flight';
+import { MessageUpdater } from '../../src/teams/message-updater';
+import { TeamsOutboxPoster } from '../../src/teams/outbox-poster';
 import { createServer, listen } from '../../src/teams/server';
 import { FakeConnector, type ConnectorCall } from './fake-connector';
 
@@ -17,25 +26,58 @@ import { FakeConnector, type ConnectorCall } from './fake-connector';
 export interface BotHarness {
   readonly connector: FakeConnector;
   readonly inFlight: InFlight;
+  readonly store: Store;
+  readonly core: HuntOps;
+  readonly outbox: OutboxWorker;
   /** POSTs an activity; resolves with the HTTP status and body. */
   post(activity: object): Promise<{ status: number; body: any; ms: number }>;
   stop(): Promise<void>;
 }
 
-/** Starts the bot against `backend`. */
-export async function startBot(options: { backend: Backend; log?: Log; now?: () => Date }): Promise<BotHarness> {
+/** How to start the bot. */
+export interface BotOptions {
+  readonly backend: Backend;
+  readonly log?: Log;
+  readonly now?: () => Date;
+  /** Default: everyone may use it and respond (anonymous, local). */
+  readonly access?: AccessConfig;
+  /** `HUNT_STORE`; default a SQLite file in a temp folder removed on stop. */
+  readonly store?: string;
+  readonly incidentChannel?: string;
+  /** Outbox poll interval; default 100 ms. */
+  readonly outboxPollMs?: number;
+}
+
+/** Starts the bot against `options.backend`. */
+export async function startBot(options: BotOptions): Promise<BotHarness> {
   const log = options.log ?? SILENT_LOG;
   const connector = await new FakeConnector().start();
-  const app = createHuntOps({ backend: options.backend, log, ...(options.now ? { now: options.now } : {}) });
+  const dir = options.store ? undefined : mkdtempSync(path.join(os.tmpdir(), 'huntops-store-'));
+  const store = await openStore(options.store ?? `sqlite:${path.join(dir!, 'huntops.db')}`, options.now ? { clock: options.now } : {});
   const adapter = createAdapter({ mode: 'anonymous' }, log);
+  const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, ''), log, pollMs: options.outboxPollMs ?? 100 });
+  const core = createHuntOps({
+    backend: options.backend,
+    store,
+    access: options.access ?? { allowedTenants: '*', responders: '*' },
+    log,
+    instanceId: 'test',
+    notifyOutbox: () => outbox.notify(),
+    ...(options.incidentChannel ? { incidentChannel: options.incidentChannel } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const inFlight = new InFlight();
-  const bot = new HuntOpsBot({ app, adapter, appId: '', inFlight, log });
+  const bot = new HuntOpsBot({ app: core.app, updater: new MessageUpdater(adapter, ''), inFlight, log });
+  outbox.start();
   const server = createServer({ adapter, bot, health: async () => ({ ok: true }) });
   await listen(server, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
   return {
     connector,
     inFlight,
+    store,
+    core,
+    outbox,
     async post(activity) {
       const started = performance.now();
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
@@ -44,9 +86,12 @@ export async function startBot(options: { backend: Backend; log?: Log; now?: () 
     },
     async stop() {
       await inFlight.drain(10_000);
+      await outbox.stop();
       server.server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connector.stop();
+      await store.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

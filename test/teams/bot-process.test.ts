@@ -4,7 +4,9 @@
  * the query API (HTTPS, self-signed CA trusted through NODE_EXTRA_CA_CERTS) and of the App Service
  * managed identity endpoint; replies go to a fake Bot Connector.
  */
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { buildHuntQuery } from '../../src/hunt/kql-builder';
 import { loadCatalog } from '../../src/hunt/catalog';
 import { parseWindow } from '../../src/hunt/window';
@@ -95,6 +97,68 @@ describe('the bot process', () => {
       expect(bot.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     } finally {
       await bot.stop();
+    }
+  });
+
+  test('killed with SIGKILL and restarted: exclusions are intact', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'huntops-restart-'));
+    const env = { HUNT_STORE: `sqlite:${path.join(dir, 'huntops.db')}` };
+    const connector = await new FakeConnector().start();
+    let bot = await startBotProcess(env);
+    try {
+      await post(bot, message(connector.url, 'exclude device ws-fin-014 reason "finance jump host" tool kaseya'));
+      await connector.waitFor((c) => c.kind === 'reply' && cardText(cardOf(c)).includes('Excluded ws-fin-014'));
+      await bot.stop('SIGKILL');
+      bot = await startBotProcess(env);
+      await post(bot, message(connector.url, 'hunt kaseya 5d'));
+      const [update] = await connector.waitFor((c) => c.kind === 'update', 1, 20_000);
+      const text = cardText(cardOf(update!));
+      expect(text).toMatch(/Kaseya: \d+ devices?/);
+      expect(text).not.toContain('ws-fin-014');
+      expect(text).toMatch(/1 device is hidden by exclusions/);
+    } finally {
+      await bot.stop();
+      await connector.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a hunt cut short by SIGKILL says so after the restart instead of "Hunting…" forever', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'huntops-interrupt-'));
+    const certificates = await testCertificates();
+    const caFile = writeCaFile(certificates);
+    const msi = await FakeManagedIdentity.start({ 'https://api.loganalytics.io': 'la-token' });
+    const logAnalytics = await FakeLogAnalytics.start({ certificates, workspaces: [WORKSPACE], acceptedTokens: ['la-token'] });
+    const connector = await new FakeConnector().start();
+    const env = {
+      HUNT_STORE: `sqlite:${path.join(dir, 'huntops.db')}`,
+      HUNT_BACKEND: 'loganalytics',
+      LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE,
+      LOG_ANALYTICS_ENDPOINT: logAnalytics.endpoint,
+      IDENTITY_ENDPOINT: msi.endpoint,
+      IDENTITY_HEADER: msi.secret,
+      NODE_EXTRA_CA_CERTS: caFile,
+    };
+    let bot = await startBotProcess(env);
+    try {
+      logAnalytics.holdAnswers();
+      await post(bot, message(connector.url, 'hunt kaseya 5d'));
+      const [progress] = await connector.waitFor((c) => c.kind === 'reply' && cardText(cardOf(c)).includes('Hunting Kaseya'));
+      await logAnalytics.waitUntil(() => logAnalytics.requests.length === 1);
+      await bot.stop('SIGKILL');
+      bot = await startBotProcess(env);
+      const [update] = await connector.waitFor((c) => c.kind === 'update' && c.activityId === progress!.responseId, 1, 20_000);
+      const text = cardText(cardOf(update!));
+      expect(text).toContain('The Kaseya hunt failed');
+      expect(text).toContain('This hunt was interrupted: HuntOps restarted before it finished. Run it again: hunt kaseya 5d');
+    } finally {
+      logAnalytics.releaseAnswers();
+      await bot.stop();
+      await connector.stop();
+      await logAnalytics.close();
+      await msi.close();
+      rmSync(caFile, { force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -93,7 +93,7 @@ describe('turns over HTTP', () => {
     expect(cardText(cardOf(update!))).toContain('AnyDesk: no devices');
   });
 
-  test.each([
+  test.each(([
     ['hunt', /Which tool should I hunt for/],
     ['hunt kasea', /I don't know the tool 'kasea'/],
     ['hunt kaseya 5x', /'5x' is not a time window/],
@@ -105,7 +105,7 @@ describe('turns over HTTP', () => {
     ['hnut kaseya', /I don't know the command 'hnut'.*Did you mean hunt/s],
     ['DROP TABLE devices;', /I don't know the command 'DROP'/],
     ['x'.repeat(100_000), /too long/],
-  ])('%j gets a clear answer with the usage, never silence', async (text, expected) => {
+  ] as Array<[string, RegExp]>).map(([text, expected]) => [String(text).slice(0, 40), text as string, expected as RegExp] as const))('%s… gets a clear answer, never silence', async (_, text, expected) => {
     const res = await bot.post(message(bot.connector.url, text));
     expect(res.status).toBe(200);
     const [answer] = await bot.connector.waitFor((c) => c.kind === 'send' || c.kind === 'reply');
@@ -151,19 +151,6 @@ describe('turns over HTTP', () => {
     expect(lastText).toContain('Page 3 of 3');
     expect(last.body.value.actions.map((a: any) => a.title)).toEqual(['Previous']);
     expect((lastText.match(/lt-sales-/g) ?? []).length).toBe(3);
-  });
-
-  test('Exclude and Escalate answer (never fail) until the triage workflow exists', async () => {
-    await bot.post(message(bot.connector.url, 'hunt kaseya 5d'));
-    const [update] = await bot.connector.waitFor((c) => c.kind === 'update');
-    const card = cardOf(update!);
-    const buttons = JSON.stringify(card).match(/\{"type":"Action\.Execute","title":"(Exclude|Escalate)"[^}]*\}\}/g)!.map((b) => JSON.parse(b));
-    expect(buttons).toHaveLength(4);
-    for (const button of buttons) {
-      const res = await bot.post(execute(bot.connector.url, button.verb, button.data, update!.activityId!));
-      expect(res.status).toBe(200);
-      expect(cardText(res.body.value)).toMatch(new RegExp(`${button.title} .*: this arrives with the triage workflow`));
-    }
   });
 
   test.each([

@@ -140,6 +140,7 @@ function huntFrom(e: Entity): Hunt {
     ...(messageId !== undefined && { messageId }),
     ...(error !== undefined && { error }),
     findingCount: n(e, 'findingCount'),
+    hiddenCount: n(e, 'hiddenCount'),
     createdAt: time(e, 'createdAt'),
     ...(finishedAt !== undefined && { finishedAt }),
   };
@@ -331,6 +332,7 @@ export class TableStore implements Store {
         source: hunt.source,
         status: 'running',
         findingCount: 0,
+        hiddenCount: 0,
         createdAt: new Date(this.now()),
       };
       if (hunt.request.device !== undefined) entity.device = hunt.request.device;
@@ -373,6 +375,7 @@ export class TableStore implements Store {
         rowKey: HUNT,
         status: outcome.status,
         findingCount: findings.length,
+        hiddenCount: outcome.status === 'done' ? (outcome.hiddenCount ?? 0) : 0,
         finishedAt: new Date(this.now()),
       };
       if (outcome.status === 'failed') update.error = outcome.error;

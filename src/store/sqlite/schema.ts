@@ -24,6 +24,7 @@ export const MIGRATIONS: readonly string[] = [
     message_id TEXT,
     error TEXT,
     finding_count INTEGER NOT NULL DEFAULT 0,
+    hidden_count INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,
     finished_at INTEGER
   ) STRICT;

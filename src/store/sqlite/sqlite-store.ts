@@ -101,9 +101,14 @@ function huntFrom(row: Row): Hunt {
     ...(messageId !== undefined && { messageId }),
     ...(error !== undefined && { error }),
     findingCount: num(row, 'finding_count'),
+    hiddenCount: num(row, 'hidden_count'),
     createdAt: new Date(num(row, 'created_at')),
     ...(finishedAt !== undefined && { finishedAt }),
   };
+}
+
+function hiddenCountOf(outcome: HuntOutcome): number {
+  return outcome.status === 'done' ? (outcome.hiddenCount ?? 0) : 0;
 }
 
 function findingFrom(row: Row): StoredFinding {
@@ -316,8 +321,8 @@ export class SqliteStore implements Store {
         insert.run(huntId, f.rowKey, ordinal, f.deviceId, f.deviceName, f.firstSeen.getTime(), f.lastSeen.getTime(), f.count, json(f.reportIds), f.toolId),
       );
       this.db
-        .prepare('UPDATE hunts SET status = ?, error = ?, finding_count = ?, finished_at = ? WHERE id = ?')
-        .run(outcome.status, outcome.status === 'failed' ? outcome.error : null, findings.length, this.now(), huntId);
+        .prepare('UPDATE hunts SET status = ?, error = ?, finding_count = ?, hidden_count = ?, finished_at = ? WHERE id = ?')
+        .run(outcome.status, outcome.status === 'failed' ? outcome.error : null, findings.length, hiddenCountOf(outcome), this.now(), huntId);
       return true;
     });
   }

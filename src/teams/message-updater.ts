@@ -1,0 +1,38 @@
+/**
+ * Updates a posted message in place, after its turn (`continueConversationAsync` + `updateActivity`).
+ * Updates of one message run one at a time and render when they run, so concurrent clicks end with
+ * the latest state on the card rather than whichever update Teams happened to receive last.
+ */
+import { ActivityTypes, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { View } from '../core/views';
+import { cardActivity } from './card-activity';
+import { inConversation } from './proactive';
+
+/** In-place message updates. */
+export class MessageUpdater {
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+  ) {}
+
+  /** Replaces message `messageId` with the view (rendered when this update's turn comes). */
+  update(reference: Partial<ConversationReference>, messageId: string, view: View | (() => Promise<View>)): Promise<void> {
+    const key = `${reference.conversation?.id ?? ''}|${messageId}`;
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const latest = typeof view === 'function' ? await view() : view;
+        await inConversation(this.adapter, this.appId, reference, async (context) => {
+          await context.updateActivity({ ...cardActivity(latest), id: messageId, type: ActivityTypes.Message });
+        });
+      });
+    const tracked = next.finally(() => {
+      if (this.chains.get(key) === tracked) this.chains.delete(key);
+    });
+    this.chains.set(key, tracked);
+    return next;
+  }
+}
