@@ -1,0 +1,67 @@
+/**
+ * `hunt all`: the file-signature hunt of every catalog tool in one query, devices grouped by tool.
+ *
+ * A certificate can match the signers of more than one tool (`Datto Inc, a Kaseya company` is both
+ * Datto's and Kaseya's), so a row is not given one tool by a `case()`: the query reads the
+ * certificates of all signers once (`materialize`), then each tool's hunt tags its own rows with
+ * the tool's id, and the tagged rows of all tools are summarised together by (tool, device). A
+ * certificate counts for every tool whose signers it matches, exactly as each tool's own hunt
+ * would count it.
+ */
+import type { RmmTool } from './catalog';
+import {
+  deviceFilter,
+  DEVICE_KEYS,
+  filterClauses,
+  HUNT_TABLES,
+  huntFilter,
+  kqlString,
+  SignedFileSets,
+  summarizeBy,
+  timeColumn,
+  timeRangeFilter,
+  timeRangeLets,
+  type BuildOptions,
+} from './kql-builder';
+import type { HuntWindow } from './window';
+
+/** What `hunt all` asks for. */
+export interface AllToolsSpec {
+  /** The catalog's tools; those without a file-signature hunt are left out. */
+  readonly tools: readonly RmmTool[];
+  readonly window: HuntWindow;
+  /** Restrict to one device: its name as Defender shows it, bare or fully qualified. */
+  readonly device?: string;
+}
+
+/** The `let` holding the certificates any tool's hunt can match. */
+const SIGNED = 'rmmSigned';
+
+/**
+ * The all-tools file-signature hunt. Rows: `Tool` (the catalog id), `DeviceId, DeviceName,
+ * FirstSeen, LastSeen, Report, Count`, one per tool and device; a tool whose hunt finds nothing
+ * has no row.
+ */
+export function buildAllToolsQuery(spec: AllToolsSpec, options: BuildOptions): string {
+  const tools = spec.tools.filter((tool) => tool.fileSignature?.signers.length);
+  if (tools.length === 0) throw new Error('no tool has a file-signature hunt');
+  const fileSets = new SignedFileSets();
+  const allSigners = [...new Set(tools.flatMap((tool) => tool.fileSignature!.signers))];
+  const prefilter = filterClauses([[{ column: 'Signer', op: 'has', values: allSigners }]], fileSets).join(' and ');
+  const time = timeColumn(options.dialect);
+  const legs = tools.map(
+    (tool) =>
+      `    (${SIGNED} | where ${filterClauses(huntFilter(tool, 'file-signature'), fileSets).join(' and ')} | project ${time}, DeviceId, DeviceName, ReportId, Tool = ${kqlString(tool.id)})`,
+  );
+  return [
+    ...timeRangeLets(spec.window),
+    `let ${SIGNED} = materialize(${HUNT_TABLES['file-signature']}`,
+    `    ${timeRangeFilter(options.dialect)}`,
+    `    | where ${prefilter}`,
+    ...(spec.device !== undefined ? [`    ${deviceFilter(spec.device)}`] : []),
+    '    );',
+    'union',
+    legs.join(',\n'),
+    summarizeBy(options.dialect, ['Tool', ...DEVICE_KEYS]),
+  ].join('\n');
+}
