@@ -5,9 +5,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { isWorkspaceResourceId } from './hunt/portal-links';
 import { parseWindow, type HuntWindow } from './hunt/window';
 import { describeStoreSpec, parseStoreSpec, type StoreSpec } from './store/open-store';
 import { StoreError } from './store/store-error';
+import { isLoopbackUrl } from './teams/service-url';
 
 /** Names of the environment variables HuntOps reads. */
 export const ENV = {
@@ -21,13 +23,21 @@ export const ENV = {
   dataDir: 'HUNT_DATA_DIR',
   localMaxWindow: 'HUNT_LOCAL_MAX_WINDOW',
   workspaceId: 'LOG_ANALYTICS_WORKSPACE_ID',
+  workspaceResourceId: 'LOG_ANALYTICS_WORKSPACE_RESOURCE_ID',
+  workspaces: 'LOG_ANALYTICS_WORKSPACES',
   logAnalyticsEndpoint: 'LOG_ANALYTICS_ENDPOINT',
+  graphUrl: 'DEFENDER_GRAPH_URL',
+  maxDevices: 'HUNT_MAX_DEVICES',
+  rulesDir: 'HUNT_RULES_DIR',
+  queryTimeout: 'HUNT_QUERY_TIMEOUT',
   logLevel: 'LOG_LEVEL',
   store: 'HUNT_STORE',
   allowedTenants: 'HUNT_ALLOWED_TENANTS',
   responders: 'HUNT_RESPONDERS',
   incidentChannel: 'HUNT_INCIDENT_CHANNEL',
   instanceId: 'HUNT_INSTANCE_ID',
+  testOpenIdMetadataUrl: 'HUNT_TEST_OPENID_METADATA_URL',
+  testConnectorUrl: 'HUNT_TEST_CONNECTOR_URL',
 } as const;
 
 /** The embedded default store: a SQLite file under the working directory. */
@@ -50,12 +60,45 @@ export type BotAuth =
       readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
       readonly password?: string;
       readonly tenantId?: string;
+      /** Test/offline only: local fakes standing in for the Bot Framework's endpoints (loopback URLs). */
+      readonly testEndpoints?: TestBotEndpoints;
     };
+
+/**
+ * Test/offline only (`HUNT_TEST_OPENID_METADATA_URL`, `HUNT_TEST_CONNECTOR_URL`): loopback fakes of
+ * the Bot Framework, so the authenticated bot can be exercised with no network. Never set in production.
+ */
+export interface TestBotEndpoints {
+  /** The OpenID metadata document whose keys sign incoming tokens, instead of login.botframework.com's. */
+  readonly openIdMetadataUrl?: string;
+  /** One local Bot Connector the bot may post to besides Teams' own service URLs. */
+  readonly connectorUrl?: string;
+}
+
+/** Default Microsoft Graph root for Defender XDR advanced hunting. */
+export const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com/v1.0';
+
+/** One Log Analytics workspace. */
+export interface WorkspaceConfig {
+  /** The name analysts use: `hunt kaseya 5d in emea`. Absent for the default workspace named only by id. */
+  readonly alias?: string;
+  readonly workspaceId: string;
+  /** Its Azure resource id, for links to the Logs blade. */
+  readonly resourceId?: string;
+}
 
 /** Where hunts run. */
 export type BackendConfig =
   | { readonly kind: 'local'; readonly dataDir: string; readonly maxWindow: HuntWindow }
-  | { readonly kind: 'loganalytics'; readonly workspaceId: string; readonly endpoint: string };
+  | {
+      readonly kind: 'loganalytics';
+      readonly endpoint: string;
+      /** The first is the default. */
+      readonly workspaces: readonly WorkspaceConfig[];
+      /** How long the service may run a query (`Prefer: wait`); the client gives up a little later. */
+      readonly queryTimeoutSeconds: number;
+    }
+  | { readonly kind: 'defender'; readonly graphUrl: string; readonly queryTimeoutSeconds: number };
 
 /** A list of ids, or everyone. */
 export type IdList = '*' | readonly string[];
@@ -74,6 +117,10 @@ export interface Config {
   readonly port: number;
   readonly bot: BotAuth;
   readonly backend: BackendConfig;
+  /** Most devices a hunt brings back (the rest are counted, "showing N of M"). */
+  readonly maxDevices: number;
+  /** A folder of the user's own Sentinel-format hunting rules. */
+  readonly rulesDir?: string;
   readonly store: StoreSpec;
   readonly access: AccessConfig;
   /** The incident channel's id (`19:…@thread.tacv2`) when set by configuration rather than in chat. */
@@ -110,12 +157,21 @@ const envSchema = z.object({
     .optional(),
   [ENV.appTenantId]: z.string().trim().optional(),
   [ENV.backend]: z
-    .enum(['local', 'loganalytics'], { message: `${ENV.backend} must be local or loganalytics` })
+    .enum(['local', 'loganalytics', 'defender'], { message: `${ENV.backend} must be local, loganalytics or defender` })
     .default('local'),
   [ENV.dataDir]: z.string().trim().min(1).optional(),
   [ENV.localMaxWindow]: z.string().trim().default('90d'),
   [ENV.workspaceId]: z.string().trim().optional(),
+  [ENV.workspaceResourceId]: z.string().trim().optional(),
+  [ENV.workspaces]: z.string().trim().optional(),
   [ENV.logAnalyticsEndpoint]: z.string().trim().default(DEFAULT_LOG_ANALYTICS_ENDPOINT),
+  [ENV.graphUrl]: z.string().trim().default(DEFAULT_GRAPH_URL),
+  [ENV.maxDevices]: z.coerce
+    .number({ message: `${ENV.maxDevices} must be a number` })
+    .int(`${ENV.maxDevices} must be a whole number`)
+    .min(1, `${ENV.maxDevices} must be between 1 and 100000`)
+    .max(100_000, `${ENV.maxDevices} must be between 1 and 100000`)
+    .default(500),
   [ENV.logLevel]: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: `${ENV.logLevel} must be one of fatal, error, warn, info, debug, trace, silent`,
@@ -130,6 +186,15 @@ const envSchema = z.object({
     .regex(/^19:[^;\s]+@thread\.(tacv2|skype)$/, `${ENV.incidentChannel} must be a channel id such as 19:abc…@thread.tacv2`)
     .optional(),
   [ENV.instanceId]: z.string().trim().max(128).default(os.hostname()),
+  [ENV.rulesDir]: z.string().trim().optional(),
+  [ENV.queryTimeout]: z.coerce
+    .number({ message: `${ENV.queryTimeout} must be a number of seconds` })
+    .int(`${ENV.queryTimeout} must be a whole number of seconds`)
+    .min(1, `${ENV.queryTimeout} must be between 1 and 600 seconds`)
+    .max(600, `${ENV.queryTimeout} must be between 1 and 600 seconds`)
+    .default(120),
+  [ENV.testOpenIdMetadataUrl]: z.string().trim().optional(),
+  [ENV.testConnectorUrl]: z.string().trim().optional(),
 });
 
 /** Reads the configuration from an environment (default: the process's), once. */
@@ -152,11 +217,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const backend = backendConfig(e, problems);
   const store = storeSpec(e[ENV.store], problems);
   const access = accessConfig(e, bot, problems);
-  const { [ENV.port]: port, [ENV.logLevel]: logLevel, [ENV.incidentChannel]: incidentChannel, [ENV.instanceId]: instanceId } = e;
-  if (problems.length > 0 || !backend || !store || !access || host === undefined || port === undefined || logLevel === undefined || instanceId === undefined) {
+  const { [ENV.port]: port, [ENV.logLevel]: logLevel, [ENV.incidentChannel]: incidentChannel, [ENV.instanceId]: instanceId, [ENV.maxDevices]: maxDevices } = e;
+  if (
+    problems.length > 0 ||
+    !backend ||
+    !store ||
+    !access ||
+    host === undefined ||
+    port === undefined ||
+    logLevel === undefined ||
+    instanceId === undefined ||
+    maxDevices === undefined
+  ) {
     throw new ConfigError(problems);
   }
-  return Object.freeze({ host, port, bot, backend, store, access, ...(incidentChannel ? { incidentChannel } : {}), instanceId, logLevel });
+  const rulesDir = e[ENV.rulesDir];
+  return Object.freeze({
+    host,
+    port,
+    bot,
+    backend,
+    maxDevices,
+    ...(rulesDir ? { rulesDir: path.resolve(rulesDir) } : {}),
+    store,
+    access,
+    ...(incidentChannel ? { incidentChannel } : {}),
+    instanceId,
+    logLevel,
+  });
 }
 
 function storeSpec(spec: string | undefined, problems: string[]): StoreSpec | undefined {
@@ -207,6 +295,9 @@ function botAuth(e: Partial<Env>, problems: string[]): BotAuth {
     for (const name of [ENV.appPassword, ENV.appType, ENV.appTenantId] as const) {
       if (e[name]) problems.push(`${name} is set but ${ENV.appId} is not`);
     }
+    for (const name of [ENV.testOpenIdMetadataUrl, ENV.testConnectorUrl] as const) {
+      if (e[name]) problems.push(`${name} is set but ${ENV.appId} is not (anonymous mode validates no token and posts to loopback only)`);
+    }
     return { mode: 'anonymous' };
   }
   if (!GUID.test(appId)) problems.push(`${ENV.appId} must be a GUID (the bot's Microsoft Entra app id)`);
@@ -217,30 +308,95 @@ function botAuth(e: Partial<Env>, problems: string[]): BotAuth {
   if (appType !== 'MultiTenant' && !tenantId) problems.push(`${ENV.appType}=${appType} needs ${ENV.appTenantId}`);
   if (appType === 'UserAssignedMSI' && password) problems.push(`${ENV.appType}=UserAssignedMSI takes no ${ENV.appPassword}`);
   if (appType !== 'UserAssignedMSI' && !password) problems.push(`${ENV.appId} is set but ${ENV.appPassword} is not`);
-  return { mode: 'app', appId, appType, ...(password ? { password } : {}), ...(tenantId ? { tenantId } : {}) };
+  const testEndpoints = testBotEndpoints(e, problems);
+  return { mode: 'app', appId, appType, ...(password ? { password } : {}), ...(tenantId ? { tenantId } : {}), ...(testEndpoints ? { testEndpoints } : {}) };
+}
+
+/** The test-only Bot Framework fakes: loopback URLs, and only with an app id (anonymous mode validates no token). */
+function testBotEndpoints(e: Partial<Env>, problems: string[]): TestBotEndpoints | undefined {
+  const openIdMetadataUrl = e[ENV.testOpenIdMetadataUrl];
+  const connectorUrl = e[ENV.testConnectorUrl];
+  for (const [name, value] of [[ENV.testOpenIdMetadataUrl, openIdMetadataUrl], [ENV.testConnectorUrl, connectorUrl]] as const) {
+    if (value !== undefined && !isLoopbackUrl(value)) problems.push(`${name} is for offline tests only and must be a loopback http(s) URL (127.0.0.1, ::1 or localhost)`);
+  }
+  if (!openIdMetadataUrl && !connectorUrl) return undefined;
+  return { ...(openIdMetadataUrl ? { openIdMetadataUrl } : {}), ...(connectorUrl ? { connectorUrl } : {}) };
+}
+
+const ALIAS = /^[a-z][a-z0-9-]{0,31}$/;
+
+function httpsUrl(name: string, text: string, problems: string[], pathRule?: { test: RegExp; hint: string }): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    problems.push(`${name}=${text} is not a URL`);
+    return undefined;
+  }
+  const before = problems.length;
+  if (url.protocol !== 'https:') problems.push(`${name} must use https (the SDK sends a bearer token)`);
+  if (pathRule && !pathRule.test.test(url.pathname)) problems.push(`${name} ${pathRule.hint}`);
+  return problems.length === before ? text.replace(/\/+$/, '') : undefined;
+}
+
+/** `emea=<guid>[@<resource id>], apac=<guid>` → workspaces. */
+function workspaceList(text: string, problems: string[]): WorkspaceConfig[] {
+  const workspaces: WorkspaceConfig[] = [];
+  for (const entry of text.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const match = /^([^=\s]+)=([^@\s]+)(?:@(\S+))?$/.exec(entry);
+    if (!match) {
+      problems.push(`${ENV.workspaces}: '${entry}' is not alias=<workspace id>[@<resource id>]`);
+      continue;
+    }
+    const [, alias, workspaceId, resourceId] = match;
+    const before = problems.length;
+    if (!ALIAS.test(alias!)) problems.push(`${ENV.workspaces}: alias '${alias}' must be lower-case letters, digits and dashes, starting with a letter`);
+    if (!GUID.test(workspaceId!)) problems.push(`${ENV.workspaces}: '${workspaceId}' (${alias}) must be a workspace id (a GUID)`);
+    if (resourceId && !isWorkspaceResourceId(resourceId)) problems.push(`${ENV.workspaces}: '${resourceId}' (${alias}) is not a workspace resource id`);
+    if (workspaces.some((w) => w.alias === alias)) problems.push(`${ENV.workspaces}: alias '${alias}' is given twice`);
+    if (problems.length === before) workspaces.push({ alias: alias!, workspaceId: workspaceId!, ...(resourceId ? { resourceId } : {}) });
+  }
+  return workspaces;
 }
 
 function backendConfig(e: Partial<Env>, problems: string[]): BackendConfig | undefined {
-  if (e[ENV.backend] === undefined) return undefined;
-  if (e[ENV.backend] === 'local') {
-    const maxWindow = parseWindow(e[ENV.localMaxWindow] ?? '');
-    if (!maxWindow) problems.push(`${ENV.localMaxWindow}=${e[ENV.localMaxWindow]} is not a window (e.g. 30d, P90D)`);
-    const dataDir = path.resolve(e[ENV.dataDir] ?? SAMPLE_DATA_DIR);
-    return maxWindow ? { kind: 'local', dataDir, maxWindow } : undefined;
+  switch (e[ENV.backend]) {
+    case undefined:
+      return undefined;
+    case 'local': {
+      const maxWindow = parseWindow(e[ENV.localMaxWindow] ?? '');
+      if (!maxWindow) problems.push(`${ENV.localMaxWindow}=${e[ENV.localMaxWindow]} is not a window (e.g. 30d, P90D)`);
+      const dataDir = path.resolve(e[ENV.dataDir] ?? SAMPLE_DATA_DIR);
+      return maxWindow ? { kind: 'local', dataDir, maxWindow } : undefined;
+    }
+    case 'defender': {
+      const graphUrl = httpsUrl(ENV.graphUrl, e[ENV.graphUrl] ?? DEFAULT_GRAPH_URL, problems);
+      const queryTimeoutSeconds = e[ENV.queryTimeout];
+      return graphUrl && queryTimeoutSeconds ? { kind: 'defender', graphUrl, queryTimeoutSeconds } : undefined;
+    }
+    case 'loganalytics': {
+      const before = problems.length;
+      const workspaces = workspaceList(e[ENV.workspaces] ?? '', problems);
+      const workspaceId = e[ENV.workspaceId];
+      const resourceId = e[ENV.workspaceResourceId];
+      if (workspaceId !== undefined) {
+        if (!GUID.test(workspaceId)) problems.push(`${ENV.workspaceId} must be a GUID (the workspace's id, not its name)`);
+        if (resourceId !== undefined && !isWorkspaceResourceId(resourceId)) problems.push(`${ENV.workspaceResourceId} is not a workspace resource id`);
+        const named = workspaces.findIndex((w) => w.workspaceId.toLowerCase() === workspaceId.toLowerCase());
+        if (named >= 0) workspaces.unshift(...workspaces.splice(named, 1));
+        else workspaces.unshift({ workspaceId, ...(resourceId ? { resourceId } : {}) });
+      } else if (resourceId !== undefined) {
+        problems.push(`${ENV.workspaceResourceId} is set but ${ENV.workspaceId} is not`);
+      }
+      if (workspaces.length === 0 && problems.length === before) problems.push(`${ENV.backend}=loganalytics needs ${ENV.workspaceId} or ${ENV.workspaces}`);
+      const endpoint = httpsUrl(ENV.logAnalyticsEndpoint, e[ENV.logAnalyticsEndpoint] ?? DEFAULT_LOG_ANALYTICS_ENDPOINT, problems, {
+        test: /\/v1\/?$/,
+        hint: 'must end with /v1 (the service root)',
+      });
+      const queryTimeoutSeconds = e[ENV.queryTimeout];
+      return problems.length === before && endpoint && queryTimeoutSeconds ? { kind: 'loganalytics', endpoint, workspaces, queryTimeoutSeconds } : undefined;
+    }
   }
-  const workspaceId = e[ENV.workspaceId];
-  if (!workspaceId) problems.push(`${ENV.backend}=loganalytics needs ${ENV.workspaceId}`);
-  else if (!GUID.test(workspaceId)) problems.push(`${ENV.workspaceId} must be a GUID (the workspace's id, not its name)`);
-  const endpoint = e[ENV.logAnalyticsEndpoint] ?? DEFAULT_LOG_ANALYTICS_ENDPOINT;
-  let url: URL | undefined;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    problems.push(`${ENV.logAnalyticsEndpoint}=${endpoint} is not a URL`);
-  }
-  if (url && url.protocol !== 'https:') problems.push(`${ENV.logAnalyticsEndpoint} must use https (the SDK sends a bearer token)`);
-  if (url && !/\/v1\/?$/.test(url.pathname)) problems.push(`${ENV.logAnalyticsEndpoint} must end with /v1 (the service root)`);
-  return workspaceId && url ? { kind: 'loganalytics', workspaceId, endpoint: endpoint.replace(/\/+$/, '') } : undefined;
 }
 
 /** A one-line, secret-free summary for the start-up log. */
@@ -248,8 +404,13 @@ export function describeConfig(config: Config): Record<string, unknown> {
   const { bot, backend } = config;
   return {
     listen: `${config.host}:${config.port}`,
-    bot: bot.mode === 'anonymous' ? 'anonymous (loopback only)' : { appId: bot.appId, appType: bot.appType, tenantId: bot.tenantId, password: bot.password ? '[redacted]' : undefined },
+    bot:
+      bot.mode === 'anonymous'
+        ? 'anonymous (loopback only)'
+        : { appId: bot.appId, appType: bot.appType, tenantId: bot.tenantId, password: bot.password ? '[redacted]' : undefined, testEndpoints: bot.testEndpoints },
     backend,
+    maxDevices: config.maxDevices,
+    rulesDir: config.rulesDir,
     store: describeStoreSpec(config.store),
     access: config.access,
     incidentChannel: config.incidentChannel,

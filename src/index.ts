@@ -1,10 +1,9 @@
 /**
  * Composition root: configuration → dependencies → server. Run with `npm start`.
  */
-import { createBackend } from './backends/create-backend';
 import { ConfigError, describeConfig, loadConfig } from './config';
 import { OutboxWorker } from './core/outbox-worker';
-import { createHuntOps } from './huntops';
+import { loadCore } from './load-core';
 import { createLogger } from './logger';
 import { openParsedStore } from './store/open-store';
 import { createAdapter } from './teams/adapter';
@@ -20,20 +19,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   log.info({ config: describeConfig(config) }, 'starting');
-  const backend = createBackend(config.backend);
   const store = await openParsedStore(config.store);
   const adapter = createAdapter(config.bot, log);
   const appId = config.bot.mode === 'app' ? config.bot.appId : '';
   const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, appId), log });
-  const { app, hunts } = createHuntOps({
-    backend,
-    store,
-    access: config.access,
-    log,
-    instanceId: config.instanceId,
-    notifyOutbox: () => outbox.notify(),
-    ...(config.incidentChannel ? { incidentChannel: config.incidentChannel } : {}),
-  });
+  const { app, hunts, targets } = await loadCore(config, { store, log, instanceId: config.instanceId, notifyOutbox: () => outbox.notify() });
   const inFlight = new InFlight();
   const updater = new MessageUpdater(adapter, appId);
   const bot = new HuntOpsBot({ app, updater, inFlight, log });
@@ -42,6 +32,7 @@ async function main(): Promise<void> {
     bot,
     health: async () => {
       const storeHealth = await store.health().catch((error: unknown) => ({ ok: false, detail: String(error) }));
+      const { backend } = targets.defaultTarget;
       return { ok: storeHealth.ok, backend: { kind: backend.kind, source: backend.source }, store: storeHealth, inFlight: inFlight.size };
     },
   });

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       port: 3978,
       bot: { mode: 'anonymous' },
       backend: { kind: 'local', dataDir: SAMPLE_DATA_DIR, maxWindow: { ms: 90 * 86_400_000 } },
+      maxDevices: 500,
       store: { kind: 'sqlite', path: path.resolve('.huntops/huntops.db') },
       access: { allowedTenants: '*', responders: '*' },
       instanceId: os.hostname(),
@@ -62,7 +63,7 @@ describe('loadConfig', () => {
     expect(listed).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/PORT must be a number/),
-        expect.stringMatching(/HUNT_BACKEND must be local or loganalytics/),
+        expect.stringMatching(/HUNT_BACKEND must be local, loganalytics or defender/),
         expect.stringMatching(/LOG_LEVEL must be one of/),
         expect.stringMatching(/MicrosoftAppPassword is set but MicrosoftAppId is not/),
         expect.stringMatching(/HOST=0\.0\.0\.0: without MicrosoftAppId .* only listens on loopback/),
@@ -95,18 +96,55 @@ describe('loadConfig', () => {
   });
 
   test('Log Analytics needs a workspace id, and an https endpoint ending in /v1', () => {
-    expect(problems({ HUNT_BACKEND: 'loganalytics' })).toEqual([expect.stringMatching(/needs LOG_ANALYTICS_WORKSPACE_ID/)]);
-    expect(problems({ HUNT_BACKEND: 'loganalytics', LOG_ANALYTICS_WORKSPACE_ID: 'my-workspace' })).toEqual([
-      expect.stringMatching(/must be a GUID/),
-    ]);
+    expect(problems({ HUNT_BACKEND: 'loganalytics' })).toEqual([expect.stringMatching(/needs LOG_ANALYTICS_WORKSPACE_ID or LOG_ANALYTICS_WORKSPACES/)]);
+    expect(problems({ HUNT_BACKEND: 'loganalytics', LOG_ANALYTICS_WORKSPACE_ID: 'my-workspace' })).toEqual([expect.stringMatching(/must be a GUID/)]);
     expect(
       problems({ HUNT_BACKEND: 'loganalytics', LOG_ANALYTICS_WORKSPACE_ID: TENANT, LOG_ANALYTICS_ENDPOINT: 'http://127.0.0.1:9/v2' }),
     ).toEqual([expect.stringMatching(/must use https/), expect.stringMatching(/must end with \/v1/)]);
     expect(loadConfig({ HUNT_BACKEND: 'loganalytics', LOG_ANALYTICS_WORKSPACE_ID: TENANT }).backend).toEqual({
       kind: 'loganalytics',
-      workspaceId: TENANT,
       endpoint: 'https://api.loganalytics.io/v1',
+      workspaces: [{ workspaceId: TENANT }],
+      queryTimeoutSeconds: 120,
     });
+  });
+
+  test('several workspaces by alias; the first (or the one named by id) is the default', () => {
+    const resourceId = '/subscriptions/0000/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/emea-ws';
+    const config = loadConfig({
+      HUNT_BACKEND: 'loganalytics',
+      LOG_ANALYTICS_WORKSPACES: `apac=${APP_ID}, emea=${TENANT}@${resourceId}`,
+      LOG_ANALYTICS_WORKSPACE_ID: TENANT,
+      HUNT_QUERY_TIMEOUT: '30',
+    });
+    expect(config.backend).toEqual({
+      kind: 'loganalytics',
+      endpoint: 'https://api.loganalytics.io/v1',
+      workspaces: [
+        { alias: 'emea', workspaceId: TENANT, resourceId },
+        { alias: 'apac', workspaceId: APP_ID },
+      ],
+      queryTimeoutSeconds: 30,
+    });
+    expect(problems({ HUNT_BACKEND: 'loganalytics', LOG_ANALYTICS_WORKSPACES: `EMEA=${TENANT},x=y,emea=${TENANT},emea=${APP_ID}@/nope` })).toEqual([
+      expect.stringMatching(/alias 'EMEA' must be lower-case/),
+      expect.stringMatching(/'y' \(x\) must be a workspace id/),
+      expect.stringMatching(/'\/nope' \(emea\) is not a workspace resource id/),
+      expect.stringMatching(/alias 'emea' is given twice/),
+    ]);
+  });
+
+  test('Defender XDR through Microsoft Graph', () => {
+    expect(loadConfig({ HUNT_BACKEND: 'defender' }).backend).toEqual({ kind: 'defender', graphUrl: 'https://graph.microsoft.com/v1.0', queryTimeoutSeconds: 120 });
+    expect(problems({ HUNT_BACKEND: 'defender', DEFENDER_GRAPH_URL: 'http://graph.local/v1.0' })).toEqual([expect.stringMatching(/DEFENDER_GRAPH_URL must use https/)]);
+    expect(problems({ HUNT_QUERY_TIMEOUT: '0', HUNT_MAX_DEVICES: 'lots' })).toEqual([
+      expect.stringMatching(/HUNT_MAX_DEVICES must be a number/),
+      expect.stringMatching(/HUNT_QUERY_TIMEOUT must be between 1 and 600 seconds/),
+    ]);
+  });
+
+  test('rules folder', () => {
+    expect(loadConfig({ HUNT_RULES_DIR: 'my/rules' }).rulesDir).toBe(path.resolve('my/rules'));
   });
 
   test('store: sqlite file or Azure Tables; the connection string never shows', () => {

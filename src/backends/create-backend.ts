@@ -1,26 +1,84 @@
 /**
- * The configured backend.
+ * The configured places to hunt: backends wrapped so identical hunts share one query and each
+ * identity runs at most a few queries at once (Log Analytics allows 5 per identity), with their
+ * portal links.
  */
-import { DefaultAzureCredential } from '@azure/identity';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { SAMPLE_DATA_DIR, type BackendConfig } from '../config';
+import { HuntTargets, type HuntTarget } from '../core/hunt-targets';
+import { defenderHuntingLink, logsBladeLink } from '../hunt/portal-links';
 import type { Backend } from './backend';
+import { ConcurrencyLimiter } from './concurrency-limit-decorator';
+import { createDefenderBackend } from './defender';
 import { createLocalBackend } from './local';
 import { createLogAnalyticsBackend } from './log-analytics';
+import { shareIdenticalHunts } from './shared-hunts-decorator';
 
-/** Builds the backend a configuration names. */
-export function createBackend(config: BackendConfig): Backend {
+/** What building the targets may be given instead of the defaults. */
+export interface TargetOptions {
+  /** Default: `new DefaultAzureCredential()` (managed identity in Azure). */
+  readonly credential?: TokenCredential;
+  /** Queries one identity runs at once. Default 5, the Log Analytics limit. */
+  readonly maxConcurrent?: number;
+}
+
+/** The client's deadline: the service's own limit, plus as long again (at most 30 s) for the answer to arrive. */
+function deadlineMs(queryTimeoutSeconds: number): number {
+  return queryTimeoutSeconds * 1000 + Math.min(30_000, queryTimeoutSeconds * 1000);
+}
+
+const defenderPortal: HuntTarget['portal'] = (kql, window) => ({ title: 'Open in Defender', url: defenderHuntingLink(kql, { window }) });
+
+/** Builds the targets a configuration names. */
+export function createTargets(config: BackendConfig, options: TargetOptions = {}): HuntTargets {
+  const share = (backend: Backend) => shareIdenticalHunts(backend);
   switch (config.kind) {
     case 'local':
-      return createLocalBackend({
-        dataDir: config.dataDir,
-        maxWindow: config.maxWindow,
-        label: config.dataDir === SAMPLE_DATA_DIR ? 'sample data' : `local files in ${config.dataDir}`,
+      return new HuntTargets({
+        backend: share(
+          createLocalBackend({
+            dataDir: config.dataDir,
+            maxWindow: config.maxWindow,
+            label: config.dataDir === SAMPLE_DATA_DIR ? 'sample data' : `local files in ${config.dataDir}`,
+          }),
+        ),
+        portal: defenderPortal,
+        appliesWindow: false,
       });
-    case 'loganalytics':
-      return createLogAnalyticsBackend({
-        workspaceId: config.workspaceId,
-        endpoint: config.endpoint,
-        credential: new DefaultAzureCredential(),
+    case 'defender': {
+      const limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrent ?? 5 });
+      const credential = options.credential ?? new DefaultAzureCredential();
+      return new HuntTargets({
+        backend: share(limiter.wrap(createDefenderBackend({ credential, baseUrl: config.graphUrl, deadlineMs: deadlineMs(config.queryTimeoutSeconds) }))),
+        portal: defenderPortal,
+        appliesWindow: true,
       });
+    }
+    case 'loganalytics': {
+      const limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrent ?? 5 });
+      const credential = options.credential ?? new DefaultAzureCredential();
+      const [first, ...rest] = config.workspaces.map(
+        (workspace): HuntTarget => ({
+          backend: share(
+            limiter.wrap(
+              createLogAnalyticsBackend({
+                workspaceId: workspace.workspaceId,
+                endpoint: config.endpoint,
+                credential,
+                serverTimeoutSeconds: config.queryTimeoutSeconds,
+                deadlineMs: deadlineMs(config.queryTimeoutSeconds),
+                ...(workspace.alias ? { alias: workspace.alias } : {}),
+              }),
+            ),
+          ),
+          ...(workspace.alias ? { alias: workspace.alias } : {}),
+          appliesWindow: true,
+          ...(workspace.resourceId
+            ? { portal: (kql, window) => ({ title: 'Open in Sentinel', url: logsBladeLink(kql, { workspaceResourceId: workspace.resourceId!, window }) }) }
+            : {}),
+        }),
+      );
+      return new HuntTargets(first!, rest);
+    }
   }
 }

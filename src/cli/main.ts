@@ -4,17 +4,16 @@
  *   huntops --json hunt kaseya 5d   the cards (JSON array, one per page)
  */
 import os from 'node:os';
-import { createBackend } from '../backends/create-backend';
 import { ConfigError, loadConfig, type Config } from '../config';
 import type { Log } from '../core/log';
 import { openParsedStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import type { RequestContext } from '../core/context';
 import type { Reply } from '../core/reply';
-import type { FindingRow, View } from '../core/views';
+import type { ResultGroup, View } from '../core/views';
 import { VERBS } from '../core/verbs';
 import { renderCard } from '../cards/render';
-import { createHuntOps } from '../huntops';
+import { loadCore } from '../load-core';
 import { createLogger } from '../logger';
 import { viewText } from './text-view';
 
@@ -51,7 +50,7 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
 }
 
 async function runWith(store: Store, config: Config, log: Log, words: readonly string[], json: boolean, out: (text: string) => void): Promise<number> {
-  const { app } = createHuntOps({ backend: createBackend(config.backend), store, access: config.access, log, instanceId: `cli:${os.hostname()}` });
+  const { app } = await loadCore(config, { store, log, instanceId: `cli:${os.hostname()}` });
   const user = os.userInfo().username;
   const context: RequestContext = {
     caller: { id: `cli:${user}`, name: user },
@@ -68,8 +67,8 @@ async function runWith(store: Store, config: Config, log: Log, words: readonly s
   if (json) {
     out(JSON.stringify(views.map(renderCard), null, 2));
   } else {
-    const rows = views.flatMap((v): readonly FindingRow[] => (v.name === 'huntResult' ? v.rows : []));
-    out(viewText(first, rows));
+    const groups = views.flatMap((v): readonly ResultGroup[] => (v.name === 'huntResult' ? v.groups : []));
+    out(viewText(first, groups));
   }
   return exitCode(first);
 }

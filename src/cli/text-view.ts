@@ -1,7 +1,7 @@
 /**
  * Views as plain text for the terminal: the same answers the cards give, as readable tables.
  */
-import type { FindingRow, View } from '../core/views';
+import type { FindingRow, HuntHeader, Note, ResultGroup, View } from '../core/views';
 
 /** Aligns rows under a header; columns separated by two spaces. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -14,61 +14,79 @@ function utc(iso: string): string {
   return iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z');
 }
 
-/** The devices of a hunt as a table. */
-export function findingsTable(rows: readonly FindingRow[]): string {
-  return table(
-    ['Device', 'First seen (UTC)', 'Last seen (UTC)', 'Count', 'Decided'],
-    rows.map((r) => [r.deviceName, utc(r.firstSeen), utc(r.lastSeen), String(r.count), r.state?.text ?? '']),
-  );
+function where(header: HuntHeader): string {
+  return `the last ${header.windowText}${header.device ? ` on ${header.device}` : ''}`;
 }
 
-/** A view as text. For a paged hunt result pass every page's rows in `allRows`. */
-export function viewText(view: View, allRows?: readonly FindingRow[]): string {
+function notes(list: readonly Note[]): string[] {
+  return list.map((n) => n.text);
+}
+
+/** The devices of a hunt as a table, with a Tool column when they are grouped by tool. */
+export function findingsTable(groups: readonly ResultGroup[]): string {
+  const byTool = groups.some((g) => g.title !== undefined);
+  const rows = groups.flatMap((g) =>
+    g.rows.map((r: FindingRow) => [
+      ...(byTool ? [g.title ?? ''] : []),
+      r.deviceName,
+      utc(r.firstSeen),
+      utc(r.lastSeen),
+      String(r.count),
+      r.state?.text ?? '',
+    ]),
+  );
+  return table([...(byTool ? ['Tool'] : []), 'Device', 'First seen (UTC)', 'Last seen (UTC)', 'Count', 'Decided'], rows);
+}
+
+/** A view as text. For a paged hunt result pass every page's groups in `allGroups`. */
+export function viewText(view: View, allGroups?: readonly ResultGroup[]): string {
   switch (view.name) {
     case 'notice':
-      return [view.title, view.text, ...(view.usage?.length ? ['', 'Usage:', ...view.usage.map((u) => `  ${u}`)] : [])]
-        .filter((l) => l !== '')
-        .join('\n');
+      return [view.title, view.text, ...(view.usage?.length ? ['', 'Usage:', ...view.usage.map((u) => `  ${u}`)] : [])].filter((l) => l !== '').join('\n');
     case 'help':
-      return [
-        'HuntOps commands',
-        '',
-        table(['Command', 'What it does', 'Example'], view.commands.map((c) => [c.usage, c.summary, c.example])),
-        '',
-        view.windows,
-      ].join('\n');
+      return ['HuntOps commands', '', table(['Command', 'What it does', 'Example'], view.commands.map((c) => [c.usage, c.summary, c.example])), '', view.windows].join('\n');
     case 'tools':
       return [
         `RMM tools (${view.total}), page ${view.page} of ${view.pageCount}`,
         '',
         table(['Tool', 'Also known as', 'Hunts'], view.tools.map((t) => [t.name, [t.id, ...t.aliases].join(', '), t.hunts.join(', ')])),
       ].join('\n');
+    case 'rules':
+      return [
+        view.configured ? `Rules (${view.total}), page ${view.page} of ${view.pageCount}` : 'No rules folder is configured (HUNT_RULES_DIR).',
+        ...(view.rules.length ? ['', table(['Id', 'Name', 'Tables'], view.rules.map((r) => [r.id, r.name, r.tables]))] : []),
+        ...(view.problems.length ? ['', 'Could not read:', ...view.problems.map((p) => `  ${p}`)] : []),
+      ].join('\n');
     case 'huntProgress':
-      return `Hunting ${view.header.toolName} over the last ${view.header.windowText}…`;
-    case 'huntResult': {
-      const { header } = view;
+      return `Hunting ${view.header.subject} over ${where(view.header)}…`;
+    case 'huntResult':
       return [
-        `${header.toolName}: ${view.deviceCount} device${view.deviceCount === 1 ? '' : 's'} in the last ${header.windowText}${header.device ? ` on ${header.device}` : ''}`,
-        `Source: ${header.source}; query time ${view.queryMs} ms`,
-        ...(view.banner ? [view.banner.text] : []),
-        '',
-        findingsTable(allRows ?? view.rows),
-      ].join('\n');
-    }
-    case 'huntEmpty':
-      return [
-        `${view.header.toolName}: no devices in the last ${view.header.windowText}${view.header.device ? ` on ${view.header.device}` : ''}`,
-        ...(view.hiddenCount > 0 ? [`${view.hiddenCount} hidden by exclusions`] : []),
+        `${view.header.subject}: ${view.deviceCount} device${view.deviceCount === 1 ? '' : 's'} in ${where(view.header)}`,
         `Source: ${view.header.source}; query time ${view.queryMs} ms`,
+        ...notes(view.notes),
+        ...(view.portal ? [`${view.portal.title}: ${view.portal.url}`] : []),
+        '',
+        findingsTable(allGroups ?? view.groups),
       ].join('\n');
+    case 'huntEmpty':
+      return [`${view.header.subject}: no devices in ${where(view.header)}`, ...notes(view.notes), `Source: ${view.header.source}; query time ${view.queryMs} ms`].join('\n');
     case 'huntFailed':
-      return `The ${view.header.toolName} hunt failed: ${view.message}\nSource: ${view.header.source}`;
+      return `${view.header.subject} failed: ${view.message}\nSource: ${view.header.source}`;
+    case 'deviceCheck':
+      return [
+        `${view.header.subject} in the last ${view.header.windowText}: ${view.tools.length === 0 ? 'none' : view.tools.map((t) => t.toolName).join(', ')}`,
+        `Source: ${view.header.source}; query time ${view.queryMs} ms`,
+        ...notes(view.notes),
+        ...(view.tools.length
+          ? ['', table(['Tool', 'Evidence', 'First seen (UTC)', 'Last seen (UTC)', 'Count', 'Excluded'], view.tools.map((t) => [t.toolName, t.evidence, utc(t.firstSeen), utc(t.lastSeen), String(t.count), t.excluded ?? '']))]
+          : []),
+      ].join('\n');
     case 'excludeForm':
     case 'escalateForm':
       return `${view.name === 'excludeForm' ? 'Exclude' : 'Escalate'} ${view.subject.deviceName}: use the card in Teams.${view.error ? `\n${view.error}` : ''}`;
     case 'exclusions':
       return [
-        ...(view.banner ? [view.banner.text, ''] : []),
+        ...notes(view.notes),
         `Active exclusions (${view.total}), page ${view.page} of ${view.pageCount}`,
         '',
         table(
@@ -77,10 +95,7 @@ export function viewText(view: View, allRows?: readonly FindingRow[]): string {
         ),
       ].join('\n');
     case 'audit':
-      return table(
-        ['When (UTC)', 'Who', 'Action', 'Outcome', 'What', 'Where'],
-        view.entries.map((e) => [utc(e.at), e.who, e.action, e.outcome, e.what, e.where]),
-      );
+      return table(['When (UTC)', 'Who', 'Action', 'Outcome', 'What', 'Where'], view.entries.map((e) => [utc(e.at), e.who, e.action, e.outcome, e.what, e.where]));
     case 'escalation':
       return `Incident ${view.incident.number}: ${view.incident.title}\n${view.toolName} on ${view.deviceName}, escalated by ${view.by}: ${view.note}`;
   }

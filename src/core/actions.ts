@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { Catalog } from '../hunt/catalog';
-import { toolsView } from './commands';
+import type { RuleBook } from '../hunt/rule-book';
+import { rulesView, toolsView } from './commands';
 import type { EscalationService } from './escalations';
 import type { ExclusionService } from './exclusions';
 import type { HuntService } from './hunt-service';
@@ -16,6 +17,7 @@ import { VERBS, type Verb } from './verbs';
 /** What action handlers need. */
 export interface ActionDeps {
   readonly catalog: Catalog;
+  readonly rules: RuleBook;
   readonly hunts: HuntService;
   readonly exclusions: ExclusionService;
   readonly escalations: EscalationService;
@@ -42,6 +44,7 @@ export function createActions(deps: ActionDeps): Readonly<Record<Verb, ActionHan
       return reply(await deps.hunts.page(parsed.huntId, parsed.page));
     },
     [VERBS.toolsPage]: async (data) => reply(toolsView(deps.catalog, parse(z.object({ page }).strict(), data).page)),
+    [VERBS.rulesPage]: async (data) => reply(rulesView(deps.rules, parse(z.object({ page }).strict(), data).page)),
     [VERBS.exclusionsPage]: async (data, context) => exclusions.list([String(parse(z.object({ page }).strict(), data).page)], context),
     [VERBS.exclude]: (data, context) => exclusions.form(data, context),
     [VERBS.excludeSubmit]: (data, context) => exclusions.submit(data, context),

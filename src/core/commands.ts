@@ -2,18 +2,19 @@
  * The command table: one entry per command (name, usage, summary, example, handler). Help is
  * generated from it, so a command exists exactly when it is listed here.
  */
-import type { Backend } from '../backends/backend';
 import type { Catalog } from '../hunt/catalog';
+import type { RuleBook } from '../hunt/rule-book';
 import type { Store } from '../store/store';
 import type { AccessPolicy } from './access';
 import type { RequestContext } from './context';
 import type { EscalationService } from './escalations';
 import { DEFAULT_COMMAND_EXPIRY_DAYS, EXCLUDE_USAGE, type ExclusionService } from './exclusions';
 import { isoSeconds, type HuntService } from './hunt-service';
-import { HUNT_USAGE, parseHuntArgs } from './parse-hunt';
+import type { DeviceCheckService } from './device-check';
+import { CHECK_USAGE, HUNT_USAGE, parseCheckArgs, parseHuntArgs } from './parse-hunt';
 import { reply, type Reply } from './reply';
 import { UserError } from './user-error';
-import type { AuditView, ToolEntry, ToolsView } from './views';
+import type { AuditView, RulesView, ToolEntry, ToolsView } from './views';
 
 /** One command. */
 export interface Command {
@@ -27,8 +28,9 @@ export interface Command {
 /** What commands need. */
 export interface CommandDeps {
   readonly catalog: Catalog;
-  readonly backend: Backend;
+  readonly rules: RuleBook;
   readonly hunts: HuntService;
+  readonly checks: DeviceCheckService;
   readonly exclusions: ExclusionService;
   readonly escalations: EscalationService;
   readonly store: Store;
@@ -65,6 +67,24 @@ export function toolsView(catalog: Catalog, page: number): ToolsView {
   return { name: 'tools', tools, page: current, pageCount, total: catalog.tools.length };
 }
 
+/** Rules per page of the `rules` card. */
+export const RULES_PAGE_SIZE = 10;
+
+/** A page of the rules (1-based, clamped). */
+export function rulesView(rules: RuleBook, page: number): RulesView {
+  const pageCount = Math.max(1, Math.ceil(rules.rules.length / RULES_PAGE_SIZE));
+  const current = Math.min(Math.max(1, Math.trunc(page)), pageCount);
+  return {
+    name: 'rules',
+    rules: rules.rules.slice((current - 1) * RULES_PAGE_SIZE, current * RULES_PAGE_SIZE).map((r) => ({ id: r.id, name: r.name, tables: r.tables.join(', ') })),
+    problems: current === 1 ? rules.problemLines().slice(0, 10) : [],
+    page: current,
+    pageCount,
+    total: rules.rules.length,
+    configured: rules.configured,
+  };
+}
+
 /** The latest audit entries as a view. */
 async function auditView(store: Store, limit: number): Promise<AuditView> {
   const entries = await store.listAudit({ limit });
@@ -96,10 +116,17 @@ export function createCommands(deps: CommandDeps): readonly Command[] {
     {
       name: 'hunt',
       usage: HUNT_USAGE,
-      summary: 'Hunt for an RMM tool: devices where binaries signed by its vendor were seen.',
+      summary:
+        'Hunt for an RMM tool: devices where binaries signed by its vendor were seen (proc: its processes, net: connections to its domains), every tool at once, or one of your rules.',
       example: 'hunt kaseya 5d',
-      run: (args, context) =>
-        deps.hunts.start(parseHuntArgs(args, { catalog: deps.catalog, maxWindow: deps.backend.maxWindow, backendName: deps.backend.source }), context),
+      run: (args, context) => deps.hunts.start(parseHuntArgs(args, { catalog: deps.catalog, rules: deps.rules }), context),
+    },
+    {
+      name: 'check',
+      usage: CHECK_USAGE,
+      summary: 'Which RMM tools were seen on one device: file signatures, processes and network connections.',
+      example: 'check WS-FIN-014 24h',
+      run: (args, context) => deps.checks.start(parseCheckArgs(args), context),
     },
     {
       name: 'tools',
@@ -111,6 +138,18 @@ export function createCommands(deps: CommandDeps): readonly Command[] {
           throw new UserError('tools takes a page number', 'For example: tools 2', ['tools [page]']);
         }
         return reply(toolsView(deps.catalog, Number(args[0] ?? 1)));
+      },
+    },
+    {
+      name: 'rules',
+      usage: ['rules [page]'],
+      summary: 'Your hunting rules (HUNT_RULES_DIR) and what in them could not be read.',
+      example: 'rules',
+      run: (args) => {
+        if (args.length > 1 || (args.length === 1 && !/^\d{1,4}$/.test(args[0]!))) {
+          throw new UserError('rules takes a page number', 'For example: rules 2', ['rules [page]']);
+        }
+        return reply(rulesView(deps.rules, Number(args[0] ?? 1)));
       },
     },
     {

@@ -4,7 +4,6 @@
  * worker posts it into the incident thread. A double click or a retried invoke escalates once.
  */
 import { z } from 'zod';
-import type { Catalog } from '../hunt/catalog';
 import { describeWindow } from '../hunt/window';
 import type { EscalationContext, Hunt, OutboxMessage, Store, StoredFinding } from '../store/store';
 import { StoreError } from '../store/store-error';
@@ -33,7 +32,6 @@ const submitData = z.object({
 export interface EscalationDeps {
   readonly store: Store;
   readonly hunts: HuntService;
-  readonly catalog: Catalog;
   readonly access: AccessPolicy;
   readonly auditor: Auditor;
   /** The incident channel set by configuration (`HUNT_INCIDENT_CHANNEL`), if any. */
@@ -60,10 +58,10 @@ export class EscalationService {
   /** Escalate clicked: the inline form, for whoever clicked. */
   async form(data: unknown, context: RequestContext): Promise<Reply> {
     const { huntId, key } = parse(z.object(subjectData), data);
-    const { hunt, finding, page } = await this.deps.hunts.finding(huntId, key);
+    const { finding, page } = await this.deps.hunts.finding(huntId, key);
     this.deps.access.checkResponder(context, 'escalate');
     await this.target(context);
-    return reply(await this.formView({ huntId, key, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(hunt), page }, context));
+    return reply(await this.formView({ huntId, key, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page }, context));
   }
 
   /** The form submitted: record the escalation and its post, update the card for everyone. */
@@ -71,7 +69,7 @@ export class EscalationService {
     const input = parse(submitData, data);
     const { hunt, finding, page } = await this.deps.hunts.finding(input.huntId, input.key);
     this.deps.access.checkResponder(context, 'escalate');
-    const subject: FormSubject = { huntId: input.huntId, key: input.key, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(hunt), page };
+    const subject: FormSubject = { huntId: input.huntId, key: input.key, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page };
     const note = (input.note ?? '').trim();
     const choice = (input.incident ?? 'new').trim();
     const title = (input.title ?? '').trim() || defaultTitle(subject);
@@ -168,7 +166,7 @@ export class EscalationService {
       incident: { number: escalation.incident.number, title: escalation.incident.title },
       deviceName: finding.deviceName,
       deviceId: finding.deviceId,
-      toolName: this.deps.hunts.toolName(hunt),
+      toolName: this.deps.hunts.toolName(finding.toolId),
       windowText: describeWindow({ ms: hunt.request.windowMs }),
       firstSeen: isoSeconds(finding.firstSeen),
       lastSeen: isoSeconds(finding.lastSeen),

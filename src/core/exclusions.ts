@@ -69,17 +69,17 @@ export class ExclusionService {
   /** Exclude clicked: the inline form, for whoever clicked. */
   async form(data: unknown, context: RequestContext): Promise<Reply> {
     const { huntId, key } = parse(z.object(subjectData), data);
-    const { hunt, finding, page } = await this.deps.hunts.finding(huntId, key);
+    const { finding, page } = await this.deps.hunts.finding(huntId, key);
     this.deps.access.checkResponder(context, 'exclude devices');
-    return reply({ name: 'excludeForm', subject: { huntId, key, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(hunt), page } });
+    return reply({ name: 'excludeForm', subject: { huntId, key, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page } });
   }
 
   /** The form submitted: store the exclusion, update the card for everyone. */
   async submit(data: unknown, context: RequestContext): Promise<Reply> {
     const input = parse(submitData, data);
-    const { hunt, finding, page } = await this.deps.hunts.finding(input.huntId, input.key);
+    const { finding, page } = await this.deps.hunts.finding(input.huntId, input.key);
     this.deps.access.checkResponder(context, 'exclude devices');
-    const subject: FormSubject = { huntId: input.huntId, key: input.key, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(hunt), page };
+    const subject: FormSubject = { huntId: input.huntId, key: input.key, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page };
     const reason = (input.reason ?? '').trim();
     const problem =
       reason === ''
@@ -92,7 +92,7 @@ export class ExclusionService {
               ? 'Choose when the exclusion expires.'
               : undefined;
     if (problem) return reply({ name: 'excludeForm', subject, error: problem });
-    const scope: ExclusionScope = input.scope === 'all' ? { kind: 'all' } : { kind: 'tool', toolId: hunt.request.toolId };
+    const scope: ExclusionScope = input.scope === 'all' ? { kind: 'all' } : { kind: 'tool', toolId: finding.toolId };
     const expiresAt = input.expiry === 'never' ? null : new Date(this.deps.now().getTime() + Number(input.expiry) * DAY_MS);
     const exclusion = await this.addForRow(input.huntId, input.key, { pattern: finding.deviceName, scope, reason, expiresAt, context });
     const banner = exclusion.created
@@ -190,7 +190,7 @@ export class ExclusionService {
   }
 
   private scopeText(scope: ExclusionScope): string {
-    return scope.kind === 'all' ? 'every RMM hunt' : `${this.deps.catalog.get(scope.toolId)?.name ?? scope.toolId} hunts`;
+    return scope.kind === 'all' ? 'every RMM hunt' : `${this.deps.hunts.toolName(scope.toolId)} hunts`;
   }
 
   private auditDetails(record: Exclusion, created: boolean): Record<string, unknown> {
@@ -241,13 +241,13 @@ export class ExclusionService {
     const exclusions: ExclusionEntry[] = active.slice((current - 1) * EXCLUSIONS_PAGE_SIZE, current * EXCLUSIONS_PAGE_SIZE).map((e) => ({
       id: e.id,
       pattern: e.pattern,
-      scope: e.scope.kind === 'all' ? 'every RMM tool' : `${this.deps.catalog.get(e.scope.toolId)?.name ?? e.scope.toolId} hunts`,
+      scope: e.scope.kind === 'all' ? 'every RMM tool' : `${this.deps.hunts.toolName(e.scope.toolId)} hunts`,
       reason: e.reason,
       by: e.createdBy.name,
       createdAt: isoSeconds(e.createdAt),
       ...(e.expiresAt ? { expiresAt: isoSeconds(e.expiresAt) } : {}),
     }));
-    return { name: 'exclusions', exclusions, page: current, pageCount, total: active.length, ...(banner ? { banner } : {}) };
+    return { name: 'exclusions', exclusions, page: current, pageCount, total: active.length, notes: banner ? [banner] : [] };
   }
 
 }

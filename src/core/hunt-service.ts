@@ -1,24 +1,26 @@
 /**
- * Runs hunts: records the hunt, runs its query on the backend outside the turn, hides excluded
- * devices, keeps the result in the store, and turns it into views (pages, nothing found, failed,
- * interrupted). Card actions find their finding here, by hunt id and row key.
+ * Runs hunts: records the hunt, runs its query on the backend outside the turn (saying so on the
+ * card when it has to queue), hides excluded devices, keeps the result in the store, and turns it
+ * into views (pages grouped by tool, nothing found, failed, interrupted). Card actions find their
+ * finding here, by hunt id and row key.
  */
 import { performance } from 'node:perf_hooks';
 import { BackendError, type Backend } from '../backends/backend';
 import type { Catalog } from '../hunt/catalog';
-import { findingsFromResult, rekey } from '../hunt/finding';
-import { buildHuntQuery } from '../hunt/kql-builder';
+import { rekey, sortFindings } from '../hunt/finding';
 import { describeWindow, windowToKql } from '../hunt/window';
 import { findExclusion, isActive } from '../store/exclusion-match';
 import type { Hunt, Store, StoredFinding } from '../store/store';
 import { actorOf } from './access';
 import type { Auditor } from './audit';
 import type { RequestContext } from './context';
+import { ALL_TOOLS, planHunt, type HuntPlan } from './hunt-plan';
+import { type HuntTargets } from './hunt-targets';
 import type { Log } from './log';
-import type { HuntArgs } from './parse-hunt';
-import type { DeferredReply } from './reply';
+import { checkWindow, type HuntArgs } from './parse-hunt';
+import type { DeferredReply, ProgressSink } from './reply';
 import { UserError } from './user-error';
-import type { FindingRow, HuntHeader, HuntResultView, RowState, Tone, View } from './views';
+import type { FindingRow, HuntHeader, HuntResultView, Note, PortalLinkView, ResultGroup, RowState, View } from './views';
 
 /** Devices per result card page: keeps each card well under Teams' size limit. */
 export const HUNT_PAGE_SIZE = 10;
@@ -28,14 +30,25 @@ export const STALE_HUNT_MS = 30 * 60_000;
 
 /** What the hunt service needs. */
 export interface HuntServiceDeps {
-  readonly backend: Backend;
+  readonly targets: HuntTargets;
   readonly catalog: Catalog;
   readonly store: Store;
   readonly auditor: Auditor;
   readonly log: Log;
   /** This bot instance, as recorded on its hunts. */
   readonly instanceId: string;
+  /** Most devices a hunt brings back. */
+  readonly maxDevices: number;
   readonly now?: () => Date;
+}
+
+/** What a finished hunt keeps about its result besides the devices (the store's `meta`). */
+interface ResultMeta {
+  readonly subject: string;
+  readonly byTool: boolean;
+  readonly queryMs: number;
+  readonly notes: readonly Note[];
+  readonly portal?: PortalLinkView;
 }
 
 /** A message to update because its hunt was interrupted. */
@@ -52,6 +65,10 @@ export function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
+function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
 /** Runs hunts and pages their results. */
 export class HuntService {
   private readonly now: () => Date;
@@ -62,35 +79,40 @@ export class HuntService {
 
   /** Records the hunt and answers with its progress card; the query runs once that is posted. */
   async start(args: HuntArgs, context: RequestContext): Promise<DeferredReply> {
-    const { backend, store } = this.deps;
-    const kql = buildHuntQuery(args, { dialect: backend.dialect });
+    const { store, targets } = this.deps;
+    const target = targets.resolve(args.workspace);
+    checkWindow(args.window, target.backend.maxWindow, target.backend.source);
+    const plan = planHunt(args, target, { catalog: this.deps.catalog, maxDevices: this.deps.maxDevices });
     const hunt = await store.createHunt({
-      request: { toolId: args.tool.id, windowMs: args.window.ms, kind: 'file-signature', ...(args.device !== undefined ? { device: args.device } : {}) },
-      kql,
-      source: backend.source,
+      request: plan.request,
+      kql: plan.kql,
+      source: target.backend.source,
       conversation: context.reference ?? null,
       requestedBy: actorOf(context),
       instanceId: this.deps.instanceId,
     });
-    const header = this.header(hunt);
+    const header: HuntHeader = this.header(hunt, plan.subject);
+    const portal = target.portal?.(plan.kql, args.window);
     return {
       kind: 'deferred',
       progress: { name: 'huntProgress', header, state: 'running' },
-      complete: async (posted) => {
+      complete: async (posted, progress) => {
         await store.setHuntMessage(hunt.id, posted.messageId);
-        return this.run(hunt, args, header, context);
+        return this.run({ hunt, plan, header, context, progress, target: target.backend, ...(portal ? { portal } : {}) });
       },
     };
   }
 
-  /** Page `page` (1-based, clamped) of a finished hunt, optionally with a banner. */
-  async page(huntId: string, page: number, banner?: HuntResultView['banner']): Promise<View> {
+  /** Page `page` (1-based, clamped) of a finished hunt; `note` first (the outcome of a click). */
+  async page(huntId: string, page: number, note?: Note): Promise<View> {
     const hunt = await this.finished(huntId);
+    const meta = this.meta(hunt);
     const findings = await this.deps.store.listFindings(huntId);
-    const header = this.header(hunt);
-    if (findings.length === 0) return { name: 'huntEmpty', header, queryMs: this.queryMs(hunt), hiddenCount: hunt.hiddenCount };
-    const view = await this.resultView(hunt, header, findings, page);
-    return banner ? { ...view, banner } : view;
+    const header = this.header(hunt, meta.subject);
+    const notes = [...(note ? [note] : []), ...this.resultNotes(hunt, meta)];
+    const portal = meta.portal ? { portal: meta.portal } : {};
+    if (findings.length === 0) return { name: 'huntEmpty', header, queryMs: meta.queryMs, notes, ...portal };
+    return this.resultView(hunt, meta, header, findings, page, notes);
   }
 
   /** The finding a card button names, and the page it is on; refuses ids and keys it does not know. */
@@ -102,19 +124,15 @@ export class HuntService {
     return { hunt, finding, page: Number.isInteger(index) ? Math.floor(index / HUNT_PAGE_SIZE) + 1 : 1 };
   }
 
-  /** The display name of a hunt's tool. */
-  toolName(hunt: Hunt): string {
-    return this.deps.catalog.get(hunt.request.toolId)?.name ?? hunt.request.toolId;
+  /** The display name of a finding's tool (a catalog tool, or the rule it came from). */
+  toolName(toolId: string): string {
+    return this.deps.catalog.get(toolId)?.name ?? (toolId.startsWith('rule:') ? `rule ${toolId.slice(5)}` : toolId);
   }
 
-  /** The header every card of this hunt shows. */
-  header(hunt: Hunt): HuntHeader {
-    return {
-      toolName: this.toolName(hunt),
-      windowText: describeWindow({ ms: hunt.request.windowMs }),
-      source: hunt.source,
-      ...(hunt.request.device !== undefined ? { device: hunt.request.device } : {}),
-    };
+  /** What a stored hunt was about. */
+  subjectOf(hunt: Hunt): string {
+    const subject = (hunt.meta as Partial<ResultMeta> | undefined)?.subject;
+    return subject ?? (hunt.request.toolId === ALL_TOOLS ? 'All RMM tools' : this.toolName(hunt.request.toolId));
   }
 
   /**
@@ -131,21 +149,42 @@ export class HuntService {
       if (!(await store.finishHunt(hunt.id, { status: 'interrupted' }))) continue;
       this.deps.log.warn({ huntId: hunt.id }, 'hunt interrupted by a restart');
       if (hunt.messageId === undefined || hunt.conversation === null) continue;
-      const { toolId, windowMs, device } = hunt.request;
-      const again = `hunt ${toolId} ${windowToKql({ ms: windowMs })}${device ? ` device ${device}` : ''}`;
+      const { toolId, windowMs, device, kind } = hunt.request;
+      const what = toolId.startsWith('rule:') ? `"${this.subjectOf(hunt)}"` : `${toolId}${kind === 'process' ? ' proc' : kind === 'network' ? ' net' : ''}`;
+      const again = `hunt ${what} ${windowToKql({ ms: windowMs })}${device ? ` device ${device}` : ''}`;
       interrupted.push({
         huntId: hunt.id,
         reference: hunt.conversation,
         messageId: hunt.messageId,
         view: {
           name: 'huntFailed',
-          header: this.header(hunt),
+          header: this.header(hunt, this.subjectOf(hunt)),
           failure: 'interrupted',
           message: `This hunt was interrupted: HuntOps restarted before it finished. Run it again: ${again}`,
         },
       });
     }
     return interrupted;
+  }
+
+  private header(hunt: Hunt, subject: string): HuntHeader {
+    return {
+      subject,
+      windowText: describeWindow({ ms: hunt.request.windowMs }),
+      source: hunt.source,
+      ...(hunt.request.device !== undefined ? { device: hunt.request.device } : {}),
+    };
+  }
+
+  private meta(hunt: Hunt): ResultMeta {
+    const meta = (hunt.meta ?? {}) as Partial<ResultMeta>;
+    return {
+      subject: meta.subject ?? this.subjectOf(hunt),
+      byTool: meta.byTool ?? hunt.request.toolId === ALL_TOOLS,
+      queryMs: meta.queryMs ?? 0,
+      notes: meta.notes ?? [],
+      ...(meta.portal ? { portal: meta.portal } : {}),
+    };
   }
 
   private async finished(huntId: string): Promise<Hunt> {
@@ -156,38 +195,67 @@ export class HuntService {
     return hunt;
   }
 
-  private queryMs(hunt: Hunt): number {
-    return hunt.finishedAt ? hunt.finishedAt.getTime() - hunt.createdAt.getTime() : 0;
-  }
-
-  private async run(hunt: Hunt, args: HuntArgs, header: HuntHeader, context: RequestContext): Promise<View> {
-    const { backend, log, store, auditor } = this.deps;
+  private async run(job: {
+    readonly hunt: Hunt;
+    readonly plan: HuntPlan;
+    readonly header: HuntHeader;
+    readonly context: RequestContext;
+    readonly progress: ProgressSink;
+    readonly target: Backend;
+    readonly portal?: PortalLinkView;
+  }): Promise<View> {
+    const { hunt, plan, header, context, progress, portal } = job;
+    const { log, store, auditor } = this.deps;
     const started = performance.now();
-    log.info({ huntId: hunt.id, tool: args.tool.id, windowMs: args.window.ms, device: args.device }, 'hunt started');
-    const audit = { huntId: hunt.id, toolId: args.tool.id, windowMs: args.window.ms, device: args.device };
+    const window = { ms: hunt.request.windowMs };
+    log.info({ huntId: hunt.id, tool: hunt.request.toolId, kind: hunt.request.kind, windowMs: window.ms, device: hunt.request.device }, 'hunt started');
+    const audit = { huntId: hunt.id, toolId: hunt.request.toolId, kind: hunt.request.kind, windowMs: window.ms, device: hunt.request.device, source: hunt.source };
     try {
-      const result = await backend.run({ kql: hunt.kql, window: args.window });
+      const result = await job.target.run({
+        kql: plan.kql,
+        window,
+        onQueued: () => void progress({ name: 'huntProgress', header, state: 'queued' }).catch(() => undefined),
+      });
       const queryMs = Math.round(performance.now() - started);
       const now = this.now();
       const exclusions = await store.listExclusions({ activeAt: now });
-      const found = findingsFromResult(result, args.tool.id);
-      const visible = rekey(found.filter((f) => !findExclusion(exclusions, { deviceName: f.deviceName, toolId: args.tool.id, now })));
-      const hiddenCount = found.length - visible.length;
-      await store.finishHunt(hunt.id, { status: 'done', findings: visible, hiddenCount });
-      log.info({ huntId: hunt.id, devices: visible.length, hidden: hiddenCount, queryMs }, 'hunt finished');
+      const { findings: found, total } = plan.findings(result);
+      const kept = found.filter((f) => !findExclusion(exclusions, { deviceName: f.deviceName, toolId: f.toolId, now }));
+      const visible = rekey(sortFindings(kept, plan.byTool ? (id) => this.toolName(id) : undefined));
+      const hiddenCount = found.length - kept.length;
+      const notes: Note[] = [
+        ...plan.notes,
+        ...(result.partial ? [{ text: `Partial result: ${result.partial.message}`, tone: 'warning' as const }] : []),
+        ...(total !== undefined && total > found.length
+          ? [{ text: `Showing the ${plural(found.length, 'device', 'devices')} seen most recently of ${plural(total, 'device', 'devices')} found; narrow the window or name a device for the rest.`, tone: 'warning' as const }]
+          : []),
+      ];
+      const meta: ResultMeta = { subject: plan.subject, byTool: plan.byTool, queryMs, notes, ...(portal ? { portal } : {}) };
+      await store.finishHunt(hunt.id, { status: 'done', findings: visible, hiddenCount, meta });
+      log.info({ huntId: hunt.id, devices: visible.length, hidden: hiddenCount, total, partial: Boolean(result.partial), queryMs }, 'hunt finished');
       await auditor.record(context, 'hunt', { ...audit, devices: visible.length, hidden: hiddenCount });
-      if (visible.length === 0) return { name: 'huntEmpty', header, queryMs, hiddenCount };
-      const done = (await store.getHunt(hunt.id)) ?? hunt;
-      return { ...(await this.resultView(done, header, visible, 1)), queryMs };
+      return this.page(hunt.id, 1);
     } catch (error) {
       const message =
-        error instanceof BackendError ? error.message : `Something went wrong on our side (reference ${hunt.id}). The team has the details in the log.`;
+        error instanceof BackendError || error instanceof UserError
+          ? error.message
+          : `Something went wrong on our side (reference ${hunt.id}). The team has the details in the log.`;
       if (error instanceof BackendError) log.warn({ huntId: hunt.id, failure: error.failure, err: error }, 'hunt failed');
       else log.error({ huntId: hunt.id, err: error }, 'hunt failed unexpectedly');
       await store.finishHunt(hunt.id, { status: 'failed', error: message }).catch((e: unknown) => log.error({ err: e, huntId: hunt.id }, 'could not record the failed hunt'));
       await auditor.record(context, 'hunt', { ...audit, error: message }, 'failed');
-      return { name: 'huntFailed', header, failure: error instanceof BackendError ? error.failure : 'internal', message };
+      return { name: 'huntFailed', header, failure: error instanceof BackendError ? error.failure : 'internal', message, ...(portal ? { portal } : {}) };
     }
+  }
+
+  private resultNotes(hunt: Hunt, meta: ResultMeta): Note[] {
+    const hidden = hunt.hiddenCount;
+    return [
+      ...meta.notes,
+      ...(hidden > 0
+        ? [{ text: `${plural(hidden, 'device is', 'devices are')} hidden by exclusions (type exclusions to see them).`, tone: 'default' as const }]
+        : []),
+    ];
   }
 
   /** What has been decided about each row of a hunt: exclusions made from it, escalations of it. */
@@ -205,13 +273,21 @@ export class HuntService {
     return states;
   }
 
-  private async resultView(hunt: Hunt, header: HuntHeader, findings: readonly StoredFinding[], page: number): Promise<HuntResultView> {
+  private async resultView(
+    hunt: Hunt,
+    meta: ResultMeta,
+    header: HuntHeader,
+    findings: readonly StoredFinding[],
+    page: number,
+    notes: readonly Note[],
+  ): Promise<HuntResultView> {
     const pageCount = Math.max(1, Math.ceil(findings.length / HUNT_PAGE_SIZE));
     const current = Math.min(Math.max(1, Math.trunc(page)), pageCount);
     const states = await this.rowStates(hunt.id);
-    const rows: FindingRow[] = findings.slice((current - 1) * HUNT_PAGE_SIZE, current * HUNT_PAGE_SIZE).map((f) => {
+    const groups: Array<{ title?: string; rows: FindingRow[]; toolId: string }> = [];
+    for (const f of findings.slice((current - 1) * HUNT_PAGE_SIZE, current * HUNT_PAGE_SIZE)) {
       const state = states.get(f.rowKey);
-      return {
+      const row: FindingRow = {
         key: f.rowKey,
         deviceId: f.deviceId,
         deviceName: f.deviceName,
@@ -220,21 +296,21 @@ export class HuntService {
         count: f.count,
         ...(state ? { state } : {}),
       };
-    });
-    const hidden = hunt.hiddenCount;
-    const banner: { text: string; tone: Tone } | undefined =
-      hidden > 0 ? { text: `${hidden} ${hidden === 1 ? 'device is' : 'devices are'} hidden by exclusions (type exclusions to see them).`, tone: 'default' } : undefined;
+      const last = groups[groups.length - 1];
+      if (last && last.toolId === f.toolId) last.rows.push(row);
+      else groups.push({ toolId: f.toolId, rows: [row], ...(meta.byTool ? { title: this.toolName(f.toolId) } : {}) });
+    }
     return {
       name: 'huntResult',
       huntId: hunt.id,
       header,
       deviceCount: findings.length,
-      hiddenCount: hidden,
-      queryMs: this.queryMs(hunt),
-      rows,
+      queryMs: meta.queryMs,
+      groups: groups.map(({ title, rows }): ResultGroup => (title ? { title, rows } : { rows })),
       page: current,
       pageCount,
-      ...(banner ? { banner } : {}),
+      notes,
+      ...(meta.portal ? { portal: meta.portal } : {}),
     };
   }
 }

@@ -11,6 +11,7 @@ export const VERBS = {
   huntPage: 'huntPage',
   toolsPage: 'toolsPage',
   exclusionsPage: 'exclusionsPage',
+  rulesPage: 'rulesPage',
 } as const;
 
 /** A verb HuntOps understands. */

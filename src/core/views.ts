@@ -51,12 +51,25 @@ export interface ToolsView {
 
 /** What every hunt card says about its hunt. */
 export interface HuntHeader {
-  readonly toolName: string;
+  /** What was hunted: "Kaseya", "AnyDesk network connections", "All RMM tools", a rule's name. */
+  readonly subject: string;
   /** "5 days". */
   readonly windowText: string;
   readonly device?: string;
-  /** Where it ran: "sample data", "Log Analytics workspace …". */
+  /** Where it ran: "sample data", "Log Analytics workspace emea". */
   readonly source: string;
+}
+
+/** A line above a result: a warning about it, the outcome of a click. */
+export interface Note {
+  readonly text: string;
+  readonly tone: Tone;
+}
+
+/** The same query in the service's portal. */
+export interface PortalLinkView {
+  readonly title: string;
+  readonly url: string;
 }
 
 /** The hunt is on its way. */
@@ -88,30 +101,36 @@ export interface RowState {
   readonly text: string;
 }
 
+/** Rows of one tool (titled in the all-tools hunt). */
+export interface ResultGroup {
+  readonly title?: string;
+  readonly rows: readonly FindingRow[];
+}
+
 /** A page of a hunt's devices. */
 export interface HuntResultView {
   readonly name: 'huntResult';
   readonly huntId: string;
   readonly header: HuntHeader;
+  /** Devices on the card (all pages). */
   readonly deviceCount: number;
-  /** Devices found but hidden by exclusions. */
-  readonly hiddenCount: number;
   readonly queryMs: number;
-  readonly rows: readonly FindingRow[];
+  readonly groups: readonly ResultGroup[];
   /** 1-based. */
   readonly page: number;
   readonly pageCount: number;
-  /** A line above the table: the outcome of a click, a warning about the result. */
-  readonly banner?: { readonly text: string; readonly tone: Tone };
+  /** Warnings and outcomes, in order. */
+  readonly notes: readonly Note[];
+  readonly portal?: PortalLinkView;
 }
 
-/** A hunt that found nothing. */
+/** A hunt that found nothing (or nothing that is not excluded). */
 export interface HuntEmptyView {
   readonly name: 'huntEmpty';
   readonly header: HuntHeader;
   readonly queryMs: number;
-  /** Devices found but hidden by exclusions. */
-  readonly hiddenCount: number;
+  readonly notes: readonly Note[];
+  readonly portal?: PortalLinkView;
 }
 
 /** A hunt the backend could not answer. */
@@ -120,6 +139,47 @@ export interface HuntFailedView {
   readonly header: HuntHeader;
   readonly failure: BackendFailure | 'internal' | 'interrupted';
   readonly message: string;
+  readonly portal?: PortalLinkView;
+}
+
+/** One tool seen on a device. */
+export interface CheckRow {
+  readonly toolName: string;
+  /** "file signature, process". */
+  readonly evidence: string;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly count: number;
+  /** "Excluded by Ada: IT admin workstation". */
+  readonly excluded?: string;
+}
+
+/** `check <device>`: which RMM tools were seen on one device. */
+export interface DeviceCheckView {
+  readonly name: 'deviceCheck';
+  readonly header: HuntHeader;
+  readonly queryMs: number;
+  readonly tools: readonly CheckRow[];
+  readonly notes: readonly Note[];
+  readonly portal?: PortalLinkView;
+}
+
+/** One loaded rule. */
+export interface RuleEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly tables: string;
+}
+
+/** `rules [page]`: the rules of `HUNT_RULES_DIR`, and what could not be read. */
+export interface RulesView {
+  readonly name: 'rules';
+  readonly rules: readonly RuleEntry[];
+  readonly problems: readonly string[];
+  readonly page: number;
+  readonly pageCount: number;
+  readonly total: number;
+  readonly configured: boolean;
 }
 
 /** The finding a triage form is about. */
@@ -171,7 +231,7 @@ export interface ExclusionsView {
   readonly page: number;
   readonly pageCount: number;
   readonly total: number;
-  readonly banner?: { readonly text: string; readonly tone: Tone };
+  readonly notes: readonly Note[];
 }
 
 /** The card an escalation posts into the incident thread. */
@@ -218,6 +278,8 @@ export type View =
   | HuntResultView
   | HuntEmptyView
   | HuntFailedView
+  | DeviceCheckView
+  | RulesView
   | ExcludeFormView
   | EscalateFormView
   | ExclusionsView

@@ -27,15 +27,33 @@ function time(row: Row, column: string, index: number): Date {
   return new Date(ms);
 }
 
+/** Findings without their row keys (given once the final order is known). */
+export type UnkeyedFinding = Omit<StoredFinding, 'rowKey'>;
+
+/** The devices of a hunt result, and how many the query found in all when it was capped. */
+export interface ResultFindings {
+  readonly findings: UnkeyedFinding[];
+  /** The `Total` column of a capped hunt: every device found, including those not returned. */
+  readonly total?: number;
+}
+
 /**
- * The devices of a hunt result for tool `toolId`, most recently seen first, row keys `0`, `1`, …
- * in that order.
+ * The devices of a hunt result. Each row's tool is `toolId`, or (for the all-tools hunt) its `Tool`
+ * column, which must name a known tool.
  */
-export function findingsFromResult(result: QueryResult, toolId: string): StoredFinding[] {
-  const parsed = result.rows.map((row, index) => {
+export function findingsFromResult(result: QueryResult, tool: { readonly toolId: string } | { readonly isTool: (id: string) => boolean }): ResultFindings {
+  let total: number | undefined;
+  const findings = result.rows.map((row, index) => {
     const count = row.Count;
     if (typeof count !== 'number' || !Number.isFinite(count)) throw new ResultShapeError(`row ${index}: Count is not a number`);
+    if (typeof row.Total === 'number') total = Math.max(total ?? 0, row.Total);
     const reports = row.Report;
+    let toolId: string;
+    if ('toolId' in tool) toolId = tool.toolId;
+    else {
+      toolId = text(row, 'Tool', index);
+      if (!tool.isTool(toolId)) throw new ResultShapeError(`row ${index}: Tool '${toolId}' is not a catalog tool`);
+    }
     return {
       deviceId: text(row, 'DeviceId', index),
       deviceName: text(row, 'DeviceName', index),
@@ -46,11 +64,20 @@ export function findingsFromResult(result: QueryResult, toolId: string): StoredF
       toolId,
     };
   });
-  parsed.sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime() || a.deviceName.localeCompare(b.deviceName));
-  return rekey(parsed);
+  return total === undefined ? { findings } : { findings, total };
+}
+
+/** Most recently seen first (then by name), each tool's devices together when `byTool` orders tools. */
+export function sortFindings<T extends UnkeyedFinding>(findings: readonly T[], byTool?: (toolId: string) => string): T[] {
+  return [...findings].sort(
+    (a, b) =>
+      (byTool ? byTool(a.toolId).localeCompare(byTool(b.toolId)) : 0) ||
+      b.lastSeen.getTime() - a.lastSeen.getTime() ||
+      a.deviceName.localeCompare(b.deviceName),
+  );
 }
 
 /** The same findings with row keys `0`, `1`, … in their order. */
-export function rekey(findings: ReadonlyArray<Omit<StoredFinding, 'rowKey'>>): StoredFinding[] {
+export function rekey(findings: readonly UnkeyedFinding[]): StoredFinding[] {
   return findings.map((finding, index) => ({ ...finding, rowKey: String(index) }));
 }

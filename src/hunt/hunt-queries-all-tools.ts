@@ -10,6 +10,7 @@
  */
 import type { RmmTool } from './catalog';
 import {
+  capped,
   deviceFilter,
   DEVICE_KEYS,
   filterClauses,
@@ -53,15 +54,13 @@ export function buildAllToolsQuery(spec: AllToolsSpec, options: BuildOptions): s
     (tool) =>
       `    (${SIGNED} | where ${filterClauses(huntFilter(tool, 'file-signature'), fileSets).join(' and ')} | project ${time}, DeviceId, DeviceName, ReportId, Tool = ${kqlString(tool.id)})`,
   );
-  return [
+  const prelude = [
     ...timeRangeLets(spec.window),
     `let ${SIGNED} = materialize(${HUNT_TABLES['file-signature']}`,
     `    ${timeRangeFilter(options.dialect)}`,
     `    | where ${prefilter}`,
     ...(spec.device !== undefined ? [`    ${deviceFilter(spec.device)}`] : []),
     '    );',
-    'union',
-    legs.join(',\n'),
-    summarizeBy(options.dialect, ['Tool', ...DEVICE_KEYS]),
-  ].join('\n');
+  ];
+  return capped(prelude, ['union', legs.join(',\n'), summarizeBy(options.dialect, ['Tool', ...DEVICE_KEYS])], options.maxDevices);
 }

@@ -26,6 +26,36 @@ export interface HuntSpec {
 export interface BuildOptions {
   /** The time column of the backend's tables. */
   readonly dialect: Dialect;
+  /**
+   * Keep only this many rows, the most recently seen, and count them all in a `Total` column (the
+   * card says "showing N of M"). Without it the query is the public rule's shape exactly.
+   */
+  readonly maxDevices?: number;
+}
+
+/** The most rows a capped hunt may ask for. */
+export const MAX_DEVICES_LIMIT = 100_000;
+
+/**
+ * The query of `prelude` (`let` statements) and `tabular` (the hunt's pipeline), capped as
+ * {@link BuildOptions.maxDevices} says: the pipeline is bound as `Found`, its `maxDevices` most
+ * recently seen rows kept, and `Total` counts them all.
+ */
+export function capped(prelude: readonly string[], tabular: readonly string[], maxDevices: number | undefined): string {
+  if (maxDevices === undefined) return [...prelude, ...tabular].join('\n');
+  if (!Number.isSafeInteger(maxDevices) || maxDevices < 1 || maxDevices > MAX_DEVICES_LIMIT) {
+    throw new KqlLiteralError(`the device cap must be a whole number from 1 to ${MAX_DEVICES_LIMIT}`);
+  }
+  const [first, ...rest] = tabular;
+  return [
+    ...prelude,
+    `let Found = ${first}`,
+    ...rest.slice(0, -1),
+    `${rest[rest.length - 1] ?? ''};`,
+    'Found',
+    `| top ${maxDevices} by LastSeen desc`,
+    '| extend Total = toscalar(Found | count)',
+  ].join('\n');
 }
 
 /** Thrown when a value cannot be written as a KQL literal or name. */
@@ -203,14 +233,9 @@ export function buildHuntQuery(spec: HuntSpec, options: BuildOptions): string {
   const filter = huntFilter(spec.tool, kind);
   const fileSets = new SignedFileSets();
   const condition = filterClauses(filter, fileSets).join('\n    and ');
-  const lines = [
-    ...timeRangeLets(spec.window),
-    ...fileSets.lets(options.dialect),
-    HUNT_TABLES[kind],
-    timeRangeFilter(options.dialect),
-    `| where ${condition}`,
-  ];
+  const prelude = [...timeRangeLets(spec.window), ...fileSets.lets(options.dialect)];
+  const lines = [HUNT_TABLES[kind], timeRangeFilter(options.dialect), `| where ${condition}`];
   if (spec.device !== undefined) lines.push(deviceFilter(spec.device));
   lines.push(summarizeBy(options.dialect, DEVICE_KEYS));
-  return lines.join('\n');
+  return capped(prelude, lines, options.maxDevices);
 }

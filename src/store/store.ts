@@ -36,6 +36,9 @@ export interface Created<T> {
 /** Which of a tool's hunts ran. */
 export type HuntKind = 'file-signature' | 'process' | 'network';
 
+/** What a stored hunt was: one tool's hunt, every tool's file-signature hunt, or a user's rule. */
+export type StoredHuntKind = HuntKind | 'all-tools' | 'rule';
+
 /** Lifecycle of a hunt: `running` until it is done, failed, or found unfinished after a restart. */
 export type HuntStatus = 'running' | 'done' | 'failed' | 'interrupted';
 
@@ -45,7 +48,7 @@ export interface HuntRequest {
   readonly windowMs: number;
   /** The one device the hunt was limited to, if any. */
   readonly device?: string;
-  readonly kind: HuntKind;
+  readonly kind: StoredHuntKind;
 }
 
 /** A hunt to record as `running`. */
@@ -73,6 +76,8 @@ export interface Hunt extends NewHunt {
   readonly findingCount: number;
   /** Devices the hunt found but did not keep because an exclusion covered them. */
   readonly hiddenCount: number;
+  /** What the caller recorded about the result (warnings, totals), opaque to the store. */
+  readonly meta?: OpaqueJson;
   readonly createdAt: Date;
   readonly finishedAt?: Date;
 }
@@ -92,7 +97,7 @@ export interface StoredFinding {
 
 /** How a running hunt ends. A hunt that is no longer running is never changed again. */
 export type HuntOutcome =
-  | { readonly status: 'done'; readonly findings: readonly StoredFinding[]; readonly hiddenCount?: number }
+  | { readonly status: 'done'; readonly findings: readonly StoredFinding[]; readonly hiddenCount?: number; readonly meta?: OpaqueJson }
   | { readonly status: 'failed'; readonly error: string }
   | { readonly status: 'interrupted' };
 

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
-import { AUDIT_MAX, toolsView, WINDOW_HELP } from '../../src/core/commands';
+import { AUDIT_MAX, RULES_PAGE_SIZE, toolsView, WINDOW_HELP } from '../../src/core/commands';
 import { EXCLUSIONS_PAGE_SIZE, MAX_REASON } from '../../src/core/exclusions';
 import { MAX_NOTE, MAX_TITLE } from '../../src/core/escalations';
+import { MAX_CHECK_TOOLS } from '../../src/core/device-check';
 import { HUNT_PAGE_SIZE } from '../../src/core/hunt-service';
 import { VERBS } from '../../src/core/verbs';
 import type { FindingRow, HuntHeader, View } from '../../src/core/views';
@@ -12,7 +13,7 @@ import { cardSchemaErrors } from '../support/adaptive-card-schema';
 const MAX_CARD_BYTES = 40 * 1024;
 
 const header: HuntHeader = {
-  toolName: 'ConnectWise ScreenConnect',
+  subject: 'ConnectWise ScreenConnect network connections',
   windowText: '1 day 23 hours 59 minutes',
   device: 'ws-fin-0142-laptop-with-a-long-name.emea.corp.contoso-holdings.com',
   source: 'Log Analytics workspace 3f2a9c1e-0b7d-4a55-9e2f-6c1d8b7a9e01 (emea)',
@@ -47,14 +48,75 @@ function allViews(): Array<[string, View]> {
     ['progress queued', { name: 'huntProgress', header, state: 'queued' }],
     [
       'result first page',
-      { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 500, hiddenCount: 12, queryMs: 123_456, rows, page: 1, pageCount: 50, banner: { text: 'z'.repeat(500), tone: 'warning' } },
+      {
+        name: 'huntResult',
+        huntId: 'AbCdEfGhIjKl',
+        header,
+        deviceCount: 500,
+        queryMs: 123_456,
+        groups: [{ rows }],
+        page: 1,
+        pageCount: 50,
+        notes: [
+          { text: 'z'.repeat(500), tone: 'good' },
+          { text: `Partial result: ${'p'.repeat(400)}`, tone: 'warning' },
+          { text: 'Showing the 500 devices seen most recently of 123,456 devices found; narrow the window or name a device for the rest.', tone: 'warning' },
+          { text: '12 devices are hidden by exclusions (type exclusions to see them).', tone: 'default' },
+        ],
+        portal: { title: 'Open in Defender', url: `https://security.microsoft.com/v2/advanced-hunting?query=${'A'.repeat(2000)}&timeRangeId=week` },
+      },
     ],
-    ['result middle page', { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 500, hiddenCount: 0, queryMs: 5, rows, page: 25, pageCount: 50 }],
-    ['result last page', { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 500, hiddenCount: 0, queryMs: 5, rows, page: 50, pageCount: 50 }],
-    ['result one row', { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header: { ...header, device: undefined } as HuntHeader, deviceCount: 1, hiddenCount: 0, queryMs: 5, rows: rows.slice(2, 3), page: 1, pageCount: 1 }],
-    ['empty', { name: 'huntEmpty', header, queryMs: 42, hiddenCount: 0 }],
-    ['empty with hidden devices', { name: 'huntEmpty', header, queryMs: 42, hiddenCount: 3 }],
-    ['failed', { name: 'huntFailed', header, failure: 'throttled', message: 'm'.repeat(1000) }],
+    ['result middle page', { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 500, queryMs: 5, groups: [{ rows }], page: 25, pageCount: 50, notes: [] }],
+    [
+      'result grouped by tool, last page',
+      {
+        name: 'huntResult',
+        huntId: 'AbCdEfGhIjKl',
+        header: { ...header, subject: 'All RMM tools' },
+        deviceCount: 500,
+        queryMs: 5,
+        groups: Array.from({ length: 5 }, (_, i) => ({ title: `Tool number ${i} with a long name`, rows: rows.slice(i * 2, i * 2 + 2) })),
+        page: 50,
+        pageCount: 50,
+        notes: [],
+      },
+    ],
+    ['result one row', { name: 'huntResult', huntId: 'AbCdEfGhIjKl', header: { ...header, device: undefined } as HuntHeader, deviceCount: 1, queryMs: 5, groups: [{ rows: rows.slice(2, 3) }], page: 1, pageCount: 1, notes: [] }],
+    ['empty', { name: 'huntEmpty', header, queryMs: 42, notes: [] }],
+    ['empty with notes and portal', { name: 'huntEmpty', header, queryMs: 42, notes: [{ text: '3 devices are hidden by exclusions (type exclusions to see them).', tone: 'default' }], portal: { title: 'Open in Sentinel', url: 'https://portal.azure.com/#blade/x' } }],
+    ['failed', { name: 'huntFailed', header, failure: 'throttled', message: 'm'.repeat(1000), portal: { title: 'Open in Defender', url: 'https://security.microsoft.com/v2/advanced-hunting?query=x' } }],
+    [
+      'device check',
+      {
+        name: 'deviceCheck',
+        header: { ...header, subject: `RMM tools on ${row(0).deviceName}`, device: row(0).deviceName },
+        queryMs: 1234,
+        tools: Array.from({ length: MAX_CHECK_TOOLS }, (_, i) => ({
+          toolName: `Tool ${i} with a reasonably long name`,
+          evidence: 'file signature, process, network',
+          firstSeen: '2026-11-24T08:15:00Z',
+          lastSeen: '2026-11-29T17:42:00Z',
+          count: 123_456,
+          ...(i % 2 ? { excluded: `Excluded by ${longName}: ${'r'.repeat(100)}` } : {}),
+        })),
+        notes: [{ text: 'Partial result: something', tone: 'warning' }],
+        portal: { title: 'Open in Defender', url: `https://security.microsoft.com/v2/advanced-hunting?query=${'A'.repeat(6000)}` },
+      },
+    ],
+    ['device check, nothing', { name: 'deviceCheck', header: { ...header, device: 'ws-1' }, queryMs: 1, tools: [], notes: [] }],
+    [
+      'rules',
+      {
+        name: 'rules',
+        rules: Array.from({ length: RULES_PAGE_SIZE }, (_, i) => ({ id: `1525a733-192f-41f2-96ba-d3f631ca00d${i}`, name: 'Remote Management and Monitoring tool - Action1 - File Signature', tables: 'DeviceFileCertificateInfo, DeviceProcessEvents' })),
+        problems: Array.from({ length: 10 }, () => `/rules/${'x'.repeat(80)}.yaml:12: error: ${'m'.repeat(200)}`),
+        page: 1,
+        pageCount: 17,
+        total: 168,
+        configured: true,
+      },
+    ],
+    ['rules, none configured', { name: 'rules', rules: [], problems: [], page: 1, pageCount: 1, total: 0, configured: false }],
     ['interrupted', { name: 'huntFailed', header, failure: 'interrupted', message: 'This hunt was interrupted: HuntOps restarted before it finished. Run it again: hunt kaseya 5d' }],
     ['exclude form', { name: 'excludeForm', subject }],
     ['exclude form with error', { name: 'excludeForm', subject, error: 'Give a reason: it is what the next analyst reads.' }],
@@ -85,10 +147,10 @@ function allViews(): Array<[string, View]> {
         page: 2,
         pageCount: 9,
         total: 70,
-        banner: { text: 'Removed the exclusion of IT-ADM-*.', tone: 'good' },
+        notes: [{ text: 'Removed the exclusion of IT-ADM-*.', tone: 'good' }],
       },
     ],
-    ['exclusions, none', { name: 'exclusions', exclusions: [], page: 1, pageCount: 1, total: 0 }],
+    ['exclusions, none', { name: 'exclusions', exclusions: [], page: 1, pageCount: 1, total: 0, notes: [] }],
     [
       'escalation',
       {
@@ -138,6 +200,11 @@ function allViews(): Array<[string, View]> {
   return views;
 }
 
+/** The first device table of a result card. */
+function tableOf(card: any): any {
+  return card.body.find((b: any) => b.type === 'Container' && b.items?.some((i: any) => i.type === 'Table')).items.find((i: any) => i.type === 'Table');
+}
+
 function strings(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(strings);
@@ -166,7 +233,7 @@ describe('every card view', () => {
 
 describe('hunt result card', () => {
   const rows = [row(0), row(1)];
-  const card = renderCard({ name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 12, hiddenCount: 0, queryMs: 7, rows, page: 1, pageCount: 2 });
+  const card = renderCard({ name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 12, queryMs: 7, groups: [{ rows }], page: 1, pageCount: 2, notes: [] });
   const executes = JSON.stringify(card);
 
   test('each device has Exclude and Escalate carrying only the hunt id and row key', () => {
@@ -186,7 +253,7 @@ describe('hunt result card', () => {
 
   test('shows tool, window, source, device count and query time', () => {
     const text = strings(card).join('\n');
-    expect(text).toContain('ConnectWise ScreenConnect: 12 devices');
+    expect(text).toContain('ConnectWise ScreenConnect network connections: 12 devices');
     expect(text).toContain('last 1 day 23 hours 59 minutes');
     expect(text).toContain(header.source);
     expect(text).toContain('7 ms');
@@ -197,13 +264,13 @@ describe('hunt result card', () => {
     const hostile = renderCard({
       name: 'huntResult',
       huntId: 'AbCdEfGhIjKl',
-      header: { ...header, toolName: '${verbs.exclude}' },
+      header: { ...header, subject: '${verbs.exclude}' },
       deviceCount: 1,
-      hiddenCount: 0,
       queryMs: 1,
-      rows: [{ ...row(0), deviceName: '${$root.huntId}' }],
+      groups: [{ rows: [{ ...row(0), deviceName: '${$root.huntId}' }] }],
       page: 1,
       pageCount: 1,
+      notes: [],
     });
     const text = strings(hostile);
     expect(text).toContain('${$root.huntId}');
@@ -217,13 +284,13 @@ describe('row states', () => {
     huntId: 'AbCdEfGhIjKl',
     header,
     deviceCount: 3,
-    hiddenCount: 0,
     queryMs: 7,
-    rows: [row(0, { kind: 'excluded', text: 'Excluded by Ada: IT admin' }), row(1, { kind: 'escalated', text: 'Escalated by Ada → incident 3' }), row(2)],
+    groups: [{ rows: [row(0, { kind: 'excluded', text: 'Excluded by Ada: IT admin' }), row(1, { kind: 'escalated', text: 'Escalated by Ada → incident 3' }), row(2)] }],
     page: 1,
     pageCount: 1,
+    notes: [],
   });
-  const titlesOf = (i: number) => [...JSON.stringify((card as any).body.find((b: any) => b.type === 'Table').rows[i + 1]).matchAll(/"title":"(\w+)"/g)].map((m) => m[1]);
+  const titlesOf = (i: number) => [...JSON.stringify(tableOf(card).rows[i + 1]).matchAll(/"title":"(\w+)"/g)].map((m) => m[1]);
 
   test('an excluded row shows who and why, and has no buttons', () => {
     expect(titlesOf(0)).toEqual([]);
@@ -261,5 +328,32 @@ describe('forms', () => {
       { title: 'A new incident', value: 'new' },
       { title: 'Incident 3: Kaseya on ws-1', value: '3' },
     ]);
+  });
+});
+
+describe('grouped results', () => {
+  test('the all-tools card has one titled table per tool, in order', () => {
+    const card = renderCard({
+      name: 'huntResult',
+      huntId: 'AbCdEfGhIjKl',
+      header: { ...header, subject: 'All RMM tools' },
+      deviceCount: 3,
+      queryMs: 7,
+      groups: [
+        { title: 'AnyDesk', rows: [row(0)] },
+        { title: 'Kaseya', rows: [row(1), row(2)] },
+      ],
+      page: 1,
+      pageCount: 1,
+      notes: [],
+    }) as any;
+    const groups = card.body.filter((b: any) => b.type === 'Container' && b.items?.some((i: any) => i.type === 'Table'));
+    expect(groups.map((g: any) => g.items[0].text)).toEqual(['AnyDesk', 'Kaseya']);
+    expect(groups.map((g: any) => g.items.find((i: any) => i.type === 'Table').rows.length - 1)).toEqual([1, 2]);
+  });
+
+  test('a portal link is a button that opens the query', () => {
+    const card = renderCard({ name: 'huntEmpty', header, queryMs: 1, notes: [], portal: { title: 'Open in Defender', url: 'https://security.microsoft.com/v2/advanced-hunting?query=abc' } }) as any;
+    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open in Defender', url: 'https://security.microsoft.com/v2/advanced-hunting?query=abc' }]);
   });
 });

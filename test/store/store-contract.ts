@@ -208,9 +208,10 @@ export function describeStoreContract(name: string, harness: () => ContractHarne
         const rows = findings(5);
         expect(await store.getFinding(hunt.id, '0')).toBeUndefined();
         clock.advance(1234);
-        expect(await store.finishHunt(hunt.id, { status: 'done', findings: rows, hiddenCount: 2 })).toBe(true);
+        const meta = { total: 1234, partial: 'Only part of the result: ünïcode ✓', workspace: 'emea' };
+        expect(await store.finishHunt(hunt.id, { status: 'done', findings: rows, hiddenCount: 2, meta })).toBe(true);
         const done = await store.getHunt(hunt.id);
-        expect(done).toMatchObject({ status: 'done', findingCount: 5, hiddenCount: 2, finishedAt: clock.now() });
+        expect(done).toMatchObject({ status: 'done', findingCount: 5, hiddenCount: 2, meta, finishedAt: clock.now() });
         expect(await store.listFindings(hunt.id)).toEqual(rows);
         expect(await store.getFinding(hunt.id, '3')).toEqual(rows[3]);
         expect(await store.getFinding(hunt.id, '5')).toBeUndefined();

@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Backend } from '../../src/backends/backend';
 import type { AccessConfig } from '../../src/config';
+import { HuntTargets } from '../../src/core/hunt-targets';
 import type { Log } from '../../src/core/log';
+import type { RuleBook } from '../../src/hunt/rule-book';
 import { SILENT_LOG } from '../../src/core/log';
 import { OutboxWorker } from '../../src/core/outbox-worker';
 import { createHuntOps, type HuntOps } from '../../src/huntops';
@@ -36,7 +38,12 @@ export interface BotHarness {
 
 /** How to start the bot. */
 export interface BotOptions {
-  readonly backend: Backend;
+  /** One backend (the local kind: it applies no window itself) or the targets to hunt on. */
+  readonly backend: Backend | HuntTargets;
+  /** `HUNT_RULES_DIR` rules. */
+  readonly rules?: RuleBook;
+  /** Most devices per hunt; default 500. */
+  readonly maxDevices?: number;
   readonly log?: Log;
   readonly now?: () => Date;
   /** Default: everyone may use it and respond (anonymous, local). */
@@ -57,7 +64,9 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
   const adapter = createAdapter({ mode: 'anonymous' }, log);
   const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, ''), log, pollMs: options.outboxPollMs ?? 100 });
   const core = createHuntOps({
-    backend: options.backend,
+    targets: options.backend instanceof HuntTargets ? options.backend : new HuntTargets({ backend: options.backend, appliesWindow: false }),
+    ...(options.rules ? { rules: options.rules } : {}),
+    ...(options.maxDevices ? { maxDevices: options.maxDevices } : {}),
     store,
     access: options.access ?? { allowedTenants: '*', responders: '*' },
     log,

@@ -141,6 +141,7 @@ function huntFrom(e: Entity): Hunt {
     ...(error !== undefined && { error }),
     findingCount: n(e, 'findingCount'),
     hiddenCount: n(e, 'hiddenCount'),
+    ...(getText(e, 'meta') !== undefined && { meta: getJson(e, 'meta') }),
     createdAt: time(e, 'createdAt'),
     ...(finishedAt !== undefined && { finishedAt }),
   };
@@ -379,6 +380,7 @@ export class TableStore implements Store {
         finishedAt: new Date(this.now()),
       };
       if (outcome.status === 'failed') update.error = outcome.error;
+      if (outcome.status === 'done' && outcome.meta !== undefined) putJson(update, 'meta', outcome.meta);
       await this.hunts.updateEntity(update, 'Merge', { etag: header.etag });
       return true;
     });

@@ -25,6 +25,7 @@ export const MIGRATIONS: readonly string[] = [
     error TEXT,
     finding_count INTEGER NOT NULL DEFAULT 0,
     hidden_count INTEGER NOT NULL DEFAULT 0,
+    meta TEXT,
     created_at INTEGER NOT NULL,
     finished_at INTEGER
   ) STRICT;

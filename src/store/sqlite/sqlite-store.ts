@@ -102,6 +102,7 @@ function huntFrom(row: Row): Hunt {
     ...(error !== undefined && { error }),
     findingCount: num(row, 'finding_count'),
     hiddenCount: num(row, 'hidden_count'),
+    ...(row.meta !== null && row.meta !== undefined && { meta: parse(row, 'meta') }),
     createdAt: new Date(num(row, 'created_at')),
     ...(finishedAt !== undefined && { finishedAt }),
   };
@@ -321,8 +322,16 @@ export class SqliteStore implements Store {
         insert.run(huntId, f.rowKey, ordinal, f.deviceId, f.deviceName, f.firstSeen.getTime(), f.lastSeen.getTime(), f.count, json(f.reportIds), f.toolId),
       );
       this.db
-        .prepare('UPDATE hunts SET status = ?, error = ?, finding_count = ?, hidden_count = ?, finished_at = ? WHERE id = ?')
-        .run(outcome.status, outcome.status === 'failed' ? outcome.error : null, findings.length, hiddenCountOf(outcome), this.now(), huntId);
+        .prepare('UPDATE hunts SET status = ?, error = ?, finding_count = ?, hidden_count = ?, meta = ?, finished_at = ? WHERE id = ?')
+        .run(
+          outcome.status,
+          outcome.status === 'failed' ? outcome.error : null,
+          findings.length,
+          hiddenCountOf(outcome),
+          outcome.status === 'done' && outcome.meta !== undefined ? json(outcome.meta) : null,
+          this.now(),
+          huntId,
+        );
       return true;
     });
   }
