@@ -2,10 +2,12 @@
  * `x between (low .. high)`: `low <= x <= high`, inclusive at both ends. `x`, `low`, `high` are
  * numbers (`int`, `long`, `real`), datetimes or timespans of the same kind; when `x` and `low` are
  * datetimes, `high` may be a timespan meaning `low + high` (Kusto's between operator). A null
- * anywhere gives null, so the row is not kept by `where`.
+ * anywhere gives null, so the row is not kept by `where`. `x !between (low .. high)` is
+ * `not(x between (low .. high))`: null stays null.
  */
 import type { BetweenExpression } from './ast';
 import type { CompiledExpression } from './compiled-expression';
+import { compileNot } from './logical-operators';
 import { compileBetweenColumnConstants, compileNumberPredicate } from './number-predicates';
 import type { Scope } from './scope';
 import { isNumeric, type KustoType } from './types';
@@ -25,9 +27,6 @@ export function compileBetween(
   scope: Scope,
 ): CompiledExpression {
   const operator = node.negated ? '!between' : 'between';
-  if (node.negated) {
-    throw scope.error('unsupported', "the '!between' operator is not supported by the local KQL engine", node.operatorStart);
-  }
   const kind = family(x.type);
   if (!kind) throw scope.error('semantic', `'${operator}' needs a number, datetime or timespan on its left, not ${x.type}`, node.operatorStart);
   if (family(low.type) !== kind) throw scope.error('semantic', `the lower bound of '${operator}' must be a ${x.type}, not ${low.type}`, node.low.start);
@@ -35,14 +34,17 @@ export function compileBetween(
   if (family(high.type) !== kind && !highIsSpan) {
     throw scope.error('semantic', `the upper bound of '${operator}' must be a ${x.type}${kind === 'datetime' ? ' or a timespan' : ''}, not ${high.type}`, node.high.start);
   }
+  let between: CompiledExpression;
   if (x.kind === 'vector' && low.kind === 'constant' && high.kind === 'constant') {
     const lowValue = low.value as number;
     const highValue = highIsSpan ? lowValue + (high.value as number) : (high.value as number);
-    return compileBetweenColumnConstants(x, lowValue, highValue);
-  }
-  return compileNumberPredicate([x, low, high], ([v, lo, hi]) => {
+    between = compileBetweenColumnConstants(x, lowValue, highValue);
+  } else {
+    between = compileNumberPredicate([x, low, high], ([v, lo, hi]) => {
     const upper = highIsSpan ? lo! + hi! : hi!;
     if (v !== v || lo !== lo || upper !== upper) return NULL;
     return v! >= lo! && v! <= upper ? TRUE : FALSE;
-  });
+    });
+  }
+  return node.negated ? compileNot(between) : between;
 }

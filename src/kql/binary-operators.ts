@@ -1,18 +1,25 @@
 /**
  * The binary operators the engine evaluates, by their KQL spelling. Each entry checks its
  * operand types (a mismatch is a semantic error naming the operator) and compiles to a
- * {@link CompiledExpression}. Operators Kusto has that are not listed here are refused as
- * `unsupported` by the expression compiler.
+ * {@link CompiledExpression}. Operators Kusto has that are not listed here (`matches regex`) are
+ * refused as `unsupported` by the expression compiler.
+ *
+ * String operators follow Kusto's table of string operators: `has`/`hasprefix`/`hassuffix` match
+ * terms (see `term-match.ts`), `contains`/`startswith`/`endswith` substrings; each is
+ * case-insensitive unless it ends in `_cs`, and `!op` is its negation. `==`/`!=` compare strings
+ * exactly, `=~`/`!~` ignoring case. Comparisons and arithmetic are in `number-operators.ts`.
  */
 import type { BinaryExpression } from './ast';
 import { foldCase } from './case-folding';
 import { boolByte, boolConstant, boolVector, evaluateBools, type CompiledExpression } from './compiled-expression';
 import { compileAnd, compileOr } from './logical-operators';
+import { ARITHMETIC_OPERATORS, compileComparison } from './number-operators';
 import { compileNumberPredicate } from './number-predicates';
 import type { Scope } from './scope';
 import { compileStringPredicate, type StringMatcherFactory } from './string-predicates';
-import { NeedleWithoutTermError, prepareHas } from './term-match';
-import { isNumberType, isNumeric, type KustoType } from './types';
+import { NeedleWithoutTermError, prepareTermMatch, type TermMatchOptions } from './term-match';
+import { operandTypeError } from './operand-errors';
+import { isNumberType, isNumeric } from './types';
 import { FALSE, NULL, TRUE } from './vectors';
 
 /** Compiles `left op right`. */
@@ -23,16 +30,12 @@ export type BinaryOperatorCompiler = (
   scope: Scope,
 ) => CompiledExpression;
 
-function typeError(node: BinaryExpression, scope: Scope, needs: string, left: KustoType, right: KustoType): Error {
-  return scope.error('semantic', `the operator '${node.operator}' needs ${needs}, not ${left} and ${right}`, node.operatorStart);
-}
-
 function bothBool(left: CompiledExpression, right: CompiledExpression, node: BinaryExpression, scope: Scope): void {
-  if (left.type !== 'bool' || right.type !== 'bool') throw typeError(node, scope, 'bool operands', left.type, right.type);
+  if (left.type !== 'bool' || right.type !== 'bool') throw operandTypeError(node, scope, 'bool operands', left.type, right.type);
 }
 
 function bothString(left: CompiledExpression, right: CompiledExpression, node: BinaryExpression, scope: Scope): void {
-  if (left.type !== 'string' || right.type !== 'string') throw typeError(node, scope, 'string operands', left.type, right.type);
+  if (left.type !== 'string' || right.type !== 'string') throw operandTypeError(node, scope, 'string operands', left.type, right.type);
 }
 
 /**
@@ -56,6 +59,13 @@ export function guardNeedles(factory: StringMatcherFactory, operator: string, of
   };
 }
 
+function negate(factory: StringMatcherFactory): StringMatcherFactory {
+  return (right) => {
+    const matcher = factory(right);
+    return (left) => !matcher(left);
+  };
+}
+
 function stringOperator(prepare: StringMatcherFactory): BinaryOperatorCompiler {
   return (left, right, node, scope) => {
     bothString(left, right, node, scope);
@@ -63,14 +73,25 @@ function stringOperator(prepare: StringMatcherFactory): BinaryOperatorCompiler {
   };
 }
 
+const termMatch =
+  (options: TermMatchOptions): StringMatcherFactory =>
+  (needle) =>
+    prepareTermMatch(needle, options);
+
+/** A substring test: where the needle must be (anywhere, at the start, at the end), with or without case. */
+function substring(where: 'anywhere' | 'start' | 'end', caseSensitive: boolean): StringMatcherFactory {
+  return (right) => {
+    const needle = caseSensitive ? right : foldCase(right);
+    const fold = caseSensitive ? (s: string): string => s : foldCase;
+    if (where === 'anywhere') return (left) => left.length >= right.length && fold(left).includes(needle);
+    if (where === 'start') return (left) => left.length >= right.length && fold(left.slice(0, right.length)) === needle;
+    return (left) => left.length >= right.length && fold(left.slice(left.length - right.length)) === needle;
+  };
+}
+
 const equalsIgnoreCase: StringMatcherFactory = (right) => {
   const folded = foldCase(right);
   return (left) => left.length === right.length && foldCase(left) === folded;
-};
-
-const startsWithIgnoreCase: StringMatcherFactory = (right) => {
-  const folded = foldCase(right);
-  return (left) => left.length >= right.length && foldCase(left.slice(0, right.length)) === folded;
 };
 
 /** `==` / `!=` for any two comparable types, with Kusto's null rules. */
@@ -86,7 +107,7 @@ function equality(negated: boolean): BinaryOperatorCompiler {
       return compileStringPredicate(left, right, (r) => (negated ? (l) => l !== r : (l) => l === r));
     }
     const numeric = isNumeric(left.type) && isNumeric(right.type);
-    if (!numeric && left.type !== right.type) throw typeError(node, scope, 'operands of the same type', left.type, right.type);
+    if (!numeric && left.type !== right.type) throw operandTypeError(node, scope, 'operands of the same type', left.type, right.type);
     if (isNumberType(left.type)) {
       return compileNumberPredicate([left, right], ([a, b]) => {
         const aNull = a !== a;
@@ -110,6 +131,22 @@ function equality(negated: boolean): BinaryOperatorCompiler {
   };
 }
 
+/** The string operators with their `!` negations. */
+const STRING_OPERATORS: ReadonlyArray<readonly [string, StringMatcherFactory]> = [
+  ['has', termMatch({})],
+  ['has_cs', termMatch({ caseSensitive: true })],
+  ['hasprefix', termMatch({ endsTerm: false })],
+  ['hasprefix_cs', termMatch({ endsTerm: false, caseSensitive: true })],
+  ['hassuffix', termMatch({ startsTerm: false })],
+  ['hassuffix_cs', termMatch({ startsTerm: false, caseSensitive: true })],
+  ['contains', substring('anywhere', false)],
+  ['contains_cs', substring('anywhere', true)],
+  ['startswith', substring('start', false)],
+  ['startswith_cs', substring('start', true)],
+  ['endswith', substring('end', false)],
+  ['endswith_cs', substring('end', true)],
+];
+
 /** The supported binary operators. */
 export const BINARY_OPERATORS: ReadonlyMap<string, BinaryOperatorCompiler> = new Map<string, BinaryOperatorCompiler>([
   [
@@ -129,6 +166,11 @@ export const BINARY_OPERATORS: ReadonlyMap<string, BinaryOperatorCompiler> = new
   ['==', equality(false)],
   ['!=', equality(true)],
   ['=~', stringOperator(equalsIgnoreCase)],
-  ['has', stringOperator(prepareHas)],
-  ['startswith', stringOperator(startsWithIgnoreCase)],
+  ['!~', stringOperator(negate(equalsIgnoreCase))],
+  ...STRING_OPERATORS.flatMap(([name, factory]): Array<[string, BinaryOperatorCompiler]> => [
+    [name, stringOperator(factory)],
+    [`!${name}`, stringOperator(negate(factory))],
+  ]),
+  ...(['<', '<=', '>', '>='] as const).map((op): [string, BinaryOperatorCompiler] => [op, (l, r, node, scope) => compileComparison(op, l, r, node, scope)]),
+  ...ARITHMETIC_OPERATORS,
 ]);

@@ -40,6 +40,71 @@ export function parseIsoDatetime(text: string): number | undefined {
   return base + ticks / 10_000 - offsetMs;
 }
 
+/**
+ * The text of a `datetime(...)` literal: the ISO 8601 forms {@link parseIsoDatetime} reads
+ * (`2024-05-01`, `2024-05-01 10:00`, `2024-05-01T10:00:00.5Z`), optionally quoted. Kusto also reads
+ * RFC 822/850 dates; the engine does not (`undefined`, which the parser reports).
+ */
+export function parseDatetimeLiteral(text: string): number | undefined {
+  const unquoted = /^(['"])(.*)\1$/.exec(text.trim());
+  return parseIsoDatetime(unquoted ? unquoted[2]! : text);
+}
+
+const DIGIT_0 = 48;
+
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - DIGIT_0;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Ticks (100 ns) per unit of the last digit of a fraction of 1..7 digits. */
+const TICK_SCALE = [0, 1_000_000, 100_000, 10_000, 1000, 100, 10, 1];
+
+/**
+ * {@link parseIsoDatetime} with a fast path for the form data files nearly always hold,
+ * `YYYY-MM-DDTHH:MM:SS[.f{1,7}]Z` (what `toISOString` and Defender write): the same result, read
+ * without a regular expression. Anything else goes the general way.
+ */
+export function parseDatetimeValue(text: string): number | undefined {
+  const n = text.length;
+  if (n >= 20 && n <= 28 && text.charCodeAt(n - 1) === 90 /* Z */ && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && text.charCodeAt(10) === 84 && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58) {
+    const year = digits(text, 0, 4);
+    const month = digits(text, 5, 2);
+    const day = digits(text, 8, 2);
+    const hour = digits(text, 11, 2);
+    const minute = digits(text, 14, 2);
+    const second = digits(text, 17, 2);
+    let ticks = 0;
+    let ok = year >= 0 && month >= 1 && month <= 12 && day >= 1 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+    if (ok && n > 20) {
+      const count = n - 21;
+      const value = text.charCodeAt(19) === 46 && count >= 1 ? digits(text, 20, count) : -1;
+      if (value < 0) ok = false;
+      else ticks = value * TICK_SCALE[count]!;
+    }
+    if (ok && day <= DAYS_IN_MONTH[month - 1]! + (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0)) {
+      return (daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + ticks / 10_000;
+    }
+  }
+  return parseIsoDatetime(text);
+}
+
 /** A datetime as `Date.prototype.toISOString` writes it (millisecond precision, UTC). */
 export function formatDatetime(ms: number): string {
   return new Date(ms).toISOString();

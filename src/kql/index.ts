@@ -1,7 +1,23 @@
 /**
- * The local KQL engine: runs the subset of Kusto Query Language the hunts use over columnar
- * in-memory tables, with Kusto's semantics, and refuses everything else with a positioned
- * {@link KqlError}.
+ * The local KQL engine: runs the part of Kusto Query Language the RMM hunts use (every public
+ * rule Kusto accepts, every query the hunt builders emit) over columnar in-memory tables, with
+ * Kusto's semantics, and refuses everything else with a positioned {@link KqlError}: `syntax` and
+ * `semantic` where Kusto would refuse the query too (unknown or wrongly cased names, a trailing
+ * comma, `has_all has_any`), `unsupported` for valid KQL the engine does not evaluate (naming the
+ * construct). It never answers with rows it is not sure of.
+ *
+ * Pipeline: `tokenizer` → `parser` (syntax tree, `ast.ts`) → `compile-query`/`compile-tabular`/
+ * `compile-expression` (names, types, constants; operators, functions and aggregations from their
+ * registries) → steps over a `Relation` (columns plus a selection of rows) → `result`.
+ *
+ * Language: `let` (scalars, `dynamic` lists, tabular expressions, `materialize`), `datatable`,
+ * `union`, `where`/`filter`, `summarize` (`count`, `countif`, `dcount`, `min`, `max`, `make_set`,
+ * `make_list`, `take_any`, `arg_max`, `arg_min`), `extend`, `project`, `project-away`,
+ * `project-rename`, `order by`/`sort by`, `top`, `take`/`limit`, `distinct`, `count`; the string,
+ * set, comparison and arithmetic operators; the scalar functions of `scalar-functions.ts` and
+ * `string-functions.ts`; typed literals; `toscalar`. Choices where Kusto leaves the answer open are
+ * documented where they are made (exact `dcount`, first row on `arg_max` ties, ordinal string
+ * sort, input order for `take` and `union`).
  */
 export { executeKql, type ExecuteKqlOptions } from './execute';
 export { KqlError, type KqlErrorKind, type SourcePosition } from './errors';

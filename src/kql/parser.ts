@@ -1,45 +1,67 @@
 /**
  * Parses KQL text into a {@link Query} syntax tree. Operator precedence follows Kusto: `or` binds
  * loosest, then `and`, then the comparison and string operators (not associative:
- * `a == b == c` is an error, as in Kusto), then `+ -`, then `* / %`, then unary minus.
+ * `a == b == c` is an error, as in Kusto), then `+ -`, then `* / %`, then unary minus, then
+ * element access (`a[0]`, `a.b`).
  *
- * The parser knows the grammar of every binary operator; which ones the engine can evaluate is
- * the compiler's business. Tabular operators are parsed by the entries of {@link OPERATOR_PARSERS};
- * other Kusto operators are refused as `unsupported`.
+ * A tabular expression is a source (a name, `datatable(...)[...]`, a parenthesised tabular
+ * expression) followed by `| operator`s; it may stand wherever Kusto allows one: a `let` value,
+ * the query's body, inside parentheses, as the list of `in`/`has_any`. Tabular operators are
+ * parsed by the entries of {@link OPERATOR_PARSERS}; other Kusto operators are refused as
+ * `unsupported`, naming them.
  */
 import type {
+  DatatableExpression,
+  DynamicValue,
   Expression,
   LetStatement,
+  LiteralExpression,
   Name,
   NamedExpression,
-  PipelineExpression,
   Query,
   QueryOperator,
+  SortKey,
   SummarizeOperator,
-  WhereOperator,
+  UnionExpression,
 } from './ast';
+import { parseDatetimeLiteral } from './datetime';
 import { KqlError } from './errors';
 import { SourceText } from './source-text';
+import { parseTimespanLiteral } from './timespan';
 import { tokenize } from './tokenizer';
 import type { Token } from './tokens';
+import { kustoTypeOf } from './types';
 import {
   KUSTO_OPERATOR_WORDS,
   KUSTO_QUERY_OPERATORS,
   KUSTO_RESERVED,
   KUSTO_STATEMENTS,
   KUSTO_TABULAR_SOURCES,
-  KUSTO_TYPED_LITERALS,
 } from './vocabulary';
 
 const COMPARISON_PUNCTUATION = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=', '<>']);
 const LIST_OPERATORS = new Set(['has_any', 'has_all', 'in', '!in', 'in~', '!in~']);
+/** Tabular sources the parser reads as ordinary syntax (a call, a literal, `union`): not refused up front. */
+const ABSORBED_SOURCES = new Set(['datatable', 'materialize', 'toscalar', 'union']);
 
 type OperatorParser = (parser: Parser, start: number) => QueryOperator;
 
 /** How each supported tabular operator is parsed, by its keyword. */
 const OPERATOR_PARSERS: Readonly<Record<string, OperatorParser>> = {
-  where: (p, start): WhereOperator => ({ kind: 'where', predicate: p.expression(), start }),
+  where: (p, start) => ({ kind: 'where', predicate: p.expression(), start }),
+  filter: (p, start) => ({ kind: 'where', predicate: p.expression(), start }),
   summarize: (p, start) => p.summarize(start),
+  extend: (p, start) => ({ kind: 'extend', items: p.namedList(), start }),
+  project: (p, start) => ({ kind: 'project', items: p.namedList(), start }),
+  'project-away': (p, start) => ({ kind: 'project-away', columns: p.nameList(), start }),
+  'project-rename': (p, start) => p.projectRename(start),
+  order: (p, start) => ({ kind: 'sort', keys: p.sortKeys(), start }),
+  sort: (p, start) => ({ kind: 'sort', keys: p.sortKeys(), start }),
+  top: (p, start) => p.top(start),
+  take: (p, start) => ({ kind: 'take', count: p.expression(), start }),
+  limit: (p, start) => ({ kind: 'take', count: p.expression(), start }),
+  distinct: (p, start) => p.distinct(start),
+  count: (_p, start) => ({ kind: 'count', start }),
 };
 
 /** Parses `text`; throws a {@link KqlError} on a syntax error or an unsupported construct. */
@@ -95,6 +117,16 @@ class Parser {
     return this.source.error('syntax', `expected ${expected}, found ${this.describe(token)}`, token.start);
   }
 
+  /**
+   * A syntax error for something missing before the current token, positioned where Kusto puts
+   * it: just after the previous token (so a trailing comma at the end of a line is reported on
+   * that line).
+   */
+  private missing(expected: string): KqlError {
+    const previous = this.tokens[this.index - 1];
+    return this.source.error('syntax', `expected ${expected}, found ${this.describe(this.token)}`, previous ? previous.end : this.token.start);
+  }
+
   private unsupported(what: string, offset: number): KqlError {
     return this.source.error('unsupported', `${what} is not supported by the local KQL engine`, offset);
   }
@@ -104,16 +136,32 @@ class Parser {
     return this.next();
   }
 
+  private expectWord(text: string): Token {
+    if (!this.isWord(text)) throw this.fail(`'${text}'`);
+    return this.next();
+  }
+
+  /** A name: an identifier that is not a keyword, or a bracketed name `['a b']`. */
   private name(what: string): Name {
     const token = this.token;
+    if (this.isPunctuation('[') && this.peek().kind === 'string' && this.isPunctuation(']', this.peek(2))) {
+      this.next();
+      const text = this.next().value as string;
+      this.next();
+      return { text, start: token.start };
+    }
     if (token.kind !== 'identifier' || token.text.startsWith('!') || KUSTO_RESERVED.has(token.text)) throw this.fail(what);
     this.next();
     return { text: token.text, start: token.start };
   }
 
+  private startsName(token: Token = this.token): boolean {
+    return (token.kind === 'identifier' && !token.text.startsWith('!') && !KUSTO_RESERVED.has(token.text)) || this.isPunctuation('[', token);
+  }
+
   query(): Query {
     const lets: LetStatement[] = [];
-    let body: PipelineExpression | undefined;
+    let body: Expression | undefined;
     while (!this.atEnd()) {
       if (this.isPunctuation(';')) {
         this.next();
@@ -122,13 +170,13 @@ class Parser {
       if (body) throw this.unsupported('more than one tabular statement in a query', this.token.start);
       if (this.isWord('let')) {
         lets.push(this.let());
-        if (!this.isPunctuation(';')) throw this.fail("';' after the let statement");
+        if (!this.isPunctuation(';')) throw this.missing("';' after the let statement");
         continue;
       }
       if (this.token.kind === 'identifier' && KUSTO_STATEMENTS.has(this.token.text) && this.peek().kind === 'identifier') {
         throw this.unsupported(`the '${this.token.text}' statement`, this.token.start);
       }
-      body = this.pipeline();
+      body = this.tabularOrScalar();
       if (!this.isPunctuation(';') && !this.atEnd()) throw this.fail("'|' or the end of the query");
     }
     if (!body) throw this.source.error('syntax', 'the query has no tabular expression (a table name to query)', this.source.text.length);
@@ -139,26 +187,41 @@ class Parser {
     const start = this.next().start;
     const name = this.name('a name after let');
     this.expectPunctuation('=');
-    if (this.isPunctuation('(')) {
-      throw this.unsupported('a let statement defining a function or a tabular expression', this.token.start);
+    if (this.isPunctuation('(') && this.looksLikeLambda()) {
+      throw this.unsupported('a let statement defining a function', this.token.start);
     }
-    if (this.token.kind === 'identifier' && this.isPunctuation('|', this.peek())) {
-      throw this.unsupported('a let statement binding a tabular expression', this.token.start);
-    }
-    return { kind: 'let', name, value: this.expression(), start };
+    return { kind: 'let', name, value: this.tabularOrScalar(), start };
   }
 
-  private pipeline(): PipelineExpression {
+  /** `(` `)` `{` or `(` name `:` starts a function body, not a parenthesised expression. */
+  private looksLikeLambda(): boolean {
+    const after = this.peek();
+    if (this.isPunctuation(')', after)) return this.isPunctuation('{', this.peek(2));
+    return after.kind === 'identifier' && this.isPunctuation(':', this.peek(2));
+  }
+
+  /**
+   * An expression, continued as a tabular expression when `|` follows it: the let value, the
+   * query body, the inside of parentheses, an item of an `in`/`has_any` list.
+   */
+  private tabularOrScalar(): Expression {
     const token = this.token;
-    if (token.kind !== 'identifier' || token.text.startsWith('!')) {
-      if (this.isPunctuation('(')) throw this.unsupported('a parenthesised tabular expression', token.start);
-      throw this.fail('a table name');
+    if (this.isWord('union') && !this.isPunctuation('|', this.peek()) && !this.isPunctuation(';', this.peek()) && this.peek().kind !== 'end') {
+      return this.continuePipeline(this.union());
     }
-    if (KUSTO_TABULAR_SOURCES.has(token.text) && !this.isPunctuation('|', this.peek()) && this.peek().kind !== 'end') {
-      throw this.unsupported(`the '${token.text}' operator`, token.start);
+    if (token.kind === 'identifier' && KUSTO_TABULAR_SOURCES.has(token.text) && !ABSORBED_SOURCES.has(token.text)) {
+      const after = this.peek();
+      if (!this.isPunctuation('|', after) && !this.isPunctuation(';', after) && !this.isPunctuation(')', after) && after.kind !== 'end') {
+        throw this.unsupported(`the '${token.text}' operator`, token.start);
+      }
     }
-    if (this.isPunctuation('(', this.peek())) throw this.unsupported(`calling the function '${token.text}' as a table`, token.start);
-    const source = this.name('a table name');
+    if (this.isPunctuation('|')) throw this.fail('a table name');
+    return this.continuePipeline(this.expression());
+  }
+
+  /** `source`, followed by `| operator`s when there are any. */
+  private continuePipeline(source: Expression): Expression {
+    if (!this.isPunctuation('|')) return source;
     const operators: QueryOperator[] = [];
     while (this.isPunctuation('|')) {
       this.next();
@@ -167,17 +230,39 @@ class Parser {
     return { kind: 'pipeline', source, operators, start: source.start };
   }
 
+  /** `union [T1], (T2 | ...), ...` without parameters. */
+  private union(): UnionExpression {
+    const start = this.next().start;
+    if (this.token.kind === 'identifier' && this.isPunctuation('=', this.peek())) {
+      throw this.unsupported(`union with parameters ('${this.token.text}=')`, this.token.start);
+    }
+    const items: Expression[] = [];
+    for (;;) {
+      if (this.isPunctuation('(')) {
+        items.push(this.primary());
+      } else {
+        const name = this.name('a table name or a parenthesised tabular expression');
+        if (this.isPunctuation('*') && this.token.start === name.start + name.text.length) throw this.unsupported('union of tables named by a pattern with *', name.start);
+        items.push({ kind: 'name', name: name.text, start: name.start });
+      }
+      if (!this.isPunctuation(',')) return { kind: 'union', items, start };
+      this.next();
+    }
+  }
+
   private operator(): QueryOperator {
     const token = this.token;
-    if (token.kind !== 'identifier') throw this.fail('a query operator after |');
+    if (token.kind !== 'identifier') throw this.source.error('syntax', `expected a query operator after '|', found ${this.describe(token)}`, token.start);
     let word = token.text;
+    let words = 1;
     // Kusto's hyphenated operators (project-away, mv-expand) are single words.
-    if (this.isPunctuation('-', this.peek()) && this.peek(2).kind === 'identifier' && this.peek().start === token.end) {
-      word = `${word}-${this.peek(2).text}`;
+    while (this.isPunctuation('-', this.peek(words)) && this.peek(words + 1).kind === 'identifier' && this.peek(words).start === this.peek(words - 1).end) {
+      word = `${word}-${this.peek(words + 1).text}`;
+      words += 2;
     }
     const parse = Object.prototype.hasOwnProperty.call(OPERATOR_PARSERS, word) ? OPERATOR_PARSERS[word] : undefined;
     if (parse) {
-      this.next();
+      for (let i = 0; i < words; i++) this.next();
       return parse(this, token.start);
     }
     if (KUSTO_QUERY_OPERATORS.has(word)) throw this.unsupported(`the '${word}' operator`, token.start);
@@ -189,7 +274,7 @@ class Parser {
     if (this.isWord('hint') && this.isPunctuation('.', this.peek())) {
       throw this.unsupported('summarize hints', this.token.start);
     }
-    if (this.atEnd() || this.isPunctuation('|') || this.isPunctuation(';')) {
+    if (this.atEnd() || this.isPunctuation('|') || this.isPunctuation(';') || this.isPunctuation(')')) {
       throw this.unsupported('summarize with neither an aggregation nor by', this.token.start);
     }
     const aggregates = this.isWord('by') ? [] : this.namedList();
@@ -201,14 +286,16 @@ class Parser {
     return { kind: 'summarize', aggregates, by, start };
   }
 
-  private namedList(): NamedExpression[] {
+  /** `[Name =] expression, ...`. */
+  namedList(): NamedExpression[] {
     const items: NamedExpression[] = [];
     for (;;) {
       if (this.isPunctuation('(') && this.looksLikeTupleName()) {
         throw this.unsupported('naming several columns at once ((a, b) = ...)', this.token.start);
       }
       let name: Name | undefined;
-      if (this.token.kind === 'identifier' && this.isPunctuation('=', this.peek())) {
+      const bracketed = this.isPunctuation('[') && this.peek().kind === 'string' && this.isPunctuation(']', this.peek(2));
+      if ((this.token.kind === 'identifier' && this.isPunctuation('=', this.peek())) || (bracketed && this.isPunctuation('=', this.peek(3)))) {
         name = this.name('a column name');
         this.next();
       }
@@ -218,13 +305,79 @@ class Parser {
     }
   }
 
+  /** `name, name, ...` (project-away). */
+  nameList(): Name[] {
+    const names: Name[] = [];
+    for (;;) {
+      const name = this.name('a column name');
+      if (this.isPunctuation('*') && this.token.start === this.tokens[this.index - 1]!.end) {
+        throw this.unsupported('a column name pattern with *', name.start);
+      }
+      names.push(name);
+      if (!this.isPunctuation(',')) return names;
+      this.next();
+    }
+  }
+
+  /** `project-rename New = Old, ...`. */
+  projectRename(start: number): QueryOperator {
+    const renames: Array<{ name: Name; from: Name }> = [];
+    for (;;) {
+      const name = this.name('a new column name');
+      this.expectPunctuation('=');
+      renames.push({ name, from: this.name('the column to rename') });
+      if (!this.isPunctuation(',')) return { kind: 'project-rename', renames, start };
+      this.next();
+    }
+  }
+
+  /** `by key [asc|desc] [nulls first|nulls last], ...`. */
+  sortKeys(): SortKey[] {
+    this.expectWord('by');
+    const keys: SortKey[] = [];
+    for (;;) {
+      keys.push(this.sortKey());
+      if (!this.isPunctuation(',')) return keys;
+      this.next();
+    }
+  }
+
+  private sortKey(): SortKey {
+    const expression = this.expression();
+    let descending = true;
+    if (this.isWord('asc') || this.isWord('desc')) descending = this.next().text === 'desc';
+    let nullsFirst = !descending;
+    if (this.isWord('nulls')) {
+      this.next();
+      if (!this.isWord('first') && !this.isWord('last')) throw this.fail("'first' or 'last' after 'nulls'");
+      nullsFirst = this.next().text === 'first';
+    }
+    return { expression, descending, nullsFirst };
+  }
+
+  /** `top N by key [asc|desc] [nulls ...]`. */
+  top(start: number): QueryOperator {
+    const count = this.expression();
+    this.expectWord('by');
+    return { kind: 'top', count, keys: [this.sortKey()], start };
+  }
+
+  /** `distinct *` or `distinct column, ...`. */
+  distinct(start: number): QueryOperator {
+    if (this.isPunctuation('*')) {
+      this.next();
+      return { kind: 'distinct', items: [], star: true, start };
+    }
+    return { kind: 'distinct', items: this.namedList(), star: false, start };
+  }
+
   private looksLikeTupleName(): boolean {
     let i = this.index + 1;
     while (this.tokens[i]?.kind === 'identifier' || this.isPunctuation(',', this.tokens[i])) i++;
     return this.isPunctuation(')', this.tokens[i]) && this.isPunctuation('=', this.tokens[i + 1]);
   }
 
-  /** A scalar expression. */
+  /** A scalar expression (a tabular one only inside parentheses). */
   expression(): Expression {
     return this.or();
   }
@@ -266,16 +419,15 @@ class Parser {
       result = { kind: 'between', negated: op.text === '!between', operatorStart: op.start, operand: left, low, high, start: left.start };
     } else if (LIST_OPERATORS.has(op.text)) {
       this.expectPunctuation('(');
-      if (this.isPunctuation('(')) throw this.unsupported(`a tabular expression in '${op.text}'`, this.token.start);
-      const items: Expression[] = [this.expression()];
+      const items: Expression[] = [this.tabularOrScalar()];
       while (this.isPunctuation(',')) {
         this.next();
-        items.push(this.expression());
+        items.push(this.tabularOrScalar());
       }
       this.expectPunctuation(')');
       result = { kind: 'list-operator', operator: op.text, operatorStart: op.start, operand: left, items, start: left.start };
     } else {
-      let operator = op.text;
+      let operator = op.text === '<>' ? '!=' : op.text;
       if (operator === 'matches') {
         if (!this.isWord('regex')) throw this.fail("'regex' after 'matches'");
         this.next();
@@ -312,11 +464,21 @@ class Parser {
       const op = this.next();
       return { kind: 'unary', operator: op.text as '-' | '+', operand: this.unary(), start: op.start };
     }
-    const primary = this.primary();
-    if (this.isPunctuation('.') || this.isPunctuation('[')) {
-      throw this.unsupported(this.token.text === '.' ? "member access ('.')" : "indexing ('[...]')", this.token.start);
+    let target = this.primary();
+    for (;;) {
+      if (this.isPunctuation('[')) {
+        this.next();
+        const index = this.expression();
+        this.expectPunctuation(']');
+        target = { kind: 'element', target, index, start: target.start };
+      } else if (this.isPunctuation('.') && this.peek().kind === 'identifier') {
+        this.next();
+        const member = this.next();
+        target = { kind: 'element', target, index: { kind: 'literal', type: 'string', value: member.text, start: member.start }, member: member.text, start: target.start };
+      } else {
+        return target;
+      }
     }
-    return primary;
   }
 
   private primary(): Expression {
@@ -334,45 +496,191 @@ class Parser {
       case 'bool':
         this.next();
         return { kind: 'literal', type: token.kind, value: token.value!, start: token.start };
+      case 'typed':
+        this.next();
+        return this.typedLiteral(token);
       case 'punctuation':
         if (token.text === '(') {
           this.next();
-          if (this.token.kind === 'identifier' && this.isPunctuation('|', this.peek())) {
-            throw this.unsupported('a tabular expression inside a scalar expression', this.token.start);
-          }
-          const inner = this.expression();
+          const inner = this.tabularOrScalar();
           if (this.isPunctuation(',')) throw this.unsupported('a tuple (a, b)', this.token.start);
           this.expectPunctuation(')');
-          return inner;
+          return { kind: 'parenthesized', inner, start: token.start };
         }
-        if (token.text === '[') throw this.unsupported("a bracketed name (['...'])", token.start);
-        throw this.fail('an expression');
+        if (token.text === '[' && this.peek().kind === 'string' && this.isPunctuation(']', this.peek(2))) {
+          const name = this.name('a name');
+          return { kind: 'name', name: name.text, start: name.start };
+        }
+        throw this.missing('an expression');
       case 'identifier':
         return this.nameOrCall();
       case 'end':
-        throw this.fail('an expression');
+        throw this.missing('an expression');
+    }
+  }
+
+  /** A typed literal whose parentheses held raw text: `datetime(...)`, `timespan(...)`, `long(...)`, ... */
+  private typedLiteral(token: Token): LiteralExpression {
+    const raw = (token.value as string).trim();
+    const at = token.valueStart ?? token.start;
+    const bad = (what: string): KqlError => this.source.error('syntax', `invalid ${token.text} literal '${raw}'${what}`, at);
+    const type = kustoTypeOf(token.text);
+    const isNull = raw === 'null';
+    switch (type) {
+      case 'datetime': {
+        if (isNull) return { kind: 'literal', type: 'datetime', value: NaN, start: token.start };
+        const ms = parseDatetimeLiteral(raw);
+        if (ms === undefined) throw bad(': expected an ISO 8601 date such as 2024-05-01 or 2024-05-01T10:00:00Z');
+        return { kind: 'literal', type: 'datetime', value: ms, start: token.start };
+      }
+      case 'timespan': {
+        if (isNull) return { kind: 'literal', type: 'timespan', value: NaN, start: token.start };
+        const ms = parseTimespanLiteral(raw);
+        if (ms === undefined) throw bad(': expected a timespan such as 1d, 2h, 30m or 1.02:03:04');
+        return { kind: 'literal', type: 'timespan', value: ms, start: token.start };
+      }
+      case 'long':
+      case 'int': {
+        if (isNull) return { kind: 'literal', type, value: NaN, start: token.start };
+        if (!/^[+-]?\d+$/.test(raw)) throw bad(': expected a whole number');
+        const value = Number(raw);
+        const limit = type === 'int' ? 2 ** 31 : 2 ** 63;
+        if (value >= limit || value < -limit) throw bad(`: out of the range of ${type}`);
+        if (!Number.isSafeInteger(value)) throw this.unsupported(`a ${type} literal beyond ±2^53`, at);
+        return { kind: 'literal', type, value, start: token.start };
+      }
+      case 'real': {
+        if (isNull || raw === 'nan') return { kind: 'literal', type: 'real', value: NaN, start: token.start };
+        if (raw === '+inf' || raw === 'inf') return { kind: 'literal', type: 'real', value: Infinity, start: token.start };
+        if (raw === '-inf') return { kind: 'literal', type: 'real', value: -Infinity, start: token.start };
+        if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(raw)) throw bad(': expected a number');
+        return { kind: 'literal', type: 'real', value: Number(raw), start: token.start };
+      }
+      case 'bool': {
+        if (isNull) return { kind: 'literal', type: 'bool', value: null, start: token.start };
+        const lower = raw.toLowerCase();
+        if (lower !== 'true' && lower !== 'false') throw bad(': expected true or false');
+        return { kind: 'literal', type: 'bool', value: lower === 'true', start: token.start };
+      }
+      default:
+        throw this.unsupported(`the ${token.text}(...) literal`, token.start);
     }
   }
 
   private nameOrCall(): Expression {
     const token = this.token;
     if (this.isPunctuation('(', this.peek())) {
-      if (KUSTO_TYPED_LITERALS.has(token.text)) throw this.unsupported(`the ${token.text}(...) literal`, token.start);
-      if (token.text.startsWith('!') || KUSTO_RESERVED.has(token.text)) throw this.fail('an expression');
+      if (token.text === 'datatable') return this.datatable();
+      if (token.text === 'dynamic') return this.dynamicLiteral();
+      if (token.text.startsWith('!') || KUSTO_RESERVED.has(token.text)) throw this.missing('an expression');
       this.next();
       this.next();
       const args: Expression[] = [];
       if (!this.isPunctuation(')')) {
-        args.push(this.expression());
+        args.push(this.argument());
         while (this.isPunctuation(',')) {
           this.next();
-          args.push(this.expression());
+          args.push(this.argument());
         }
       }
-      this.expectPunctuation(')');
-      return { kind: 'call', name: token.text, args, start: token.start };
+      const close = this.expectPunctuation(')');
+      return { kind: 'call', name: token.text, args, start: token.start, end: close.end };
     }
+    if (!this.startsName()) throw this.missing('an expression');
     const name = this.name('an expression');
     return { kind: 'name', name: name.text, start: name.start };
+  }
+
+  /** A call argument: an expression, a tabular one (`materialize(T | ...)`), or `*` alone (`arg_max(x, *)`). */
+  private argument(): Expression {
+    if (this.isPunctuation('*') && (this.isPunctuation(',', this.peek()) || this.isPunctuation(')', this.peek()))) {
+      return { kind: 'star', start: this.next().start };
+    }
+    return this.tabularOrScalar();
+  }
+
+  /** `datatable(Name: type, ...) [value, ...]`. */
+  private datatable(): DatatableExpression {
+    const start = this.next().start;
+    this.expectPunctuation('(');
+    const columns: Array<{ name: Name; type: string; typeStart: number }> = [];
+    for (;;) {
+      const name = this.name('a column name');
+      this.expectPunctuation(':');
+      const typeToken = this.token;
+      if (typeToken.kind !== 'identifier') throw this.fail('a type name');
+      this.next();
+      columns.push({ name, type: typeToken.text, typeStart: typeToken.start });
+      if (!this.isPunctuation(',')) break;
+      this.next();
+    }
+    this.expectPunctuation(')');
+    this.expectPunctuation('[');
+    const values: Expression[] = [];
+    if (!this.isPunctuation(']')) {
+      for (;;) {
+        values.push(this.expression());
+        if (!this.isPunctuation(',')) break;
+        this.next();
+        if (this.isPunctuation(']')) break;
+      }
+    }
+    this.expectPunctuation(']');
+    return { kind: 'datatable', columns, values, start };
+  }
+
+  /** `dynamic(value)`: JSON-like arrays, property bags, strings, numbers, bools, null. */
+  private dynamicLiteral(): LiteralExpression {
+    const start = this.next().start;
+    this.expectPunctuation('(');
+    const value = this.dynamicValue();
+    this.expectPunctuation(')');
+    return { kind: 'literal', type: 'dynamic', value, start };
+  }
+
+  private dynamicValue(): DynamicValue {
+    const token = this.token;
+    if (this.isPunctuation('[')) {
+      this.next();
+      const items: DynamicValue[] = [];
+      while (!this.isPunctuation(']')) {
+        items.push(this.dynamicValue());
+        if (!this.isPunctuation(',')) break;
+        this.next();
+      }
+      this.expectPunctuation(']');
+      return items;
+    }
+    if (this.isPunctuation('{')) {
+      this.next();
+      const bag: Record<string, DynamicValue> = {};
+      while (!this.isPunctuation('}')) {
+        const key = this.token;
+        if (key.kind !== 'string' && key.kind !== 'identifier') throw this.fail('a property name');
+        this.next();
+        this.expectPunctuation(':');
+        bag[key.kind === 'string' ? (key.value as string) : key.text] = this.dynamicValue();
+        if (!this.isPunctuation(',')) break;
+        this.next();
+      }
+      this.expectPunctuation('}');
+      return bag;
+    }
+    if (token.kind === 'string' || token.kind === 'long' || token.kind === 'real' || token.kind === 'bool') {
+      this.next();
+      return token.value as DynamicValue;
+    }
+    if (this.isWord('null')) {
+      this.next();
+      return null;
+    }
+    if (this.isPunctuation('-') && (this.peek().kind === 'long' || this.peek().kind === 'real')) {
+      this.next();
+      return -(this.next().value as number);
+    }
+    if (token.kind === 'typed' || token.kind === 'timespan') {
+      throw this.unsupported('a datetime or timespan value inside dynamic(...)', token.start);
+    }
+    throw this.fail('a value (string, number, bool, null, [...] or {...})');
   }
 }

@@ -1,19 +1,24 @@
 /**
- * What names mean while compiling: the `let` constants defined so far and, inside a tabular
- * operator, the columns of its input. Columns take precedence over `let` names, as in Kusto.
- * Names are case-sensitive.
+ * What names mean while compiling: the `let` values defined so far (constants and tabular
+ * expressions), the tables, and, inside a tabular operator, the columns of its input. Columns take
+ * precedence over `let` names, and `let` names over tables, as in Kusto. Names are case-sensitive.
  */
 import type { ConstantExpression } from './compiled-expression';
+import type { CompiledTabular } from './compiled-tabular';
 import type { KqlError, KqlErrorKind } from './errors';
 import type { SourceText } from './source-text';
 import type { TableSchema } from './table';
+import type { TableProvider } from './table-provider';
 
 /** The input of a tabular operator. */
 export interface RowScope {
-  /** What the rows are, for messages: the table name, or "the summarize output". */
+  /** What the rows are, for messages: the table name, or "the output of summarize". */
   readonly description: string;
   readonly schema: TableSchema;
 }
+
+/** A `let` value: a constant or a tabular expression. */
+export type LetValue = ConstantExpression | CompiledTabular;
 
 /** A compile-time scope. */
 export class Scope {
@@ -21,18 +26,24 @@ export class Scope {
     readonly source: SourceText,
     /** The query's `now()`, in ms since the epoch: one instant for the whole query. */
     readonly now: number,
-    readonly lets: ReadonlyMap<string, ConstantExpression> = new Map(),
+    readonly tables: TableProvider,
+    readonly lets: ReadonlyMap<string, LetValue> = new Map(),
     readonly row?: RowScope,
   ) {}
 
-  /** This scope with one more `let` constant (shadowing an earlier one of the same name). */
-  withLet(name: string, value: ConstantExpression): Scope {
-    return new Scope(this.source, this.now, new Map([...this.lets, [name, value]]), this.row);
+  /** This scope with one more `let` value (shadowing an earlier one of the same name). */
+  withLet(name: string, value: LetValue): Scope {
+    return new Scope(this.source, this.now, this.tables, new Map([...this.lets, [name, value]]), this.row);
   }
 
   /** This scope inside a tabular operator whose input is `row`. */
   withRow(row: RowScope): Scope {
-    return new Scope(this.source, this.now, this.lets, row);
+    return new Scope(this.source, this.now, this.tables, this.lets, row);
+  }
+
+  /** This scope outside any tabular operator (for a tabular expression nested in a scalar one). */
+  withoutRow(): Scope {
+    return new Scope(this.source, this.now, this.tables, this.lets);
   }
 
   /** An error at `offset` of the query text. */

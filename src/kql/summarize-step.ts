@@ -2,13 +2,16 @@
  * `| summarize [Name =] aggregation(...), ... [by [Name =] key, ...]`: one output row per distinct
  * combination of key values (in the order the combinations first appear), with the `by` columns
  * first and the aggregations after them, as in Kusto. Without `by`, exactly one row, even over no
- * input rows.
+ * input rows. Unnamed columns get Kusto's names (see `column-names.ts` and `aggregates.ts`).
+ * `distinct` is a summarize without aggregations.
  */
 import type { Expression, NamedExpression, SummarizeOperator } from './ast';
 import { AGGREGATES, type CompiledAggregate } from './aggregates';
+import { derivedName, generatedName, uniqueName } from './column-names';
 import { compileExpression } from './compile-expression';
 import type { CompiledExpression } from './compiled-expression';
 import { groupRows } from './grouping';
+import { KUSTO_AGGREGATE_NAMES } from './kusto-function-names';
 import type { RowScope, Scope } from './scope';
 import type { Step } from './step';
 import type { ColumnSchema } from './table';
@@ -17,7 +20,7 @@ import { allRows, type Column, type Vector } from './vectors';
 function containsAggregate(node: Expression): boolean {
   switch (node.kind) {
     case 'call':
-      return AGGREGATES.has(node.name) || node.args.some(containsAggregate);
+      return AGGREGATES.has(node.name) || KUSTO_AGGREGATE_NAMES.has(node.name) || node.args.some(containsAggregate);
     case 'binary':
       return containsAggregate(node.left) || containsAggregate(node.right);
     case 'unary':
@@ -26,19 +29,25 @@ function containsAggregate(node: Expression): boolean {
       return [node.operand, node.low, node.high].some(containsAggregate);
     case 'list-operator':
       return [node.operand, ...node.items].some(containsAggregate);
+    case 'element':
+      return containsAggregate(node.target) || containsAggregate(node.index);
+    case 'parenthesized':
+      return containsAggregate(node.inner);
     default:
       return false;
   }
 }
 
-function compileAggregate(item: NamedExpression, scope: Scope): CompiledAggregate {
+function compileAggregate(item: NamedExpression, scope: Scope, byNames: readonly string[]): CompiledAggregate {
   const node = item.expression;
   if (node.kind === 'call' && AGGREGATES.has(node.name)) {
-    const args = node.args.map((arg) => {
+    for (const arg of node.args) {
       if (containsAggregate(arg)) throw scope.error('semantic', 'an aggregation function cannot take another aggregation', arg.start);
-      return compileExpression(arg, scope);
-    });
-    return AGGREGATES.get(node.name)!(args, node, scope);
+    }
+    return AGGREGATES.get(node.name)!({ call: node, scope, byNames });
+  }
+  if (node.kind === 'call' && KUSTO_AGGREGATE_NAMES.has(node.name)) {
+    throw scope.error('unsupported', `the aggregation function ${node.name}() is not supported by the local KQL engine`, node.start);
   }
   if (containsAggregate(node)) {
     throw scope.error('unsupported', 'an expression around an aggregation function is not supported by the local KQL engine', node.start);
@@ -71,17 +80,24 @@ function gatherKeys(vector: Vector, sel: Uint32Array, firstPositions: Int32Array
   }
 }
 
-/** Compiles a summarize operator over the rows described by `input`. */
-export function compileSummarize(operator: SummarizeOperator, input: RowScope, outer: Scope): Step {
+/** What `summarize` (or `distinct`) groups by and computes. */
+export interface SummarizeParts {
+  readonly aggregates: readonly NamedExpression[];
+  readonly by: readonly NamedExpression[];
+}
+
+/** Compiles a summarize (or distinct) over the rows described by `input`. */
+export function compileGrouping(parts: SummarizeParts, input: RowScope, outer: Scope): Step {
   const scope = outer.withRow(input);
   const schema: ColumnSchema[] = [];
+  const taken = (name: string): boolean => schema.some((c) => c.name === name);
   const declare = (name: string, type: ColumnSchema['type'], at: number): void => {
-    if (schema.some((c) => c.name === name)) throw scope.error('semantic', `a column named '${name}' is already declared`, at);
+    if (taken(name)) throw scope.error('semantic', `a column named '${name}' is already declared`, at);
     schema.push({ name, type });
   };
 
   const keys: Array<CompiledExpression & { kind: 'vector' }> = [];
-  for (const item of operator.by) {
+  for (const item of parts.by) {
     if (containsAggregate(item.expression)) {
       throw scope.error('semantic', 'a by key cannot contain an aggregation function', item.expression.start);
     }
@@ -91,19 +107,30 @@ export function compileSummarize(operator: SummarizeOperator, input: RowScope, o
     if (key.type === 'dynamic') {
       throw scope.error('semantic', 'a by key cannot be of type dynamic (Kusto needs an explicit cast)', item.expression.start);
     }
-    const name = item.name?.text ?? key.columnName;
-    if (!name) throw scope.error('unsupported', 'a by key computed without a name (write Name = ...) is not supported by the local KQL engine', at);
-    declare(name, key.type, at);
+    if (item.name) {
+      declare(item.name.text, key.type, at);
+    } else if (item.expression.kind === 'name') {
+      declare(item.expression.name, key.type, at);
+    } else {
+      const derived = derivedName(item.expression);
+      declare(derived !== undefined ? uniqueName(derived, taken) : generatedName((n) => taken(n) || input.schema.some((c) => c.name === n)), key.type, at);
+    }
     keys.push(key);
   }
 
+  const byNames = schema.map((c) => c.name);
   const aggregates: CompiledAggregate[] = [];
-  for (const item of operator.aggregates) {
-    const aggregate = compileAggregate(item, scope);
+  for (const item of parts.aggregates) {
+    const aggregate = compileAggregate(item, scope, byNames);
     const at = item.name?.start ?? item.expression.start;
-    const name = item.name?.text ?? aggregate.defaultName;
-    if (!name) throw scope.error('unsupported', 'an aggregation of an expression without a name (write Name = ...) is not supported by the local KQL engine', at);
-    declare(name, aggregate.type, at);
+    if (item.name) {
+      if (aggregate.outputs.length !== 1) {
+        throw scope.error('unsupported', 'naming the columns of an aggregation with several results is not supported by the local KQL engine', at);
+      }
+      declare(item.name.text, aggregate.outputs[0]!.type, at);
+    } else {
+      for (const output of aggregate.outputs) declare(uniqueName(output.name, taken), output.type, at);
+    }
     aggregates.push(aggregate);
   }
 
@@ -115,9 +142,14 @@ export function compileSummarize(operator: SummarizeOperator, input: RowScope, o
       const { groups, groupCount, firstPositions } = groupRows(keyVectors, sel);
       const columns: Column[] = [
         ...keyVectors.map((vector) => gatherKeys(vector, sel, firstPositions)),
-        ...aggregates.map((aggregate) => aggregate.aggregate(relation, sel, groups, groupCount)),
+        ...aggregates.flatMap((aggregate) => aggregate.aggregate(relation, sel, groups, groupCount)),
       ];
       return { schema, columns, selection: allRows(groupCount) };
     },
   };
+}
+
+/** Compiles a summarize operator over the rows described by `input`. */
+export function compileSummarize(operator: SummarizeOperator, input: RowScope, outer: Scope): Step {
+  return compileGrouping(operator, input, outer);
 }

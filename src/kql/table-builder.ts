@@ -15,7 +15,7 @@
  * A record key that is not a column of the schema is an error too (a misspelt column would
  * otherwise load as nulls).
  */
-import { parseIsoDatetime } from './datetime';
+import { parseDatetimeValue } from './datetime';
 import { Table, validateSchema, type TableSchema } from './table';
 import { parseTimespanText } from './timespan';
 import type { KustoType } from './types';
@@ -95,8 +95,33 @@ class StringBuilder implements ColumnBuilder<string> {
   }
 }
 
+/**
+ * Remembers parsed datetime texts while that pays: columns such as `CertificateCreationTime`
+ * repeat a few values over millions of rows; `Timestamp` repeats none, so its memory switches
+ * itself off after a few thousand misses.
+ */
+class DatetimeMemo {
+  private memo: Map<string, number> | undefined = new Map();
+  private lookups = 0;
+  private hits = 0;
+
+  get(text: string): number | undefined {
+    if (!this.memo) return undefined;
+    this.lookups++;
+    const ms = this.memo.get(text);
+    if (ms !== undefined) this.hits++;
+    else if (this.lookups >= 4096 && this.hits * 2 < this.lookups) this.memo = undefined;
+    return ms;
+  }
+
+  set(text: string, ms: number): void {
+    if (this.memo && this.memo.size < 65_536) this.memo.set(text, ms);
+  }
+}
+
 class NumberBuilder implements ColumnBuilder<number> {
   private readonly values = new GrowableFloat64();
+  private readonly memo = new DatetimeMemo();
 
   constructor(
     private readonly name: string,
@@ -108,8 +133,13 @@ class NumberBuilder implements ColumnBuilder<number> {
     switch (this.type) {
       case 'datetime': {
         if (value === '') return NaN;
-        const ms = typeof value === 'string' ? parseIsoDatetime(value) : undefined;
+        if (typeof value === 'string') {
+          const known = this.memo.get(value);
+          if (known !== undefined) return known;
+        }
+        const ms = typeof value === 'string' ? parseDatetimeValue(value) : undefined;
         if (ms === undefined) throw new ColumnValueError(this.name, `expected an ISO 8601 datetime string, got ${describe(value)}`);
+        this.memo.set(value as string, ms);
         return ms;
       }
       case 'timespan': {

@@ -43,16 +43,31 @@ export class NeedleWithoutTermError extends Error {
 /** A prepared `has` test for one needle: call it with each text. */
 export type TermMatcher = (text: string) => boolean;
 
-/** Prepares `text has needle`. Throws {@link NeedleWithoutTermError} for a needle without a term. */
-export function prepareHas(needle: string): TermMatcher {
+/** How a term test matches: the case, and which edges of the needle must be term boundaries. */
+export interface TermMatchOptions {
+  /** `has_cs`, `hasprefix_cs`, `hassuffix_cs`: the case must match too. */
+  readonly caseSensitive?: boolean;
+  /** The needle must start a term (`has`, `hasprefix`). Default true. */
+  readonly startsTerm?: boolean;
+  /** The needle must end a term (`has`, `hassuffix`). Default true. */
+  readonly endsTerm?: boolean;
+}
+
+/**
+ * Prepares a term test: `has` (both edges on term boundaries), `hasprefix` (the needle starts a
+ * term: "a term prefix"), `hassuffix` (it ends one), each case-insensitive or, with
+ * `caseSensitive`, not. Throws {@link NeedleWithoutTermError} for a needle without a term.
+ */
+export function prepareTermMatch(needle: string, options: TermMatchOptions = {}): TermMatcher {
   if (!hasTermChar(needle)) throw new NeedleWithoutTermError(needle);
-  const folded = foldCase(needle);
-  const checkLeft = isTermChar(needle.charCodeAt(0));
-  const checkRight = isTermChar(needle.charCodeAt(needle.length - 1));
+  const caseSensitive = options.caseSensitive ?? false;
+  const folded = caseSensitive ? needle : foldCase(needle);
+  const checkLeft = (options.startsTerm ?? true) && isTermChar(needle.charCodeAt(0));
+  const checkRight = (options.endsTerm ?? true) && isTermChar(needle.charCodeAt(needle.length - 1));
   const length = needle.length;
   return (text: string): boolean => {
     if (text.length < length) return false;
-    const hay = foldCase(text);
+    const hay = caseSensitive ? text : foldCase(text);
     for (let at = hay.indexOf(folded); at >= 0; at = hay.indexOf(folded, at + 1)) {
       if (checkLeft && at > 0 && isTermChar(text.charCodeAt(at - 1))) continue;
       if (checkRight && at + length < text.length && isTermChar(text.charCodeAt(at + length))) continue;
@@ -60,4 +75,9 @@ export function prepareHas(needle: string): TermMatcher {
     }
     return false;
   };
+}
+
+/** Prepares `text has needle`. Throws {@link NeedleWithoutTermError} for a needle without a term. */
+export function prepareHas(needle: string): TermMatcher {
+  return prepareTermMatch(needle);
 }

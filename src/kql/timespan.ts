@@ -42,6 +42,24 @@ export function parseTimespanText(text: string): number | undefined {
   return sign ? -ms : ms;
 }
 
+const UNIT_LITERAL = /^([+-]?)(\d+(?:\.\d+)?)([a-z]+)$/;
+
+/**
+ * The text of a `timespan(...)` literal: a number with a unit (`1d`, `1.5h`, `30min`) or the
+ * `[-][d.]hh:mm:ss[.fffffff]` form. `undefined` when it is neither.
+ */
+export function parseTimespanLiteral(text: string): number | undefined {
+  const trimmed = text.trim();
+  const m = UNIT_LITERAL.exec(trimmed);
+  if (m) {
+    const unit = TIMESPAN_UNITS.get(m[3]!);
+    if (unit === undefined) return undefined;
+    const ms = Number(m[2]) * unit;
+    return m[1] === '-' ? -ms : ms;
+  }
+  return parseTimespanText(trimmed);
+}
+
 /** Formats milliseconds as Kusto writes a timespan: `[-][d.]hh:mm:ss[.fffffff]`. */
 export function formatTimespan(ms: number): string {
   const negative = ms < 0;

@@ -2,12 +2,15 @@
  * Splits KQL text into tokens, following Kusto's own tokenizer (`Kusto.Language` `TokenParser`):
  * ASCII identifiers, `//` comments, string literals (see `string-literals.ts`), `long`, `real` and
  * hexadecimal numbers, timespan literals with Kusto's unit suffixes, `true`/`True`/`TRUE` and
- * `false`/..., punctuation, and negated operator words such as `!has` as one token.
+ * `false`/..., punctuation, and negated operator words such as `!has` as one token. A typed
+ * literal whose parentheses hold raw text (`datetime(2024-01-01 10:00)`, `long(null)`) is one
+ * `typed` token, as in Kusto (`dynamic(...)` is not: its content is parsed as literals).
  */
 import type { SourceText } from './source-text';
 import { scanStringLiteral, startsStringLiteral, StringLiteralError } from './string-literals';
 import { TIMESPAN_UNITS } from './timespan';
 import type { Token } from './tokens';
+import { RAW_TYPED_LITERALS } from './vocabulary';
 
 const PUNCTUATION = ['==', '!=', '=~', '!~', '<=', '>=', '<>', '..', '=>', '|', '(', ')', '[', ']', '{', '}', ',', ';', '=', '<', '>', '.', '+', '-', '*', '/', '%', ':', '?'];
 const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, True: true, TRUE: true, false: false, False: false, FALSE: false };
@@ -129,6 +132,18 @@ export function tokenize(source: SourceText): Token[] {
       let end = scanIdentifierEnd(pos);
       if (text.slice(pos, end) === 'in' && text[end] === '~') end++;
       const name = text.slice(pos, end);
+      if (RAW_TYPED_LITERALS.has(name)) {
+        let open = end;
+        while (text[open] === ' ' || text[open] === '\t') open++;
+        if (text[open] === '(') {
+          const close = text.indexOf(')', open + 1);
+          const newline = text.slice(open + 1, close < 0 ? text.length : close).search(/[\r\n]/);
+          if (close < 0 || newline >= 0) throw source.error('syntax', `unterminated ${name}(...) literal: expected ')'`, start);
+          tokens.push({ kind: 'typed', text: name, value: text.slice(open + 1, close), valueStart: open + 1, start, end: close + 1 });
+          pos = close + 1;
+          continue;
+        }
+      }
       const bool = BOOLEANS[name];
       tokens.push(bool === undefined ? { kind: 'identifier', text: name, start, end } : { kind: 'bool', text: name, value: bool, start, end });
       pos = end;

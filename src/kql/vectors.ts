@@ -66,6 +66,41 @@ export function allRows(count: number): Uint32Array {
   return rows;
 }
 
+/** True when `sel` is 0..count-1 in order. */
+export function isAllRows(sel: Uint32Array, count: number): boolean {
+  if (sel.length !== count) return false;
+  for (let i = 0; i < sel.length; i++) if (sel[i] !== i) return false;
+  return true;
+}
+
+/** The values of `vector` at each position of `sel`, as a column of `sel.length` rows. */
+export function gather(vector: Vector, sel: Uint32Array): Column {
+  if (vector.layout === 'dense') return { ...vector, layout: 'rows' } as Column;
+  const n = sel.length;
+  switch (vector.type) {
+    case 'string': {
+      const codes = new Int32Array(n);
+      for (let i = 0; i < n; i++) codes[i] = vector.codes[sel[i]!]!;
+      return { type: 'string', layout: 'rows', codes, dict: vector.dict };
+    }
+    case 'bool': {
+      const values = new Uint8Array(n);
+      for (let i = 0; i < n; i++) values[i] = vector.values[sel[i]!]!;
+      return { type: 'bool', layout: 'rows', values };
+    }
+    case 'dynamic': {
+      const values = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) values[i] = vector.values[sel[i]!];
+      return { type: 'dynamic', layout: 'rows', values };
+    }
+    default: {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) values[i] = vector.values[sel[i]!]!;
+      return { type: vector.type, layout: 'rows', values };
+    }
+  }
+}
+
 /** The row numbers of `sel` whose value in the dense bool vector `values` is TRUE. */
 export function selectTrue(values: Uint8Array, sel: Uint32Array): Uint32Array {
   let count = 0;

@@ -34,13 +34,15 @@ export const KUSTO_OPERATOR_WORDS: ReadonlySet<string> = new Set(
 );
 
 /**
- * Names whose call is a typed literal (`datetime(2024-01-01)`, `dynamic([1, 2])`): Kusto reads
- * their parentheses as raw text, so they cannot be parsed as ordinary calls.
+ * Type names whose parentheses Kusto reads as raw text, making one typed literal
+ * (`datetime(2024-01-01)`, `long(null)`). `dynamic(...)` is a typed literal too, but its content is
+ * parsed as literals.
  */
-export const KUSTO_TYPED_LITERALS: ReadonlySet<string> = new Set([
-  'datetime', 'date', 'timespan', 'time', 'guid', 'uuid', 'dynamic', 'bool', 'boolean', 'int', 'long', 'real',
+export const RAW_TYPED_LITERALS: ReadonlySet<string> = new Set([
+  'datetime', 'date', 'timespan', 'time', 'guid', 'uuid', 'uniqueid', 'bool', 'boolean', 'int', 'long', 'real',
   'double', 'decimal',
 ]);
 
 /** Words that are never a name in expression position. */
 export const KUSTO_RESERVED: ReadonlySet<string> = new Set([...KUSTO_OPERATOR_WORDS, 'by', 'let']);
+

@@ -93,7 +93,7 @@ describe('local backend', () => {
     writeEvents([kaseya('ws-1', -DAY, 1)]);
     const error = await failure(hunt(backend(), "DeviceProcessEvents | where ProcessVersionInfoCompanyName has 'Kaseya'"));
     expect(error.failure).toBe('query');
-    expect(error.message).toBe(`There is no local data for the table DeviceProcessEvents: ${file('DeviceProcessEvents.jsonl')} does not exist.`);
+    expect(error.message).toBe(`There is no local data for the table DeviceProcessEvents: neither ${file('DeviceProcessEvents.jsonl')} nor DeviceProcessEvents.csv exists.`);
   });
 
   test('a KQL error is a query failure with the position', async () => {
@@ -131,6 +131,24 @@ describe('local backend', () => {
     writeEvents([kaseya('ws-1', -DAY, 1), kaseya('ws-4', -DAY, 2)]);
     utimesSync(target, cached.atime, cached.mtime);
     expect(await devices(b)).toEqual(['ws-1', 'ws-3']);
+  });
+
+  test('a query over a tabular let loads every table it names', async () => {
+    writeEvents([kaseya('ws-1', -DAY, 1), { ...kaseya('ws-2', -DAY, 2), SHA1: 'ab' }]);
+    writeEvents([{ Timestamp: at(-DAY), DeviceId: 'ws-2', DeviceName: 'ws-2', SHA1: 'ab', ReportId: 9 }], 'DeviceProcessEvents.jsonl');
+    const query = "let signed = DeviceFileCertificateInfo | where Signer has 'Kaseya' | distinct SHA1;\nDeviceProcessEvents | where SHA1 in (signed) | project DeviceId";
+    expect(await devices(backend(), query)).toEqual(['ws-2']);
+  });
+
+  test('a query over a materialized let and a union loads every table it names', async () => {
+    writeEvents([kaseya('ws-1', -DAY, 1)]);
+    writeEvents([{ Timestamp: at(-DAY), DeviceId: 'ws-9', DeviceName: 'ws-9', RemoteUrl: 'vsa.kaseya.net', ReportId: 9 }], 'DeviceNetworkEvents.jsonl');
+    const query = [
+      "let certs = materialize(DeviceFileCertificateInfo | where Signer has 'Kaseya');",
+      'union (certs | project DeviceId), (DeviceNetworkEvents | where RemoteUrl has \'kaseya.net\' | project DeviceId)',
+      '| order by DeviceId asc',
+    ].join('\n');
+    expect(await devices(backend(), query)).toEqual(['ws-1', 'ws-9']);
   });
 
   test('concurrent first uses agree', async () => {

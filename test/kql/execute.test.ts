@@ -205,7 +205,7 @@ describe('summarize', () => {
 });
 
 describe('refused queries', () => {
-  const tables = certificateTables([{ DeviceId: 'd1', Signer: 'Kaseya' }]);
+  const tables = certificateTables([{ DeviceId: 'd1', Signer: 'Kaseya', ReportId: 1 }]);
 
   test.each(COMPILE_REFUSALS.map((c) => [c.query, c.kind, c] as const))('%j → %s', (query, kind, c) => {
     let error: unknown;

@@ -1,5 +1,5 @@
 import { KqlError, parseKql } from '../../src/kql';
-import type { Expression, NamedExpression, QueryOperator } from '../../src/kql/ast';
+import type { Expression, NamedExpression, PipelineExpression, Query, QueryOperator } from '../../src/kql/ast';
 import { PARSE_REFUSALS } from '../support/kql-cases';
 
 /** A compact, unambiguous rendering of an expression tree. */
@@ -19,19 +19,64 @@ function show(e: Expression): string {
       return `(${e.negated ? '!' : ''}between ${show(e.operand)} ${show(e.low)} ${show(e.high)})`;
     case 'list-operator':
       return `(${e.operator} ${show(e.operand)} [${e.items.map(show).join(', ')}])`;
+    case 'star':
+      return '*';
+    case 'element':
+      return `${show(e.target)}[${show(e.index)}]`;
+    case 'parenthesized':
+      return e.inner.kind === 'pipeline' ? `(${show(e.inner)})` : show(e.inner);
+    case 'datatable':
+      return `datatable(${e.columns.map((c) => `${c.name.text}:${c.type}`).join(', ')})[${e.values.map(show).join(', ')}]`;
+    case 'pipeline':
+      return `${show(e.source)} | ${e.operators.map(showOperator).join(' | ')}`;
+    case 'union':
+      return `union ${e.items.map(show).join(', ')}`;
   }
 }
 
+/** The pipeline a query's body is. */
+const pipeline = (query: Query): PipelineExpression => {
+  if (query.body.kind !== 'pipeline') throw new Error(`the body is a ${query.body.kind}, not a pipeline`);
+  return query.body;
+};
+const operators = (text: string): string[] => {
+  const body = parseKql(text).body;
+  return body.kind === 'pipeline' ? body.operators.map(showOperator) : [];
+};
+
 const named = (n: NamedExpression): string => (n.name ? `${n.name.text}=${show(n.expression)}` : show(n.expression));
 
+const sortKey = (k: { expression: Expression; descending: boolean; nullsFirst: boolean }): string =>
+  `${show(k.expression)} ${k.descending ? 'desc' : 'asc'} nulls ${k.nullsFirst ? 'first' : 'last'}`;
+
 function showOperator(op: QueryOperator): string {
-  return op.kind === 'where'
-    ? `where ${show(op.predicate)}`
-    : `summarize [${op.aggregates.map(named).join(', ')}] by [${op.by.map(named).join(', ')}]`;
+  switch (op.kind) {
+    case 'where':
+      return `where ${show(op.predicate)}`;
+    case 'summarize':
+      return `summarize [${op.aggregates.map(named).join(', ')}] by [${op.by.map(named).join(', ')}]`;
+    case 'extend':
+    case 'project':
+      return `${op.kind} [${op.items.map(named).join(', ')}]`;
+    case 'distinct':
+      return `distinct ${op.star ? '*' : `[${op.items.map(named).join(', ')}]`}`;
+    case 'project-away':
+      return `project-away [${op.columns.map((c) => c.text).join(', ')}]`;
+    case 'project-rename':
+      return `project-rename [${op.renames.map((r) => `${r.name.text}=${r.from.text}`).join(', ')}]`;
+    case 'sort':
+      return `sort [${op.keys.map(sortKey).join(', ')}]`;
+    case 'top':
+      return `top ${show(op.count)} [${op.keys.map(sortKey).join(', ')}]`;
+    case 'take':
+      return `take ${show(op.count)}`;
+    case 'count':
+      return 'count';
+  }
 }
 
 const predicate = (text: string): string => {
-  const op = parseKql(`T | where ${text}`).body.operators[0]!;
+  const op = pipeline(parseKql(`T | where ${text}`)).operators[0]!;
   return op.kind === 'where' ? show(op.predicate) : '';
 };
 
@@ -88,8 +133,8 @@ describe('parser: queries', () => {
       ].join('\r\n'),
     );
     expect(query.lets.map((l) => `${l.name.text}=${show(l.value)}`)).toEqual(['Time_start=now((- timespan:432000000))', 'Time_end=now()']);
-    expect(query.body.source.text).toBe('DeviceFileCertificateInfo');
-    expect(query.body.operators.map(showOperator)).toEqual([
+    expect(show(pipeline(query).source)).toBe('DeviceFileCertificateInfo');
+    expect(pipeline(query).operators.map(showOperator)).toEqual([
       'where (between Timestamp Time_start Time_end)',
       'where (has Signer "Kaseya")',
       'summarize [FirstSeen=min(Timestamp), LastSeen=max(Timestamp), Report=make_set(ReportId), Count=count()] by [DeviceId, DeviceName]',
@@ -103,8 +148,46 @@ describe('parser: queries', () => {
     ['T | summarize by A', ['summarize [] by [A]']],
     ['T | summarize n = count() by Key = A, B', ['summarize [n=count()] by [Key=A, B]']],
     ["T | where a has 'x' | where b == 1", ['where (has a "x")', 'where (== b long:1)']],
-  ])('%s', (text, operators) => {
-    expect(parseKql(text).body.operators.map(showOperator)).toEqual(operators);
+    ["T | filter a has 'x'", ['where (has a "x")']],
+    ['T | extend x = a, tolower(b) | project x, y = 1', ['extend [x=a, tolower(b)]', 'project [x, y=long:1]']],
+    ['T | project-away a, b | project-rename c = d', ['project-away [a, b]', 'project-rename [c=d]']],
+    ['T | order by a, b asc | sort by c desc nulls first', ['sort [a desc nulls last, b asc nulls first]', 'sort [c desc nulls first]']],
+    ['T | top 5 by a asc nulls last | take 3 | limit 2', ['top long:5 [a asc nulls last]', 'take long:3', 'take long:2']],
+    ['T | distinct a, b | distinct * | count', ['distinct [a, b]', 'distinct *', 'count']],
+    ['T | summarize arg_max(t, *) by a', ['summarize [arg_max(t, *)] by [a]']],
+    ["T | where x in ((U | distinct b))", ['where (in x [(U | distinct [b])])']],
+    ['T | where x in (V)', ['where (in x [V])']],
+    ["T | extend h = tostring(split(u, '/')[0]), m = d.k.m", ['extend [h=tostring(split(u, "/")[long:0]), m=d["k"]["m"]]']],
+  ])('%s', (text, expected) => {
+    expect(operators(text)).toEqual(expected);
+  });
+
+  test.each<[string, string]>([
+    ['datetime(2024-06-01)', 'datetime:1717200000000'],
+    ['datetime(2024-06-01 10:30)', 'datetime:1717237800000'],
+    ['datetime(2024-06-01T10:30:00.5Z)', 'datetime:1717237800500'],
+    ['datetime(null)', 'datetime:NaN'],
+    ['timespan(1.5h)', 'timespan:5400000'],
+    ['time(1.02:00:00)', 'timespan:93600000'],
+    ['long(-3)', 'long:-3'],
+    ['int(7)', 'int:7'],
+    ['real(2.5)', 'real:2.5'],
+    ['bool(True)', 'bool:true'],
+    ["dynamic(['a', 1, true, null, {\"k\": [2]}])", 'dynamic:["a",1,true,null,{"k":[2]}]'],
+    ['dynamic(null)', 'dynamic:null'],
+  ])('the literal %s', (text, expected) => {
+    const op = pipeline(parseKql(`T | where x == ${text}`)).operators[0]!;
+    const right = op.kind === 'where' && op.predicate.kind === 'binary' ? op.predicate.right : undefined;
+    expect(right?.kind === 'literal' ? `${right.type}:${right.type === 'dynamic' ? JSON.stringify(right.value) : String(right.value)}` : show(right!)).toBe(expected);
+  });
+
+  test('a tabular let, a datatable and a parenthesised pipeline', () => {
+    const query = parseKql("let s = datatable(URI:string, Tool:string)['a.com', 'a'];\nlet t = T | where x;\n(t | count)");
+    expect(query.lets.map((l) => `${l.name.text}=${show(l.value)}`)).toEqual([
+      's=datatable(URI:string, Tool:string)["a.com", "a"]',
+      't=T | where x',
+    ]);
+    expect(show(query.body)).toBe('(t | count)');
   });
 
   test.each(PARSE_REFUSALS.map((c) => [c.query, c.kind, c] as const))('%j → %s', (text, kind, c) => {

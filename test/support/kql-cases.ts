@@ -15,7 +15,7 @@ export interface RefusedQuery {
   readonly line: number;
   readonly column: number;
   /**
-   * Set when the engine refuses, as a semantic error, a query Kusto's static analysis lets
+   * Set when the engine refuses, as a syntax or semantic error, a query Kusto's static analysis lets
    * through: why refusing is the safe answer.
    */
   readonly stricterThanKusto?: string;
@@ -36,41 +36,43 @@ export const PARSER_CASE_TABLES: Readonly<Record<string, TableSchema>> = {
   U: [{ name: 'b', type: 'string' }],
 };
 
+const LITERAL_TEXT = "Kusto's analyser does not check the text inside a typed literal; the engine refuses text it cannot read rather than guess a value";
+
 /** Refused while parsing (no table needed). */
 export const PARSE_REFUSALS: readonly RefusedQuery[] = [
-  { query: 'T | project a', kind: 'unsupported', message: "the 'project' operator", line: 1, column: 5 },
+  { query: 'T | join (U) on b', kind: 'unsupported', message: "the 'join' operator", line: 1, column: 5 },
   { query: 'T\n| where IsTrusted\n| mv-expand d', kind: 'unsupported', message: "the 'mv-expand' operator", line: 3, column: 3 },
-  { query: 'T | take 10', kind: 'unsupported', message: "the 'take' operator", line: 1, column: 5 },
+  { query: 'T | project-away a*', kind: 'unsupported', message: 'a column name pattern with *', line: 1, column: 18 },
   { query: 'T | foo', kind: 'syntax', message: "unknown query operator 'foo'", line: 1, column: 5 },
   { query: 'T | WHERE IsTrusted', kind: 'syntax', message: "unknown query operator 'WHERE'", line: 1, column: 5 },
   { query: 'T | where a == b == c', kind: 'syntax', message: "'==' cannot follow '=='", line: 1, column: 18 },
   { query: "T | where a has 'x' and", kind: 'syntax', message: 'expected an expression, found the end of the query', line: 1, column: 24 },
-  { query: 'T | where and', kind: 'syntax', message: "expected an expression, found 'and'", line: 1, column: 11 },
+  { query: 'T | where and', kind: 'syntax', message: "expected an expression, found 'and'", line: 1, column: 10 },
   { query: "T | where a has_any 'x'", kind: 'syntax', message: "expected '(', found ''x''", line: 1, column: 21 },
   { query: 'T | where a has_any ()', kind: 'syntax', message: "expected an expression, found ')'", line: 1, column: 22 },
+  { query: "T | where a has_any ('x',\n  )", kind: 'syntax', message: "expected an expression, found ')'", line: 1, column: 26 },
+  { query: "T | where a has_all has_any ('x')", kind: 'syntax', message: "expected '(', found 'has_any'", line: 1, column: 21 },
   { query: 'T | where t between (1, 2)', kind: 'syntax', message: "expected '..', found ','", line: 1, column: 23 },
-  { query: 'let x = 1\nT', kind: 'syntax', message: "expected ';' after the let statement, found 'T'", line: 2, column: 1 },
+  { query: 'let x = 1\nT', kind: 'syntax', message: "expected ';' after the let statement, found 'T'", line: 1, column: 10 },
   { query: 'T | summarize', kind: 'unsupported', message: 'summarize with neither an aggregation nor by', line: 1, column: 14 },
   { query: '| where a', kind: 'syntax', message: "expected a table name, found '|'", line: 1, column: 1 },
   { query: "T | where a == 'x' b", kind: 'syntax', message: "expected '|' or the end of the query, found 'b'", line: 1, column: 20 },
-  { query: 'T | where t > datetime(2024-01-01)', kind: 'unsupported', message: 'the datetime(...) literal', line: 1, column: 15 },
-  { query: 'T | where d.b == 1', kind: 'unsupported', message: "member access ('.')", line: 1, column: 12 },
-  { query: 'T | where d[0] == 1', kind: 'unsupported', message: "indexing ('[...]')", line: 1, column: 12 },
-  { query: "T | where ['a b'] == 'x'", kind: 'unsupported', message: "a bracketed name (['...'])", line: 1, column: 11 },
+  { query: 'T | where t > datetime(2024-13-01)', kind: 'syntax', message: "invalid datetime literal '2024-13-01'", line: 1, column: 24, stricterThanKusto: LITERAL_TEXT },
+  { query: 'T | where t > ago(timespan(5 parsecs))', kind: 'syntax', message: "invalid timespan literal '5 parsecs'", line: 1, column: 28, stricterThanKusto: LITERAL_TEXT },
+  { query: 'T | where x == long(1.5)', kind: 'syntax', message: "invalid long literal '1.5'", line: 1, column: 21, stricterThanKusto: LITERAL_TEXT },
+  { query: 'T | where a == guid(74be27de-1e4e-49d9-b579-fe0b331d3642)', kind: 'unsupported', message: 'the guid(...) literal', line: 1, column: 16 },
   { query: 'print x = 1', kind: 'unsupported', message: "the 'print' operator", line: 1, column: 1 },
   { query: 'T; T', kind: 'unsupported', message: 'more than one tabular statement', line: 1, column: 4 },
   { query: 'T | summarize hint.strategy=shuffle count() by a', kind: 'unsupported', message: 'summarize hints', line: 1, column: 15 },
   { query: 'T | summarize (a, b) = arg_max(x, c)', kind: 'unsupported', message: 'naming several columns at once', line: 1, column: 15 },
   { query: 'let f = (x: long) { x }; T', kind: 'unsupported', message: 'a let statement defining a function', line: 1, column: 9 },
-  { query: 'let q = T | where IsTrusted; q', kind: 'unsupported', message: 'a let statement binding a tabular expression', line: 1, column: 9 },
   { query: 'declare query_parameters(x: long); T', kind: 'unsupported', message: "the 'declare' statement", line: 1, column: 1 },
-  { query: 'T | where a in ((U | project b))', kind: 'unsupported', message: "a tabular expression in 'in'", line: 1, column: 17 },
   { query: 'let a = 2w;\nT', kind: 'syntax', message: "invalid literal '2w': weeks are not a Kusto timespan unit", line: 1, column: 9 },
 ];
 
 const D = 'DeviceFileCertificateInfo';
 
-/** Refused while compiling against a `DeviceFileCertificateInfo` table. */
+/** Refused while compiling (or, for a division by zero, running) against a `DeviceFileCertificateInfo` table. */
 export const COMPILE_REFUSALS: readonly RefusedQuery[] = [
   { query: `${D}\n| where signer has 'Kaseya'`, kind: 'semantic', message: "unknown column or variable 'signer' in table DeviceFileCertificateInfo; did you mean 'Signer'?", line: 2, column: 9 },
   { query: `${D}\n| where Signer has 'Kaseya' and devicename == 'x'`, kind: 'semantic', message: "unknown column or variable 'devicename'", line: 2, column: 33 },
@@ -81,17 +83,40 @@ export const COMPILE_REFUSALS: readonly RefusedQuery[] = [
   { query: `${D}\n| where Signer has 5`, kind: 'semantic', message: "the operator 'has' needs string operands, not string and long", line: 2, column: 16 },
   { query: `${D}\n| where ReportId has '5'`, kind: 'semantic', message: "the operator 'has' needs string operands, not long and string", line: 2, column: 18 },
   { query: `${D}\n| where Signer =~ 5`, kind: 'semantic', message: "the operator '=~' needs string operands", line: 2, column: 16 },
+  { query: `${D}\n| where Signer < 'b'`, kind: 'semantic', message: "the operator '<' needs two numbers, two datetimes or two timespans, not string and string", line: 2, column: 16 },
+  { query: `${D}\n| where Timestamp > 5`, kind: 'semantic', message: "the operator '>' needs two numbers, two datetimes or two timespans, not datetime and long", line: 2, column: 19 },
   { query: `${D}\n| where Timestamp between ('a' .. 'b')`, kind: 'semantic', message: "the lower bound of 'between' must be a datetime, not string", line: 2, column: 28 },
   { query: `${D}\n| where Timestamp between (now(1) .. now())`, kind: 'semantic', message: 'the argument of now() must be a timespan, not long', line: 2, column: 32 },
   { query: `${D}\n| where Timestamp between (ago(Timestamp) .. now())`, kind: 'semantic', message: 'the argument of ago() must be a timespan, not datetime', line: 2, column: 32 },
   { query: `${D}\n| where now(-5d, 1d) == now()`, kind: 'semantic', message: 'now() takes 0 to 1 argument, not 2', line: 2, column: 9 },
   { query: `${D}\n| where not(Signer)`, kind: 'semantic', message: 'not() needs a bool argument, not string', line: 2, column: 13 },
+  { query: `${D}\n| where tolowr(Signer) == 'x'`, kind: 'semantic', message: "unknown function 'tolowr'; did you mean 'tolower'?", line: 2, column: 9 },
   { query: `${D}\n| where count() == 1`, kind: 'semantic', message: 'the aggregation function count() can only be used in summarize', line: 2, column: 9 },
   { query: `${D}\n| summarize DeviceId`, kind: 'semantic', message: 'summarize needs an aggregation function here', line: 2, column: 13 },
   { query: `${D}\n| summarize min()`, kind: 'semantic', message: 'min() takes 1 argument, not 0', line: 2, column: 13 },
   { query: `${D}\n| summarize make_set(ReportId, 'a')`, kind: 'semantic', message: 'the maxSize of make_set() must be an integer constant', line: 2, column: 32 },
   { query: `${D}\n| summarize count() by DeviceId, DeviceId`, kind: 'semantic', message: "a column named 'DeviceId' is already declared", line: 2, column: 34 },
   { query: `${D}\n| summarize x = count(), x = min(Timestamp)`, kind: 'semantic', message: "a column named 'x' is already declared", line: 2, column: 26 },
+  { query: `${D}\n| project Signer, Signer`, kind: 'semantic', message: "a column named 'Signer' is already declared", line: 2, column: 19 },
+  { query: `${D}\n| extend x = 1, x = 2`, kind: 'semantic', message: "a column named 'x' is already declared", line: 2, column: 17 },
+  { query: `${D}\n| extend x = 1, y = x + 1`, kind: 'semantic', message: "unknown column or variable 'x' in table DeviceFileCertificateInfo", line: 2, column: 21 },
+  { query: `${D}\n| project-away Signr`, kind: 'semantic', message: "unknown column 'Signr' in table DeviceFileCertificateInfo", line: 2, column: 16 },
+  {
+    query: `${D}\n| where Signer == Timestamp`,
+    kind: 'semantic',
+    message: "the operator '==' needs operands of the same type, not string and datetime",
+    line: 2,
+    column: 16,
+    stricterThanKusto: 'Kusto documents no comparison of a string with a datetime; refusing avoids guessing an answer',
+  },
+  {
+    query: 'datatable(a: string)[\'x\', 3]',
+    kind: 'semantic',
+    message: "column 'a' is string; the value is long",
+    line: 1,
+    column: 27,
+    stricterThanKusto: 'Kusto documents no conversion of datatable values; refusing avoids guessing one',
+  },
   {
     query: `${D}\n| where Timestamp == ReportId`,
     kind: 'semantic',
@@ -108,17 +133,20 @@ export const COMPILE_REFUSALS: readonly RefusedQuery[] = [
     column: 19,
     stricterThanKusto: 'Kusto documents no comparison of a bool with a string; refusing avoids guessing an answer',
   },
-  { query: `${D}\n| where Signer contains 'Kas'`, kind: 'unsupported', message: "the operator 'contains'", line: 2, column: 16 },
-  { query: `${D}\n| where Timestamp > ago(1d)`, kind: 'unsupported', message: "the operator '>'", line: 2, column: 19 },
-  { query: `${D}\n| where Timestamp - 1d == now()`, kind: 'unsupported', message: "the operator '-'", line: 2, column: 19 },
-  { query: `${D}\n| where ReportId !between (1 .. 2)`, kind: 'unsupported', message: "the '!between' operator", line: 2, column: 18 },
-  { query: `${D}\n| where tolower(Signer) == 'kaseya'`, kind: 'unsupported', message: 'the function tolower()', line: 2, column: 9 },
-  { query: `${D}\n| where -ReportId == 1`, kind: 'unsupported', message: "unary '-' on a column", line: 2, column: 9 },
-  { query: `${D}\n| where Signer has_any (Signer)`, kind: 'unsupported', message: "a column in the list of 'has_any'", line: 2, column: 25 },
+  { query: `${D}\n| where Signer matches regex 'Kas.*'`, kind: 'unsupported', message: "the operator 'matches regex'", line: 2, column: 16 },
+  { query: `${D}\n| where isnotempty(url_decode(Signer))`, kind: 'unsupported', message: 'the function url_decode()', line: 2, column: 20 },
+  { query: `${D}\n| summarize sum(ReportId)`, kind: 'unsupported', message: 'the aggregation function sum()', line: 2, column: 13 },
+  { query: `${D}\n| where Signer has_any (Signer)`, kind: 'unsupported', message: "a value computed from the row in the list of 'has_any'", line: 2, column: 25 },
+  { query: `${D}\n| where DeviceId in (${D})`, kind: 'unsupported', message: "a tabular expression of 18 columns in 'in'", line: 2, column: 22 },
   { query: `${D}\n| where Signer has ''`, kind: 'unsupported', message: "'has' needs a needle with a letter or digit (a term)", line: 2, column: 16 },
   { query: `${D}\n| summarize n = count() * 2`, kind: 'unsupported', message: 'an expression around an aggregation function', line: 2, column: 17 },
   { query: `${D}\n| summarize min(1)`, kind: 'unsupported', message: 'min() of a constant', line: 2, column: 17 },
-  { query: `${D}\n| summarize count() by Signer has 'x'`, kind: 'unsupported', message: 'a by key computed without a name', line: 2, column: 24 },
+  { query: `${D}\n| extend x = trim_start('(?=K)', Signer)`, kind: 'unsupported', message: "the group '(?='", line: 2, column: 25 },
+  { query: `${D}\n| extend x = split(Signer, '')`, kind: 'unsupported', message: 'split() by an empty delimiter', line: 2, column: 28 },
+  { query: `${D}\n| where ReportId / 0 == 1`, kind: 'unsupported', message: "division by zero ('/')", line: 2, column: 18 },
+  { query: `${D}\n| sort by IsTrusted`, kind: 'unsupported', message: 'sorting by a bool value', line: 2, column: 11 },
+  { query: `${D}\n| where parse_json(CrlDistributionPointUrls)[0] == 'x'`, kind: 'unsupported', message: "'==' on dynamic values", line: 2, column: 49 },
+  { query: `${D}\n| where parse_json(CrlDistributionPointUrls)[0] has 'crl'`, kind: 'unsupported', message: "the operator 'has' on a dynamic value", line: 2, column: 49 },
+  { query: `${D}\n| extend x = tolower(parse_json(CrlDistributionPointUrls)[0])`, kind: 'unsupported', message: 'a dynamic argument of tolower()', line: 2, column: 22 },
   { query: 'let T = 5; T', kind: 'unsupported', message: "'T' is a scalar let value", line: 1, column: 12 },
-  { query: `let x = ${D}; x`, kind: 'unsupported', message: 'a let statement binding a table', line: 1, column: 9 },
 ];

@@ -24,3 +24,18 @@ export function certificateTable(events: readonly CertificateEvent[]): Table {
 export function certificateTables(events: readonly CertificateEvent[]): TableProvider {
   return tablesFrom([certificateTable(events)]);
 }
+
+/** The fields a test sets on a network event. */
+export type NetworkEvent = {
+  readonly Timestamp?: string | null;
+  readonly DeviceId?: string;
+  readonly DeviceName?: string;
+  readonly RemoteUrl?: string;
+  readonly RemotePort?: number | null;
+  readonly InitiatingProcessFileName?: string;
+};
+
+/** A `DeviceNetworkEvents` table of `events`. */
+export function networkTable(events: readonly NetworkEvent[]): Table {
+  return Table.fromRecords('DeviceNetworkEvents', DEFENDER_SCHEMAS.DeviceNetworkEvents, events);
+}
