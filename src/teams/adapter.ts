@@ -1,14 +1,42 @@
 /**
  * The Bot Framework adapter: CloudAdapter, authenticated with the bot's app registration, or
- * anonymous (loopback only) when there is none.
+ * anonymous (loopback only) when there is none. Either way it posts only to allowed service URLs
+ * (see {@link GuardedBotFrameworkAuthentication}).
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import type { BotAuth } from '../config';
+import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
+import type { BotAuth, TestBotEndpoints } from '../config';
 import type { Log } from '../core/log';
+import { GuardedBotFrameworkAuthentication } from './bot-authentication';
+import { ServiceUrlPolicy } from './service-url';
+
+/**
+ * botbuilder's public-cloud settings with the OpenID metadata (the keys that sign incoming tokens)
+ * read from a local fake. botbuilder takes all of these as given once any one is set.
+ */
+function testAuthSettings(endpoints: TestBotEndpoints): Partial<ConfigurationBotFrameworkAuthenticationOptions> {
+  if (!endpoints.openIdMetadataUrl) return {};
+  return {
+    ToBotFromChannelOpenIdMetadataUrl: endpoints.openIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: endpoints.openIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+  };
+}
+
+/** The service URLs the bot may call: Teams' own with an app registration, loopback when anonymous. */
+export function serviceUrlPolicyFor(bot: BotAuth): ServiceUrlPolicy {
+  if (bot.mode === 'anonymous') return new ServiceUrlPolicy({ allow: 'loopback' });
+  const connectorUrl = bot.testEndpoints?.connectorUrl;
+  return new ServiceUrlPolicy({ allow: 'teams', ...(connectorUrl ? { alsoAllowOrigin: connectorUrl } : {}) });
+}
 
 /** A CloudAdapter for the configured identity; turn errors are logged and answered generically. */
 export function createAdapter(bot: BotAuth, log: Log): CloudAdapter {
-  const auth =
+  const inner =
     bot.mode === 'anonymous'
       ? new ConfigurationBotFrameworkAuthentication({})
       : new ConfigurationBotFrameworkAuthentication({
@@ -16,8 +44,9 @@ export function createAdapter(bot: BotAuth, log: Log): CloudAdapter {
           MicrosoftAppType: bot.appType,
           ...(bot.password ? { MicrosoftAppPassword: bot.password } : {}),
           ...(bot.tenantId ? { MicrosoftAppTenantId: bot.tenantId } : {}),
+          ...(bot.testEndpoints ? testAuthSettings(bot.testEndpoints) : {}),
         });
-  const adapter = new CloudAdapter(auth);
+  const adapter = new CloudAdapter(new GuardedBotFrameworkAuthentication({ inner, serviceUrls: serviceUrlPolicyFor(bot), log }));
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error, activityType: context.activity.type, conversation: context.activity.conversation?.id }, 'turn failed');
     if (context.activity.type === 'message') {

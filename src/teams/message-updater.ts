@@ -29,9 +29,13 @@ export class MessageUpdater {
           await context.updateActivity({ ...cardActivity(latest), id: messageId, type: ActivityTypes.Message });
         });
       });
-    const tracked = next.finally(() => {
-      if (this.chains.get(key) === tracked) this.chains.delete(key);
-    });
+    // The chain entry never rejects: the caller gets the failure from `next`, and an update nobody
+    // follows must not become an unhandled rejection (which ends the process).
+    const tracked: Promise<void> = next
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.chains.get(key) === tracked) this.chains.delete(key);
+      });
     this.chains.set(key, tracked);
     return next;
   }

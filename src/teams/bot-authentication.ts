@@ -1,0 +1,96 @@
+/**
+ * Bot Framework authentication as HuntOps runs it: botbuilder's own token validation, with two
+ * guarantees added around it.
+ *
+ * - Every request that fails validation is refused with 401, whatever the validator threw
+ *   (botbuilder answers some forged tokens, e.g. a bad signature, with a 500).
+ * - The bot only calls service URLs its {@link ServiceUrlPolicy} allows: an incoming activity naming
+ *   another one is refused before the turn runs, and every connector the adapter creates (replies,
+ *   proactive updates, new conversations) checks the URL before the first call.
+ */
+import type { Activity } from 'botbuilder';
+import {
+  AuthenticationError,
+  BotFrameworkAuthentication,
+  ConnectorFactory,
+  type AuthenticateRequestResult,
+  type BotFrameworkClient,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type UserTokenClient,
+} from 'botframework-connector';
+import type { Log } from '../core/log';
+import type { ServiceUrlPolicy } from './service-url';
+
+const UNAUTHORIZED = 401;
+
+/** A connector factory that refuses service URLs the policy does not allow. */
+class GuardedConnectorFactory extends ConnectorFactory {
+  constructor(
+    private readonly inner: ConnectorFactory,
+    private readonly serviceUrls: ServiceUrlPolicy,
+  ) {
+    super();
+  }
+
+  override async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    this.serviceUrls.check(serviceUrl);
+    return this.inner.create(serviceUrl, audience);
+  }
+}
+
+/** What {@link GuardedBotFrameworkAuthentication} wraps. */
+export interface GuardedAuthenticationOptions {
+  /** botbuilder's authentication for the bot's identity (or anonymous). */
+  readonly inner: BotFrameworkAuthentication;
+  /** The service URLs the bot may call. */
+  readonly serviceUrls: ServiceUrlPolicy;
+  readonly log: Log;
+}
+
+/** botbuilder's authentication, refusing with 401 and calling allowed service URLs only. */
+export class GuardedBotFrameworkAuthentication extends BotFrameworkAuthentication {
+  constructor(private readonly options: GuardedAuthenticationOptions) {
+    super();
+  }
+
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    let result: AuthenticateRequestResult;
+    try {
+      result = await this.options.inner.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      this.options.log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'refused a request without a valid Bot Framework token');
+      throw new AuthenticationError('Unauthorized: the request does not carry a valid Bot Framework token', UNAUTHORIZED);
+    }
+    if (!this.options.serviceUrls.allows(activity.serviceUrl)) {
+      this.options.log.warn({ serviceUrl: String(activity.serviceUrl).slice(0, 200) }, 'refused an activity naming a service URL this bot does not post to');
+      throw new AuthenticationError('Unauthorized: the activity names a service URL this bot does not post to', UNAUTHORIZED);
+    }
+    return result.connectorFactory ? { ...result, connectorFactory: this.guard(result.connectorFactory) } : result;
+  }
+
+  /** Streaming (web socket, named pipe) connections bypass the service URL check: HuntOps takes none. */
+  override async authenticateStreamingRequest(): Promise<AuthenticateRequestResult> {
+    throw new AuthenticationError('Streaming connections are not accepted', UNAUTHORIZED);
+  }
+
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.guard(this.options.inner.createConnectorFactory(claimsIdentity));
+  }
+
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return this.options.inner.createUserTokenClient(claimsIdentity);
+  }
+
+  override createBotFrameworkClient(): BotFrameworkClient {
+    return this.options.inner.createBotFrameworkClient();
+  }
+
+  override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
+    return this.options.inner.authenticateChannelRequest(authHeader);
+  }
+
+  private guard(factory: ConnectorFactory): ConnectorFactory {
+    return new GuardedConnectorFactory(factory, this.options.serviceUrls);
+  }
+}
