@@ -1,6 +1,10 @@
 /**
- * Structured JSON logs (pino) with secrets redacted wherever they might appear.
+ * Structured JSON logs (pino) with secrets redacted wherever they might appear, and one id per
+ * turn: every line written while a turn is handled — and by the work it starts, such as a hunt that
+ * finishes after the turn — carries that turn's `turnId`.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 
 const REDACT = [
@@ -19,7 +23,22 @@ const REDACT = [
   '*.access_token',
 ];
 
+const turns = new AsyncLocalStorage<{ readonly turnId: string }>();
+
+/** Runs `work` as one turn: its log lines (and those of what it starts) carry `turnId`. */
+export function inTurn<T>(work: () => T, turnId: string = randomUUID()): T {
+  return turns.run({ turnId }, work);
+}
+
 /** The process's logger. */
 export function createLogger(level: pino.LevelWithSilent, destination?: pino.DestinationStream): pino.Logger {
-  return pino({ level, base: { service: 'huntops' }, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
+  return pino(
+    {
+      level,
+      base: { service: 'huntops' },
+      redact: { paths: REDACT, censor: '[redacted]' },
+      mixin: () => turns.getStore() ?? {},
+    },
+    destination,
+  );
 }

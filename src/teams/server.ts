@@ -3,6 +3,7 @@
  */
 import restify from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import { inTurn } from '../logger';
 
 /** What the server serves. */
 export interface ServerDeps {
@@ -12,12 +13,16 @@ export interface ServerDeps {
   readonly health: () => Promise<{ readonly ok: boolean } & Record<string, unknown>>;
 }
 
+/** The largest activity accepted (Teams' own messages are far smaller). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
 /** A restify server wired to the adapter; not yet listening. */
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'huntops', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
+  const json: restify.plugins.JsonBodyParserOptions & { readonly maxBodySize: number } = { mapParams: false, maxBodySize: MAX_BODY_BYTES };
+  server.use(restify.plugins.jsonBodyParser(json));
   server.post('/api/messages', async (req, res) => {
-    await deps.adapter.process(req, res, (context) => deps.bot.run(context));
+    await inTurn(() => deps.adapter.process(req, res, (context) => deps.bot.run(context)));
   });
   server.get('/healthz', async (_req, res) => {
     const body = await deps.health();
