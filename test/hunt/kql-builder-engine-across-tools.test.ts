@@ -40,7 +40,7 @@ function certificates(): TableProvider {
   let report = 0;
   const rows = signatureTools.flatMap((tool) =>
     tool.fileSignature!.signers.map((signer, i) => ({
-      Timestamp: `2024-06-0${(i % 5) + 5}T08:00:00Z`,
+      Timestamp: `2024-06-0${(i % 4) + 6}T08:00:00Z`,
       DeviceId: `${tool.id}-host`,
       DeviceName: `${tool.id}-host.corp.example`,
       Signer: `${signer} (code signing)`,

@@ -89,18 +89,19 @@ describe('deviceRowsOfRuleResult', () => {
       RULE,
       result(SUMMARISED, [{ DeviceId: 'd1', DeviceName: 'ws-1', AccountUpn: '', RemoteUrl: '', FirstSeen: '2024-06-07T00:00:00Z', LastSeen: '2024-06-08T00:00:00Z', Report: [9], Count: 4 }]),
     );
-    expect(findingsFromResult(rows, 'rule:r-1')).toEqual([
-      {
-        deviceId: 'd1',
-        deviceName: 'ws-1',
-        firstSeen: new Date('2024-06-07T00:00:00Z'),
-        lastSeen: new Date('2024-06-08T00:00:00Z'),
-        count: 4,
-        reportIds: ['9'],
-        toolId: 'rule:r-1',
-        rowKey: '0',
-      },
-    ]);
+    expect(findingsFromResult(rows, { toolId: 'rule:r-1' })).toEqual({
+      findings: [
+        {
+          deviceId: 'd1',
+          deviceName: 'ws-1',
+          firstSeen: new Date('2024-06-07T00:00:00Z'),
+          lastSeen: new Date('2024-06-08T00:00:00Z'),
+          count: 4,
+          reportIds: ['9'],
+          toolId: 'rule:r-1',
+        },
+      ],
+    });
   });
 
   test.each([

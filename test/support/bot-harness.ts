@@ -89,7 +89,7 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
     outbox,
     async post(activity) {
       const started = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify(activity) });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
     },

@@ -50,7 +50,7 @@ async function hunt(bot: BotProcess, connector: FakeConnector, text: string, who
   const conversation = `a:personal-${who.id}`;
   const res = await fetch(`${bot.origin}/api/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', connection: 'close' },
     body: JSON.stringify({ ...activity, conversation: { ...activity.conversation, id: conversation } }),
   });
   expect(res.status).toBe(200);

@@ -15,13 +15,14 @@ import { runBotProcess, startBotProcess, type BotProcess } from '../support/bot-
 import { FakeConnector } from '../support/fake-connector';
 import { FakeLogAnalytics } from '../support/fake-log-analytics';
 import { FakeManagedIdentity } from '../support/fake-msi';
-import { message } from '../support/teams-activities';
+import { execute, message } from '../support/teams-activities';
+import { VERBS } from '../../src/core/verbs';
 import { testCertificates, writeCaFile } from '../support/tls';
 
 const WORKSPACE = '3f2a9c1e-0b7d-4a55-9e2f-6c1d8b7a9e01';
 
 async function post(bot: BotProcess, activity: object): Promise<number> {
-  const res = await fetch(`${bot.origin}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  const res = await fetch(`${bot.origin}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify(activity) });
   await res.text();
   return res.status;
 }
@@ -73,7 +74,7 @@ describe('the bot process', () => {
       expect(request!.token).toBe('la-token');
       expect(request!.timespan).toBe('P5D');
       expect(request!.query).toBe(
-        buildHuntQuery({ tool: loadCatalog().find('kaseya')!, window: parseWindow('5d')! }, { dialect: 'loganalytics' }),
+        buildHuntQuery({ tool: loadCatalog().find('kaseya')!, window: parseWindow('5d')! }, { dialect: 'loganalytics', maxDevices: 500 }),
       );
       expect(request!.query).toContain('TimeGenerated');
       expect(msi.requests.map((r) => r.resource)).toContain('https://api.loganalytics.io');
@@ -149,7 +150,7 @@ describe('the bot process', () => {
       bot = await startBotProcess(env);
       const [update] = await connector.waitFor((c) => c.kind === 'update' && c.activityId === progress!.responseId, 1, 20_000);
       const text = cardText(cardOf(update!));
-      expect(text).toContain('The Kaseya hunt failed');
+      expect(text).toContain('Kaseya: interrupted');
       expect(text).toContain('This hunt was interrupted: HuntOps restarted before it finished. Run it again: hunt kaseya 5d');
     } finally {
       logAnalytics.releaseAnswers();
@@ -159,6 +160,73 @@ describe('the bot process', () => {
       await msi.close();
       rmSync(caFile, { force: true });
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an escalation pending when the bot is killed is delivered exactly once after the restart', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'huntops-outbox-'));
+    const env = { HUNT_STORE: `sqlite:${path.join(dir, 'huntops.db')}` };
+    const connector = await new FakeConnector().start();
+    let bot = await startBotProcess(env);
+    try {
+      await post(bot, message(connector.url, 'incident channel here', 'channel'));
+      await connector.waitFor((c) => c.kind === 'reply' && cardText(cardOf(c)).includes('Incident channel set'));
+      await post(bot, message(connector.url, 'hunt kaseya 5d'));
+      const [update] = await connector.waitFor((c) => c.kind === 'update', 1, 20_000);
+      const card = cardOf(update!);
+      const huntId = /"huntId":"([^"]+)"/.exec(JSON.stringify(card))![1]!;
+      connector.fail({ status: 429, times: 4, retryAfterSeconds: 0, kind: 'createConversation' });
+      await post(bot, execute(connector.url, VERBS.escalateSubmit, { huntId, key: '0', note: 'kill me', incident: 'new', title: 'Kaseya' }, update!.activityId!));
+      await connector.waitFor((c) => c.kind === 'createConversation' && c.status === 429, 4, 20_000);
+      await bot.stop('SIGKILL');
+      expect(connector.calls.filter((c) => c.kind === 'createConversation' && c.status < 300)).toHaveLength(0);
+      bot = await startBotProcess(env);
+      const [posted] = await connector.waitFor((c) => c.kind === 'createConversation' && c.status < 300, 1, 20_000);
+      expect(cardText(posted!.body.activity.attachments[0].content)).toContain('kill me');
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(connector.calls.filter((c) => c.kind === 'createConversation' && c.status < 300)).toHaveLength(1);
+    } finally {
+      await bot.stop();
+      await connector.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('SIGTERM lets a running hunt finish and post its card before the process exits', async () => {
+    const certificates = await testCertificates();
+    const caFile = writeCaFile(certificates);
+    const msi = await FakeManagedIdentity.start({ 'https://api.loganalytics.io': 'la-token' });
+    const logAnalytics = await FakeLogAnalytics.start({ certificates, workspaces: [WORKSPACE], acceptedTokens: ['la-token'] });
+    const connector = await new FakeConnector().start();
+    const bot = await startBotProcess({
+      HUNT_STORE: 'sqlite::memory:',
+      HUNT_BACKEND: 'loganalytics',
+      LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE,
+      LOG_ANALYTICS_ENDPOINT: logAnalytics.endpoint,
+      IDENTITY_ENDPOINT: msi.endpoint,
+      IDENTITY_HEADER: msi.secret,
+      NODE_EXTRA_CA_CERTS: caFile,
+    });
+    try {
+      logAnalytics.holdAnswers();
+      await post(bot, message(connector.url, 'hunt kaseya 5d'));
+      const [progress] = await connector.waitFor((c) => c.kind === 'reply' && cardText(cardOf(c)).includes('Hunting Kaseya'));
+      await logAnalytics.waitUntil(() => logAnalytics.requests.length === 1);
+      bot.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(bot.child.exitCode).toBeNull();
+      logAnalytics.releaseAnswers();
+      const [update] = await connector.waitFor((c) => c.kind === 'update' && c.activityId === progress!.responseId, 1, 20_000);
+      expect(cardText(cardOf(update!))).toContain('Kaseya: no devices');
+      expect(await bot.stop()).toBe(0);
+      expect(bot.logs()).toMatch(/"msg":"stopped"/);
+    } finally {
+      logAnalytics.releaseAnswers();
+      await bot.stop();
+      await connector.stop();
+      await logAnalytics.close();
+      await msi.close();
+      rmSync(caFile, { force: true });
     }
   });
 

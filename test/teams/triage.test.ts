@@ -40,16 +40,19 @@ async function hunt(bot: BotHarness, text: string, where: 'personal' | 'channel'
   return { card, messageId: update!.activityId!, huntId: /"huntId":"([^"]+)"/.exec(JSON.stringify(card))?.[1] ?? '' };
 }
 
+/** The device rows of a result card (every group's table, header rows left out). */
+function deviceRows(card: any): any[] {
+  return card.body.flatMap((b: any) => (b.items ?? []).filter((i: any) => i.type === 'Table').flatMap((t: any) => t.rows.slice(1)));
+}
+
 /** The Exclude/Escalate button data of the row showing `device`. */
 function rowKey(card: any, device: string): string {
-  const table = card.body.find((b: any) => b.type === 'Table');
-  const row = table.rows.find((r: any) => JSON.stringify(r).includes(device));
+  const row = deviceRows(card).find((r: any) => JSON.stringify(r).includes(device));
   return /"key":"(\d+)"/.exec(JSON.stringify(row))![1]!;
 }
 
 function rowText(card: any, device: string): string {
-  const table = card.body.find((b: any) => b.type === 'Table');
-  return cardText(table.rows.find((r: any) => JSON.stringify(r).includes(device)));
+  return cardText(deviceRows(card).find((r: any) => JSON.stringify(r).includes(device)));
 }
 
 async function click(bot: BotHarness, verb: string, data: unknown, messageId: string, from = ANALYST, where: 'personal' | 'channel' = 'personal') {
@@ -205,8 +208,7 @@ describe('Exclude', () => {
     expect(new Set(stored.map((e) => e.source?.rowKey))).toEqual(new Set(keys));
     await bot.inFlight.drain(10_000);
     const finalUpdate = bot.connector.calls.filter((c) => c.kind === 'update' && c.activityId === messageId).pop()!;
-    const table = cardOf(finalUpdate).body.find((b: any) => b.type === 'Table');
-    expect(table.rows.slice(1).every((r: any) => cardText(r).includes('Excluded by'))).toBe(true);
+    expect(deviceRows(cardOf(finalUpdate)).every((r: any) => cardText(r).includes('Excluded by'))).toBe(true);
   });
 });
 

@@ -94,7 +94,7 @@ describe('turns over HTTP', () => {
   });
 
   test.each(([
-    ['hunt', /Which tool should I hunt for/],
+    ['hunt', /What should I hunt for/],
     ['hunt kasea', /I don't know the tool 'kasea'/],
     ['hunt kaseya 5x', /'5x' is not a time window/],
     ['hunt kaseya 90d', /longer than test data can answer/],
@@ -119,7 +119,8 @@ describe('turns over HTTP', () => {
     const answers = await bot.connector.waitFor((c) => c.kind === 'send' || c.kind === 'reply', 2);
     for (const answer of answers) {
       const text = cardText(cardOf(answer));
-      expect(text).toContain('hunt <tool> [window] [device <name>]');
+      expect(text).toContain('hunt <tool> [window] [proc|net] [device <name>] [in <workspace>]');
+      expect(text).toContain('check <device> [window] [in <workspace>]');
       expect(text).toContain('tools [page]');
       expect(text).toContain('help');
     }
@@ -190,7 +191,7 @@ describe('turns over HTTP', () => {
       await failing.post(message(failing.connector.url, 'hunt kaseya 5d'));
       const [update] = await failing.connector.waitFor((c) => c.kind === 'update');
       const text = cardText(cardOf(update!));
-      expect(text).toContain('The Kaseya hunt failed');
+      expect(text).toContain('Kaseya: the hunt failed');
       expect(text).toContain('DeviceFileCertificateInfo');
     } finally {
       await failing.stop();
