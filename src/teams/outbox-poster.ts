@@ -11,6 +11,7 @@ import { PostFailure, type OutboxPoster } from '../core/outbox-worker';
 import type { View } from '../core/views';
 import type { ClaimedOutboxItem } from '../store/store';
 import { cardActivity } from './card-activity';
+import { ServiceUrlRefused } from './service-url';
 import { inConversation } from './proactive';
 
 /** Teams' documented per-conversation limits, with a little headroom. */
@@ -27,6 +28,7 @@ function retryAfterMs(error: { response?: { headers?: { get?(name: string): stri
 
 /** The failure a connector error stands for. */
 export function postFailureOf(error: unknown): PostFailure {
+  if (error instanceof ServiceUrlRefused) return new PostFailure(error.message, { retryable: false });
   const status = (error as { statusCode?: unknown }).statusCode;
   const message = error instanceof Error ? error.message : String(error);
   if (typeof status !== 'number') return new PostFailure(`Teams could not be reached: ${message}`, { retryable: true });

@@ -22,6 +22,11 @@ export function createServer(deps: ServerDeps): restify.Server {
   const json: restify.plugins.JsonBodyParserOptions & { readonly maxBodySize: number } = { mapParams: false, maxBodySize: MAX_BODY_BYTES };
   server.use(restify.plugins.jsonBodyParser(json));
   server.post('/api/messages', async (req, res) => {
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || typeof (body as { type?: unknown }).type !== 'string') {
+      res.json(400, { error: 'the body must be a Bot Framework activity with a type' });
+      return;
+    }
     await inTurn(() => deps.adapter.process(req, res, (context) => deps.bot.run(context)));
   });
   server.get('/healthz', async (_req, res) => {

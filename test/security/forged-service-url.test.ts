@@ -105,6 +105,7 @@ describe('with an app registration: only Teams service URLs (and the offline tes
     const failure = await f.bot.poster.post(outboxItem(f.forbidden.url)).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(PostFailure);
     expect((failure as Error).message).toMatch(/not one this bot may post to/);
+    expect((failure as PostFailure).options.retryable).toBe(false);
     const posted = await f.bot.poster.post(outboxItem(f.connector.url));
     expect(posted.activityId).toMatch(/^a\d+$/);
     expect(f.connector.calls.map((c) => c.kind)).toEqual(['createConversation']);
