@@ -7,11 +7,9 @@ import { loadCore } from './load-core';
 import { createLogger } from './logger';
 import { openParsedStore } from './store/open-store';
 import { createAdapter } from './teams/adapter';
-import { HuntOpsBot } from './teams/huntops-bot';
-import { InFlight } from './teams/in-flight';
-import { MessageUpdater } from './teams/message-updater';
 import { TeamsOutboxPoster } from './teams/outbox-poster';
-import { createServer, listen } from './teams/server';
+import { listen } from './teams/server';
+import { createTeamsHost } from './teams/teams-host';
 
 const DRAIN_MS = 25_000;
 
@@ -24,12 +22,11 @@ async function main(): Promise<void> {
   const appId = config.bot.mode === 'app' ? config.bot.appId : '';
   const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, appId), log });
   const { app, hunts, targets } = await loadCore(config, { store, log, instanceId: config.instanceId, notifyOutbox: () => outbox.notify() });
-  const inFlight = new InFlight();
-  const updater = new MessageUpdater(adapter, appId);
-  const bot = new HuntOpsBot({ app, updater, inFlight, log });
-  const server = createServer({
+  const { server, updater, inFlight } = createTeamsHost({
+    app,
     adapter,
-    bot,
+    appId,
+    log,
     health: async () => {
       const storeHealth = await store.health().catch((error: unknown) => ({ ok: false, detail: String(error) }));
       const { backend } = targets.defaultTarget;

@@ -43,7 +43,36 @@ function templateData(view: View): object {
   }
 }
 
+/**
+ * Text that reads as markup to some card renderers: `<tool>` in a usage line, or a reason typed as
+ * `<b>x</b>`, is dropped as an HTML tag by the Agents Playground's renderer. Angle brackets are
+ * shown as the single guillemets that look like them.
+ */
+function plainText(text: string): string {
+  return text.replace(/</g, '\u2039').replace(/>/g, '\u203a');
+}
+
+/** Makes every displayed text of a card plain (TextBlock texts, fact titles and values). */
+function plain(node: unknown): void {
+  if (Array.isArray(node)) {
+    node.forEach(plain);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const element = node as Record<string, unknown>;
+  if (element.type === 'TextBlock' && typeof element.text === 'string') element.text = plainText(element.text);
+  if (element.type === 'FactSet' && Array.isArray(element.facts)) {
+    for (const fact of element.facts as Array<Record<string, unknown>>) {
+      if (typeof fact.title === 'string') fact.title = plainText(fact.title);
+      if (typeof fact.value === 'string') fact.value = plainText(fact.value);
+    }
+  }
+  Object.values(element).forEach(plain);
+}
+
 /** The Adaptive Card (1.5) that shows a view. */
 export function renderCard(view: View): AdaptiveCard {
-  return templateFor(view.name).expand({ $root: templateData(view) }) as AdaptiveCard;
+  const card = templateFor(view.name).expand({ $root: templateData(view) }) as AdaptiveCard;
+  plain(card);
+  return card;
 }

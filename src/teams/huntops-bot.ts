@@ -12,6 +12,7 @@ import { commandText, requestContext } from './activity-context';
 import { cardActivity } from './card-activity';
 import type { InFlight } from './in-flight';
 import type { MessageUpdater } from './message-updater';
+import type { TurnGate } from './turn-gate';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
@@ -20,6 +21,8 @@ export interface HuntOpsBotDeps {
   readonly app: HuntOpsApp;
   readonly updater: MessageUpdater;
   readonly inFlight: InFlight;
+  /** Starts work that follows a turn once other turns have been answered. */
+  readonly gate: TurnGate;
   readonly log: Log;
 }
 
@@ -83,7 +86,7 @@ export class HuntOpsBot extends ActivityHandler {
   private runDeferred(context: TurnContext, reply: DeferredReply, messageId: string): void {
     const reference: Partial<ConversationReference> = TurnContext.getConversationReference(context.activity);
     const update = (view: View) => this.deps.updater.update(reference, messageId, view);
-    this.track(reply.complete({ messageId }, update).then(update), messageId);
+    this.track(this.deps.gate.whenIdle(() => reply.complete({ messageId }, update)).then(update), messageId);
   }
 
   private track(work: Promise<unknown>, messageId: string): void {

@@ -4,11 +4,14 @@
 import restify from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import { inTurn } from '../logger';
+import type { TurnGate } from './turn-gate';
 
 /** What the server serves. */
 export interface ServerDeps {
   readonly adapter: CloudAdapter;
   readonly bot: ActivityHandler;
+  /** Counts the turns being handled, so follow-up work waits for them. */
+  readonly gate: TurnGate;
   /** Body of `/healthz`; `ok: false` answers 503. */
   readonly health: () => Promise<{ readonly ok: boolean } & Record<string, unknown>>;
 }
@@ -27,7 +30,7 @@ export function createServer(deps: ServerDeps): restify.Server {
       res.json(400, { error: 'the body must be a Bot Framework activity with a type' });
       return;
     }
-    await inTurn(() => deps.adapter.process(req, res, (context) => deps.bot.run(context)));
+    await inTurn(() => deps.gate.turn(() => deps.adapter.process(req, res, (context) => deps.bot.run(context))));
   });
   server.get('/healthz', async (_req, res) => {
     const body = await deps.health();

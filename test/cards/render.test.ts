@@ -357,3 +357,13 @@ describe('grouped results', () => {
     expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open in Defender', url: 'https://security.microsoft.com/v2/advanced-hunting?query=abc' }]);
   });
 });
+
+describe('plain text', () => {
+  test('angle brackets are shown, not taken for markup, in usage lines and in what people type', () => {
+    const card = renderCard({ name: 'notice', title: 'Usage of <b>hunt</b>', text: 'reason "<script>alert(1)</script>"', tone: 'warning', usage: ['hunt <tool> [window]'] });
+    const text = strings(card).join('\n');
+    expect(text).not.toMatch(/[<>]/);
+    expect(text).toContain('hunt ‹tool› [window]');
+    expect(text).toContain('Usage of ‹b›hunt‹/b›');
+  });
+});

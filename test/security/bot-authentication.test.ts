@@ -87,7 +87,7 @@ describe('with an app registration, only genuine Bot Framework requests are serv
     const res = await f.bot.post(message(f.connector.url, 'help'), f.bearer(f.claims()));
     expect(res.status).toBe(200);
     const [reply] = await f.connector.waitFor((c) => c.kind === 'send' || c.kind === 'reply');
-    expect(cardText(cardOf(reply!))).toContain('hunt <tool>');
+    expect(cardText(cardOf(reply!))).toContain('hunt ‹tool›');
   });
 });
 

@@ -93,7 +93,7 @@ describe('with an app registration, configured by environment variables only', (
     const status = await post(bot, message(connector.url, 'help'), { authorization: `Bearer ${auth.token(auth.claims(APP_ID, connector.url))}` });
     expect(status).toBe(200);
     const [reply] = await connector.waitFor((c) => c.kind === 'send' || c.kind === 'reply');
-    expect(cardText(cardOf(reply!))).toContain('hunt <tool>');
+    expect(cardText(cardOf(reply!))).toContain('hunt ‹tool›');
   });
 
   test('no token, or a forged one: 401', async () => {

@@ -89,7 +89,7 @@ describe('with an app registration: only Teams service URLs (and the offline tes
     const res = await f.bot.post(message(f.connector.url, 'help'), f.bearer(f.claims()));
     expect(res.status).toBe(200);
     const [reply] = await f.connector.waitFor((c) => c.kind === 'send' || c.kind === 'reply');
-    expect(cardText(cardOf(reply!))).toContain('hunt <tool>');
+    expect(cardText(cardOf(reply!))).toContain('hunt ‹tool›');
   });
 
   test('a proactive update of a stored reference naming another address is refused before any call', async () => {

@@ -18,11 +18,11 @@ import { createHuntOps } from '../../src/huntops';
 import { openStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/store';
 import { createAdapter } from '../../src/teams/adapter';
-import { HuntOpsBot } from '../../src/teams/huntops-bot';
-import { InFlight } from '../../src/teams/in-flight';
-import { MessageUpdater } from '../../src/teams/message-updater';
+import type { InFlight } from '../../src/teams/in-flight';
 import { TeamsOutboxPoster } from '../../src/teams/outbox-poster';
-import { createServer, listen } from '../../src/teams/server';
+import type { MessageUpdater } from '../../src/teams/message-updater';
+import { listen } from '../../src/teams/server';
+import { createTeamsHost } from '../../src/teams/teams-host';
 
 /** A backend that records every query it is asked to run, then runs it on the real one. */
 export class RecordingBackend implements Backend {
@@ -82,10 +82,7 @@ export async function startSecuredBot(options: SecuredBotOptions): Promise<Secur
     instanceId: 'security-test',
     ...(options.now ? { now: options.now } : {}),
   });
-  const inFlight = new InFlight();
-  const updater = new MessageUpdater(adapter, appId);
-  const bot = new HuntOpsBot({ app: core.app, updater, inFlight, log: SILENT_LOG });
-  const server = createServer({ adapter, bot, health: async () => ({ ok: true }) });
+  const { server, inFlight, updater } = createTeamsHost({ app: core.app, adapter, appId, log: SILENT_LOG, health: async () => ({ ok: true }) });
   await listen(server, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
   return {

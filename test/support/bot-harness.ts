@@ -17,11 +17,10 @@ import { createHuntOps, type HuntOps } from '../../src/huntops';
 import { openStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/store';
 import { createAdapter } from '../../src/teams/adapter';
-import { HuntOpsBot } from '../../src/teams/huntops-bot';
-import { InFlight } from '../../src/teams/in-flight';
-import { MessageUpdater } from '../../src/teams/message-updater';
+import type { InFlight } from '../../src/teams/in-flight';
 import { TeamsOutboxPoster } from '../../src/teams/outbox-poster';
-import { createServer, listen } from '../../src/teams/server';
+import { listen } from '../../src/teams/server';
+import { createTeamsHost } from '../../src/teams/teams-host';
 import { FakeConnector, type ConnectorCall } from './fake-connector';
 
 /** A running bot and its fake connector. */
@@ -75,10 +74,8 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
     ...(options.incidentChannel ? { incidentChannel: options.incidentChannel } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  const inFlight = new InFlight();
-  const bot = new HuntOpsBot({ app: core.app, updater: new MessageUpdater(adapter, ''), inFlight, log });
+  const { server, inFlight } = createTeamsHost({ app: core.app, adapter, appId: '', log, health: async () => ({ ok: true }) });
   outbox.start();
-  const server = createServer({ adapter, bot, health: async () => ({ ok: true }) });
   await listen(server, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
   return {

@@ -119,8 +119,8 @@ describe('turns over HTTP', () => {
     const answers = await bot.connector.waitFor((c) => c.kind === 'send' || c.kind === 'reply', 2);
     for (const answer of answers) {
       const text = cardText(cardOf(answer));
-      expect(text).toContain('hunt <tool> [window] [proc|net] [device <name>] [in <workspace>]');
-      expect(text).toContain('check <device> [window] [in <workspace>]');
+      expect(text).toContain('hunt ‹tool› [window] [proc|net] [device ‹name›] [in ‹workspace›]');
+      expect(text).toContain('check ‹device› [window] [in ‹workspace›]');
       expect(text).toContain('tools [page]');
       expect(text).toContain('help');
     }

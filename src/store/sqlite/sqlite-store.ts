@@ -230,6 +230,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly clock: () => Date;
   private readonly policy: OutboxPolicy;
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(
     private readonly db: Database.Database,
@@ -260,18 +261,28 @@ export class SqliteStore implements Store {
     return this.clock().getTime();
   }
 
+  /** The prepared statement of `text`, compiled once per connection. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   /** Runs `work` in one immediate (write-locking) transaction. */
   private write<T>(work: () => T): T {
     return this.db.transaction(work).immediate();
   }
 
   private get<T>(sql: string, map: (row: Row) => T, ...params: unknown[]): T | undefined {
-    const row = this.db.prepare(sql).get(...params) as Row | undefined;
+    const row = this.sql(sql).get(...params) as Row | undefined;
     return row === undefined ? undefined : map(row);
   }
 
   private all<T>(sql: string, map: (row: Row) => T, ...params: unknown[]): T[] {
-    return (this.db.prepare(sql).all(...params) as Row[]).map(map);
+    return (this.sql(sql).all(...params) as Row[]).map(map);
   }
 
   // ------------------------------------------------------------------------------------------ hunts
@@ -279,8 +290,7 @@ export class SqliteStore implements Store {
   async createHunt(hunt: NewHunt): Promise<Hunt> {
     checkNewHunt(hunt);
     const id = newHuntId();
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO hunts (id, tool_id, window_ms, device, kind, kql, source, conversation, requested_by_id,
            requested_by_name, instance_id, status, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
@@ -303,7 +313,7 @@ export class SqliteStore implements Store {
   }
 
   async setHuntMessage(huntId: string, messageId: string): Promise<void> {
-    const result = this.db.prepare('UPDATE hunts SET message_id = ? WHERE id = ?').run(messageId, huntId);
+    const result = this.sql('UPDATE hunts SET message_id = ? WHERE id = ?').run(messageId, huntId);
     if (result.changes === 0) throw new StoreError('not-found', 'no such hunt');
   }
 
@@ -311,18 +321,17 @@ export class SqliteStore implements Store {
     const findings = outcome.status === 'done' ? outcome.findings : [];
     checkFindings(findings);
     return this.write(() => {
-      const status = this.db.prepare('SELECT status FROM hunts WHERE id = ?').get(huntId) as Row | undefined;
+      const status = this.sql('SELECT status FROM hunts WHERE id = ?').get(huntId) as Row | undefined;
       if (status === undefined) throw new StoreError('not-found', 'no such hunt');
       if (status.status !== 'running') return false;
-      const insert = this.db.prepare(
+      const insert = this.sql(
         `INSERT INTO findings (hunt_id, row_key, ordinal, device_id, device_name, first_seen, last_seen, count, report_ids, tool_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       findings.forEach((f, ordinal) =>
         insert.run(huntId, f.rowKey, ordinal, f.deviceId, f.deviceName, f.firstSeen.getTime(), f.lastSeen.getTime(), f.count, json(f.reportIds), f.toolId),
       );
-      this.db
-        .prepare('UPDATE hunts SET status = ?, error = ?, finding_count = ?, hidden_count = ?, meta = ?, finished_at = ? WHERE id = ?')
+      this.sql('UPDATE hunts SET status = ?, error = ?, finding_count = ?, hidden_count = ?, meta = ?, finished_at = ? WHERE id = ?')
         .run(
           outcome.status,
           outcome.status === 'failed' ? outcome.error : null,
@@ -367,12 +376,11 @@ export class SqliteStore implements Store {
       const existing = this.get('SELECT * FROM exclusions WHERE key = ?', exclusionFrom, exclusion.key);
       if (existing) return { record: existing, created: false };
       const { source } = exclusion;
-      if (source && !this.db.prepare('SELECT 1 FROM findings WHERE hunt_id = ? AND row_key = ?').get(source.huntId, source.rowKey)) {
+      if (source && !this.sql('SELECT 1 FROM findings WHERE hunt_id = ? AND row_key = ?').get(source.huntId, source.rowKey)) {
         throw new StoreError('not-found', 'no such finding');
       }
       const id = idFromKey('exclusion', exclusion.key);
-      this.db
-        .prepare(
+      this.sql(
           `INSERT INTO exclusions (id, key, pattern, tool_id, reason, created_by_id, created_by_name, created_at, expires_at,
              source_hunt_id, source_row_key)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -409,8 +417,7 @@ export class SqliteStore implements Store {
 
   async removeExclusion(id: string, removedBy: Actor): Promise<{ readonly record: Exclusion; readonly removed: boolean } | undefined> {
     return this.write(() => {
-      const result = this.db
-        .prepare('UPDATE exclusions SET removed_by_id = ?, removed_by_name = ?, removed_at = ? WHERE id = ? AND removed_at IS NULL')
+      const result = this.sql('UPDATE exclusions SET removed_by_id = ?, removed_by_name = ?, removed_at = ? WHERE id = ? AND removed_at IS NULL')
         .run(removedBy.aadObjectId, removedBy.name, this.now(), id);
       const record = this.get('SELECT * FROM exclusions WHERE id = ?', exclusionFrom, id);
       return record && { record, removed: result.changes > 0 };
@@ -429,13 +436,12 @@ export class SqliteStore implements Store {
 
   async closeIncident(team: string, number: number, closedBy: Actor): Promise<boolean> {
     return this.write(() => {
-      const result = this.db
-        .prepare(
+      const result = this.sql(
           `UPDATE incidents SET status = 'closed', closed_by_id = ?, closed_by_name = ?, closed_at = ?
            WHERE team = ? AND number = ? AND status = 'open'`,
         )
         .run(closedBy.aadObjectId, closedBy.name, this.now(), team, number);
-      if (result.changes === 0 && !this.db.prepare('SELECT 1 FROM incidents WHERE team = ? AND number = ?').get(team, number)) {
+      if (result.changes === 0 && !this.sql('SELECT 1 FROM incidents WHERE team = ? AND number = ?').get(team, number)) {
         throw new StoreError('not-found', `no incident ${number}`);
       }
       return result.changes > 0;
@@ -447,8 +453,8 @@ export class SqliteStore implements Store {
   }
 
   private setThreadRoot(team: string, number: number, activityId: string): string {
-    this.db.prepare('UPDATE incidents SET thread_root = ? WHERE team = ? AND number = ? AND thread_root IS NULL').run(activityId, team, number);
-    const row = this.db.prepare('SELECT thread_root FROM incidents WHERE team = ? AND number = ?').get(team, number) as Row | undefined;
+    this.sql('UPDATE incidents SET thread_root = ? WHERE team = ? AND number = ? AND thread_root IS NULL').run(activityId, team, number);
+    const row = this.sql('SELECT thread_root FROM incidents WHERE team = ? AND number = ?').get(team, number) as Row | undefined;
     if (row === undefined) throw new StoreError('not-found', `no incident ${number}`);
     return str(row, 'thread_root');
   }
@@ -456,8 +462,7 @@ export class SqliteStore implements Store {
   async setIncidentChannel(channel: { readonly team: string; readonly conversation: OpaqueJson; readonly setBy: Actor }): Promise<IncidentChannel> {
     checkKey('team', channel.team);
     const setAt = this.now();
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO incident_channels (team, conversation, set_by_id, set_by_name, set_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (team) DO UPDATE SET conversation = excluded.conversation, set_by_id = excluded.set_by_id,
            set_by_name = excluded.set_by_name, set_at = excluded.set_at`,
@@ -485,21 +490,19 @@ export class SqliteStore implements Store {
     return this.write(() => {
       const existing = this.get('SELECT * FROM escalations WHERE team = ? AND key = ?', escalationFrom, team, escalation.key);
       if (existing) return this.escalationResult(existing, false);
-      if (!isRowKey(escalation.rowKey) || !this.db.prepare('SELECT 1 FROM findings WHERE hunt_id = ? AND row_key = ?').get(escalation.huntId, escalation.rowKey)) {
+      if (!isRowKey(escalation.rowKey) || !this.sql('SELECT 1 FROM findings WHERE hunt_id = ? AND row_key = ?').get(escalation.huntId, escalation.rowKey)) {
         throw new StoreError('not-found', 'no such finding');
       }
       const at = this.now();
       let incident: Incident;
       if (escalation.incident.kind === 'new') {
-        const counter = this.db
-          .prepare(
+        const counter = this.sql(
             `INSERT INTO incident_counters (team, last_number) VALUES (?, 1)
              ON CONFLICT (team) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`,
           )
           .get(team) as Row;
         const number = num(counter, 'last_number');
-        this.db
-          .prepare(
+        this.sql(
             `INSERT INTO incidents (team, number, title, status, channel, created_by_id, created_by_name, created_at)
              VALUES (?, ?, ?, 'open', ?, ?, ?, ?)`,
           )
@@ -516,8 +519,7 @@ export class SqliteStore implements Store {
       const message = escalation.message({ incident, escalationId: id, kind, at: new Date(at) });
       const outboxId = idFromKey('escalation-outbox', `${team}\0${escalation.key}`);
       this.insertOutbox(outboxId, { key: `escalation:${escalation.key}`, team, kind, incidentNumber: incident.number, ...message }, at);
-      this.db
-        .prepare(
+      this.sql(
           `INSERT INTO escalations (id, team, key, hunt_id, row_key, incident_number, note, by_id, by_name, at, outbox_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -545,8 +547,7 @@ export class SqliteStore implements Store {
   // ----------------------------------------------------------------------------------------- outbox
 
   private insertOutbox(id: string, item: NewOutboxItem, at: number): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO outbox (id, team, key, kind, target, payload, incident_number, status, next_attempt_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
       )
@@ -561,7 +562,7 @@ export class SqliteStore implements Store {
     return this.write(() => {
       const existing = this.get(`${OUTBOX_SELECT} WHERE o.team = ? AND o.key = ?`, outboxFrom, item.team, item.key);
       if (existing) return { record: existing, created: false };
-      if (item.incidentNumber !== undefined && !this.db.prepare('SELECT 1 FROM incidents WHERE team = ? AND number = ?').get(item.team, item.incidentNumber)) {
+      if (item.incidentNumber !== undefined && !this.sql('SELECT 1 FROM incidents WHERE team = ? AND number = ?').get(item.team, item.incidentNumber)) {
         throw new StoreError('not-found', `no incident ${item.incidentNumber}`);
       }
       const id = idFromKey('outbox', `${item.team}\0${item.key}`);
@@ -587,8 +588,7 @@ export class SqliteStore implements Store {
     return this.write(() => {
       const now = this.now();
       const claimed: ClaimedOutboxItem[] = [];
-      const candidates = this.db
-        .prepare(`SELECT o.id, o.status, o.attempts FROM outbox o LEFT JOIN incidents i ON i.team = o.team AND i.number = o.incident_number
+      const candidates = this.sql(`SELECT o.id, o.status, o.attempts FROM outbox o LEFT JOIN incidents i ON i.team = o.team AND i.number = o.incident_number
                   WHERE ${OUTBOX_DUE} ORDER BY o.next_attempt_at, o.seq`)
         .iterate({ now }) as IterableIterator<Row>;
       const expired: string[] = [];
@@ -599,15 +599,13 @@ export class SqliteStore implements Store {
         if (chosen.length >= limit) break;
       }
       for (const id of expired) {
-        this.db
-          .prepare(`UPDATE outbox SET status = 'dead', lease_token = NULL, last_error = ? WHERE id = ?`)
+        this.sql(`UPDATE outbox SET status = 'dead', lease_token = NULL, last_error = ? WHERE id = ?`)
           .run(`lease expired on the last of ${this.policy.maxAttempts} attempts`, id);
       }
       const expiresAt = now + leaseMs;
       for (const id of chosen) {
         const token = newToken();
-        this.db
-          .prepare(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, lease_token = ?, next_attempt_at = ? WHERE id = ?`)
+        this.sql(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, lease_token = ?, next_attempt_at = ? WHERE id = ?`)
           .run(token, expiresAt, id);
         const item = this.get(`${OUTBOX_SELECT} WHERE o.id = ?`, outboxFrom, id)!;
         claimed.push({ ...item, lease: { team: item.team, id, token, expiresAt: new Date(expiresAt) } });
@@ -619,12 +617,10 @@ export class SqliteStore implements Store {
   async completeOutbox(lease: OutboxLease, result: { readonly activityId: string }): Promise<boolean> {
     checkKey('activity id', result.activityId);
     return this.write(() => {
-      const item = this.db
-        .prepare(`SELECT kind, incident_number FROM outbox WHERE id = ? AND team = ? AND lease_token = ? AND status = 'sending'`)
+      const item = this.sql(`SELECT kind, incident_number FROM outbox WHERE id = ? AND team = ? AND lease_token = ? AND status = 'sending'`)
         .get(lease.id, lease.team, lease.token) as Row | undefined;
       if (item === undefined) return false;
-      this.db
-        .prepare(`UPDATE outbox SET status = 'sent', lease_token = NULL, activity_id = ?, sent_at = ?, last_error = NULL WHERE id = ?`)
+      this.sql(`UPDATE outbox SET status = 'sent', lease_token = NULL, activity_id = ?, sent_at = ?, last_error = NULL WHERE id = ?`)
         .run(result.activityId, this.now(), lease.id);
       if (item.kind === 'new-thread' && item.incident_number !== null) this.setThreadRoot(lease.team, num(item, 'incident_number'), result.activityId);
       return true;
@@ -636,15 +632,13 @@ export class SqliteStore implements Store {
     failure: { readonly error: string; readonly retryAfterMs?: number; readonly permanent?: boolean },
   ): Promise<OutboxStatus | undefined> {
     return this.write(() => {
-      const item = this.db
-        .prepare(`SELECT attempts FROM outbox WHERE id = ? AND team = ? AND lease_token = ? AND status = 'sending'`)
+      const item = this.sql(`SELECT attempts FROM outbox WHERE id = ? AND team = ? AND lease_token = ? AND status = 'sending'`)
         .get(lease.id, lease.team, lease.token) as Row | undefined;
       if (item === undefined) return undefined;
       const attempts = num(item, 'attempts');
       const status: OutboxStatus = failure.permanent || attempts >= this.policy.maxAttempts ? 'dead' : 'pending';
       const next = this.now() + (status === 'pending' ? backoffMs(this.policy, attempts, failure.retryAfterMs) : 0);
-      this.db
-        .prepare(`UPDATE outbox SET status = ?, lease_token = NULL, last_error = ?, next_attempt_at = ? WHERE id = ?`)
+      this.sql(`UPDATE outbox SET status = ?, lease_token = NULL, last_error = ?, next_attempt_at = ? WHERE id = ?`)
         .run(status, failure.error.slice(0, 2000), next, lease.id);
       return status;
     });
@@ -663,8 +657,7 @@ export class SqliteStore implements Store {
   async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
     checkAuditEntry(entry);
     const id = newToken();
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO audit (id, at, actor_id, actor_name, conversation_id, action, details, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(id, this.now(), entry.actor.aadObjectId, entry.actor.name, entry.conversationId, entry.action, json(entry.details), entry.outcome);
@@ -679,8 +672,7 @@ export class SqliteStore implements Store {
 
   async saveConversationReference(key: string, reference: OpaqueJson): Promise<void> {
     checkKey('conversation key', key);
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO conversation_refs (key, reference, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
       )
@@ -696,8 +688,8 @@ export class SqliteStore implements Store {
   async purge(before: Date): Promise<PurgeResult> {
     return this.write(() => {
       const cutoff = before.getTime();
-      const hunts = this.db.prepare('DELETE FROM hunts WHERE created_at < ?').run(cutoff).changes;
-      const outboxItems = this.db.prepare(`DELETE FROM outbox WHERE status IN ('sent', 'dead') AND created_at < ?`).run(cutoff).changes;
+      const hunts = this.sql('DELETE FROM hunts WHERE created_at < ?').run(cutoff).changes;
+      const outboxItems = this.sql(`DELETE FROM outbox WHERE status IN ('sent', 'dead') AND created_at < ?`).run(cutoff).changes;
       return { hunts, outboxItems };
     });
   }
