@@ -28,9 +28,13 @@ async function main(): Promise<void> {
     appId,
     log,
     health: async () => {
-      const storeHealth = await store.health().catch((error: unknown) => ({ ok: false, detail: String(error) }));
-      const { backend } = targets.defaultTarget;
-      return { ok: storeHealth.ok, backend: { kind: backend.kind, source: backend.source }, store: storeHealth, inFlight: inFlight.size };
+      const [storeHealth, backends] = await Promise.all([
+        store.health().catch((error: unknown) => ({ ok: false, detail: String(error) })),
+        Promise.all(
+          targets.all.map(async (t) => ({ kind: t.backend.kind, source: t.backend.source, ...(t.ready ? await t.ready() : { ok: true, detail: 'no check' }) })),
+        ),
+      ]);
+      return { ok: storeHealth.ok && backends.every((b) => b.ok), backends, store: storeHealth, inFlight: inFlight.size };
     },
   });
 

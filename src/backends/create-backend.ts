@@ -3,9 +3,10 @@
  * identity runs at most a few queries at once (Log Analytics allows 5 per identity), with their
  * portal links.
  */
+import { readdir } from 'node:fs/promises';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { SAMPLE_DATA_DIR, type BackendConfig } from '../config';
-import { HuntTargets, type HuntTarget } from '../core/hunt-targets';
+import { HuntTargets, type HuntTarget, type Readiness } from '../core/hunt-targets';
 import { defenderHuntingLink, logsBladeLink } from '../hunt/portal-links';
 import type { Backend } from './backend';
 import { ConcurrencyLimiter } from './concurrency-limit-decorator';
@@ -27,6 +28,28 @@ function deadlineMs(queryTimeoutSeconds: number): number {
   return queryTimeoutSeconds * 1000 + Math.min(30_000, queryTimeoutSeconds * 1000);
 }
 
+/** The local backend is ready when its folder has at least one table file. */
+async function localReady(dataDir: string): Promise<Readiness> {
+  try {
+    const tables = (await readdir(dataDir)).filter((f) => /\.(jsonl|csv)$/.test(f));
+    return tables.length > 0 ? { ok: true, detail: `${tables.length} table files in ${dataDir}` } : { ok: false, detail: `no table files in ${dataDir}` };
+  } catch (error) {
+    return { ok: false, detail: `cannot read ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  }
+}
+
+/** An Azure backend is ready when its identity gets a token for the service (cached by the credential). */
+function tokenReady(credential: TokenCredential, scope: string): () => Promise<Readiness> {
+  return async () => {
+    try {
+      await credential.getToken(scope);
+      return { ok: true, detail: `the identity has a token for ${scope}` };
+    } catch (error) {
+      return { ok: false, detail: `no token for ${scope}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
+    }
+  };
+}
+
 const defenderPortal: HuntTarget['portal'] = (kql, window) => ({ title: 'Open in Defender', url: defenderHuntingLink(kql, { window }) });
 
 /** Builds the targets a configuration names. */
@@ -44,6 +67,7 @@ export function createTargets(config: BackendConfig, options: TargetOptions = {}
         ),
         portal: defenderPortal,
         appliesWindow: false,
+        ready: () => localReady(config.dataDir),
       });
     case 'defender': {
       const limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrent ?? 5 });
@@ -52,6 +76,7 @@ export function createTargets(config: BackendConfig, options: TargetOptions = {}
         backend: share(limiter.wrap(createDefenderBackend({ credential, baseUrl: config.graphUrl, deadlineMs: deadlineMs(config.queryTimeoutSeconds) }))),
         portal: defenderPortal,
         appliesWindow: true,
+        ready: tokenReady(credential, 'https://graph.microsoft.com/.default'),
       });
     }
     case 'loganalytics': {
@@ -73,6 +98,7 @@ export function createTargets(config: BackendConfig, options: TargetOptions = {}
           ),
           ...(workspace.alias ? { alias: workspace.alias } : {}),
           appliesWindow: true,
+          ready: tokenReady(credential, 'https://api.loganalytics.io/.default'),
           ...(workspace.resourceId
             ? { portal: (kql, window) => ({ title: 'Open in Sentinel', url: logsBladeLink(kql, { workspaceResourceId: workspace.resourceId!, window }) }) }
             : {}),

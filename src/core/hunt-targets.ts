@@ -21,6 +21,14 @@ export interface HuntTarget {
   readonly appliesWindow: boolean;
   /** The same query in the portal, when the target knows how to link to it. */
   readonly portal?: (kql: string, window: HuntWindow) => PortalLink;
+  /** Whether it can answer now (for `/healthz`): the data is there, the identity gets a token. */
+  readonly ready?: () => Promise<Readiness>;
+}
+
+/** What a readiness check found. */
+export interface Readiness {
+  readonly ok: boolean;
+  readonly detail: string;
 }
 
 /** The configured targets. */
@@ -32,6 +40,11 @@ export class HuntTargets {
     others: readonly HuntTarget[] = [],
   ) {
     this.byAlias = new Map([defaultTarget, ...others].filter((t) => t.alias).map((t) => [t.alias!, t]));
+  }
+
+  /** Every target: the default first. */
+  get all(): HuntTarget[] {
+    return [this.defaultTarget, ...[...this.byAlias.values()].filter((t) => t !== this.defaultTarget)];
   }
 
   /** Every alias, in configuration order. */

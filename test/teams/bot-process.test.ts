@@ -89,15 +89,37 @@ describe('the bot process', () => {
     }
   });
 
-  test('healthz answers on the embedded default', async () => {
-    const bot = await startBotProcess({});
+  test('healthz reports the backend and the store ready on the embedded default, and says when a backend is not', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'huntops-health-'));
+    const bot = await startBotProcess({ HUNT_STORE: `sqlite:${path.join(dir, 'huntops.db')}` });
     try {
       const res = await fetch(`${bot.origin}/healthz`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ ok: true, backend: { kind: 'local', source: 'sample data' } });
+      expect(await res.json()).toMatchObject({
+        ok: true,
+        backends: [{ kind: 'local', source: 'sample data', ok: true, detail: expect.stringMatching(/3 table files/) }],
+        store: { ok: true, kind: 'sqlite' },
+      });
       expect(bot.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     } finally {
       await bot.stop();
+    }
+    const msi = await FakeManagedIdentity.start({});
+    const unready = await startBotProcess({
+      HUNT_STORE: `sqlite:${path.join(dir, 'huntops.db')}`,
+      HUNT_BACKEND: 'loganalytics',
+      LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE,
+      IDENTITY_ENDPOINT: msi.endpoint,
+      IDENTITY_HEADER: msi.secret,
+    });
+    try {
+      const res = await fetch(`${unready.origin}/healthz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ ok: false, backends: [{ kind: 'loganalytics', ok: false, detail: expect.stringMatching(/no token for https:\/\/api\.loganalytics\.io/) }] });
+    } finally {
+      await unready.stop();
+      await msi.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
