@@ -57,6 +57,7 @@ import {
   clampLimit,
   isRowKey,
 } from '../validate';
+import { Checkpointer } from './checkpointer';
 import { migrate } from './schema';
 
 /** Options of the SQLite store. */
@@ -235,6 +236,7 @@ export class SqliteStore implements Store {
   private constructor(
     private readonly db: Database.Database,
     options: SqliteStoreOptions,
+    private readonly checkpointer?: Checkpointer,
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.policy = resolveOutboxPolicy(options.outbox);
@@ -250,7 +252,9 @@ export class SqliteStore implements Store {
       db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
       migrate(db);
-      return new SqliteStore(db, options);
+      if (path === ':memory:') return new SqliteStore(db, options);
+      db.pragma('wal_autocheckpoint = 0');
+      return new SqliteStore(db, options, new Checkpointer(path));
     } catch (error) {
       db.close();
       throw error;
@@ -704,6 +708,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }

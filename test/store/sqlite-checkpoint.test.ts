@@ -1,0 +1,27 @@
+/**
+ * The SQLite store leaves WAL checkpoints to a worker thread: the log is copied back into the
+ * database file while the store is open, though the store's own connection never checkpoints.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+
+test('writes reach the database file through the worker', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'huntops-wal-'));
+  const file = path.join(dir, 'huntops.db');
+  const store = SqliteStore.open(file);
+  try {
+    const before = statSync(file).size;
+    for (let i = 0; i < 500; i += 1) {
+      await store.appendAudit({ actor: { aadObjectId: 'a', name: 'A' }, conversationId: 'c', action: 'hunt', details: { i, padding: 'x'.repeat(500) }, outcome: 'ok' });
+    }
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(200_000);
+    const deadline = Date.now() + 10_000;
+    while (statSync(file).size <= before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(statSync(file).size).toBeGreaterThan(before + 200_000);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
