@@ -49,17 +49,31 @@ async function main(): Promise<void> {
   const port = await listen(server, config.host, config.port);
   log.info({ url: `http://${config.host}:${port}/api/messages` }, 'listening');
 
+  let stopping = false;
   const stop = async (signal: string) => {
-    log.info({ signal, inFlight: inFlight.size }, 'stopping: finishing in-flight work');
-    server.close();
-    const drained = await inFlight.drain(DRAIN_MS);
-    await outbox.stop();
-    await store.close();
-    log.info({ drained }, 'stopped');
-    process.exit(drained ? 0 : 1);
+    if (stopping) return;
+    stopping = true;
+    const hardStop = setTimeout(() => process.exit(1), DRAIN_MS + 5_000);
+    hardStop.unref();
+    let code = 1;
+    try {
+      log.info({ signal, inFlight: inFlight.size }, 'stopping: finishing in-flight work');
+      server.close();
+      const drained = await inFlight.drain(DRAIN_MS);
+      await outbox.stop();
+      await store.close();
+      log.info({ drained }, 'stopped');
+      code = drained ? 0 : 1;
+    } catch (error) {
+      log.error({ err: error }, 'could not stop cleanly');
+    } finally {
+      log.flush(() => process.exit(code));
+    }
   };
-  process.once('SIGTERM', (s) => void stop(s));
-  process.once('SIGINT', (s) => void stop(s));
+  // A closed stdout (the log's reader went away) must not keep the bot from stopping.
+  process.stdout.on('error', () => undefined);
+  process.on('SIGTERM', (s) => void stop(s));
+  process.on('SIGINT', (s) => void stop(s));
 }
 
 main().catch((error: unknown) => {

@@ -38,6 +38,8 @@ function templateData(view: View): object {
   switch (view.name) {
     case 'notice':
       return { ...view, color: TONE_COLOR[view.tone], usage: view.usage ?? [] };
+    case 'escalation':
+      return { ...view, kqlLines: view.kql.split('\n') };
     default:
       return { ...view, verbs: VERBS };
   }

@@ -94,7 +94,7 @@ export class HuntOpsApp {
 function subjectOf(data: unknown): Record<string, string> {
   if (!data || typeof data !== 'object') return {};
   const out: Record<string, string> = {};
-  for (const key of ['huntId', 'key', 'exclusionId']) {
+  for (const key of ['huntId', 'row', 'exclusionId']) {
     const value = (data as Record<string, unknown>)[key];
     if (typeof value === 'string') out[key] = value.slice(0, 64);
   }

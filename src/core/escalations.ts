@@ -20,7 +20,7 @@ import { notice, type EscalateFormView, type EscalationView, type FormSubject } 
 export const MAX_NOTE = 2000;
 export const MAX_TITLE = 200;
 
-const subjectData = { huntId: z.string().regex(/^[A-Za-z0-9_-]{8,32}$/), key: z.string().regex(/^\d{1,6}$/) };
+const subjectData = { huntId: z.string().regex(/^[A-Za-z0-9_-]{8,32}$/), row: z.string().regex(/^\d{1,6}$/) };
 const submitData = z.object({
   ...subjectData,
   note: z.string().max(20_000).optional(),
@@ -57,19 +57,19 @@ export class EscalationService {
 
   /** Escalate clicked: the inline form, for whoever clicked. */
   async form(data: unknown, context: RequestContext): Promise<Reply> {
-    const { huntId, key } = parse(z.object(subjectData), data);
-    const { finding, page } = await this.deps.hunts.finding(huntId, key);
+    const { huntId, row } = parse(z.object(subjectData), data);
+    const { finding, page } = await this.deps.hunts.finding(huntId, row);
     this.deps.access.checkResponder(context, 'escalate');
     await this.target(context);
-    return reply(await this.formView({ huntId, key, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page }, context));
+    return reply(await this.formView({ huntId, row, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page }, context));
   }
 
   /** The form submitted: record the escalation and its post, update the card for everyone. */
   async submit(data: unknown, context: RequestContext): Promise<Reply> {
     const input = parse(submitData, data);
-    const { hunt, finding, page } = await this.deps.hunts.finding(input.huntId, input.key);
+    const { hunt, finding, page } = await this.deps.hunts.finding(input.huntId, input.row);
     this.deps.access.checkResponder(context, 'escalate');
-    const subject: FormSubject = { huntId: input.huntId, key: input.key, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page };
+    const subject: FormSubject = { huntId: input.huntId, row: input.row, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page };
     const note = (input.note ?? '').trim();
     const choice = (input.incident ?? 'new').trim();
     const title = (input.title ?? '').trim() || defaultTitle(subject);
@@ -88,10 +88,10 @@ export class EscalationService {
     let result;
     try {
       result = await this.deps.store.escalate({
-        key: `escalate:${input.huntId}:${input.key}`,
+        key: `escalate:${input.huntId}:${input.row}`,
         team,
         huntId: input.huntId,
-        rowKey: input.key,
+        rowKey: input.row,
         note,
         by,
         incident: choice === 'new' ? { kind: 'new', title, channel: target } : { kind: 'existing', number: Number(choice) },
@@ -107,7 +107,7 @@ export class EscalationService {
     await this.deps.auditor.record(context, 'escalate', {
       escalationId: record.id,
       huntId: input.huntId,
-      rowKey: input.key,
+      rowKey: input.row,
       device: finding.deviceName,
       incident: incident.number,
       newIncident: choice === 'new',
@@ -117,7 +117,7 @@ export class EscalationService {
     const banner = created
       ? { text: `Escalated ${finding.deviceName} to incident ${incident.number}: ${incident.title}. It is being posted in the incident thread.`, tone: 'good' as const }
       : { text: `${finding.deviceName} was already escalated by ${record.by.name} to incident ${record.incidentNumber}.`, tone: 'default' as const };
-    return reply(await this.deps.hunts.page(input.huntId, page, banner), () => this.deps.hunts.page(input.huntId, page));
+    return reply(await this.deps.hunts.page(input.huntId, page, banner), () => this.deps.hunts.page(input.huntId, page, banner));
   }
 
   /** `incident channel here`, typed in the channel where incidents go. */

@@ -33,7 +33,7 @@ export const MAX_REASON = 500;
 /** Usage of the exclusion commands. */
 export const EXCLUDE_USAGE = ['exclude device <name or pattern> reason "<why>" [for <window>|never] [tool <tool>]'] as const;
 
-const subjectData = { huntId: z.string().regex(/^[A-Za-z0-9_-]{8,32}$/), key: z.string().regex(/^\d{1,6}$/) };
+const subjectData = { huntId: z.string().regex(/^[A-Za-z0-9_-]{8,32}$/), row: z.string().regex(/^\d{1,6}$/) };
 const submitData = z.object({
   ...subjectData,
   reason: z.string().max(10_000).optional(),
@@ -68,18 +68,18 @@ export class ExclusionService {
 
   /** Exclude clicked: the inline form, for whoever clicked. */
   async form(data: unknown, context: RequestContext): Promise<Reply> {
-    const { huntId, key } = parse(z.object(subjectData), data);
-    const { finding, page } = await this.deps.hunts.finding(huntId, key);
+    const { huntId, row } = parse(z.object(subjectData), data);
+    const { finding, page } = await this.deps.hunts.finding(huntId, row);
     this.deps.access.checkResponder(context, 'exclude devices');
-    return reply({ name: 'excludeForm', subject: { huntId, key, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page } });
+    return reply({ name: 'excludeForm', subject: { huntId, row, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page } });
   }
 
   /** The form submitted: store the exclusion, update the card for everyone. */
   async submit(data: unknown, context: RequestContext): Promise<Reply> {
     const input = parse(submitData, data);
-    const { finding, page } = await this.deps.hunts.finding(input.huntId, input.key);
+    const { finding, page } = await this.deps.hunts.finding(input.huntId, input.row);
     this.deps.access.checkResponder(context, 'exclude devices');
-    const subject: FormSubject = { huntId: input.huntId, key: input.key, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page };
+    const subject: FormSubject = { huntId: input.huntId, row: input.row, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page };
     const reason = (input.reason ?? '').trim();
     const problem =
       reason === ''
@@ -94,11 +94,11 @@ export class ExclusionService {
     if (problem) return reply({ name: 'excludeForm', subject, error: problem });
     const scope: ExclusionScope = input.scope === 'all' ? { kind: 'all' } : { kind: 'tool', toolId: finding.toolId };
     const expiresAt = input.expiry === 'never' ? null : new Date(this.deps.now().getTime() + Number(input.expiry) * DAY_MS);
-    const exclusion = await this.addForRow(input.huntId, input.key, { pattern: finding.deviceName, scope, reason, expiresAt, context });
+    const exclusion = await this.addForRow(input.huntId, input.row, { pattern: finding.deviceName, scope, reason, expiresAt, context });
     const banner = exclusion.created
       ? { text: `Excluded ${finding.deviceName} from ${this.scopeText(scope)} ${describeExpiry(expiresAt)}.`, tone: 'good' as Tone }
       : { text: `${finding.deviceName} was already excluded by ${exclusion.record.createdBy.name}: ${exclusion.record.reason}`, tone: 'default' as Tone };
-    return reply(await this.deps.hunts.page(input.huntId, page, banner), () => this.deps.hunts.page(input.huntId, page));
+    return reply(await this.deps.hunts.page(input.huntId, page, banner), () => this.deps.hunts.page(input.huntId, page, banner));
   }
 
   /** `exclude device <pattern> reason "<why>" [for <window>|never] [tool <tool>]`. */
@@ -164,7 +164,7 @@ export class ExclusionService {
     const banner = removed.removed
       ? { text: `Removed the exclusion of ${removed.record.pattern}.`, tone: 'good' as Tone }
       : { text: `The exclusion of ${removed.record.pattern} was already removed by ${removed.record.removedBy?.name ?? 'someone'}.`, tone: 'default' as Tone };
-    return reply(await this.listView(page ?? 1, banner), () => this.listView(page ?? 1));
+    return reply(await this.listView(page ?? 1, banner), () => this.listView(page ?? 1, banner));
   }
 
   /** `unexclude <device or pattern>`: removes the active exclusions with exactly that pattern. */

@@ -288,7 +288,7 @@ export class HuntService {
     for (const f of findings.slice((current - 1) * HUNT_PAGE_SIZE, current * HUNT_PAGE_SIZE)) {
       const state = states.get(f.rowKey);
       const row: FindingRow = {
-        key: f.rowKey,
+        row: f.rowKey,
         deviceId: f.deviceId,
         deviceName: f.deviceName,
         firstSeen: isoSeconds(f.firstSeen),

@@ -81,8 +81,8 @@ export interface HuntProgressView {
 
 /** One device of a result. */
 export interface FindingRow {
-  /** Row key: with the hunt id, what a button's data carries. */
-  readonly key: string;
+  /** The row's key: with the hunt id, what a button's data carries (`row`). */
+  readonly row: string;
   readonly deviceId: string;
   readonly deviceName: string;
   /** ISO 8601 UTC, no fraction. */
@@ -185,7 +185,8 @@ export interface RulesView {
 /** The finding a triage form is about. */
 export interface FormSubject {
   readonly huntId: string;
-  readonly key: string;
+  /** The finding's row key. */
+  readonly row: string;
   readonly deviceName: string;
   readonly toolName: string;
   /** The result page to go back to. */

@@ -21,7 +21,7 @@ const header: HuntHeader = {
 
 function row(i: number, state?: FindingRow['state']): FindingRow {
   return {
-    key: String(i),
+    row: String(i),
     deviceId: 'f'.repeat(40),
     deviceName: `ws-fin-${String(i).padStart(4, '0')}-laptop-with-a-long-name.emea.corp.contoso-holdings.com`,
     firstSeen: '2026-11-24T08:15:00Z',
@@ -32,7 +32,7 @@ function row(i: number, state?: FindingRow['state']): FindingRow {
 }
 
 const longName = 'Dr. Maximiliane Alexandra Featherstonehaugh-Cholmondeley (SOC Tier 3, EMEA)';
-const subject = { huntId: 'AbCdEfGhIjKl', key: '9', deviceName: row(9).deviceName, toolName: 'ConnectWise ScreenConnect', page: 1 };
+const subject = { huntId: 'AbCdEfGhIjKl', row: '9', deviceName: row(9).deviceName, toolName: 'ConnectWise ScreenConnect', page: 1 };
 const kql = `let Time_start = now(-14d);\nlet Time_end = now();\nDeviceFileCertificateInfo\n| where Timestamp between (Time_start..Time_end)\n| where Signer has_any (${Array.from({ length: 40 }, (_, i) => `'Signer number ${i} Corporation'`).join(', ')})\n| summarize FirstSeen=min(Timestamp), LastSeen=max(Timestamp), Report=make_set(ReportId), Count=count() by DeviceId, DeviceName`;
 
 /** Every view the bot produces, with the largest realistic data. */
@@ -243,10 +243,10 @@ describe('hunt result card', () => {
       data: JSON.parse(m[3]!),
     }));
     expect(actions).toEqual([
-      { title: 'Exclude', verb: VERBS.exclude, data: { huntId: 'AbCdEfGhIjKl', key: '0' } },
-      { title: 'Escalate', verb: VERBS.escalate, data: { huntId: 'AbCdEfGhIjKl', key: '0' } },
-      { title: 'Exclude', verb: VERBS.exclude, data: { huntId: 'AbCdEfGhIjKl', key: '1' } },
-      { title: 'Escalate', verb: VERBS.escalate, data: { huntId: 'AbCdEfGhIjKl', key: '1' } },
+      { title: 'Exclude', verb: VERBS.exclude, data: { huntId: 'AbCdEfGhIjKl', row: '0' } },
+      { title: 'Escalate', verb: VERBS.escalate, data: { huntId: 'AbCdEfGhIjKl', row: '0' } },
+      { title: 'Exclude', verb: VERBS.exclude, data: { huntId: 'AbCdEfGhIjKl', row: '1' } },
+      { title: 'Escalate', verb: VERBS.escalate, data: { huntId: 'AbCdEfGhIjKl', row: '1' } },
       { title: 'Next', verb: VERBS.huntPage, data: { huntId: 'AbCdEfGhIjKl', page: 2 } },
     ]);
   });
@@ -318,7 +318,7 @@ describe('forms', () => {
     ]);
     expect(inputs[2].choices.map((c: any) => c.value)).toEqual(['7', '30', '90', 'never']);
     const submit = card.actions.find((a: any) => a.title === 'Exclude');
-    expect(submit).toMatchObject({ verb: VERBS.excludeSubmit, associatedInputs: 'auto', data: { huntId: subject.huntId, key: subject.key } });
+    expect(submit).toMatchObject({ verb: VERBS.excludeSubmit, associatedInputs: 'auto', data: { huntId: subject.huntId, row: subject.row } });
   });
 
   test('the escalate form lists the open incidents after a new one', () => {
@@ -365,5 +365,29 @@ describe('plain text', () => {
     expect(text).not.toMatch(/[<>]/);
     expect(text).toContain('hunt ‹tool› [window]');
     expect(text).toContain('Usage of ‹b›hunt‹/b›');
+  });
+});
+
+describe('escalation card', () => {
+  test('the query keeps its lines', () => {
+    const card = renderCard({
+      name: 'escalation',
+      incident: { number: 1, title: 't' },
+      deviceName: 'ws-1',
+      deviceId: 'd',
+      toolName: 'Kaseya',
+      windowText: '5 days',
+      firstSeen: '2026-11-24T08:15:00Z',
+      lastSeen: '2026-11-29T17:42:00Z',
+      count: 1,
+      reportIds: [],
+      kql: 'DeviceFileCertificateInfo\n| where Signer has \'Kaseya\'\n| take 1',
+      source: 'sample data',
+      by: 'Ada',
+      note: '',
+      at: '2026-11-29T18:00:00Z',
+    }) as any;
+    const query = card.body.filter((b: any) => b.fontType === 'Monospace').map((b: any) => b.text);
+    expect(query).toEqual(['DeviceFileCertificateInfo', "| where Signer has 'Kaseya'", '| take 1']);
   });
 });

@@ -211,7 +211,7 @@ describe('the core under hostile input', () => {
     const value = fc.oneof(hostileText({ maxParts: 4 }), fc.anything(), fc.integer(), fc.constant('__proto__'));
     const data = fc.oneof(
       fc.anything(),
-      fc.record({ huntId: value, key: value, exclusionId: value, page: value, reason: value, scope: value, expiry: value, pattern: value, note: value }, { requiredKeys: [] }),
+      fc.record({ huntId: value, row: value, exclusionId: value, page: value, reason: value, scope: value, expiry: value, pattern: value, note: value }, { requiredKeys: [] }),
     );
     await fc.assert(
       fc.asyncProperty(verbs, data, async (verb, payload) => {

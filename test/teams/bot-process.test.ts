@@ -5,6 +5,7 @@
  * managed identity endpoint; replies go to a fake Bot Connector.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
 import { buildHuntQuery } from '../../src/hunt/kql-builder';
@@ -20,6 +21,20 @@ import { VERBS } from '../../src/core/verbs';
 import { testCertificates, writeCaFile } from '../support/tls';
 
 const WORKSPACE = '3f2a9c1e-0b7d-4a55-9e2f-6c1d8b7a9e01';
+
+/** Waits until the store's outbox item (read from the file as another process would) has `status`. */
+async function waitForOutbox(file: string, status: string): Promise<void> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const deadline = Date.now() + 20_000;
+    while ((db.prepare('SELECT status FROM outbox').get() as { status?: string } | undefined)?.status !== status) {
+      if (Date.now() > deadline) throw new Error(`the outbox item never became ${status}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    db.close();
+  }
+}
 
 async function post(bot: BotProcess, activity: object): Promise<number> {
   const res = await fetch(`${bot.origin}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify(activity) });
@@ -198,8 +213,9 @@ describe('the bot process', () => {
       const card = cardOf(update!);
       const huntId = /"huntId":"([^"]+)"/.exec(JSON.stringify(card))![1]!;
       connector.fail({ status: 429, times: 4, retryAfterSeconds: 0, kind: 'createConversation' });
-      await post(bot, execute(connector.url, VERBS.escalateSubmit, { huntId, key: '0', note: 'kill me', incident: 'new', title: 'Kaseya' }, update!.activityId!));
+      await post(bot, execute(connector.url, VERBS.escalateSubmit, { huntId, row: '0', note: 'kill me', incident: 'new', title: 'Kaseya' }, update!.activityId!));
       await connector.waitFor((c) => c.kind === 'createConversation' && c.status === 429, 4, 20_000);
+      await waitForOutbox(path.join(dir, 'huntops.db'), 'pending');
       await bot.stop('SIGKILL');
       expect(connector.calls.filter((c) => c.kind === 'createConversation' && c.status < 300)).toHaveLength(0);
       bot = await startBotProcess(env);

@@ -48,7 +48,7 @@ function deviceRows(card: any): any[] {
 /** The Exclude/Escalate button data of the row showing `device`. */
 function rowKey(card: any, device: string): string {
   const row = deviceRows(card).find((r: any) => JSON.stringify(r).includes(device));
-  return /"key":"(\d+)"/.exec(JSON.stringify(row))![1]!;
+  return /"row":"(\d+)"/.exec(JSON.stringify(row))![1]!;
 }
 
 function rowText(card: any, device: string): string {
@@ -92,10 +92,10 @@ describe('Exclude', () => {
   test('the button opens a form for whoever clicked; a reason is required', async () => {
     const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
     const key = rowKey(card, 'ws-fin-014');
-    const form = await click(bot, VERBS.exclude, { huntId, key }, messageId);
+    const form = await click(bot, VERBS.exclude, { huntId, row: key }, messageId);
     expect(cardText(form)).toContain('Exclude ws-fin-014.contoso.com');
     expect(form.body.filter((b: any) => b.type?.startsWith('Input.')).map((b: any) => b.id)).toEqual(['reason', 'scope', 'expiry']);
-    const refused = await click(bot, VERBS.excludeSubmit, { huntId, key, reason: '   ', scope: 'tool', expiry: '30' }, messageId);
+    const refused = await click(bot, VERBS.excludeSubmit, { huntId, row: key, reason: '   ', scope: 'tool', expiry: '30' }, messageId);
     expect(cardText(refused)).toContain('Give a reason');
     expect(await bot.store.listExclusions()).toEqual([]);
     expect(bot.connector.calls.filter((c) => c.kind === 'update' && c.activityId === messageId)).toHaveLength(1);
@@ -104,13 +104,13 @@ describe('Exclude', () => {
   test('submitting stores it, updates the card in place for everyone, and later hunts hide the device', async () => {
     const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
     const key = rowKey(card, 'ws-fin-014');
-    const answer = await click(bot, VERBS.excludeSubmit, { huntId, key, reason: 'Finance jump host, patched via Kaseya', scope: 'tool', expiry: '30' }, messageId);
+    const answer = await click(bot, VERBS.excludeSubmit, { huntId, row: key, reason: 'Finance jump host, patched via Kaseya', scope: 'tool', expiry: '30' }, messageId);
     expect(cardText(answer)).toContain('Excluded ws-fin-014.contoso.com from Kaseya hunts until 2026-12-29.');
     expect(rowText(answer, 'ws-fin-014')).toContain('Excluded by Ada Analyst: Finance jump host, patched via Kaseya');
 
     const [forEveryone] = await bot.connector.waitFor((c) => c.kind === 'update' && c.activityId === messageId && cardText(cardOf(c)).includes('Excluded by'));
     expect(rowText(cardOf(forEveryone!), 'ws-fin-014')).toContain('Excluded by Ada Analyst: Finance jump host');
-    expect(cardText(cardOf(forEveryone!))).not.toContain('Excluded ws-fin-014.contoso.com from Kaseya hunts');
+    expect(cardText(cardOf(forEveryone!))).toContain('Excluded ws-fin-014.contoso.com from Kaseya hunts until 2026-12-29.');
 
     const later = await hunt(bot, 'hunt kaseya 5d');
     expect(cardText(later.card)).toContain('Kaseya: 3 devices');
@@ -127,16 +127,16 @@ describe('Exclude', () => {
 
   test('an exclusion for one tool leaves the other tools\' hunts alone; every-tool exclusions do not', async () => {
     const kaseya = await hunt(bot, 'hunt kaseya 5d');
-    await click(bot, VERBS.excludeSubmit, { huntId: kaseya.huntId, key: rowKey(kaseya.card, 'srv-mgmt-01'), reason: 'management server', scope: 'tool', expiry: '7' }, kaseya.messageId);
+    await click(bot, VERBS.excludeSubmit, { huntId: kaseya.huntId, row: rowKey(kaseya.card, 'srv-mgmt-01'), reason: 'management server', scope: 'tool', expiry: '7' }, kaseya.messageId);
     expect(cardText((await hunt(bot, 'hunt teamviewer 5d device srv-mgmt-01')).card)).toContain('TeamViewer: 1 device');
     const teamviewer = await hunt(bot, 'hunt teamviewer 5d device srv-mgmt-01');
-    await click(bot, VERBS.excludeSubmit, { huntId: teamviewer.huntId, key: '0', reason: 'management server', scope: 'all', expiry: 'never' }, teamviewer.messageId);
+    await click(bot, VERBS.excludeSubmit, { huntId: teamviewer.huntId, row: '0', reason: 'management server', scope: 'all', expiry: 'never' }, teamviewer.messageId);
     expect(cardText((await hunt(bot, 'hunt teamviewer 5d device srv-mgmt-01')).card)).toContain('TeamViewer: no devices');
   });
 
   test('expired exclusions stop applying by themselves', async () => {
     const first = await hunt(bot, 'hunt kaseya 30d');
-    await click(bot, VERBS.excludeSubmit, { huntId: first.huntId, key: rowKey(first.card, 'ws-fin-014'), reason: 'short-lived', scope: 'tool', expiry: '7' }, first.messageId);
+    await click(bot, VERBS.excludeSubmit, { huntId: first.huntId, row: rowKey(first.card, 'ws-fin-014'), reason: 'short-lived', scope: 'tool', expiry: '7' }, first.messageId);
     advance(6 * DAY);
     expect(cardText((await hunt(bot, 'hunt kaseya 30d')).card)).not.toContain('ws-fin-014');
     advance(2 * DAY);
@@ -193,14 +193,14 @@ describe('Exclude', () => {
 
   test('twenty analysts clicking at once: no lost write, one exclusion per row', async () => {
     const { card, messageId, huntId } = await hunt(bot, 'hunt teamviewer 5d');
-    const keys = [...JSON.stringify(card).matchAll(/"key":"(\d+)"/g)].map((m) => m[1]!).filter((k, i, all) => all.indexOf(k) === i);
+    const keys = [...JSON.stringify(card).matchAll(/"row":"(\d+)"/g)].map((m) => m[1]!).filter((k, i, all) => all.indexOf(k) === i);
     expect(keys).toHaveLength(10);
     const clicks = [
       ...keys.map((key, i) => ({ key, from: { ...ANALYST, id: `29:a${i}`, aadObjectId: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`, name: `Analyst ${i}` } })),
       ...Array.from({ length: 10 }, (_, i) => ({ key: keys[0]!, from: { ...ANALYST, id: `29:b${i}`, aadObjectId: `10000000-0000-0000-0000-${String(i).padStart(12, '0')}`, name: `Other ${i}` } })),
     ];
     const answers = await Promise.all(
-      clicks.map(({ key, from }) => click(bot, VERBS.excludeSubmit, { huntId, key, reason: `reason ${from.name}`, scope: 'tool', expiry: '30' }, messageId, from)),
+      clicks.map(({ key, from }) => click(bot, VERBS.excludeSubmit, { huntId, row: key, reason: `reason ${from.name}`, scope: 'tool', expiry: '30' }, messageId, from)),
     );
     expect(answers.every((a) => /Excluded|already excluded/.test(cardText(a)))).toBe(true);
     const stored = await bot.store.listExclusions();
@@ -237,7 +237,7 @@ describe('Escalate', () => {
 
   test('without an incident channel the button says how to set one', async () => {
     const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
-    const answer = await click(bot, VERBS.escalate, { huntId, key: rowKey(card, 'ws-fin-014') }, messageId);
+    const answer = await click(bot, VERBS.escalate, { huntId, row: rowKey(card, 'ws-fin-014') }, messageId);
     expect(cardText(answer)).toContain('No incident channel is set');
     expect(cardText(answer)).toContain('incident channel here');
   });
@@ -252,11 +252,11 @@ describe('Escalate', () => {
     await setIncidentChannel(bot);
     const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
     const key = rowKey(card, 'ws-fin-014');
-    const form = await click(bot, VERBS.escalate, { huntId, key }, messageId);
+    const form = await click(bot, VERBS.escalate, { huntId, row: key }, messageId);
     expect(cardText(form)).toContain('Escalate ws-fin-014.contoso.com');
     expect(form.body.find((b: any) => b.id === 'incident').choices).toEqual([{ title: 'A new incident', value: 'new' }]);
 
-    const submit = { huntId, key, note: 'Unexpected Kaseya agent on a finance laptop', incident: 'new', title: 'Kaseya on finance laptop' };
+    const submit = { huntId, row: key, note: 'Unexpected Kaseya agent on a finance laptop', incident: 'new', title: 'Kaseya on finance laptop' };
     const answers = await Promise.all([click(bot, VERBS.escalateSubmit, submit, messageId), click(bot, VERBS.escalateSubmit, submit, messageId)]);
     const texts = answers.map(cardText).join('\n');
     expect(texts).toContain('Escalated ws-fin-014.contoso.com to incident 1: Kaseya on finance laptop.');
@@ -290,11 +290,11 @@ describe('Escalate', () => {
   test('a later escalation into an open incident replies in its thread', async () => {
     await setIncidentChannel(bot);
     const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
-    await click(bot, VERBS.escalateSubmit, { huntId, key: rowKey(card, 'ws-fin-014'), note: 'first', incident: 'new', title: 'Kaseya spread' }, messageId);
+    await click(bot, VERBS.escalateSubmit, { huntId, row: rowKey(card, 'ws-fin-014'), note: 'first', incident: 'new', title: 'Kaseya spread' }, messageId);
     const [root] = await bot.connector.waitFor((c) => c.kind === 'createConversation' && c.status < 300);
-    const form = await click(bot, VERBS.escalate, { huntId, key: rowKey(card, 'it-adm-003') }, messageId);
+    const form = await click(bot, VERBS.escalate, { huntId, row: rowKey(card, 'it-adm-003') }, messageId);
     expect(form.body.find((b: any) => b.id === 'incident').choices).toContainEqual({ title: 'Incident 1: Kaseya spread', value: '1' });
-    await click(bot, VERBS.escalateSubmit, { huntId, key: rowKey(card, 'it-adm-003'), note: 'second device', incident: '1' }, messageId);
+    await click(bot, VERBS.escalateSubmit, { huntId, row: rowKey(card, 'it-adm-003'), note: 'second device', incident: '1' }, messageId);
     const [reply] = await bot.connector.waitFor((c) => replies(bot).includes(c));
     expect(reply!.conversationId).toBe(`${CHANNEL_ID};messageid=${root!.responseId!.replace(/^.*;messageid=/, '')}`);
     expect(cardText(reply!.body.attachments[0].content)).toContain('it-adm-003.contoso.com');
@@ -306,7 +306,7 @@ describe('Escalate', () => {
     bot.connector.fail({ status: 429, times: 5, retryAfterSeconds: 0, kind: 'createConversation' });
     bot.connector.fail({ status: 503, times: 1, kind: 'createConversation' });
     const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
-    await click(bot, VERBS.escalateSubmit, { huntId, key: rowKey(card, 'ws-fin-014'), note: '', incident: 'new', title: 'Kaseya' }, messageId);
+    await click(bot, VERBS.escalateSubmit, { huntId, row: rowKey(card, 'ws-fin-014'), note: '', incident: 'new', title: 'Kaseya' }, messageId);
     await bot.connector.waitFor((c) => c.kind === 'createConversation' && c.status === 429, 4, 20_000);
     expect(creates(bot)).toHaveLength(0);
     await waitUntil(async () => (await bot.store.listOutbox())[0]?.status === 'pending');
@@ -330,7 +330,7 @@ describe('Escalate', () => {
     await setIncidentChannel(bot);
     bot.connector.fail({ status: 403, times: 100, kind: 'createConversation' });
     const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
-    await click(bot, VERBS.escalateSubmit, { huntId, key: rowKey(card, 'ws-fin-014'), note: '', incident: 'new', title: 'Kaseya' }, messageId);
+    await click(bot, VERBS.escalateSubmit, { huntId, row: rowKey(card, 'ws-fin-014'), note: '', incident: 'new', title: 'Kaseya' }, messageId);
     await waitUntil(async () => (await bot.store.listOutbox())[0]?.status === 'dead');
     expect(bot.connector.calls.filter((c) => c.kind === 'createConversation')).toHaveLength(1);
     const audit = await bot.store.listAudit({ limit: 5 });
@@ -349,7 +349,7 @@ describe('who may do what', () => {
       const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
       const key = rowKey(card, 'ws-fin-014');
       for (const verb of [VERBS.exclude, VERBS.excludeSubmit, VERBS.escalate, VERBS.escalateSubmit]) {
-        const answer = await click(bot, verb, { huntId, key, reason: 'x', scope: 'tool', expiry: '7', note: '', incident: 'new' }, messageId, BOB);
+        const answer = await click(bot, verb, { huntId, row: key, reason: 'x', scope: 'tool', expiry: '7', note: '', incident: 'new' }, messageId, BOB);
         expect(cardText(answer)).toMatch(/You can't (exclude devices|escalate) here/);
         expect(cardText(answer)).toContain('HUNT_RESPONDERS');
       }
@@ -359,7 +359,7 @@ describe('who may do what', () => {
       expect(refused[0]).toMatchObject({ actor: { aadObjectId: BOB.aadObjectId, name: 'Bob Builder' }, conversationId: 'a:1personal-chat-with-ada' });
       expect(refused.map((e) => (e.details as any).huntId)).toEqual([huntId, huntId, huntId, huntId]);
 
-      const answer = await click(bot, VERBS.excludeSubmit, { huntId, key, reason: 'ok', scope: 'tool', expiry: '7' }, messageId);
+      const answer = await click(bot, VERBS.excludeSubmit, { huntId, row: key, reason: 'ok', scope: 'tool', expiry: '7' }, messageId);
       expect(cardText(answer)).toContain('Excluded ws-fin-014.contoso.com');
     } finally {
       await bot.stop();
@@ -371,7 +371,7 @@ describe('who may do what', () => {
     const { bot } = await harness(data, { access: { allowedTenants: [TENANT_ID], responders: [] } });
     try {
       const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
-      const answer = await click(bot, VERBS.exclude, { huntId, key: rowKey(card, 'ws-fin-014') }, messageId);
+      const answer = await click(bot, VERBS.exclude, { huntId, row: rowKey(card, 'ws-fin-014') }, messageId);
       expect(cardText(answer)).toContain('No responders are configured yet');
       expect(cardText(answer)).toContain('HUNT_RESPONDERS');
     } finally {
@@ -399,11 +399,11 @@ describe('who may do what', () => {
     const { bot } = await harness(data);
     try {
       const first = await hunt(bot, 'hunt kaseya 5d');
-      const answer = await click(bot, VERBS.excludeSubmit, { huntId: first.huntId, key: '999', reason: 'x', scope: 'tool', expiry: '7' }, first.messageId);
+      const answer = await click(bot, VERBS.excludeSubmit, { huntId: first.huntId, row: '999', reason: 'x', scope: 'tool', expiry: '7' }, first.messageId);
       expect(cardText(answer)).toContain('That device is not part of this hunt');
-      const other = await click(bot, VERBS.escalateSubmit, { huntId: 'AAAAAAAAAAAA', key: '0', incident: 'new' }, first.messageId);
+      const other = await click(bot, VERBS.escalateSubmit, { huntId: 'AAAAAAAAAAAA', row: '0', incident: 'new' }, first.messageId);
       expect(cardText(other)).toContain('That hunt is no longer available');
-      const scope = await click(bot, VERBS.excludeSubmit, { huntId: first.huntId, key: '0', reason: 'x', scope: 'everything', expiry: '7' }, first.messageId);
+      const scope = await click(bot, VERBS.excludeSubmit, { huntId: first.huntId, row: '0', reason: 'x', scope: 'everything', expiry: '7' }, first.messageId);
       expect(cardText(scope)).toContain('Choose whether the exclusion covers this tool or every RMM tool.');
       expect(await bot.store.listExclusions()).toEqual([]);
     } finally {
@@ -418,8 +418,8 @@ describe('audit', () => {
     const { bot } = await harness(data, { access: { allowedTenants: '*', responders: [ANALYST.aadObjectId] } });
     try {
       const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
-      await click(bot, VERBS.excludeSubmit, { huntId, key: rowKey(card, 'ws-fin-014'), reason: 'jump host', scope: 'tool', expiry: '7' }, messageId);
-      await click(bot, VERBS.exclude, { huntId, key: rowKey(card, 'it-adm-001') }, messageId, BOB);
+      await click(bot, VERBS.excludeSubmit, { huntId, row: rowKey(card, 'ws-fin-014'), reason: 'jump host', scope: 'tool', expiry: '7' }, messageId);
+      await click(bot, VERBS.exclude, { huntId, row: rowKey(card, 'it-adm-001') }, messageId, BOB);
       const mark = bot.connector.calls.length;
       await bot.post(message(bot.connector.url, 'audit 5'));
       const [answer] = await bot.connector.waitFor((c: ConnectorCall) => posted(c) && bot.connector.calls.indexOf(c) >= mark);

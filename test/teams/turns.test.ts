@@ -155,9 +155,9 @@ describe('turns over HTTP', () => {
   });
 
   test.each([
-    ['unknown verb', 'delete', { huntId: 'AAAAAAAAAAAA', key: '0' }],
-    ['unknown hunt', VERBS.exclude, { huntId: 'AAAAAAAAAAAA', key: '0' }],
-    ['injected fields', VERBS.exclude, { huntId: 'AAAAAAAAAAAA', key: '0', deviceName: 'dc01' }],
+    ['unknown verb', 'delete', { huntId: 'AAAAAAAAAAAA', row: '0' }],
+    ['unknown hunt', VERBS.exclude, { huntId: 'AAAAAAAAAAAA', row: '0' }],
+    ['injected fields', VERBS.exclude, { huntId: 'AAAAAAAAAAAA', row: '0', deviceName: 'dc01' }],
     ['wrong types', VERBS.huntPage, { huntId: 42, page: '1; drop' }],
     ['no data', VERBS.exclude, undefined],
     ['a string', VERBS.exclude, 'x'],
@@ -172,7 +172,7 @@ describe('turns over HTTP', () => {
     await bot.post(message(bot.connector.url, 'hunt kaseya 5d'));
     const [update] = await bot.connector.waitFor((c) => c.kind === 'update');
     const huntId = JSON.stringify(cardOf(update!)).match(/"huntId":"([^"]+)"/)![1];
-    const res = await bot.post(execute(bot.connector.url, VERBS.escalate, { huntId, key: '99' }, update!.activityId!));
+    const res = await bot.post(execute(bot.connector.url, VERBS.escalate, { huntId, row: '99' }, update!.activityId!));
     expect(cardText(res.body.value)).toContain('That device is not part of this hunt');
   });
 
