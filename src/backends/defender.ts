@@ -20,7 +20,7 @@ import {
   type PipelineResponse,
   type TlsSettings,
 } from '@azure/core-rest-pipeline';
-import { describeWindow, windowOf, windowToIso, type HuntWindow } from '../hunt/window';
+import { describeWindow, windowOf, windowToIso } from '../hunt/window';
 import { BackendError, type Backend, type QueryRequest, type QueryResult, type ResultColumn, type ResultValue } from './backend';
 import { installBoundedRetries, retryAfterMs, ServiceCall, type RetryOptions } from './http-resilience';
 import { errorFromBody, failureFromAnswer, failureFromError, type ServiceDescription } from './service-failure';

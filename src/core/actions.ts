@@ -11,7 +11,7 @@ import type { ExclusionService } from './exclusions';
 import type { HuntService } from './hunt-service';
 import { reply, type Reply } from './reply';
 import type { RequestContext } from './context';
-import { UserError } from './user-error';
+import { HUNT_ID, PAGE, parseActionData } from './action-data';
 import { VERBS, type Verb } from './verbs';
 
 /** What action handlers need. */
@@ -23,29 +23,21 @@ export interface ActionDeps {
   readonly escalations: EscalationService;
 }
 
-const huntId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/);
-const page = z.number().int().min(1).max(10_000);
 
 /** One handler per verb. */
 export type ActionHandler = (data: unknown, context: RequestContext) => Promise<Reply>;
-
-function parse<T>(schema: z.ZodType<T>, data: unknown): T {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new UserError('That button did not work', 'Its data was not what HuntOps sent. Run the command again.');
-  return parsed.data;
-}
 
 /** The handlers, by verb. */
 export function createActions(deps: ActionDeps): Readonly<Record<Verb, ActionHandler>> {
   const { exclusions, escalations } = deps;
   return {
     [VERBS.huntPage]: async (data) => {
-      const parsed = parse(z.object({ huntId, page }).strict(), data);
+      const parsed = parseActionData(z.object({ huntId: HUNT_ID, page: PAGE }).strict(), data);
       return reply(await deps.hunts.page(parsed.huntId, parsed.page));
     },
-    [VERBS.toolsPage]: async (data) => reply(toolsView(deps.catalog, parse(z.object({ page }).strict(), data).page)),
-    [VERBS.rulesPage]: async (data) => reply(rulesView(deps.rules, parse(z.object({ page }).strict(), data).page)),
-    [VERBS.exclusionsPage]: async (data, context) => exclusions.list([String(parse(z.object({ page }).strict(), data).page)], context),
+    [VERBS.toolsPage]: async (data) => reply(toolsView(deps.catalog, parseActionData(z.object({ page: PAGE }).strict(), data).page)),
+    [VERBS.rulesPage]: async (data) => reply(rulesView(deps.rules, parseActionData(z.object({ page: PAGE }).strict(), data).page)),
+    [VERBS.exclusionsPage]: async (data, context) => exclusions.list([String(parseActionData(z.object({ page: PAGE }).strict(), data).page)], context),
     [VERBS.exclude]: (data, context) => exclusions.form(data, context),
     [VERBS.excludeSubmit]: (data, context) => exclusions.submit(data, context),
     [VERBS.unexclude]: (data, context) => exclusions.remove(data, context),

@@ -13,6 +13,7 @@ import type { RequestContext } from './context';
 import { isoSeconds, type HuntService } from './hunt-service';
 import { incidentTeam, type IncidentTarget } from './incident-target';
 import { reply, type Reply } from './reply';
+import { FINDING, parseActionData } from './action-data';
 import { UserError } from './user-error';
 import { notice, type EscalateFormView, type EscalationView, type FormSubject } from './views';
 
@@ -20,9 +21,8 @@ import { notice, type EscalateFormView, type EscalationView, type FormSubject } 
 export const MAX_NOTE = 2000;
 export const MAX_TITLE = 200;
 
-const subjectData = { huntId: z.string().regex(/^[A-Za-z0-9_-]{8,32}$/), row: z.string().regex(/^\d{1,6}$/) };
 const submitData = z.object({
-  ...subjectData,
+  ...FINDING,
   note: z.string().max(20_000).optional(),
   incident: z.string().max(20).optional(),
   title: z.string().max(2_000).optional(),
@@ -40,12 +40,6 @@ export interface EscalationDeps {
   readonly notifyOutbox: () => void;
 }
 
-function parse<T>(schema: z.ZodType<T>, data: unknown): T {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new UserError('That button did not work', 'Its data was not what HuntOps sent. Run the command again.');
-  return parsed.data;
-}
-
 const NO_CHANNEL = new UserError(
   'No incident channel is set',
   'In the channel where incidents go, type @HuntOps incident channel here (a responder has to), then escalate again.',
@@ -57,7 +51,7 @@ export class EscalationService {
 
   /** Escalate clicked: the inline form, for whoever clicked. */
   async form(data: unknown, context: RequestContext): Promise<Reply> {
-    const { huntId, row } = parse(z.object(subjectData), data);
+    const { huntId, row } = parseActionData(z.object(FINDING), data);
     const { finding, page } = await this.deps.hunts.finding(huntId, row);
     this.deps.access.checkResponder(context, 'escalate');
     await this.target(context);
@@ -66,7 +60,7 @@ export class EscalationService {
 
   /** The form submitted: record the escalation and its post, update the card for everyone. */
   async submit(data: unknown, context: RequestContext): Promise<Reply> {
-    const input = parse(submitData, data);
+    const input = parseActionData(submitData, data);
     const { hunt, finding, page } = await this.deps.hunts.finding(input.huntId, input.row);
     this.deps.access.checkResponder(context, 'escalate');
     const subject: FormSubject = { huntId: input.huntId, row: input.row, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page };

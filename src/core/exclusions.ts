@@ -13,6 +13,7 @@ import type { Auditor } from './audit';
 import type { RequestContext } from './context';
 import { isoSeconds, type HuntService } from './hunt-service';
 import { reply, type Reply } from './reply';
+import { FINDING, PAGE, parseActionData } from './action-data';
 import { UserError } from './user-error';
 import type { ExclusionEntry, ExclusionsView, FormSubject, Tone } from './views';
 
@@ -33,14 +34,13 @@ export const MAX_REASON = 500;
 /** Usage of the exclusion commands. */
 export const EXCLUDE_USAGE = ['exclude device <name or pattern> reason "<why>" [for <window>|never] [tool <tool>]'] as const;
 
-const subjectData = { huntId: z.string().regex(/^[A-Za-z0-9_-]{8,32}$/), row: z.string().regex(/^\d{1,6}$/) };
 const submitData = z.object({
-  ...subjectData,
+  ...FINDING,
   reason: z.string().max(10_000).optional(),
   scope: z.string().max(20).optional(),
   expiry: z.string().max(20).optional(),
 });
-const removeData = z.object({ exclusionId: z.string().min(1).max(128), page: z.number().int().min(1).max(10_000).optional() });
+const removeData = z.object({ exclusionId: z.string().min(1).max(128), page: PAGE.optional() });
 
 /** What exclusions need. */
 export interface ExclusionDeps {
@@ -50,12 +50,6 @@ export interface ExclusionDeps {
   readonly access: AccessPolicy;
   readonly auditor: Auditor;
   readonly now: () => Date;
-}
-
-function parse<T>(schema: z.ZodType<T>, data: unknown): T {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new UserError('That button did not work', 'Its data was not what HuntOps sent. Run the command again.');
-  return parsed.data;
 }
 
 function describeExpiry(expiresAt: Date | null): string {
@@ -68,7 +62,7 @@ export class ExclusionService {
 
   /** Exclude clicked: the inline form, for whoever clicked. */
   async form(data: unknown, context: RequestContext): Promise<Reply> {
-    const { huntId, row } = parse(z.object(subjectData), data);
+    const { huntId, row } = parseActionData(z.object(FINDING), data);
     const { finding, page } = await this.deps.hunts.finding(huntId, row);
     this.deps.access.checkResponder(context, 'exclude devices');
     return reply({ name: 'excludeForm', subject: { huntId, row, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page } });
@@ -76,7 +70,7 @@ export class ExclusionService {
 
   /** The form submitted: store the exclusion, update the card for everyone. */
   async submit(data: unknown, context: RequestContext): Promise<Reply> {
-    const input = parse(submitData, data);
+    const input = parseActionData(submitData, data);
     const { finding, page } = await this.deps.hunts.finding(input.huntId, input.row);
     this.deps.access.checkResponder(context, 'exclude devices');
     const subject: FormSubject = { huntId: input.huntId, row: input.row, deviceName: finding.deviceName, toolName: this.deps.hunts.toolName(finding.toolId), page };
@@ -156,7 +150,7 @@ export class ExclusionService {
 
   /** Remove clicked on the exclusions card. */
   async remove(data: unknown, context: RequestContext): Promise<Reply> {
-    const { exclusionId, page } = parse(removeData, data);
+    const { exclusionId, page } = parseActionData(removeData, data);
     this.deps.access.checkResponder(context, 'remove exclusions');
     const removed = await this.deps.store.removeExclusion(exclusionId, actorOf(context));
     if (!removed) throw new UserError('That exclusion does not exist', 'Type exclusions for the current list.');
