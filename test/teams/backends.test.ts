@@ -5,7 +5,6 @@
  * services that inject the faults those services really produce. For each: the bot stays up, the
  * analyst sees the right card, and nothing retries forever.
  */
-import { rmSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { buildHuntQuery } from '../../src/hunt/kql-builder';
 import { loadCatalog } from '../../src/hunt/catalog';
@@ -13,12 +12,11 @@ import { parseWindow } from '../../src/hunt/window';
 import { cardOf, cardText } from '../support/bot-harness';
 import { startBotProcess, type BotProcess } from '../support/bot-process';
 import { FakeConnector, type ConnectorCall } from '../support/fake-connector';
-import { FakeGraph } from '../support/fake-graph';
+import type { FakeGraph } from '../support/fake-graph';
 import type { Fault } from '../support/fake-https-service';
-import { FakeLogAnalytics, type LogAnalyticsTable } from '../support/fake-log-analytics';
-import { FakeManagedIdentity } from '../support/fake-msi';
+import type { FakeLogAnalytics, LogAnalyticsTable } from '../support/fake-log-analytics';
 import { ANALYST, message } from '../support/teams-activities';
-import { testCertificates, writeCaFile, type TestCertificates } from '../support/tls';
+import { startFakeAzure, type FakeAzure } from '../support/fake-azure';
 
 const EMEA = '3f2a9c1e-0b7d-4a55-9e2f-6c1d8b7a9e01';
 const APAC = '9b1d2c3e-4f50-4a61-8b72-93a4b5c6d7e8';
@@ -73,18 +71,14 @@ function portalQuery(card: any): { url: string; query: string } {
 }
 
 describe('Log Analytics (Sentinel), whole turns', () => {
-  let certificates: TestCertificates;
-  let caFile: string;
-  let msi: FakeManagedIdentity;
+  let azure: FakeAzure;
   let logAnalytics: FakeLogAnalytics;
   let connector: FakeConnector;
   let bot: BotProcess;
 
   beforeAll(async () => {
-    certificates = await testCertificates();
-    caFile = writeCaFile(certificates);
-    msi = await FakeManagedIdentity.start({ 'https://api.loganalytics.io': 'la-token' });
-    logAnalytics = await FakeLogAnalytics.start({ certificates, workspaces: [EMEA, APAC], acceptedTokens: ['la-token'] });
+    azure = await startFakeAzure([EMEA, APAC]);
+    logAnalytics = azure.logAnalytics;
     connector = await new FakeConnector().start();
     bot = await startBotProcess({
       HUNT_BACKEND: 'loganalytics',
@@ -92,19 +86,15 @@ describe('Log Analytics (Sentinel), whole turns', () => {
       LOG_ANALYTICS_ENDPOINT: logAnalytics.endpoint,
       HUNT_QUERY_TIMEOUT: '2',
       HUNT_MAX_DEVICES: '3',
-      IDENTITY_ENDPOINT: msi.endpoint,
-      IDENTITY_HEADER: msi.secret,
-      NODE_EXTRA_CA_CERTS: caFile,
       HUNT_STORE: 'sqlite::memory:',
+      ...azure.env,
     });
   });
 
   afterAll(async () => {
     await bot?.stop();
     await connector?.stop();
-    await logAnalytics?.close();
-    await msi?.close();
-    rmSync(caFile, { force: true });
+    await azure?.close();
   });
 
   beforeEach(() => {
@@ -204,9 +194,7 @@ describe('Log Analytics (Sentinel), whole turns', () => {
 });
 
 describe('Defender XDR, whole turns', () => {
-  let certificates: TestCertificates;
-  let caFile: string;
-  let msi: FakeManagedIdentity;
+  let azure: FakeAzure;
   let graph: FakeGraph;
   let connector: FakeConnector;
   let bot: BotProcess;
@@ -225,28 +213,22 @@ describe('Defender XDR, whole turns', () => {
   };
 
   beforeAll(async () => {
-    certificates = await testCertificates();
-    caFile = writeCaFile(certificates);
-    msi = await FakeManagedIdentity.start({ 'https://graph.microsoft.com': 'graph-token' });
-    graph = await FakeGraph.start({ certificates, acceptedTokens: ['graph-token'] });
+    azure = await startFakeAzure([]);
+    graph = azure.graph;
     connector = await new FakeConnector().start();
     bot = await startBotProcess({
       HUNT_BACKEND: 'defender',
       DEFENDER_GRAPH_URL: graph.baseUrl,
       HUNT_QUERY_TIMEOUT: '2',
-      IDENTITY_ENDPOINT: msi.endpoint,
-      IDENTITY_HEADER: msi.secret,
-      NODE_EXTRA_CA_CERTS: caFile,
       HUNT_STORE: 'sqlite::memory:',
+      ...azure.env,
     });
   });
 
   afterAll(async () => {
     await bot?.stop();
     await connector?.stop();
-    await graph?.close();
-    await msi?.close();
-    rmSync(caFile, { force: true });
+    await azure?.close();
   });
 
   beforeEach(() => {

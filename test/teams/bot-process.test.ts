@@ -14,11 +14,10 @@ import { parseWindow } from '../../src/hunt/window';
 import { cardOf, cardText } from '../support/bot-harness';
 import { runBotProcess, startBotProcess, type BotProcess } from '../support/bot-process';
 import { FakeConnector } from '../support/fake-connector';
-import { FakeLogAnalytics } from '../support/fake-log-analytics';
 import { FakeManagedIdentity } from '../support/fake-msi';
 import { execute, message } from '../support/teams-activities';
 import { VERBS } from '../../src/core/verbs';
-import { testCertificates, writeCaFile } from '../support/tls';
+import { startFakeAzure } from '../support/fake-azure';
 
 const WORKSPACE = '3f2a9c1e-0b7d-4a55-9e2f-6c1d8b7a9e01';
 
@@ -44,10 +43,8 @@ async function post(bot: BotProcess, activity: object): Promise<number> {
 
 describe('the bot process', () => {
   test('hunt kaseya 5d on Log Analytics: the real SDK asks the workspace, the card shows its answer', async () => {
-    const certificates = await testCertificates();
-    const caFile = writeCaFile(certificates);
-    const msi = await FakeManagedIdentity.start({ 'https://api.loganalytics.io': 'la-token' });
-    const logAnalytics = await FakeLogAnalytics.start({ certificates, workspaces: [WORKSPACE], acceptedTokens: ['la-token'] });
+    const azure = await startFakeAzure([WORKSPACE]);
+    const { logAnalytics, msi } = azure;
     logAnalytics.answerWith({
       name: 'PrimaryResult',
       columns: [
@@ -70,9 +67,7 @@ describe('the bot process', () => {
         HUNT_BACKEND: 'loganalytics',
         LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE,
         LOG_ANALYTICS_ENDPOINT: logAnalytics.endpoint,
-        IDENTITY_ENDPOINT: msi.endpoint,
-        IDENTITY_HEADER: msi.secret,
-        NODE_EXTRA_CA_CERTS: caFile,
+        ...azure.env,
       });
       expect(await post(bot, message(connector.url, 'hunt kaseya 5d'))).toBe(200);
       const [update] = await connector.waitFor((c) => c.kind === 'update', 1, 20_000);
@@ -98,9 +93,7 @@ describe('the bot process', () => {
     } finally {
       await bot?.stop();
       await connector.stop();
-      await logAnalytics.close();
-      await msi.close();
-      rmSync(caFile, { force: true });
+      await azure.close();
     }
   });
 
@@ -163,19 +156,15 @@ describe('the bot process', () => {
 
   test('a hunt cut short by SIGKILL says so after the restart instead of "Hunting…" forever', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'huntops-interrupt-'));
-    const certificates = await testCertificates();
-    const caFile = writeCaFile(certificates);
-    const msi = await FakeManagedIdentity.start({ 'https://api.loganalytics.io': 'la-token' });
-    const logAnalytics = await FakeLogAnalytics.start({ certificates, workspaces: [WORKSPACE], acceptedTokens: ['la-token'] });
+    const azure = await startFakeAzure([WORKSPACE]);
+    const { logAnalytics } = azure;
     const connector = await new FakeConnector().start();
     const env = {
       HUNT_STORE: `sqlite:${path.join(dir, 'huntops.db')}`,
       HUNT_BACKEND: 'loganalytics',
       LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE,
       LOG_ANALYTICS_ENDPOINT: logAnalytics.endpoint,
-      IDENTITY_ENDPOINT: msi.endpoint,
-      IDENTITY_HEADER: msi.secret,
-      NODE_EXTRA_CA_CERTS: caFile,
+      ...azure.env,
     };
     let bot = await startBotProcess(env);
     try {
@@ -190,12 +179,9 @@ describe('the bot process', () => {
       expect(text).toContain('Kaseya: interrupted');
       expect(text).toContain('This hunt was interrupted: HuntOps restarted before it finished. Run it again: hunt kaseya 5d');
     } finally {
-      logAnalytics.releaseAnswers();
       await bot.stop();
       await connector.stop();
-      await logAnalytics.close();
-      await msi.close();
-      rmSync(caFile, { force: true });
+      await azure.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -231,19 +217,15 @@ describe('the bot process', () => {
   });
 
   test('SIGTERM lets a running hunt finish and post its card before the process exits', async () => {
-    const certificates = await testCertificates();
-    const caFile = writeCaFile(certificates);
-    const msi = await FakeManagedIdentity.start({ 'https://api.loganalytics.io': 'la-token' });
-    const logAnalytics = await FakeLogAnalytics.start({ certificates, workspaces: [WORKSPACE], acceptedTokens: ['la-token'] });
+    const azure = await startFakeAzure([WORKSPACE]);
+    const { logAnalytics } = azure;
     const connector = await new FakeConnector().start();
     const bot = await startBotProcess({
       HUNT_STORE: 'sqlite::memory:',
       HUNT_BACKEND: 'loganalytics',
       LOG_ANALYTICS_WORKSPACE_ID: WORKSPACE,
       LOG_ANALYTICS_ENDPOINT: logAnalytics.endpoint,
-      IDENTITY_ENDPOINT: msi.endpoint,
-      IDENTITY_HEADER: msi.secret,
-      NODE_EXTRA_CA_CERTS: caFile,
+      ...azure.env,
     });
     try {
       logAnalytics.holdAnswers();
@@ -259,12 +241,9 @@ describe('the bot process', () => {
       expect(await bot.stop()).toBe(0);
       expect(bot.logs()).toMatch(/"msg":"stopped"/);
     } finally {
-      logAnalytics.releaseAnswers();
       await bot.stop();
       await connector.stop();
-      await logAnalytics.close();
-      await msi.close();
-      rmSync(caFile, { force: true });
+      await azure.close();
     }
   });
 
