@@ -37,7 +37,7 @@ export function createActions(deps: ActionDeps): Readonly<Record<Verb, ActionHan
     },
     [VERBS.toolsPage]: async (data) => reply(toolsView(deps.catalog, parseActionData(z.object({ page: PAGE }).strict(), data).page)),
     [VERBS.rulesPage]: async (data) => reply(rulesView(deps.rules, parseActionData(z.object({ page: PAGE }).strict(), data).page)),
-    [VERBS.exclusionsPage]: async (data, context) => exclusions.list([String(parseActionData(z.object({ page: PAGE }).strict(), data).page)], context),
+    [VERBS.exclusionsPage]: async (data) => exclusions.list([String(parseActionData(z.object({ page: PAGE }).strict(), data).page)]),
     [VERBS.exclude]: (data, context) => exclusions.form(data, context),
     [VERBS.excludeSubmit]: (data, context) => exclusions.submit(data, context),
     [VERBS.unexclude]: (data, context) => exclusions.remove(data, context),

@@ -164,7 +164,7 @@ export function createCommands(deps: CommandDeps): readonly Command[] {
       usage: ['exclusions [page]'],
       summary: 'The active exclusions, each with Remove.',
       example: 'exclusions',
-      run: (args, context) => deps.exclusions.list(args, context),
+      run: (args) => deps.exclusions.list(args),
     },
     {
       name: 'unexclude',
