@@ -12,6 +12,7 @@ import { DEFAULT_COMMAND_EXPIRY_DAYS, EXCLUDE_USAGE, type ExclusionService } fro
 import { isoSeconds, type HuntService } from './hunt-service';
 import type { DeviceCheckService } from './device-check';
 import { CHECK_USAGE, HUNT_USAGE, parseCheckArgs, parseHuntArgs } from './parse-hunt';
+import { pageArgument } from './page-argument';
 import { reply, type Reply } from './reply';
 import { UserError } from './user-error';
 import type { AuditView, RulesView, ToolEntry, ToolsView } from './views';
@@ -133,24 +134,14 @@ export function createCommands(deps: CommandDeps): readonly Command[] {
       usage: ['tools [page]'],
       summary: 'The RMM tools HuntOps can hunt for, with their aliases.',
       example: 'tools',
-      run: (args) => {
-        if (args.length > 1 || (args.length === 1 && !/^\d{1,4}$/.test(args[0]!))) {
-          throw new UserError('tools takes a page number', 'For example: tools 2', ['tools [page]']);
-        }
-        return reply(toolsView(deps.catalog, Number(args[0] ?? 1)));
-      },
+      run: (args) => reply(toolsView(deps.catalog, pageArgument('tools', args))),
     },
     {
       name: 'rules',
       usage: ['rules [page]'],
       summary: 'Your hunting rules (HUNT_RULES_DIR) and what in them could not be read.',
       example: 'rules',
-      run: (args) => {
-        if (args.length > 1 || (args.length === 1 && !/^\d{1,4}$/.test(args[0]!))) {
-          throw new UserError('rules takes a page number', 'For example: rules 2', ['rules [page]']);
-        }
-        return reply(rulesView(deps.rules, Number(args[0] ?? 1)));
-      },
+      run: (args) => reply(rulesView(deps.rules, pageArgument('rules', args))),
     },
     {
       name: 'exclude',

@@ -12,6 +12,7 @@ import { actorOf, type AccessPolicy } from './access';
 import type { Auditor } from './audit';
 import type { RequestContext } from './context';
 import { isoSeconds, type HuntService } from './hunt-service';
+import { pageArgument } from './page-argument';
 import { reply, type Reply } from './reply';
 import { FINDING, PAGE, parseActionData } from './action-data';
 import { UserError } from './user-error';
@@ -141,10 +142,7 @@ export class ExclusionService {
 
   /** `exclusions [page]`. */
   async list(words: readonly string[]): Promise<Reply> {
-    if (words.length > 1 || (words.length === 1 && !/^\d{1,4}$/.test(words[0]!))) {
-      throw new UserError('exclusions takes a page number', 'For example: exclusions 2', ['exclusions [page]']);
-    }
-    return reply(await this.listView(Number(words[0] ?? 1)));
+    return reply(await this.listView(pageArgument('exclusions', words)));
   }
 
   /** Remove clicked on the exclusions card. */
