@@ -20,7 +20,7 @@ const V1 = z.object({
 
 /** Stored before versions: the same fields, each optional. */
 const UNVERSIONED = z.object({
-  version: z.undefined(),
+  version: z.undefined().optional(),
   subject: z.string().optional(),
   byTool: z.boolean().optional(),
   queryMs: z.number().optional(),
