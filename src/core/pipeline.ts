@@ -145,6 +145,6 @@ export async function trouble<Request, Result>(
 }
 
 /** What the analyst sees when something failed on our side. */
-export function internalErrorView(reference: string): View {
+function internalErrorView(reference: string): View {
   return notice('Something went wrong on our side', `The team has the details in the log (reference ${reference}). Please try again.`, { tone: 'attention' });
 }

@@ -24,7 +24,7 @@ const REFERENCE = z.object({
 });
 
 /** Thrown when stored JSON is not a conversation reference. */
-export class StoredReferenceError extends Error {
+class StoredReferenceError extends Error {
   constructor() {
     super('the stored conversation reference is not one');
     this.name = 'StoredReferenceError';
