@@ -3,11 +3,14 @@
  * HTTPS fake of Resource Manager: exactly one incident across retries, 429s, 5xx and lost answers;
  * one comment per later escalation; etag conflicts resolved by re-reading; typed errors.
  */
+import { loadConfig } from '../../src/config';
+import { createSentinel } from '../../src/sentinel/create-sentinel';
 import { SentinelError } from '../../src/sentinel/sentinel-error';
 import { IncidentEscalator, type SentinelEscalation } from '../../src/sentinel/incident-escalator';
 import { SentinelIncidents } from '../../src/sentinel/sentinel-incidents';
 import { sentinelCommentId, sentinelIncidentId, type IncidentKey } from '../../src/sentinel/sentinel-ids';
 import { parseWorkspaceResourceId } from '../../src/sentinel/workspace';
+import { testCertificates } from '../support/tls';
 import { startSentinelFixture, WORKSPACE_RESOURCE_ID, type SentinelFixture } from './sentinel-fixture';
 
 const DAY = 86_400_000;
@@ -308,5 +311,24 @@ describe('errors a card can act on', () => {
     expect(error).toMatchObject({ failure: 'unavailable', retryable: true, details: { status: 503 } });
     expect((error as Error).message).toContain('after 4 attempts');
     expect(fixture.arm.requests.length - before).toBe(4);
+  });
+});
+
+describe('from configuration', () => {
+  test('the configured workspace, watchlist and Resource Manager are the ones reached', async () => {
+    const config = loadConfig({ SENTINEL_WORKSPACE_RESOURCE_ID: WORKSPACE_RESOURCE_ID, SENTINEL_WATCHLIST: 'SocAllowList', AZURE_RESOURCE_MANAGER_URL: fixture.arm.origin });
+    const sentinel = createSentinel(config.sentinel!, { credential: fixture.credential, tlsOptions: { ca: (await testCertificates()).caCert } });
+    const key = freshKey();
+    const marked: string[] = [];
+
+    const result = await sentinel.escalator.escalate(escalation(key));
+    await sentinel
+      .exclusionMirror({ mirrored: async () => new Set(marked), markMirrored: async (id) => void marked.push(id), markUnmirrored: async () => undefined })
+      .added({ id: 'ex-config', pattern: 'WS-FIN-014', scope: { kind: 'all' }, reason: 'test', createdBy: ANALYST, createdAt: new Date(), expiresAt: null });
+
+    expect(fixture.arm.sentinel().incidents.has(result.incidentId)).toBe(true);
+    expect(result.incidentUrl.startsWith('https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident/subscriptions/')).toBe(true);
+    expect([...fixture.arm.sentinel().watchlists.get('socallowlist')!.items.values()].map((item) => item.values.ExclusionId)).toEqual(['ex-config']);
+    expect(marked).toEqual(['ex-config']);
   });
 });
