@@ -161,7 +161,7 @@ export class ArmClient {
     try {
       return { ...answer, json: JSON.parse(text) as unknown };
     } catch (error) {
-      throw new SentinelError('unavailable', `Microsoft Sentinel sent an answer that is not valid JSON while ${operation.doing}; it will try again.`, {
+      throw new SentinelError('unavailable', `Microsoft Sentinel sent an answer that is not valid JSON while ${operation.doing}; try again later.`, {
         area: operation.area,
         status: response.status,
         cause: error,

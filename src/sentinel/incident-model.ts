@@ -13,9 +13,6 @@ export type IncidentClassification = 'Undetermined' | 'TruePositive' | 'BenignPo
 /** The reason that goes with a classification. */
 export type IncidentClassificationReason = 'SuspiciousActivity' | 'SuspiciousButExpected' | 'IncorrectAlertLogic' | 'InaccurateData';
 
-/** The severities, lowest first. */
-export const INCIDENT_SEVERITIES: readonly IncidentSeverity[] = ['Informational', 'Low', 'Medium', 'High'];
-
 /** A label; those a client adds are `User` labels. */
 export interface IncidentLabel {
   readonly labelName: string;

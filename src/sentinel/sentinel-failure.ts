@@ -68,7 +68,7 @@ export function failureFromAnswer(operation: SentinelOperation, answer: ArmFailu
   if (status === 429) {
     const waitMs = answer.retryAfterMs ?? DEFAULT_THROTTLE_MS;
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-    return new SentinelError('throttled', `Microsoft Sentinel is throttling the bot (429) while ${operation.doing}; it will try again in ${seconds} s.`, {
+    return new SentinelError('throttled', `Microsoft Sentinel is throttling the bot (429) while ${operation.doing}; try again in ${seconds} s.`, {
       ...base,
       retryAfterMs: seconds * 1000,
     });
@@ -81,12 +81,12 @@ export function failureFromAnswer(operation: SentinelOperation, answer: ArmFailu
     );
   }
   if (status === 409 || status === 412) {
-    return new SentinelError('conflict', `Someone else kept changing the resource while the bot was ${operation.doing} (${quoted}); it will try again.`, base);
+    return new SentinelError('conflict', `Someone else kept changing the resource while the bot was ${operation.doing} (${quoted}); try again later.`, base);
   }
   if (status >= 400 && status < 500 && status !== 408) {
     return new SentinelError('invalid', `Microsoft Sentinel rejected ${operation.doing} (${quoted}).`, base);
   }
-  return new SentinelError('unavailable', `Microsoft Sentinel is unavailable (${label})${attemptsNote(call)} while ${operation.doing}; it will try again.`, base);
+  return new SentinelError('unavailable', `Microsoft Sentinel is unavailable (${label})${attemptsNote(call)} while ${operation.doing}; try again later.`, base);
 }
 
 /** ARM's codes for a 404 about the workspace (or what holds it) rather than the resource under it. */
@@ -121,7 +121,7 @@ export function failureFromError(operation: SentinelOperation, error: unknown, c
   }
   if (call.timedOut || call.signal.aborted) {
     const seconds = Math.round(call.deadlineMs / 1000);
-    return new SentinelError('timeout', `Microsoft Sentinel did not answer within ${seconds} s while the bot was ${operation.doing}; it will try again.`, {
+    return new SentinelError('timeout', `Microsoft Sentinel did not answer within ${seconds} s while the bot was ${operation.doing}; try again later.`, {
       area,
       cause: error,
     });
@@ -141,7 +141,7 @@ export function failureFromError(operation: SentinelOperation, error: unknown, c
   if (isRestError(error)) {
     return new SentinelError(
       'unavailable',
-      `Azure Resource Manager could not be reached (${error.code ?? error.message})${attemptsNote(call)} while ${operation.doing}; it will try again.`,
+      `Azure Resource Manager could not be reached (${error.code ?? error.message})${attemptsNote(call)} while ${operation.doing}; try again later.`,
       { area, cause: error },
     );
   }

@@ -108,7 +108,7 @@ export class SentinelIncidents {
         }
         throw new SentinelError(
           'conflict',
-          `Incident ${incidentId} kept changing in Microsoft Sentinel while the bot was updating it (${this.maxConflictRetries + 1} attempts); it will try again.`,
+          `Incident ${incidentId} kept changing in Microsoft Sentinel while the bot was updating it (${this.maxConflictRetries + 1} attempts); try again later.`,
           { area: 'incidents', status: 409 },
         );
       },

@@ -179,7 +179,7 @@ export class SentinelWatchlist {
   }
 
   private checkSearchKey(found: string | undefined, alias: string): { created: boolean } {
-    if (found === undefined) throw new SentinelError('conflict', `Watchlist ${alias} was being created or deleted by someone else; the bot will try again.`, { area: 'watchlists' });
+    if (found === undefined) throw new SentinelError('conflict', `Watchlist ${alias} was being created or deleted by someone else; try again later.`, { area: 'watchlists' });
     if (found.toLowerCase() !== this.definition.itemsSearchKey.toLowerCase()) {
       throw new SentinelError(
         'invalid',
