@@ -95,12 +95,15 @@ export class ExclusionMirror {
   }
 
   /**
-   * Writes the item of a new exclusion, creating the watchlist the first time (and again should it
-   * have been deleted in Sentinel since). An inactive exclusion's item is deleted instead.
+   * Brings one exclusion's item in line with the exclusion as it is now, after a change in HuntOps:
+   * written while the exclusion is active (creating the watchlist the first time, and again should
+   * it have been deleted in Sentinel since), deleted once it is removed or expired. It reads no
+   * earlier state, so calls may come in any order and be repeated (an outbox can carry them).
+   * Periodic reconciliation, which must not undo deletions made in Sentinel, is {@link sync}.
    */
-  async added(exclusion: MirroredExclusion, signal?: AbortSignal): Promise<void> {
+  async apply(exclusion: MirroredExclusion, signal?: AbortSignal): Promise<void> {
     if (!isActiveExclusion(exclusion, this.clock())) {
-      await this.removed(exclusion, signal);
+      await this.remove(exclusion, signal);
       return;
     }
     await this.ensure(signal);
@@ -114,8 +117,8 @@ export class ExclusionMirror {
     }
   }
 
-  /** Deletes the item of a removed (or expired) exclusion; false when there was none. */
-  async removed(exclusion: Pick<MirroredExclusion, 'id'>, signal?: AbortSignal): Promise<boolean> {
+  /** Deletes an exclusion's item (for an exclusion the store no longer has); false when there was none. */
+  async remove(exclusion: Pick<MirroredExclusion, 'id'>, signal?: AbortSignal): Promise<boolean> {
     const deleted = await this.watchlist.deleteItem(exclusionItemId(exclusion), signal);
     await this.ledger.markUnmirrored(exclusion.id);
     return deleted;

@@ -324,7 +324,7 @@ describe('from configuration', () => {
     const result = await sentinel.escalator.escalate(escalation(key));
     await sentinel
       .exclusionMirror({ mirrored: async () => new Set(marked), markMirrored: async (id) => void marked.push(id), markUnmirrored: async () => undefined })
-      .added({ id: 'ex-config', pattern: 'WS-FIN-014', scope: { kind: 'all' }, reason: 'test', createdBy: ANALYST, createdAt: new Date(), expiresAt: null });
+      .apply({ id: 'ex-config', pattern: 'WS-FIN-014', scope: { kind: 'all' }, reason: 'test', createdBy: ANALYST, createdAt: new Date(), expiresAt: null });
 
     expect(fixture.arm.sentinel().incidents.has(result.incidentId)).toBe(true);
     expect(result.incidentUrl.startsWith('https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident/subscriptions/')).toBe(true);

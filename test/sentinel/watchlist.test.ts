@@ -135,7 +135,7 @@ describe('exclusions mirrored to the watchlist', () => {
     const { mirror, ledger } = mirrorOf(watchlist);
     const fromRow = exclusion('ex-row', { deviceId: '4d3c2b1a00112233445566778899aabbccddeeff', pattern: 'WS-FIN-014', expiresAt: new Date('2026-03-01T00:00:00.000Z') });
 
-    await mirror.added(fromRow);
+    await mirror.apply(fromRow);
 
     expect(items(watchlist).get(exclusionItemId(fromRow))).toEqual({
       ExclusionId: 'ex-row',
@@ -151,9 +151,16 @@ describe('exclusions mirrored to the watchlist', () => {
     });
     expect(ledger.ids).toEqual(new Set(['ex-row']));
 
-    expect(await mirror.removed(fromRow)).toBe(true);
+    await mirror.apply({ ...fromRow, removedAt: NOW });
     expect(items(watchlist).size).toBe(0);
     expect(ledger.ids.size).toBe(0);
+
+    await mirror.apply({ ...fromRow, expiresAt: new Date(NOW.getTime() - 1) });
+    expect(items(watchlist).size).toBe(0);
+    await mirror.apply(fromRow);
+    expect(await mirror.remove(fromRow)).toBe(true);
+    expect(await mirror.remove(fromRow)).toBe(false);
+    expect(items(watchlist).size).toBe(0);
   });
 
   test('a pattern for every tool: no device id, no exact name, Tool *', async () => {
@@ -161,8 +168,8 @@ describe('exclusions mirrored to the watchlist', () => {
     const { mirror } = mirrorOf(watchlist);
     const pattern = exclusion('ex-pattern', { pattern: 'IT-ADM-*', scope: { kind: 'all' } });
 
-    await mirror.added(pattern);
-    await mirror.added(pattern);
+    await mirror.apply(pattern);
+    await mirror.apply(pattern);
 
     expect([...items(watchlist).values()]).toEqual([expect.objectContaining({ DeviceId: '', DeviceName: '', DevicePattern: 'IT-ADM-*', Tool: '*', ExpiresAt: '' })]);
   });
@@ -170,10 +177,10 @@ describe('exclusions mirrored to the watchlist', () => {
   test('the watchlist deleted in Sentinel since is created again on the next exclusion', async () => {
     const watchlist = freshWatchlist();
     const { mirror } = mirrorOf(watchlist);
-    await mirror.added(exclusion('ex-1'));
+    await mirror.apply(exclusion('ex-1'));
     fixture.arm.sentinel().watchlists.delete(watchlist.alias.toLowerCase());
 
-    await mirror.added(exclusion('ex-2'));
+    await mirror.apply(exclusion('ex-2'));
 
     expect([...items(watchlist).values()].map((v) => v.ExclusionId)).toEqual(['ex-2']);
   });
@@ -188,7 +195,7 @@ describe('exclusions sync', () => {
     const deletedInSentinel = exclusion('deleted-in-sentinel');
     const removedInHuntOps = exclusion('removed');
     const expired = exclusion('expired', { expiresAt: new Date('2026-01-31T00:00:00.000Z') });
-    for (const ex of [kept, editedInSentinel, deletedInSentinel, removedInHuntOps]) await mirror.added(ex);
+    for (const ex of [kept, editedInSentinel, deletedInSentinel, removedInHuntOps]) await mirror.apply(ex);
     await watchlist.upsertItem(exclusionItemId(expired), { ExclusionId: 'expired' });
     const neverMirrored = exclusion('never-mirrored', { pattern: 'SRV-MGMT-01' });
     const sentinel = fixture.arm.sentinel().watchlists.get(watchlist.alias.toLowerCase())!;
@@ -225,7 +232,7 @@ describe('exclusions sync', () => {
     const watchlist = freshWatchlist();
     const { mirror } = mirrorOf(watchlist);
     const ex = exclusion('restore-me');
-    await mirror.added(ex);
+    await mirror.apply(ex);
     fixture.arm.sentinel().watchlists.get(watchlist.alias.toLowerCase())!.items.clear();
 
     const report = await mirror.sync([ex], { restoreDeleted: true });
