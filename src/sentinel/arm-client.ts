@@ -89,7 +89,6 @@ export interface ArmCall {
 export class ArmClient {
   /** The Resource Manager root, without a trailing slash. */
   readonly resourceManagerUrl: string;
-  private readonly origin: string;
   private readonly pipeline: Pipeline;
   private readonly httpClient: HttpClient = createDefaultHttpClient();
   private readonly deadlineMs: number;
@@ -98,7 +97,6 @@ export class ArmClient {
     const url = new URL(options.resourceManagerUrl ?? DEFAULT_RESOURCE_MANAGER_URL);
     if (url.protocol !== 'https:') throw new TypeError(`Azure Resource Manager URL must be https: ${url.href}`);
     if (url.pathname !== '/' || url.search || url.hash) throw new TypeError(`Azure Resource Manager URL must be a root URL such as ${DEFAULT_RESOURCE_MANAGER_URL}: ${url.href}`);
-    this.origin = url.origin;
     this.resourceManagerUrl = url.origin;
     this.deadlineMs = options.deadlineMs ?? ARM_CLIENT_DEFAULTS.deadlineMs;
     this.pipeline = createPipelineFromOptions({
@@ -139,9 +137,9 @@ export class ArmClient {
   }
 
   private url(target: string): string {
-    if (target.startsWith('/')) return `${this.origin}${target}?api-version=${SENTINEL_API_VERSION}`;
+    if (target.startsWith('/')) return `${this.resourceManagerUrl}${target}?api-version=${SENTINEL_API_VERSION}`;
     const next = new URL(target);
-    if (next.origin !== this.origin) throw new TypeError(`Azure Resource Manager sent a link to another host: ${next.origin}`);
+    if (next.origin !== this.resourceManagerUrl) throw new TypeError(`Azure Resource Manager sent a link to another host: ${next.origin}`);
     return next.href;
   }
 

@@ -302,6 +302,15 @@ describe('errors a card can act on', () => {
     expect(fixture.arm.requests.length - before).toBe(1);
   });
 
+  test('an answer that is not JSON is unavailable, not a crash', async () => {
+    fixture.arm.failNext({ kind: 'malformed' });
+
+    const error = await incidents.get(sentinelIncidentId(freshKey())).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ failure: 'unavailable', retryable: true, details: { status: 200 } });
+    expect((error as Error).message).toMatch(/^Microsoft Sentinel sent an answer that is not valid JSON while reading incident /);
+  });
+
   test('a 5xx that outlasts the retries is unavailable and retryable', async () => {
     fixture.arm.failAlways({ kind: 'status', status: 503 });
     const before = fixture.arm.requests.length;
