@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { isWorkspaceResourceId } from './hunt/portal-links';
 import { parseWindow, type HuntWindow } from './hunt/window';
 import { isLoopbackUrl } from './net/canonical-url';
+import { DEFAULT_RESOURCE_MANAGER_URL } from './sentinel/arm-client';
+import { DEFAULT_EXCLUSIONS_WATCHLIST } from './sentinel/exclusion-item';
+import { WATCHLIST_ALIAS } from './sentinel/sentinel-watchlist';
 import { describeStoreSpec, parseStoreSpec, type StoreSpec } from './store/open-store';
 import { StoreError } from './store/store-error';
 
@@ -36,6 +39,9 @@ export const ENV = {
   responders: 'HUNT_RESPONDERS',
   incidentChannel: 'HUNT_INCIDENT_CHANNEL',
   instanceId: 'HUNT_INSTANCE_ID',
+  sentinelWorkspaceResourceId: 'SENTINEL_WORKSPACE_RESOURCE_ID',
+  sentinelWatchlist: 'SENTINEL_WATCHLIST',
+  resourceManagerUrl: 'AZURE_RESOURCE_MANAGER_URL',
   testOpenIdMetadataUrl: 'HUNT_TEST_OPENID_METADATA_URL',
   testConnectorUrl: 'HUNT_TEST_CONNECTOR_URL',
 } as const;
@@ -103,6 +109,18 @@ export type BackendConfig =
 /** A list of ids, or everyone. */
 export type IdList = '*' | readonly string[];
 
+/** Microsoft Sentinel as the system of record: incidents for escalations, a watchlist for exclusions. */
+export interface SentinelConfig {
+  /** The Sentinel workspace's Azure resource id. */
+  readonly workspaceResourceId: string;
+  /** The variable it came from: its own, or the Log Analytics workspace's, reused. */
+  readonly workspaceFrom: typeof ENV.sentinelWorkspaceResourceId | typeof ENV.workspaceResourceId;
+  /** The alias of the watchlist exclusions are mirrored to. */
+  readonly watchlist: string;
+  /** Azure Resource Manager's root (https), e.g. another cloud's. */
+  readonly resourceManagerUrl: string;
+}
+
 /** Who may do what. */
 export interface AccessConfig {
   /** Tenants whose users may use the bot. */
@@ -127,6 +145,8 @@ export interface Config {
   readonly incidentChannel?: string;
   /** Names this bot instance in the store (its own interrupted hunts are recovered at start-up). */
   readonly instanceId: string;
+  /** Set when escalations and exclusions go to Microsoft Sentinel too. */
+  readonly sentinel?: SentinelConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -193,6 +213,9 @@ const envSchema = z.object({
     .min(1, `${ENV.queryTimeout} must be between 1 and 600 seconds`)
     .max(600, `${ENV.queryTimeout} must be between 1 and 600 seconds`)
     .default(120),
+  [ENV.sentinelWorkspaceResourceId]: z.string().trim().optional(),
+  [ENV.sentinelWatchlist]: z.string().trim().optional(),
+  [ENV.resourceManagerUrl]: z.string().trim().default(DEFAULT_RESOURCE_MANAGER_URL),
   [ENV.testOpenIdMetadataUrl]: z.string().trim().optional(),
   [ENV.testConnectorUrl]: z.string().trim().optional(),
 });
@@ -217,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const backend = backendConfig(e, problems);
   const store = storeSpec(e[ENV.store], problems);
   const access = accessConfig(e, bot, problems);
+  const sentinel = sentinelConfig(e, problems);
   const { [ENV.port]: port, [ENV.logLevel]: logLevel, [ENV.incidentChannel]: incidentChannel, [ENV.instanceId]: instanceId, [ENV.maxDevices]: maxDevices } = e;
   if (
     problems.length > 0 ||
@@ -243,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     access,
     ...(incidentChannel ? { incidentChannel } : {}),
     instanceId,
+    ...(sentinel ? { sentinel } : {}),
     logLevel,
   });
 }
@@ -399,6 +424,42 @@ function backendConfig(e: Partial<Env>, problems: string[]): BackendConfig | und
   }
 }
 
+/**
+ * Sentinel, when a workspace is named: `SENTINEL_WORKSPACE_RESOURCE_ID`, or else the Log Analytics
+ * workspace's `LOG_ANALYTICS_WORKSPACE_RESOURCE_ID`; `SENTINEL_WORKSPACE_RESOURCE_ID=off` keeps
+ * Sentinel out even then.
+ */
+function sentinelConfig(e: Partial<Env>, problems: string[]): SentinelConfig | undefined {
+  const before = problems.length;
+  const own = e[ENV.sentinelWorkspaceResourceId];
+  const reused = e[ENV.workspaceResourceId];
+  const watchlist = e[ENV.sentinelWatchlist];
+  const resourceManagerUrl = httpsUrl(ENV.resourceManagerUrl, e[ENV.resourceManagerUrl] ?? DEFAULT_RESOURCE_MANAGER_URL, problems, {
+    test: /^\/$/,
+    hint: `must be Resource Manager's root, such as ${DEFAULT_RESOURCE_MANAGER_URL}`,
+  });
+  if (watchlist !== undefined && !WATCHLIST_ALIAS.test(watchlist)) {
+    problems.push(`${ENV.sentinelWatchlist}=${watchlist} is not a watchlist alias: 3-64 letters, digits, hyphens and underscores, starting with a letter and ending with a letter or digit`);
+  }
+  if (own?.toLowerCase() === 'off' || (own === undefined && reused === undefined)) {
+    if (watchlist !== undefined) problems.push(`${ENV.sentinelWatchlist} is set but no Sentinel workspace is (${ENV.sentinelWorkspaceResourceId})`);
+    return undefined;
+  }
+  const workspaceResourceId = (own ?? reused)!;
+  if (!isWorkspaceResourceId(workspaceResourceId)) {
+    if (own !== undefined) problems.push(`${ENV.sentinelWorkspaceResourceId} must be a workspace resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.OperationalInsights/workspaces/…) or off`);
+    else if (e[ENV.backend] !== 'loganalytics') problems.push(`${ENV.workspaceResourceId} is not a workspace resource id (Sentinel uses it unless ${ENV.sentinelWorkspaceResourceId}=off)`);
+    return undefined;
+  }
+  if (problems.length > before || !resourceManagerUrl) return undefined;
+  return {
+    workspaceResourceId,
+    workspaceFrom: own !== undefined ? ENV.sentinelWorkspaceResourceId : ENV.workspaceResourceId,
+    watchlist: watchlist ?? DEFAULT_EXCLUSIONS_WATCHLIST,
+    resourceManagerUrl,
+  };
+}
+
 /** A one-line, secret-free summary for the start-up log. */
 export function describeConfig(config: Config): Record<string, unknown> {
   const { bot, backend } = config;
@@ -415,6 +476,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     access: config.access,
     incidentChannel: config.incidentChannel,
     instanceId: config.instanceId,
+    sentinel: config.sentinel,
     logLevel: config.logLevel,
   };
 }

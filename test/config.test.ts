@@ -171,6 +171,49 @@ describe('loadConfig', () => {
     expect(loadConfig({ HUNT_ALLOWED_TENANTS: "" }).access.allowedTenants).toBe("*");
   });
 
+  test('Sentinel: its own workspace setting, defaults for the watchlist and Resource Manager, in the summary', () => {
+    const workspace = '/subscriptions/0000/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/sentinel-ws';
+    const config = loadConfig({ SENTINEL_WORKSPACE_RESOURCE_ID: workspace });
+    expect(config.sentinel).toEqual({
+      workspaceResourceId: workspace,
+      workspaceFrom: 'SENTINEL_WORKSPACE_RESOURCE_ID',
+      watchlist: 'HuntOpsExclusions',
+      resourceManagerUrl: 'https://management.azure.com',
+    });
+    expect(describeConfig(config).sentinel).toEqual(config.sentinel);
+    expect(
+      loadConfig({ SENTINEL_WORKSPACE_RESOURCE_ID: workspace, SENTINEL_WATCHLIST: 'Soc_Allow-List2', AZURE_RESOURCE_MANAGER_URL: 'https://management.usgovcloudapi.net/' }).sentinel,
+    ).toMatchObject({ watchlist: 'Soc_Allow-List2', resourceManagerUrl: 'https://management.usgovcloudapi.net' });
+    expect(loadConfig({}).sentinel).toBeUndefined();
+  });
+
+  test('Sentinel reuses the Log Analytics workspace resource id unless told off', () => {
+    const workspace = '/subscriptions/0000/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/la-ws';
+    const env = { HUNT_BACKEND: 'loganalytics', LOG_ANALYTICS_WORKSPACE_ID: TENANT, LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: workspace };
+    expect(loadConfig(env).sentinel).toMatchObject({ workspaceResourceId: workspace, workspaceFrom: 'LOG_ANALYTICS_WORKSPACE_RESOURCE_ID' });
+    expect(loadConfig({ ...env, SENTINEL_WORKSPACE_RESOURCE_ID: 'off' }).sentinel).toBeUndefined();
+    const own = workspace.replace('la-ws', 'other-ws');
+    expect(loadConfig({ ...env, SENTINEL_WORKSPACE_RESOURCE_ID: own }).sentinel).toMatchObject({ workspaceResourceId: own, workspaceFrom: 'SENTINEL_WORKSPACE_RESOURCE_ID' });
+    expect(problems({ ...env, LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: '/nope' })).toEqual([expect.stringMatching(/^LOG_ANALYTICS_WORKSPACE_RESOURCE_ID is not a workspace resource id$/)]);
+  });
+
+  test('Sentinel problems are all listed at once', () => {
+    expect(
+      problems({
+        SENTINEL_WORKSPACE_RESOURCE_ID: '/subscriptions/0000/resourceGroups/soc',
+        SENTINEL_WATCHLIST: 'Huntops exclusions',
+        AZURE_RESOURCE_MANAGER_URL: 'http://127.0.0.1:8443/arm',
+      }),
+    ).toEqual([
+      expect.stringMatching(/AZURE_RESOURCE_MANAGER_URL must use https/),
+      expect.stringMatching(/AZURE_RESOURCE_MANAGER_URL must be Resource Manager's root/),
+      expect.stringMatching(/SENTINEL_WATCHLIST=Huntops exclusions is not a watchlist alias/),
+      expect.stringMatching(/SENTINEL_WORKSPACE_RESOURCE_ID must be a workspace resource id .* or off/),
+    ]);
+    expect(problems({ SENTINEL_WATCHLIST: 'Exclusions' })).toEqual([expect.stringMatching(/SENTINEL_WATCHLIST is set but no Sentinel workspace is/)]);
+    expect(problems({ LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: 'ws' })).toEqual([expect.stringMatching(/LOG_ANALYTICS_WORKSPACE_RESOURCE_ID is not a workspace resource id \(Sentinel uses it unless SENTINEL_WORKSPACE_RESOURCE_ID=off\)/)]);
+  });
+
   test('incident channel and instance id', () => {
     expect(loadConfig({ HUNT_INCIDENT_CHANNEL: '19:abc123@thread.tacv2', HUNT_INSTANCE_ID: 'web-1' })).toMatchObject({ incidentChannel: '19:abc123@thread.tacv2', instanceId: 'web-1' });
     expect(problems({ HUNT_INCIDENT_CHANNEL: 'general' })).toEqual([expect.stringMatching(/HUNT_INCIDENT_CHANNEL must be a channel id/)]);
