@@ -22,6 +22,7 @@ import type {
   Actor,
   AuditEntry,
   ClaimedOutboxItem,
+  ClaimedWatch,
   Created,
   Escalation,
   EscalationResult,
@@ -35,16 +36,28 @@ import type {
   NewExclusion,
   NewHunt,
   NewOutboxItem,
+  NewSanction,
+  NewWatch,
+  NewWatchSighting,
   OpaqueJson,
   OutboxItem,
   OutboxLease,
+  OutboxMessage,
   OutboxPolicy,
   OutboxStatus,
   PurgeResult,
+  Sanction,
   Store,
   StoredFinding,
   StoreHealth,
   StoreOptions,
+  Watch,
+  WatchBatch,
+  WatchBatchKind,
+  WatchLease,
+  WatchRef,
+  WatchRunOutcome,
+  WatchSighting,
 } from '../store';
 import { StoreError } from '../store-error';
 import {
@@ -57,8 +70,10 @@ import {
   clampLimit,
   isRowKey,
 } from '../validate';
+import { checkOutboxKind } from '../watch-validate';
 import { Checkpointer } from './checkpointer';
 import { migrate } from './schema';
+import { SqliteWatches } from './sqlite-watches';
 
 /** Options of the SQLite store. */
 export interface SqliteStoreOptions extends StoreOptions {
@@ -232,6 +247,7 @@ export class SqliteStore implements Store {
   private readonly clock: () => Date;
   private readonly policy: OutboxPolicy;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly watches: SqliteWatches;
 
   private constructor(
     private readonly db: Database.Database,
@@ -240,6 +256,13 @@ export class SqliteStore implements Store {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.policy = resolveOutboxPolicy(options.outbox);
+    this.watches = new SqliteWatches({
+      sql: (text) => this.sql(text),
+      write: (work) => this.write(work),
+      now: () => this.now(),
+      insertOutbox: (id, item, at) => this.insertOutbox(id, item, at),
+      getOutboxItem: (team, id) => this.getOutboxItem(team, id),
+    });
   }
 
   /** Opens (creating the file and its folder if missing) and migrates the database at `path`. */
@@ -561,7 +584,7 @@ export class SqliteStore implements Store {
   async enqueueOutbox(item: NewOutboxItem): Promise<Created<OutboxItem>> {
     checkKey('outbox key', item.key);
     checkKey('team', item.team);
-    if (item.kind !== 'new-thread' && item.kind !== 'reply') throw new StoreError('invalid', 'unknown outbox kind');
+    checkOutboxKind(item);
     if (item.incidentNumber !== undefined) checkIncidentNumber(item.incidentNumber);
     return this.write(() => {
       const existing = this.get(`${OUTBOX_SELECT} WHERE o.team = ? AND o.key = ?`, outboxFrom, item.team, item.key);
@@ -685,6 +708,68 @@ export class SqliteStore implements Store {
 
   async getConversationReference(key: string): Promise<OpaqueJson | undefined> {
     return this.get('SELECT reference FROM conversation_refs WHERE key = ?', (row) => parse(row, 'reference'), key);
+  }
+
+  // -------------------------------------------------------------------------- watches and sanctions
+
+  createWatch(watch: NewWatch): Promise<Created<Watch>> {
+    return this.watches.createWatch(watch);
+  }
+
+  getWatch(tenant: string, id: number): Promise<Watch | undefined> {
+    return this.watches.getWatch(tenant, id);
+  }
+
+  listWatches(filter?: { readonly tenant?: string; readonly active?: boolean }): Promise<Watch[]> {
+    return this.watches.listWatches(filter);
+  }
+
+  stopWatch(ref: WatchRef, stoppedBy: Actor): Promise<{ readonly record: Watch; readonly stopped: boolean } | undefined> {
+    return this.watches.stopWatch(ref, stoppedBy);
+  }
+
+  claimDueWatches(options?: { readonly limit?: number; readonly leaseMs?: number }): Promise<ClaimedWatch[]> {
+    return this.watches.claimDueWatches(options);
+  }
+
+  finishWatchRun(lease: WatchLease, outcome: WatchRunOutcome): Promise<boolean> {
+    return this.watches.finishWatchRun(lease, outcome);
+  }
+
+  recordWatchSightings(
+    ref: WatchRef,
+    batch: { readonly runKey: string; readonly kind: WatchBatchKind },
+    sightings: readonly NewWatchSighting[],
+  ): Promise<{ readonly recorded: number }> {
+    return this.watches.recordWatchSightings(ref, batch, sightings);
+  }
+
+  listPendingWatchBatches(ref: WatchRef): Promise<WatchBatch[]> {
+    return this.watches.listPendingWatchBatches(ref);
+  }
+
+  enqueueWatchPost(ref: WatchRef, runKey: string, message: OutboxMessage): Promise<Created<OutboxItem> | undefined> {
+    return this.watches.enqueueWatchPost(ref, runKey, message);
+  }
+
+  listWatchSightings(ref: WatchRef): Promise<WatchSighting[]> {
+    return this.watches.listWatchSightings(ref);
+  }
+
+  setSanction(sanction: NewSanction): Promise<{ readonly record: Sanction; readonly replaced?: Sanction }> {
+    return this.watches.setSanction(sanction);
+  }
+
+  getSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
+    return this.watches.getSanction(tenant, toolId);
+  }
+
+  listSanctions(tenant: string): Promise<Sanction[]> {
+    return this.watches.listSanctions(tenant);
+  }
+
+  removeSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
+    return this.watches.removeSanction(tenant, toolId);
   }
 
   // ------------------------------------------------------------------------------------- operations
