@@ -10,6 +10,7 @@ import { parseWindow, type HuntWindow } from './hunt/window';
 import { describeStoreSpec, parseStoreSpec, type StoreSpec } from './store/open-store';
 import { StoreError } from './store/store-error';
 import { isLoopbackUrl } from './teams/service-url';
+import { describeInterval, parseInterval, WATCH_MAX_INTERVAL_MS } from './watch/interval';
 
 /** Names of the environment variables HuntOps reads. */
 export const ENV = {
@@ -38,6 +39,8 @@ export const ENV = {
   instanceId: 'HUNT_INSTANCE_ID',
   testOpenIdMetadataUrl: 'HUNT_TEST_OPENID_METADATA_URL',
   testConnectorUrl: 'HUNT_TEST_CONNECTOR_URL',
+  watchMinInterval: 'HUNT_WATCH_MIN_INTERVAL',
+  watchOverlap: 'HUNT_WATCH_OVERLAP',
 } as const;
 
 /** The embedded default store: a SQLite file under the working directory. */
@@ -111,6 +114,14 @@ export interface AccessConfig {
   readonly responders: IdList;
 }
 
+/** How watches run. */
+export interface WatchConfig {
+  /** The shortest interval a watch may have (default 15 minutes; seconds for tests and demos). */
+  readonly minIntervalMs: number;
+  /** How far each run reaches back into the previous one, for ingestion delay (default 30 minutes). */
+  readonly overlapMs: number;
+}
+
 /** Everything HuntOps is configured with. */
 export interface Config {
   readonly host: string;
@@ -128,6 +139,7 @@ export interface Config {
   /** Names this bot instance in the store (its own interrupted hunts are recovered at start-up). */
   readonly instanceId: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly watch: WatchConfig;
 }
 
 /** Start-up stops with this, listing every problem. */
@@ -195,6 +207,8 @@ const envSchema = z.object({
     .default(120),
   [ENV.testOpenIdMetadataUrl]: z.string().trim().optional(),
   [ENV.testConnectorUrl]: z.string().trim().optional(),
+  [ENV.watchMinInterval]: z.string().trim().default('15m'),
+  [ENV.watchOverlap]: z.string().trim().default('30m'),
 });
 
 /** Reads the configuration from an environment (default: the process's), once. */
@@ -217,12 +231,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const backend = backendConfig(e, problems);
   const store = storeSpec(e[ENV.store], problems);
   const access = accessConfig(e, bot, problems);
+  const watch = watchConfig(e, problems);
   const { [ENV.port]: port, [ENV.logLevel]: logLevel, [ENV.incidentChannel]: incidentChannel, [ENV.instanceId]: instanceId, [ENV.maxDevices]: maxDevices } = e;
   if (
     problems.length > 0 ||
     !backend ||
     !store ||
     !access ||
+    !watch ||
     host === undefined ||
     port === undefined ||
     logLevel === undefined ||
@@ -244,7 +260,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(incidentChannel ? { incidentChannel } : {}),
     instanceId,
     logLevel,
+    watch,
   });
+}
+
+/** A duration between `min` and `max` milliseconds, or a problem. */
+function duration(name: string, text: string | undefined, min: number, max: number, problems: string[]): number | undefined {
+  const ms = parseInterval(text ?? '');
+  if (ms === undefined || ms < min || ms > max) {
+    problems.push(`${name}=${text} must be a duration from ${describeInterval(min)} to ${describeInterval(max)} (e.g. 30s, 15m, 1h)`);
+    return undefined;
+  }
+  return ms;
+}
+
+function watchConfig(e: Partial<Env>, problems: string[]): WatchConfig | undefined {
+  const minIntervalMs = duration(ENV.watchMinInterval, e[ENV.watchMinInterval], 1_000, WATCH_MAX_INTERVAL_MS, problems);
+  const overlapMs = duration(ENV.watchOverlap, e[ENV.watchOverlap], 60_000, 86_400_000, problems);
+  return minIntervalMs !== undefined && overlapMs !== undefined ? { minIntervalMs, overlapMs } : undefined;
 }
 
 function storeSpec(spec: string | undefined, problems: string[]): StoreSpec | undefined {
@@ -416,5 +449,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     incidentChannel: config.incidentChannel,
     instanceId: config.instanceId,
     logLevel: config.logLevel,
+    watch: config.watch,
   };
 }
