@@ -32,7 +32,7 @@
  * table, bounded by retention) and due outbox items or escalations of a hunt (the triage table, small).
  *
  * Watches and sanctions (in the triage table, and a `<prefix>watchseen` table) are laid out in
- * `table-watches.ts`.
+ * `table-watches.ts` and `table-sanctions.ts`.
  */
 import { odata, TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { idFromKey, newHuntId, newToken } from '../ids';
@@ -93,6 +93,7 @@ import {
 import { checkOutboxKind } from '../watch-validate';
 import { getJson, getText, putJson, putText } from './entity-text';
 import { isContention, isNotFound, statusOf, withRetries } from './optimistic';
+import { TableSanctions } from './table-sanctions';
 import { TableWatches } from './table-watches';
 
 /** Options of the Azure Table Storage store. */
@@ -277,6 +278,7 @@ export class TableStore implements Store {
   private readonly policy: OutboxPolicy;
   private auditSeq = 0;
   private readonly watches: TableWatches;
+  private readonly sanctions: TableSanctions;
 
   private constructor(
     private readonly hunts: TableClient,
@@ -297,6 +299,7 @@ export class TableStore implements Store {
       outboxEntity: (id, item, at) => this.outboxEntity(id, item, at),
       getOutboxItem: (team, id) => this.getOutboxItem(team, id),
     });
+    this.sanctions = new TableSanctions(triage, teamPartition, () => this.now());
   }
 
   /**
@@ -940,19 +943,19 @@ export class TableStore implements Store {
   }
 
   setSanction(sanction: NewSanction): Promise<{ readonly record: Sanction; readonly replaced?: Sanction }> {
-    return this.watches.setSanction(sanction);
+    return this.sanctions.setSanction(sanction);
   }
 
   getSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
-    return this.watches.getSanction(tenant, toolId);
+    return this.sanctions.getSanction(tenant, toolId);
   }
 
   listSanctions(tenant: string): Promise<Sanction[]> {
-    return this.watches.listSanctions(tenant);
+    return this.sanctions.listSanctions(tenant);
   }
 
   removeSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
-    return this.watches.removeSanction(tenant, toolId);
+    return this.sanctions.removeSanction(tenant, toolId);
   }
 
   // ------------------------------------------------------------------------------------- operations

@@ -1,5 +1,5 @@
 /**
- * Watches and sanctions in the Azure Table Storage store (`TableStore` delegates to this).
+ * Watches in the Azure Table Storage store (`TableStore` delegates to this).
  *
  * Layout (added to `table-store.ts`'s):
  *
@@ -8,7 +8,6 @@
  * | triage    | `team-<hash(tenant)>`              | `watchcounter`                   | last watch number |
  * | triage    | 〃                                 | `watchkey|<hash(key)>`           | a watch's idempotency key → its number |
  * | triage    | 〃                                 | `watch|<number, 10 digits>`      | one watch |
- * | triage    | 〃                                 | `sanction|<hash(tool id)>`       | one sanctioned tool |
  * | watchseen | `w-<hash(tenant, number)>`         | `sighting|<hash(tool, device)>`  | a device the watch reported |
  * | watchseen | 〃                                 | `batch|<run key>`                | one run's batch |
  *
@@ -26,13 +25,10 @@ import type {
   ClaimedWatch,
   Created,
   NewOutboxItem,
-  NewSanction,
   NewWatch,
   NewWatchSighting,
   OutboxItem,
   OutboxMessage,
-  Sanction,
-  SanctionStore,
   Watch,
   WatchBatch,
   WatchBatchKind,
@@ -45,7 +41,7 @@ import type {
 import { DEFAULT_WATCH_LEASE_MS } from '../store';
 import { StoreError } from '../store-error';
 import { clampLimit, isRowKey } from '../validate';
-import { checkBatch, checkNewSanction, checkNewWatch, checkRunOutcome, checkSightings, isWatchId, watchPostKey } from '../watch-validate';
+import { checkBatch, checkNewWatch, checkRunOutcome, checkSightings, isWatchId, watchPostKey } from '../watch-validate';
 import { getJson, getText, putJson, putText } from './entity-text';
 import { isContention, isNotFound, statusOf, withRetries } from './optimistic';
 
@@ -71,7 +67,6 @@ export interface TableParts {
 const COUNTER = 'watchcounter';
 const KEY = 'watchkey|';
 const WATCH = 'watch|';
-const SANCTION = 'sanction|';
 const SIGHTING = 'sighting|';
 const BATCH = 'batch|';
 const TRANSACTION = 100;
@@ -135,21 +130,10 @@ function sightingFrom(e: Entity): WatchSighting {
   };
 }
 
-function sanctionFrom(e: Entity): Sanction {
-  return {
-    tenant: getText(e, 'tenant')!,
-    toolId: getText(e, 'toolId')!,
-    instances: getJson(e, 'instances') as string[],
-    reason: getText(e, 'reason')!,
-    by: actorOf(e, 'by'),
-    at: time(e, 'at'),
-  };
-}
-
 const bySighting = (a: WatchSighting, b: WatchSighting): number => byString(a.toolId, b.toolId) || byString(a.deviceId, b.deviceId);
 
-/** The Azure Table Storage implementation of {@link WatchStore} and {@link SanctionStore}. */
-export class TableWatches implements WatchStore, SanctionStore {
+/** The Azure Table Storage implementation of {@link WatchStore}. */
+export class TableWatches implements WatchStore {
   constructor(private readonly parts: TableParts) {}
 
   private async read(table: TableClient, partitionKey: string, rowKey: string): Promise<Stored | undefined> {
@@ -436,53 +420,5 @@ export class TableWatches implements WatchStore, SanctionStore {
     if (!isWatchId(ref.id)) return [];
     const rows = await this.query(this.parts.seen, `${odata`PartitionKey eq ${seenPartition(ref)}`} and ${rowPrefix(SIGHTING)}`);
     return rows.map(sightingFrom).sort(bySighting);
-  }
-
-  // -------------------------------------------------------------------------------------- sanctions
-
-  private sanctionRow(toolId: string): string {
-    return `${SANCTION}${idFromKey('sanction', toolId)}`;
-  }
-
-  async setSanction(sanction: NewSanction): Promise<{ readonly record: Sanction; readonly replaced?: Sanction }> {
-    checkNewSanction(sanction);
-    const partitionKey = this.parts.partitionOf(sanction.tenant);
-    const rowKey = this.sanctionRow(sanction.toolId);
-    const previous = await this.read(this.parts.triage, partitionKey, rowKey);
-    const entity: Keyed = { partitionKey, rowKey, at: new Date(this.parts.now()) };
-    putText(entity, 'tenant', sanction.tenant);
-    putText(entity, 'toolId', sanction.toolId);
-    putJson(entity, 'instances', sanction.instances);
-    putText(entity, 'reason', sanction.reason);
-    putActor(entity, 'by', sanction.by);
-    await this.parts.triage.upsertEntity(entity, 'Replace');
-    const record = sanctionFrom(entity);
-    return previous ? { record, replaced: sanctionFrom(previous) } : { record };
-  }
-
-  async getSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
-    const entity = await this.read(this.parts.triage, this.parts.partitionOf(tenant), this.sanctionRow(toolId));
-    return entity && sanctionFrom(entity);
-  }
-
-  async listSanctions(tenant: string): Promise<Sanction[]> {
-    const rows = await this.query(this.parts.triage, `${odata`PartitionKey eq ${this.parts.partitionOf(tenant)}`} and ${rowPrefix(SANCTION)}`);
-    return rows.map(sanctionFrom).sort((a, b) => byString(a.toolId, b.toolId));
-  }
-
-  async removeSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
-    const partitionKey = this.parts.partitionOf(tenant);
-    const rowKey = this.sanctionRow(toolId);
-    return withRetries('remove sanction', async () => {
-      const entity = await this.read(this.parts.triage, partitionKey, rowKey);
-      if (!entity) return undefined;
-      try {
-        await this.parts.triage.deleteEntity(partitionKey, rowKey, { etag: entity.etag });
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
-      return sanctionFrom(entity);
-    });
   }
 }

@@ -73,7 +73,8 @@ import {
 import { checkOutboxKind } from '../watch-validate';
 import { Checkpointer } from './checkpointer';
 import { migrate } from './schema';
-import { SqliteWatches } from './sqlite-watches';
+import { SqliteSanctions } from './sqlite-sanctions';
+import { SqliteWatches, type SqliteParts } from './sqlite-watches';
 
 /** Options of the SQLite store. */
 export interface SqliteStoreOptions extends StoreOptions {
@@ -248,6 +249,7 @@ export class SqliteStore implements Store {
   private readonly policy: OutboxPolicy;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly watches: SqliteWatches;
+  private readonly sanctions: SqliteSanctions;
 
   private constructor(
     private readonly db: Database.Database,
@@ -256,13 +258,15 @@ export class SqliteStore implements Store {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.policy = resolveOutboxPolicy(options.outbox);
-    this.watches = new SqliteWatches({
+    const parts: SqliteParts = {
       sql: (text) => this.sql(text),
       write: (work) => this.write(work),
       now: () => this.now(),
       insertOutbox: (id, item, at) => this.insertOutbox(id, item, at),
       getOutboxItem: (team, id) => this.getOutboxItem(team, id),
-    });
+    };
+    this.watches = new SqliteWatches(parts);
+    this.sanctions = new SqliteSanctions(parts);
   }
 
   /** Opens (creating the file and its folder if missing) and migrates the database at `path`. */
@@ -757,19 +761,19 @@ export class SqliteStore implements Store {
   }
 
   setSanction(sanction: NewSanction): Promise<{ readonly record: Sanction; readonly replaced?: Sanction }> {
-    return this.watches.setSanction(sanction);
+    return this.sanctions.setSanction(sanction);
   }
 
   getSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
-    return this.watches.getSanction(tenant, toolId);
+    return this.sanctions.getSanction(tenant, toolId);
   }
 
   listSanctions(tenant: string): Promise<Sanction[]> {
-    return this.watches.listSanctions(tenant);
+    return this.sanctions.listSanctions(tenant);
   }
 
   removeSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
-    return this.watches.removeSanction(tenant, toolId);
+    return this.sanctions.removeSanction(tenant, toolId);
   }
 
   // ------------------------------------------------------------------------------------- operations

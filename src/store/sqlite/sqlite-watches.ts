@@ -1,5 +1,5 @@
 /**
- * Watches and sanctions in the SQLite store (`SqliteStore` delegates to this). Every
+ * Watches in the SQLite store (`SqliteStore` delegates to this). Every
  * check-then-write runs in one immediate transaction, so competing processes on one file decide on
  * the same state one after the other: a due watch is claimed once, a device is recorded once.
  */
@@ -10,14 +10,11 @@ import type {
   ClaimedWatch,
   Created,
   NewOutboxItem,
-  NewSanction,
   NewWatch,
   NewWatchSighting,
   OpaqueJson,
   OutboxItem,
   OutboxMessage,
-  Sanction,
-  SanctionStore,
   Watch,
   WatchBatch,
   WatchBatchKind,
@@ -30,7 +27,7 @@ import type {
 import { DEFAULT_WATCH_LEASE_MS } from '../store';
 import { StoreError } from '../store-error';
 import { clampLimit, isRowKey } from '../validate';
-import { checkBatch, checkNewSanction, checkNewWatch, checkRunOutcome, checkSightings, isWatchId, watchPostKey } from '../watch-validate';
+import { checkBatch, checkNewWatch, checkRunOutcome, checkSightings, isWatchId, watchPostKey } from '../watch-validate';
 
 /** What this module needs of the SQLite store it belongs to. */
 export interface SqliteParts {
@@ -91,21 +88,10 @@ function sightingFrom(row: Row): WatchSighting {
   };
 }
 
-function sanctionFrom(row: Row): Sanction {
-  return {
-    tenant: str(row, 'tenant'),
-    toolId: str(row, 'tool_id'),
-    instances: parse(row, 'instances') as string[],
-    reason: str(row, 'reason'),
-    by: actor(row, 'by'),
-    at: new Date(num(row, 'at')),
-  };
-}
-
 const flagged = (sighting: NewWatchSighting): boolean => (sighting.unsanctionedInstances?.length ?? 0) > 0;
 
-/** The SQLite implementation of {@link WatchStore} and {@link SanctionStore}. */
-export class SqliteWatches implements WatchStore, SanctionStore {
+/** The SQLite implementation of {@link WatchStore}. */
+export class SqliteWatches implements WatchStore {
   constructor(private readonly db: SqliteParts) {}
 
   private get<T>(sql: string, map: (row: Row) => T, ...params: unknown[]): T | undefined {
@@ -327,43 +313,5 @@ export class SqliteWatches implements WatchStore, SanctionStore {
 
   async listWatchSightings(ref: WatchRef): Promise<WatchSighting[]> {
     return this.all('SELECT * FROM watch_sightings WHERE tenant = ? AND watch_id = ? ORDER BY tool_id, device_id', sightingFrom, ref.tenant, ref.id);
-  }
-
-  // -------------------------------------------------------------------------------------- sanctions
-
-  private sanction(tenant: string, toolId: string): Sanction | undefined {
-    return this.get('SELECT * FROM sanctions WHERE tenant = ? AND tool_id = ?', sanctionFrom, tenant, toolId);
-  }
-
-  async setSanction(sanction: NewSanction): Promise<{ readonly record: Sanction; readonly replaced?: Sanction }> {
-    checkNewSanction(sanction);
-    return this.db.write(() => {
-      const replaced = this.sanction(sanction.tenant, sanction.toolId);
-      this.db
-        .sql(
-          `INSERT INTO sanctions (tenant, tool_id, instances, reason, by_id, by_name, at) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (tenant, tool_id) DO UPDATE SET instances = excluded.instances, reason = excluded.reason,
-             by_id = excluded.by_id, by_name = excluded.by_name, at = excluded.at`,
-        )
-        .run(sanction.tenant, sanction.toolId, json(sanction.instances), sanction.reason, sanction.by.aadObjectId, sanction.by.name, this.db.now());
-      const record = this.sanction(sanction.tenant, sanction.toolId)!;
-      return replaced ? { record, replaced } : { record };
-    });
-  }
-
-  async getSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
-    return this.sanction(tenant, toolId);
-  }
-
-  async listSanctions(tenant: string): Promise<Sanction[]> {
-    return this.all('SELECT * FROM sanctions WHERE tenant = ? ORDER BY tool_id', sanctionFrom, tenant);
-  }
-
-  async removeSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
-    return this.db.write(() => {
-      const removed = this.sanction(tenant, toolId);
-      if (removed) this.db.sql('DELETE FROM sanctions WHERE tenant = ? AND tool_id = ?').run(tenant, toolId);
-      return removed;
-    });
   }
 }
