@@ -122,9 +122,14 @@ describe.each(storages)('two schedulers on %s', (_, storage) => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     let holding = false;
+    let entered: () => void = () => undefined;
+    const claimed = new Promise<void>((resolve) => (entered = resolve));
     const slow: WatchHuntRunner = {
       async runHunt(spec, window) {
-        if (holding) await held;
+        if (holding) {
+          entered();
+          await held;
+        }
         return telemetry.runHunt(spec, window);
       },
     };
@@ -145,7 +150,7 @@ describe.each(storages)('two schedulers on %s', (_, storage) => {
     telemetry.add('WS-NEW', 'kaseya', { agoMs: MINUTE });
     holding = true;
     const late = a.runDue();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await claimed;
     expect(await b.runDue()).toEqual([]);
     clock.advance(leaseMs);
     const [takeover] = await b.runDue();
