@@ -13,6 +13,7 @@ import { DEFAULT_EXCLUSIONS_WATCHLIST } from './sentinel/exclusion-item';
 import { WATCHLIST_ALIAS } from './sentinel/sentinel-watchlist';
 import { describeStoreSpec, parseStoreSpec, type StoreSpec } from './store/open-store';
 import { StoreError } from './store/store-error';
+import { describeInterval, parseInterval, WATCH_MAX_INTERVAL_MS } from './watch/interval';
 
 /** Names of the environment variables HuntOps reads. */
 export const ENV = {
@@ -44,6 +45,8 @@ export const ENV = {
   resourceManagerUrl: 'AZURE_RESOURCE_MANAGER_URL',
   testOpenIdMetadataUrl: 'HUNT_TEST_OPENID_METADATA_URL',
   testConnectorUrl: 'HUNT_TEST_CONNECTOR_URL',
+  watchMinInterval: 'HUNT_WATCH_MIN_INTERVAL',
+  watchOverlap: 'HUNT_WATCH_OVERLAP',
 } as const;
 
 /** The embedded default store: a SQLite file under the working directory. */
@@ -129,6 +132,14 @@ export interface AccessConfig {
   readonly responders: IdList;
 }
 
+/** How watches run. */
+export interface WatchConfig {
+  /** The shortest interval a watch may have (default 15 minutes; seconds for tests and demos). */
+  readonly minIntervalMs: number;
+  /** How far each run reaches back into the previous one, for ingestion delay (default 30 minutes). */
+  readonly overlapMs: number;
+}
+
 /** Everything HuntOps is configured with. */
 export interface Config {
   readonly host: string;
@@ -148,6 +159,7 @@ export interface Config {
   /** Set when escalations and exclusions go to Microsoft Sentinel too. */
   readonly sentinel?: SentinelConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly watch: WatchConfig;
 }
 
 /** Start-up stops with this, listing every problem. */
@@ -218,6 +230,8 @@ const envSchema = z.object({
   [ENV.resourceManagerUrl]: z.string().trim().default(DEFAULT_RESOURCE_MANAGER_URL),
   [ENV.testOpenIdMetadataUrl]: z.string().trim().optional(),
   [ENV.testConnectorUrl]: z.string().trim().optional(),
+  [ENV.watchMinInterval]: z.string().trim().default('15m'),
+  [ENV.watchOverlap]: z.string().trim().default('30m'),
 });
 
 /** Reads the configuration from an environment (default: the process's), once. */
@@ -241,12 +255,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const store = storeSpec(e[ENV.store], problems);
   const access = accessConfig(e, bot, problems);
   const sentinel = sentinelConfig(e, problems);
+  const watch = watchConfig(e, problems);
   const { [ENV.port]: port, [ENV.logLevel]: logLevel, [ENV.incidentChannel]: incidentChannel, [ENV.instanceId]: instanceId, [ENV.maxDevices]: maxDevices } = e;
   if (
     problems.length > 0 ||
     !backend ||
     !store ||
     !access ||
+    !watch ||
     host === undefined ||
     port === undefined ||
     logLevel === undefined ||
@@ -269,7 +285,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     instanceId,
     ...(sentinel ? { sentinel } : {}),
     logLevel,
+    watch,
   });
+}
+
+/** A duration between `min` and `max` milliseconds, or a problem. */
+function duration(name: string, text: string | undefined, min: number, max: number, problems: string[]): number | undefined {
+  const ms = parseInterval(text ?? '');
+  if (ms === undefined || ms < min || ms > max) {
+    problems.push(`${name}=${text} must be a duration from ${describeInterval(min)} to ${describeInterval(max)} (e.g. 30s, 15m, 1h)`);
+    return undefined;
+  }
+  return ms;
+}
+
+function watchConfig(e: Partial<Env>, problems: string[]): WatchConfig | undefined {
+  const minIntervalMs = duration(ENV.watchMinInterval, e[ENV.watchMinInterval], 1_000, WATCH_MAX_INTERVAL_MS, problems);
+  const overlapMs = duration(ENV.watchOverlap, e[ENV.watchOverlap], 60_000, 86_400_000, problems);
+  return minIntervalMs !== undefined && overlapMs !== undefined ? { minIntervalMs, overlapMs } : undefined;
 }
 
 function storeSpec(spec: string | undefined, problems: string[]): StoreSpec | undefined {
@@ -478,5 +511,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     instanceId: config.instanceId,
     sentinel: config.sentinel,
     logLevel: config.logLevel,
+    watch: config.watch,
   };
 }

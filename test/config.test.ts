@@ -28,8 +28,18 @@ describe('loadConfig', () => {
       access: { allowedTenants: '*', responders: '*' },
       instanceId: os.hostname(),
       logLevel: 'info',
+      watch: { minIntervalMs: 15 * 60_000, overlapMs: 30 * 60_000 },
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('watches: the shortest interval goes down to seconds for demos, the overlap is minutes', () => {
+    expect(loadConfig({ HUNT_WATCH_MIN_INTERVAL: '5s', HUNT_WATCH_OVERLAP: 'PT10M' }).watch).toEqual({ minIntervalMs: 5_000, overlapMs: 10 * 60_000 });
+    expect(problems({ HUNT_WATCH_MIN_INTERVAL: 'often', HUNT_WATCH_OVERLAP: '10s' })).toEqual([
+      'HUNT_WATCH_MIN_INTERVAL=often must be a duration from 1 second to 7 days (e.g. 30s, 15m, 1h)',
+      'HUNT_WATCH_OVERLAP=10s must be a duration from 1 minute to 1 day (e.g. 30s, 15m, 1h)',
+    ]);
+    expect(problems({ HUNT_WATCH_MIN_INTERVAL: '8d' })).toEqual([expect.stringMatching(/^HUNT_WATCH_MIN_INTERVAL=8d must be/)]);
   });
 
   test('blank values count as unset', () => {

@@ -1,20 +1,35 @@
 /**
- * A cap on the queries a backend runs at once, with a bounded first-come-first-served queue
- * behind it (Log Analytics runs at most 5 queries per identity at once). A hunt that has to wait is
- * told through `QueryRequest.onQueued`, so its card can say "queued"; a caller that gives up while
- * queued stops waiting at once (its turn, when it comes, is passed on); a full queue refuses with
- * 'throttled' rather than letting hunts pile up. The semaphore is `async-mutex`'s.
+ * A cap on the queries a backend runs at once, with bounded first-come-first-served queues behind
+ * it (Log Analytics runs at most 5 queries per identity at once). A hunt that has to wait is told
+ * through `QueryRequest.onQueued`, so its card can say "queued"; a caller that gives up while queued
+ * stops waiting at once (its turn, when it comes, is passed on); a full queue refuses with
+ * 'throttled' rather than letting hunts pile up.
+ *
+ * Two priorities share the cap. `interactive` queries (an analyst's hunt) go first: a free slot goes
+ * to the longest-waiting interactive query before any background one, and background queries never
+ * make an interactive one queue. `background` queries (watches) run at most `maxBackground` at once
+ * (default half the slots), so they never hold every slot: an analyst's hunt finds one free unless
+ * other analysts' hunts hold them. A backend is wrapped once per priority with the same limiter.
+ * The semaphores are `async-mutex`'s (its queue orders by priority, then arrival).
  */
 import { Semaphore } from 'async-mutex';
 import { BackendError, type Backend, type QueryRequest, type QueryResult } from './backend';
 import { untilAborted } from './cancellation';
 
+/** Who is waiting for a query: an analyst (`interactive`) or a watch (`background`). */
+export type QueryPriority = 'interactive' | 'background';
+
 /** How many queries run at once and how many may wait. */
 export interface ConcurrencyLimitOptions {
   /** Queries running at once. Default 5 (Log Analytics' limit per identity). */
   readonly maxConcurrent?: number;
-  /** Queries waiting at most; beyond, hunts are refused as throttled. Default 50. */
+  /** Queries waiting at most, per priority; beyond, queries are refused as throttled. Default 50. */
   readonly maxQueued?: number;
+  /**
+   * Background queries running at once, 1 to `maxConcurrent`. Default half the slots (at least 1):
+   * with a single slot, a running background query does hold it.
+   */
+  readonly maxBackground?: number;
 }
 
 /** The defaults of {@link ConcurrencyLimitOptions}. */
@@ -23,15 +38,21 @@ export const CONCURRENCY_DEFAULTS = Object.freeze({ maxConcurrent: 5, maxQueued:
 /** What a refused hunt is told to wait before trying again. */
 const FULL_QUEUE_RETRY_MS = 60_000;
 
+/** `async-mutex` serves higher numbers first. */
+const RANK: Record<QueryPriority, number> = { interactive: 1, background: 0 };
+
+type Acquired = [number, () => void];
+
 /**
  * One cap shared by every backend it wraps: Log Analytics' limit is per identity, so the backends of
  * several workspaces queried with the same identity share one limiter.
  */
 export class ConcurrencyLimiter {
-  private readonly semaphore: Semaphore;
+  private readonly slots: Semaphore;
+  private readonly backgroundSlots: Semaphore;
   private readonly maxConcurrent: number;
   private readonly maxQueued: number;
-  private waiting = 0;
+  private readonly waiting: Record<QueryPriority, number> = { interactive: 0, background: 0 };
 
   constructor(options: ConcurrencyLimitOptions = {}) {
     this.maxConcurrent = options.maxConcurrent ?? CONCURRENCY_DEFAULTS.maxConcurrent;
@@ -40,18 +61,24 @@ export class ConcurrencyLimiter {
       throw new RangeError(`maxConcurrent must be a positive integer, not ${this.maxConcurrent}`);
     }
     if (!Number.isInteger(this.maxQueued) || this.maxQueued < 0) throw new RangeError(`maxQueued must be a whole number, not ${this.maxQueued}`);
-    this.semaphore = new Semaphore(this.maxConcurrent);
+    const maxBackground = options.maxBackground ?? Math.max(1, Math.floor(this.maxConcurrent / 2));
+    if (!Number.isInteger(maxBackground) || maxBackground < 1 || maxBackground > this.maxConcurrent) {
+      throw new RangeError(`maxBackground must be a whole number from 1 to maxConcurrent (${this.maxConcurrent}), not ${maxBackground}`);
+    }
+    this.slots = new Semaphore(this.maxConcurrent);
+    this.backgroundSlots = new Semaphore(maxBackground);
   }
 
-  /** `backend`, running its queries under this limiter's cap. */
-  wrap(backend: Backend): Backend {
+  /** `backend`, running its queries under this limiter's cap at `priority` (default `interactive`). */
+  wrap(backend: Backend, options: { readonly priority?: QueryPriority } = {}): Backend {
+    const priority = options.priority ?? 'interactive';
     return {
       kind: backend.kind,
       source: backend.source,
       dialect: backend.dialect,
       maxWindow: backend.maxWindow,
       run: async (request: QueryRequest): Promise<QueryResult> => {
-        const release = await this.acquire(request, backend.source);
+        const release = await this.acquire(request, backend.source, priority);
         try {
           return await backend.run(request);
         } finally {
@@ -61,29 +88,56 @@ export class ConcurrencyLimiter {
     };
   }
 
-  private async acquire(request: QueryRequest, source: string): Promise<() => void> {
-    const mustWait = this.semaphore.isLocked() || this.waiting > 0;
-    if (!mustWait) {
-      const [, release] = await this.semaphore.acquire();
-      return release;
-    }
-    if (this.waiting >= this.maxQueued) {
-      throw new BackendError('throttled', `${this.maxQueued} hunts are already waiting for ${source}; retry in 60 s.`, {
+  /**
+   * A slot (for background: a background slot, then a slot). When both are free they are taken at
+   * once; a waiting background query queues for a slot only once it holds a background slot, so it
+   * never sits on a slot it cannot use.
+   */
+  private take(priority: QueryPriority, free: boolean): Promise<() => void> {
+    if (priority === 'interactive') return this.slots.acquire(1, RANK.interactive).then(([, release]) => release);
+    const both = (background: Promise<Acquired>, slot: () => Promise<Acquired>): Promise<() => void> =>
+      background.then(async ([, releaseBackground]) => {
+        try {
+          const [, release] = await slot();
+          return () => {
+            release();
+            releaseBackground();
+          };
+        } catch (error) {
+          releaseBackground();
+          throw error;
+        }
+      });
+    if (!free) return both(this.backgroundSlots.acquire(), () => this.slots.acquire(1, RANK.background));
+    const background = this.backgroundSlots.acquire();
+    const slot = this.slots.acquire(1, RANK.background);
+    return both(background, () => slot);
+  }
+
+  private mustWait(priority: QueryPriority): boolean {
+    if (this.slots.isLocked() || this.waiting.interactive > 0) return true;
+    return priority === 'background' && (this.backgroundSlots.isLocked() || this.waiting.background > 0);
+  }
+
+  private async acquire(request: QueryRequest, source: string, priority: QueryPriority): Promise<() => void> {
+    if (!this.mustWait(priority)) return this.take(priority, true);
+    if (this.waiting[priority] >= this.maxQueued) {
+      const what = priority === 'interactive' ? 'hunts' : 'background queries';
+      throw new BackendError('throttled', `${this.maxQueued} ${what} are already waiting for ${source}; retry in 60 s.`, {
         retryAfterMs: FULL_QUEUE_RETRY_MS,
       });
     }
-    const ahead = this.waiting;
-    this.waiting += 1;
-    const slot = this.semaphore.acquire();
+    const ahead = priority === 'interactive' ? this.waiting.interactive : this.waiting.interactive + this.waiting.background;
+    this.waiting[priority] += 1;
+    const slot = this.take(priority, false);
     request.onQueued?.({ ahead, limit: this.maxConcurrent });
     try {
-      const [, release] = await untilAborted(slot, request.signal, source);
-      return release;
+      return await untilAborted(slot, request.signal, source);
     } catch (error) {
-      void slot.then(([, release]) => release());
+      void slot.then((release) => release());
       throw error;
     } finally {
-      this.waiting -= 1;
+      this.waiting[priority] -= 1;
     }
   }
 }

@@ -299,8 +299,11 @@ export interface EscalationStore {
 
 // --------------------------------------------------------------------------------------------- outbox
 
-/** Starts a thread (a new incident) or replies in the incident's thread. */
-export type OutboxKind = 'new-thread' | 'reply';
+/**
+ * Starts a thread (a new incident), replies in the incident's thread, or posts a message to the
+ * conversation its target names (a watch's news: no incident).
+ */
+export type OutboxKind = 'new-thread' | 'reply' | 'post';
 
 /** Lifecycle of an outbox item. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
@@ -314,6 +317,7 @@ export interface NewOutboxItem extends OutboxMessage {
   /**
    * The incident the message belongs to. A `new-thread` item's activity id becomes the incident's
    * thread root when it is sent; a `reply` item is not claimed before the incident has a thread root.
+   * A `post` item has none.
    */
   readonly incidentNumber?: number;
 }
@@ -436,6 +440,196 @@ export interface AuditStore {
   listAudit(options?: { readonly limit?: number }): Promise<AuditEntry[]>;
 }
 
+// -------------------------------------------------------------------------------------------- watches
+
+/** A hunt as a watch keeps it: opaque to the store, with a format version so later code can read old specs. */
+export interface WatchSpec {
+  /** Version of the spec's format (a positive integer), chosen by whoever writes specs. */
+  readonly version: number;
+  /** The hunt itself (tool, kind, device, rule…), opaque to the store. */
+  readonly hunt: OpaqueJson;
+}
+
+/** A watch to create. */
+export interface NewWatch {
+  /** Idempotency key (per tenant): a retried `watch` command carries the same key. */
+  readonly key: string;
+  /** The tenant the watch belongs to: its numbering, listing and sanctions are per tenant. */
+  readonly tenant: string;
+  readonly spec: WatchSpec;
+  /** Time between runs in milliseconds (a positive integer; the scheduler enforces its bounds). */
+  readonly intervalMs: number;
+  /** How far back the first run (the baseline) looks, in milliseconds. */
+  readonly baselineWindowMs: number;
+  /** The conversation reference its posts go to. */
+  readonly conversation: OpaqueJson;
+  readonly createdBy: Actor;
+  /** When the first run is due; default: at once. */
+  readonly firstRunAt?: Date;
+}
+
+/** A watch as stored. */
+export interface Watch extends Omit<NewWatch, 'firstRunAt'> {
+  /** 1, 2, 3… per tenant (what `unwatch <id>` names). */
+  readonly id: number;
+  readonly createdAt: Date;
+  /** When the next run is due. */
+  readonly nextRunAt: Date;
+  /** Completed runs, the baseline included (failed runs do not count). */
+  readonly runs: number;
+  /** When the last run (completed or failed) finished. */
+  readonly lastRunAt?: Date;
+  /** The end of the last completed run's window; `undefined` until the baseline has completed. */
+  readonly windowEnd?: Date;
+  /** What the last run recorded about its result, opaque to the store. */
+  readonly lastResult?: OpaqueJson;
+  readonly stoppedAt?: Date;
+  readonly stoppedBy?: Actor;
+}
+
+/** Names one watch. */
+export interface WatchRef {
+  readonly tenant: string;
+  readonly id: number;
+}
+
+/** Proof of a claimed run: only its holder can finish it. */
+export interface WatchLease extends WatchRef {
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+/** A watch claimed for a run, and its lease. */
+export interface ClaimedWatch extends Watch {
+  readonly lease: WatchLease;
+}
+
+/**
+ * How a claimed run ends. `done` advances the window (the next run starts where this one ended);
+ * `failed` keeps it, so that the next run covers this run's time too.
+ */
+export type WatchRunOutcome =
+  | { readonly status: 'done'; readonly windowEnd: Date; readonly nextRunAt: Date; readonly result: OpaqueJson }
+  | { readonly status: 'failed'; readonly nextRunAt: Date; readonly result: OpaqueJson };
+
+/** A device (with one tool) a watch reports. */
+export interface NewWatchSighting {
+  readonly deviceId: string;
+  readonly deviceName: string;
+  readonly toolId: string;
+  readonly firstSeen: Date;
+  readonly lastSeen: Date;
+  readonly count: number;
+  /**
+   * For a tool sanctioned with instances: the other instances the device's agent talks to. A device
+   * reported without them is reported once more when it gains them ("unsanctioned instance").
+   */
+  readonly unsanctionedInstances?: readonly string[];
+}
+
+/** A device a watch has reported, and the run that reported it. */
+export interface WatchSighting extends NewWatchSighting {
+  readonly runKey: string;
+  readonly recordedAt: Date;
+}
+
+/** What a run's post says: the baseline summary, or the devices new to the watch. */
+export type WatchBatchKind = 'baseline' | 'new-devices';
+
+/** The devices one run recorded, and whether their post is enqueued yet. */
+export interface WatchBatch {
+  readonly runKey: string;
+  readonly kind: WatchBatchKind;
+  readonly status: 'pending' | 'posted';
+  readonly createdAt: Date;
+  /** The devices this run recorded, ordered by tool then device id. */
+  readonly sightings: readonly WatchSighting[];
+}
+
+/**
+ * Watches: hunts that run on a schedule and report devices new to them.
+ *
+ * Several bot instances share the store: a due run is claimed with a lease, so each happens once (a
+ * holder that dies loses it when the lease expires). Each device is reported once per watch (and
+ * tool), however many instances or retries record it: a run records the devices it found new under
+ * its run key (a device already recorded stays with the run that recorded it), then enqueues one
+ * post per run key. A run that dies between the two leaves its batch `pending`; whoever runs the
+ * watch next enqueues it (the post's idempotency key is the watch and run key).
+ */
+export interface WatchStore {
+  /** Creates a watch once per key (per tenant), numbered 1, 2, 3… per tenant. Rejects `invalid`. */
+  createWatch(watch: NewWatch): Promise<Created<Watch>>;
+  getWatch(tenant: string, id: number): Promise<Watch | undefined>;
+  /** Watches of a tenant (or every tenant), by tenant then id; `active` keeps those not stopped. */
+  listWatches(filter?: { readonly tenant?: string; readonly active?: boolean }): Promise<Watch[]>;
+  /** Stops a watch: it is never claimed again. The first stop wins; `undefined` when there is no such watch. */
+  stopWatch(ref: WatchRef, stoppedBy: Actor): Promise<{ readonly record: Watch; readonly stopped: boolean } | undefined>;
+  /**
+   * Claims up to `limit` (default 10) due watches — not stopped, next run due, no unexpired lease —
+   * earliest due first, for `leaseMs` (default 30 min): no other claim gets them until the lease expires.
+   */
+  claimDueWatches(options?: { readonly limit?: number; readonly leaseMs?: number }): Promise<ClaimedWatch[]>;
+  /**
+   * Ends a claimed run: records the result and the next run's time (and with `done`, the window's
+   * end and one more completed run), and releases the lease. Returns false, changing nothing, when
+   * the lease is no longer the watch's (another instance took it over after it expired).
+   */
+  finishWatchRun(lease: WatchLease, outcome: WatchRunOutcome): Promise<boolean>;
+  /**
+   * Records the devices a run found for the watch. A device (with its tool) the watch does not know
+   * is recorded under `runKey`; one it knows without unsanctioned instances is recorded again under
+   * `runKey` when it now has them; others are left as they are. Opens the run's batch (`pending`)
+   * when it recorded something, or always for a `baseline`. Rejects `not-found` for an unknown
+   * watch, `invalid` for a malformed run key (1–128 of `A–Z a–z 0–9 . _ : -`).
+   */
+  recordWatchSightings(
+    ref: WatchRef,
+    batch: { readonly runKey: string; readonly kind: WatchBatchKind },
+    sightings: readonly NewWatchSighting[],
+  ): Promise<{ readonly recorded: number }>;
+  /** The watch's batches whose post is not enqueued yet, oldest first, with their devices. */
+  listPendingWatchBatches(ref: WatchRef): Promise<WatchBatch[]>;
+  /**
+   * Enqueues the post of a batch once (outbox kind `post`, team = the tenant, key
+   * `watch:<id>:<runKey>`) and marks the batch posted. `undefined`, enqueuing nothing, when the
+   * watch is stopped or has no such batch.
+   */
+  enqueueWatchPost(ref: WatchRef, runKey: string, message: OutboxMessage): Promise<Created<OutboxItem> | undefined>;
+  /** Every device the watch has reported, ordered by tool then device id. */
+  listWatchSightings(ref: WatchRef): Promise<WatchSighting[]>;
+}
+
+// ------------------------------------------------------------------------------------------ sanctions
+
+/** An RMM tool the organisation uses itself, optionally only with its own instances. */
+export interface NewSanction {
+  readonly tenant: string;
+  readonly toolId: string;
+  /**
+   * The organisation's own instances (lower-case host names such as `vsa.contoso.com`, or IPv4
+   * addresses), at most 50; empty when any use of the tool is sanctioned.
+   */
+  readonly instances: readonly string[];
+  readonly reason: string;
+  readonly by: Actor;
+}
+
+/** A sanction as stored. */
+export interface Sanction extends NewSanction {
+  readonly at: Date;
+}
+
+/** Sanctioned tools, per tenant. */
+export interface SanctionStore {
+  /** Adds a sanction, or replaces the tool's (returning the one replaced). Rejects `invalid`. */
+  setSanction(sanction: NewSanction): Promise<{ readonly record: Sanction; readonly replaced?: Sanction }>;
+  getSanction(tenant: string, toolId: string): Promise<Sanction | undefined>;
+  /** A tenant's sanctions, by tool id. */
+  listSanctions(tenant: string): Promise<Sanction[]>;
+  /** Removes the tool's sanction, returning it; `undefined` when there was none. */
+  removeSanction(tenant: string, toolId: string): Promise<Sanction | undefined>;
+}
+
 // ------------------------------------------------------------------------------------------ the store
 
 /** Readiness as `/healthz` reports it; `detail` never holds a secret. */
@@ -458,7 +652,9 @@ export interface Store
     IncidentStore,
     EscalationStore,
     OutboxStore,
-    AuditStore {
+    AuditStore,
+    WatchStore,
+    SanctionStore {
   readonly kind: 'sqlite' | 'azuretables';
   /**
    * Retention: removes hunts (with their findings) created before `before`, and outbox items sent or
@@ -486,3 +682,6 @@ export const DEFAULT_OUTBOX_POLICY: OutboxPolicy = Object.freeze({
   baseDelayMs: 2_000,
   maxDelayMs: 300_000,
 });
+
+/** How long a claimed watch run is held by default: longer than a hunt may take (10 min wait, retries). */
+export const DEFAULT_WATCH_LEASE_MS = 30 * 60_000;

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { openStore } from '../../src/store/open-store';
 import { startAzurite, type Azurite } from '../support/azurite';
-import { describeStoreContract, type StoreLocation } from './store-contract';
+import { describeStoreContract, type ContractHarness, type StoreLocation } from './store-contract';
+import { describeWatchContract } from './watch-contract';
 
 let azurite: Azurite;
 
@@ -17,10 +18,13 @@ afterAll(async () => {
   await azurite?.stop();
 });
 
-describeStoreContract('azuretables', () => ({
+const harness = (): ContractHarness => ({
   async fresh(): Promise<StoreLocation> {
     const spec = `azuretables:${azurite.connectionString}`;
     const tablePrefix = `t${randomBytes(6).toString('hex')}`;
     return { spec, openOptions: { tablePrefix }, open: (options = {}) => openStore(spec, { ...options, tablePrefix }) };
   },
-}));
+});
+
+describeStoreContract('azuretables', harness);
+describeWatchContract('azuretables', harness);

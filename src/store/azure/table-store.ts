@@ -30,6 +30,9 @@
  *
  * Queries that are not point reads scan one table with a filter: running hunts and purging (the hunts
  * table, bounded by retention) and due outbox items or escalations of a hunt (the triage table, small).
+ *
+ * Watches and sanctions (in the triage table, and a `<prefix>watchseen` table) are laid out in
+ * `table-watches.ts` and `table-sanctions.ts`.
  */
 import { odata, TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { idFromKey, newHuntId, newToken } from '../ids';
@@ -38,6 +41,7 @@ import type {
   Actor,
   AuditEntry,
   ClaimedOutboxItem,
+  ClaimedWatch,
   Created,
   Escalation,
   EscalationResult,
@@ -51,16 +55,28 @@ import type {
   NewExclusion,
   NewHunt,
   NewOutboxItem,
+  NewSanction,
+  NewWatch,
+  NewWatchSighting,
   OpaqueJson,
   OutboxItem,
   OutboxLease,
+  OutboxMessage,
   OutboxPolicy,
   OutboxStatus,
   PurgeResult,
+  Sanction,
   Store,
   StoredFinding,
   StoreHealth,
   StoreOptions,
+  Watch,
+  WatchBatch,
+  WatchBatchKind,
+  WatchLease,
+  WatchRef,
+  WatchRunOutcome,
+  WatchSighting,
 } from '../store';
 import { StoreError } from '../store-error';
 import {
@@ -74,8 +90,11 @@ import {
   isHuntId,
   isRowKey,
 } from '../validate';
+import { checkOutboxKind } from '../watch-validate';
 import { getJson, getText, putJson, putText } from './entity-text';
 import { isContention, isNotFound, statusOf, withRetries } from './optimistic';
+import { TableSanctions } from './table-sanctions';
+import { TableWatches } from './table-watches';
 
 /** Options of the Azure Table Storage store. */
 export interface TableStoreOptions extends StoreOptions {
@@ -257,6 +276,8 @@ export class TableStore implements Store {
   private readonly clock: () => Date;
   private readonly policy: OutboxPolicy;
   private auditSeq = 0;
+  private readonly watches: TableWatches;
+  private readonly sanctions: TableSanctions;
 
   private constructor(
     private readonly hunts: TableClient,
@@ -264,10 +285,20 @@ export class TableStore implements Store {
     private readonly triage: TableClient,
     private readonly audit: TableClient,
     private readonly refs: TableClient,
+    seen: TableClient,
     options: TableStoreOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.policy = resolveOutboxPolicy(options.outbox);
+    this.watches = new TableWatches({
+      triage,
+      seen,
+      now: () => this.now(),
+      partitionOf: teamPartition,
+      outboxEntity: (id, item, at) => this.outboxEntity(id, item, at),
+      getOutboxItem: (team, id) => this.getOutboxItem(team, id),
+    });
+    this.sanctions = new TableSanctions(triage, teamPartition, () => this.now());
   }
 
   /**
@@ -281,7 +312,14 @@ export class TableStore implements Store {
     }
     const client = (name: string): TableClient =>
       TableClient.fromConnectionString(connectionString, `${prefix}${name}`, { allowInsecureConnection: options.allowInsecureConnection ?? false });
-    const clients = ['hunts', 'exclusions', 'triage', 'audit', 'refs'].map(client) as [TableClient, TableClient, TableClient, TableClient, TableClient];
+    const clients = ['hunts', 'exclusions', 'triage', 'audit', 'refs', 'watchseen'].map(client) as [
+      TableClient,
+      TableClient,
+      TableClient,
+      TableClient,
+      TableClient,
+      TableClient,
+    ];
     const created = await Promise.allSettled(clients.map((table) => table.createTable()));
     const failed = created.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw new StoreError('unavailable', `cannot use Azure Table Storage at ${new URL(clients[0].url).host}: ${describe(failed.reason)}`);
@@ -688,7 +726,7 @@ export class TableStore implements Store {
   async enqueueOutbox(item: NewOutboxItem): Promise<Created<OutboxItem>> {
     checkKey('outbox key', item.key);
     checkKey('team', item.team);
-    if (item.kind !== 'new-thread' && item.kind !== 'reply') throw new StoreError('invalid', 'unknown outbox kind');
+    checkOutboxKind(item);
     if (item.incidentNumber !== undefined) checkIncidentNumber(item.incidentNumber);
     const id = idFromKey('outbox', `${item.team}\0${item.key}`);
     const existing = await this.getOutboxItem(item.team, id);
@@ -840,6 +878,68 @@ export class TableStore implements Store {
       }
     }
     return found;
+  }
+
+  // -------------------------------------------------------------------------- watches and sanctions
+
+  createWatch(watch: NewWatch): Promise<Created<Watch>> {
+    return this.watches.createWatch(watch);
+  }
+
+  getWatch(tenant: string, id: number): Promise<Watch | undefined> {
+    return this.watches.getWatch(tenant, id);
+  }
+
+  listWatches(filter?: { readonly tenant?: string; readonly active?: boolean }): Promise<Watch[]> {
+    return this.watches.listWatches(filter);
+  }
+
+  stopWatch(ref: WatchRef, stoppedBy: Actor): Promise<{ readonly record: Watch; readonly stopped: boolean } | undefined> {
+    return this.watches.stopWatch(ref, stoppedBy);
+  }
+
+  claimDueWatches(options?: { readonly limit?: number; readonly leaseMs?: number }): Promise<ClaimedWatch[]> {
+    return this.watches.claimDueWatches(options);
+  }
+
+  finishWatchRun(lease: WatchLease, outcome: WatchRunOutcome): Promise<boolean> {
+    return this.watches.finishWatchRun(lease, outcome);
+  }
+
+  recordWatchSightings(
+    ref: WatchRef,
+    batch: { readonly runKey: string; readonly kind: WatchBatchKind },
+    sightings: readonly NewWatchSighting[],
+  ): Promise<{ readonly recorded: number }> {
+    return this.watches.recordWatchSightings(ref, batch, sightings);
+  }
+
+  listPendingWatchBatches(ref: WatchRef): Promise<WatchBatch[]> {
+    return this.watches.listPendingWatchBatches(ref);
+  }
+
+  enqueueWatchPost(ref: WatchRef, runKey: string, message: OutboxMessage): Promise<Created<OutboxItem> | undefined> {
+    return this.watches.enqueueWatchPost(ref, runKey, message);
+  }
+
+  listWatchSightings(ref: WatchRef): Promise<WatchSighting[]> {
+    return this.watches.listWatchSightings(ref);
+  }
+
+  setSanction(sanction: NewSanction): Promise<{ readonly record: Sanction; readonly replaced?: Sanction }> {
+    return this.sanctions.setSanction(sanction);
+  }
+
+  getSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
+    return this.sanctions.getSanction(tenant, toolId);
+  }
+
+  listSanctions(tenant: string): Promise<Sanction[]> {
+    return this.sanctions.listSanctions(tenant);
+  }
+
+  removeSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
+    return this.sanctions.removeSanction(tenant, toolId);
   }
 
   // ------------------------------------------------------------------------------------- operations

@@ -4,6 +4,7 @@
  * once migrate it once. Times are epoch milliseconds (INTEGER); opaque values are JSON text.
  */
 import type Database from 'better-sqlite3';
+import { WATCH_MIGRATION } from './schema-watches';
 
 /** Migration n (1-based) is `MIGRATIONS[n - 1]`; never edit one that has shipped, append a new one. */
 export const MIGRATIONS: readonly string[] = [
@@ -150,6 +151,7 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) STRICT;
   `,
+  WATCH_MIGRATION,
 ];
 
 /**

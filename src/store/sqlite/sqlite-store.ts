@@ -22,6 +22,7 @@ import type {
   Actor,
   AuditEntry,
   ClaimedOutboxItem,
+  ClaimedWatch,
   Created,
   Escalation,
   EscalationResult,
@@ -35,16 +36,28 @@ import type {
   NewExclusion,
   NewHunt,
   NewOutboxItem,
+  NewSanction,
+  NewWatch,
+  NewWatchSighting,
   OpaqueJson,
   OutboxItem,
   OutboxLease,
+  OutboxMessage,
   OutboxPolicy,
   OutboxStatus,
   PurgeResult,
+  Sanction,
   Store,
   StoredFinding,
   StoreHealth,
   StoreOptions,
+  Watch,
+  WatchBatch,
+  WatchBatchKind,
+  WatchLease,
+  WatchRef,
+  WatchRunOutcome,
+  WatchSighting,
 } from '../store';
 import { StoreError } from '../store-error';
 import {
@@ -57,8 +70,11 @@ import {
   clampLimit,
   isRowKey,
 } from '../validate';
+import { checkOutboxKind } from '../watch-validate';
 import { Checkpointer } from './checkpointer';
 import { migrate } from './schema';
+import { SqliteSanctions } from './sqlite-sanctions';
+import { SqliteWatches, type SqliteParts } from './sqlite-watches';
 
 /** Options of the SQLite store. */
 export interface SqliteStoreOptions extends StoreOptions {
@@ -232,6 +248,8 @@ export class SqliteStore implements Store {
   private readonly clock: () => Date;
   private readonly policy: OutboxPolicy;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly watches: SqliteWatches;
+  private readonly sanctions: SqliteSanctions;
 
   private constructor(
     private readonly db: Database.Database,
@@ -240,6 +258,15 @@ export class SqliteStore implements Store {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.policy = resolveOutboxPolicy(options.outbox);
+    const parts: SqliteParts = {
+      sql: (text) => this.sql(text),
+      write: (work) => this.write(work),
+      now: () => this.now(),
+      insertOutbox: (id, item, at) => this.insertOutbox(id, item, at),
+      getOutboxItem: (team, id) => this.getOutboxItem(team, id),
+    };
+    this.watches = new SqliteWatches(parts);
+    this.sanctions = new SqliteSanctions(parts);
   }
 
   /** Opens (creating the file and its folder if missing) and migrates the database at `path`. */
@@ -561,7 +588,7 @@ export class SqliteStore implements Store {
   async enqueueOutbox(item: NewOutboxItem): Promise<Created<OutboxItem>> {
     checkKey('outbox key', item.key);
     checkKey('team', item.team);
-    if (item.kind !== 'new-thread' && item.kind !== 'reply') throw new StoreError('invalid', 'unknown outbox kind');
+    checkOutboxKind(item);
     if (item.incidentNumber !== undefined) checkIncidentNumber(item.incidentNumber);
     return this.write(() => {
       const existing = this.get(`${OUTBOX_SELECT} WHERE o.team = ? AND o.key = ?`, outboxFrom, item.team, item.key);
@@ -670,6 +697,68 @@ export class SqliteStore implements Store {
 
   async listAudit(options: { readonly limit?: number } = {}): Promise<AuditEntry[]> {
     return this.all('SELECT * FROM audit ORDER BY seq DESC LIMIT ?', auditFrom, clampLimit(options.limit, 20, 1000));
+  }
+
+  // -------------------------------------------------------------------------- watches and sanctions
+
+  createWatch(watch: NewWatch): Promise<Created<Watch>> {
+    return this.watches.createWatch(watch);
+  }
+
+  getWatch(tenant: string, id: number): Promise<Watch | undefined> {
+    return this.watches.getWatch(tenant, id);
+  }
+
+  listWatches(filter?: { readonly tenant?: string; readonly active?: boolean }): Promise<Watch[]> {
+    return this.watches.listWatches(filter);
+  }
+
+  stopWatch(ref: WatchRef, stoppedBy: Actor): Promise<{ readonly record: Watch; readonly stopped: boolean } | undefined> {
+    return this.watches.stopWatch(ref, stoppedBy);
+  }
+
+  claimDueWatches(options?: { readonly limit?: number; readonly leaseMs?: number }): Promise<ClaimedWatch[]> {
+    return this.watches.claimDueWatches(options);
+  }
+
+  finishWatchRun(lease: WatchLease, outcome: WatchRunOutcome): Promise<boolean> {
+    return this.watches.finishWatchRun(lease, outcome);
+  }
+
+  recordWatchSightings(
+    ref: WatchRef,
+    batch: { readonly runKey: string; readonly kind: WatchBatchKind },
+    sightings: readonly NewWatchSighting[],
+  ): Promise<{ readonly recorded: number }> {
+    return this.watches.recordWatchSightings(ref, batch, sightings);
+  }
+
+  listPendingWatchBatches(ref: WatchRef): Promise<WatchBatch[]> {
+    return this.watches.listPendingWatchBatches(ref);
+  }
+
+  enqueueWatchPost(ref: WatchRef, runKey: string, message: OutboxMessage): Promise<Created<OutboxItem> | undefined> {
+    return this.watches.enqueueWatchPost(ref, runKey, message);
+  }
+
+  listWatchSightings(ref: WatchRef): Promise<WatchSighting[]> {
+    return this.watches.listWatchSightings(ref);
+  }
+
+  setSanction(sanction: NewSanction): Promise<{ readonly record: Sanction; readonly replaced?: Sanction }> {
+    return this.sanctions.setSanction(sanction);
+  }
+
+  getSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
+    return this.sanctions.getSanction(tenant, toolId);
+  }
+
+  listSanctions(tenant: string): Promise<Sanction[]> {
+    return this.sanctions.listSanctions(tenant);
+  }
+
+  removeSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
+    return this.sanctions.removeSanction(tenant, toolId);
   }
 
   // ------------------------------------------------------------------------------------- operations
