@@ -1,11 +1,12 @@
 /**
  * `check <device> [window]`: the on-call answer — which RMM tools were seen on one device, by file
- * signature, process or network evidence, in one query. Read-only: nothing is stored but the audit.
+ * signature, process or network evidence, in as few queries as the catalog allows (`query-batch.ts`). Read-only: nothing is stored but the audit.
  */
 import { performance } from 'node:perf_hooks';
 import { BackendError } from '../backends/backend';
 import type { Catalog } from '../hunt/catalog';
-import { buildDeviceCheckQuery } from '../hunt/hunt-queries-device-check';
+import { buildDeviceCheckQueries } from '../hunt/hunt-queries-device-check';
+import { runBatch } from '../hunt/query-batch';
 import { describeWindow } from '../hunt/window';
 import { findExclusion } from '../store/exclusion-match';
 import type { Store } from '../store/store';
@@ -45,9 +46,9 @@ export class DeviceCheckService {
   start(args: CheckArgs, context: RequestContext): DeferredReply {
     const target = this.deps.targets.resolve(args.workspace);
     checkWindow(args.window, target.backend.maxWindow, target.backend.source, CHECK_USAGE);
-    const kql = buildDeviceCheckQuery({ tools: this.deps.catalog.tools, device: args.device, window: args.window }, { dialect: target.backend.dialect });
+    const batch = buildDeviceCheckQueries({ tools: this.deps.catalog.tools, device: args.device, window: args.window }, { dialect: target.backend.dialect });
     const header: HuntHeader = { subject: `RMM tools on ${args.device}`, windowText: describeWindow(args.window), source: target.backend.source, device: args.device };
-    const portal = target.portal?.(kql, args.window);
+    const portal = batch.queries.length === 1 ? target.portal?.(batch.queries[0]!, args.window) : undefined;
     return {
       kind: 'deferred',
       progress: { name: 'huntProgress', header, state: 'running' },
@@ -55,7 +56,7 @@ export class DeviceCheckService {
         const started = performance.now();
         const audit = { device: args.device, windowMs: args.window.ms, source: target.backend.source };
         try {
-          const result = await target.backend.run({ kql, window: args.window });
+          const result = await runBatch(batch, (kql) => target.backend.run({ kql, window: args.window }));
           const queryMs = Math.round(performance.now() - started);
           const now = this.now();
           const exclusions = await this.deps.store.listExclusions({ activeAt: now });

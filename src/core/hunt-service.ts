@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { BackendError, type Backend } from '../backends/backend';
 import type { Catalog } from '../hunt/catalog';
 import { rekey, sortFindings } from '../hunt/finding';
+import { runBatch } from '../hunt/query-batch';
 import { describeWindow, windowToKql } from '../hunt/window';
 import { findExclusion, isActive } from '../store/exclusion-match';
 import type { Hunt, Store, StoredFinding } from '../store/store';
@@ -92,7 +93,7 @@ export class HuntService {
       instanceId: this.deps.instanceId,
     });
     const header: HuntHeader = this.header(hunt, plan.subject);
-    const portal = target.portal?.(plan.kql, args.window);
+    const portal = plan.batch.queries.length === 1 ? target.portal?.(plan.kql, args.window) : undefined;
     return {
       kind: 'deferred',
       progress: { name: 'huntProgress', header, state: 'running' },
@@ -211,11 +212,9 @@ export class HuntService {
     log.info({ huntId: hunt.id, tool: hunt.request.toolId, kind: hunt.request.kind, windowMs: window.ms, device: hunt.request.device }, 'hunt started');
     const audit = { huntId: hunt.id, toolId: hunt.request.toolId, kind: hunt.request.kind, windowMs: window.ms, device: hunt.request.device, source: hunt.source };
     try {
-      const result = await job.target.run({
-        kql: plan.kql,
-        window,
-        onQueued: () => void progress({ name: 'huntProgress', header, state: 'queued' }).catch(() => undefined),
-      });
+      const result = await runBatch(plan.batch, (kql) =>
+        job.target.run({ kql, window, onQueued: () => void progress({ name: 'huntProgress', header, state: 'queued' }).catch(() => undefined) }),
+      );
       const queryMs = Math.round(performance.now() - started);
       const now = this.now();
       const exclusions = await store.listExclusions({ activeAt: now });

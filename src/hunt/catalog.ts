@@ -15,7 +15,7 @@ export type HuntPredicate =
   | { readonly column: string; readonly op: 'has'; readonly values: readonly string[] }
   /** `Column startswith 'v'` for any of the values. */
   | { readonly column: string; readonly op: 'startswith'; readonly values: readonly string[] }
-  /** `Column =~ 'v'` for any of the values. */
+  /** `Column =~ 'v'` for any of the values (`Column in~ ('v', ...)` for several). */
   | { readonly column: string; readonly op: '=~'; readonly values: readonly string[] }
   /** `isempty(Column)`. */
   | { readonly column: string; readonly op: 'isempty' }
