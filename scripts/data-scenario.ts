@@ -293,6 +293,7 @@ export const EXPECTED_5D_FILE_SIGNATURE: Readonly<Record<string, readonly string
 
 /** The devices the process hunt of each planted tool finds over the default 5-day window (by hand). */
 export const EXPECTED_5D_PROCESS: Readonly<Record<string, readonly string[]>> = {
+  kaseya: ['lt-hr-207', 'ws-fin-014'],
   anydesk: ['lt-sal-305', 'ws-fin-022'],
   teamviewer: ['ws-hr-051'],
   connectwise: ['ws-fin-031'],

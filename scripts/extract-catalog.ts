@@ -1,8 +1,13 @@
 /**
- * Regenerates the rule-derived fields of `src/hunt/rmm-catalog.json` from the public RMM hunting
- * rules, keeping the curated ids, names and aliases, and prints the flaws it found in the rules.
+ * Regenerates `src/hunt/rmm-catalog.json` from the public RMM hunting rules and from LOLRMM, and
+ * `docs/catalog-review.md`, the list of every LOLRMM string and entry the catalog does not use and
+ * why. Prints the flaws it found in the rules.
  *
- *   npx tsx scripts/extract-catalog.ts [--rules <dir>] [--catalog <file>] [--check]
+ *   npx tsx scripts/extract-catalog.ts [--rules <dir>] [--lolrmm <dir>] [--catalog <file>] [--review <file>] [--check]
+ *
+ * The rules' tools keep their curated ids, names and aliases from the catalog file; their hunts are
+ * the rules'. LOLRMM adds tools and, for the kinds of hunt a tool has no rule for, the signers,
+ * program names and domains that pass the rules for what may hunt (`scripts/catalog/`).
  *
  * Every query is checked by Kusto's own parser and semantic analysis (`@kusto/language-service-next`)
  * against the Defender tables of `src/kql/schemas.ts`. Where Kusto rejects a query, the known kinds
@@ -11,18 +16,24 @@
  * in a row) until Kusto accepts it; what the corrected query tests is what the catalog holds, and
  * every correction is printed. A rule that cannot be corrected keeps its tool's previous entry.
  *
- * `--check` writes nothing and exits 1 when the catalog file is not what the rules give.
+ * `--check` writes nothing and exits 1 when the catalog or review file is not what the sources give.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { Catalog, type HuntClause, type HuntPredicate, type NetworkHunt, type ProcessHunt, type RmmTool } from '../src/hunt/catalog';
 import { formatRuleProblem, loadRuleDir, type HuntingRule } from '../src/hunt/rules';
 import { DEFENDER_SCHEMAS } from '../src/kql/schemas';
+import { assembleCatalog, ruleToolOf } from './catalog/assemble';
+import { readLolrmmDir } from './catalog/lolrmm';
+import { buildLolrmmCatalog } from './catalog/lolrmm-tools';
+import { renderReview } from './catalog/review';
 
 const REPO = path.resolve(__dirname, '..');
 const DEFAULT_RULES = path.resolve(REPO, '..', 'shared', 'rmm-hunts');
+const DEFAULT_LOLRMM = path.resolve(REPO, '..', 'shared', 'lolrmm', 'yaml');
 const DEFAULT_CATALOG = path.join(REPO, 'src', 'hunt', 'rmm-catalog.json');
+const DEFAULT_REVIEW = path.join(REPO, 'docs', 'catalog-review.md');
 const ALL_TOOLS_CSV = 'RMM_SummaryNetworkURI.csv';
 
 type HuntKind = 'fileSignature' | 'process' | 'network';
@@ -514,18 +525,21 @@ function kebab(name: string): string {
 
 interface Options {
   readonly rules: string;
+  readonly lolrmm: string;
   readonly catalog: string;
+  readonly review: string;
   readonly check: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options = { rules: DEFAULT_RULES, catalog: DEFAULT_CATALOG, check: false };
+  const options = { rules: DEFAULT_RULES, lolrmm: DEFAULT_LOLRMM, catalog: DEFAULT_CATALOG, review: DEFAULT_REVIEW, check: false };
+  const paths = { '--rules': 'rules', '--lolrmm': 'lolrmm', '--catalog': 'catalog', '--review': 'review' } as const;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    const key = paths[arg as keyof typeof paths];
     if (arg === '--check') options.check = true;
-    else if (arg === '--rules' && argv[i + 1]) options.rules = path.resolve(argv[++i]!);
-    else if (arg === '--catalog' && argv[i + 1]) options.catalog = path.resolve(argv[++i]!);
-    else throw new Error(`unknown argument '${arg}'\nusage: npx tsx scripts/extract-catalog.ts [--rules <dir>] [--catalog <file>] [--check]`);
+    else if (key && argv[i + 1]) options[key] = path.resolve(argv[++i]!);
+    else throw new Error(`unknown argument '${arg}'\nusage: npx tsx scripts/extract-catalog.ts [--rules <dir>] [--lolrmm <dir>] [--catalog <file>] [--review <file>] [--check]`);
   }
   return options;
 }
@@ -564,10 +578,10 @@ function compareWithCsv(rulesDir: string, allTools: AllToolsRule): string {
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const current = readFileSync(options.catalog, 'utf8');
-  const previous = JSON.parse(current) as { tools: MutableTool[] };
-  const curated = new Catalog(previous.tools as RmmTool[]);
-  const tools = new Map<string, MutableTool>(previous.tools.map((t) => [t.id, { id: t.id, name: t.name, aliases: [...t.aliases] }]));
-  const previousById = new Map(previous.tools.map((t) => [t.id, t]));
+  const previous = (JSON.parse(current) as { tools: MutableTool[] }).tools.filter(isRuleTool);
+  const curated = new Catalog(previous as RmmTool[]);
+  const tools = new Map<string, MutableTool>(previous.map((t) => [t.id, { id: t.id, name: t.name, aliases: [...t.aliases] }]));
+  const previousById = new Map(previous.map((t) => [t.id, t]));
   const flaws: Flaw[] = [];
   const notes: string[] = [];
   const added: string[] = [];
@@ -695,10 +709,15 @@ async function main(): Promise<number> {
     }
   }
 
-  const ordered = [...tools.values()].sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.id.localeCompare(b.id));
+  const ruleTools = [...tools.values()].filter((t) => t.fileSignature || t.process || t.network);
+  const ruleFiles = new Map(loaded.rules.map((r) => [r.id, `rmm-hunts/${path.basename(r.source)}`]));
+  const entries = readLolrmmDir(options.lolrmm);
+  const lolrmm = buildLolrmmCatalog(entries, ruleTools.map(ruleToolOf));
+  const { tools: ordered, omitted } = assembleCatalog(ruleTools, ruleFiles, lolrmm);
   // The Catalog constructor refuses a name or alias shared by two tools.
-  new Catalog(ordered as RmmTool[]);
+  new Catalog(ordered);
   const output = `${JSON.stringify({ tools: ordered.map(serialise) }, null, 2)}\n`;
+  const review = renderReview({ tools: ordered, dropped: lolrmm.dropped, leftOut: lolrmm.leftOut, omitted, lolrmmFiles: entries.length, ruleFiles: loaded.rules.length });
 
   const where = (f: Flaw) => `${f.file}${f.queryLine ? ` (query line ${f.queryLine})` : ''}`;
   printList('Flaws in the public rules (Kusto parser and semantic analysis, Defender schema)', flaws.map((f) => `${where(f)}: ${f.problem}; ${f.correction}`));
@@ -707,24 +726,40 @@ async function main(): Promise<number> {
   const count = (kind: HuntKind) => ordered.filter((t) => t[kind]).length;
   console.log(
     `\n${ordered.length} tools: ${count('fileSignature')} file-signature, ${count('process')} process, ${count('network')} network hunts; ` +
-      `${flaws.length} flaws noted over ${loaded.rules.length} rules`,
+      `${flaws.length} flaws noted over ${loaded.rules.length} rules; ${lolrmm.dropped.length} LOLRMM strings dropped (see the review file)`,
   );
 
-  const relative = path.relative(REPO, options.catalog);
-  if (options.check) {
-    console.log(current === output ? `${relative} is up to date` : `${relative} is not what the rules give: run npx tsx scripts/extract-catalog.ts`);
-    return current === output ? 0 : 1;
+  let upToDate = true;
+  for (const [file, text] of [
+    [options.catalog, output],
+    [options.review, review],
+  ] as const) {
+    const relative = path.relative(REPO, file);
+    const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    if (options.check) {
+      console.log(before === text ? `${relative} is up to date` : `${relative} is not what the sources give: run npx tsx scripts/extract-catalog.ts`);
+      upToDate &&= before === text;
+    } else {
+      if (before !== text) writeFileSync(file, text);
+      console.log(`${before === text ? 'unchanged' : 'wrote'} ${relative}`);
+    }
   }
-  if (current !== output) writeFileSync(options.catalog, output);
-  console.log(`${current === output ? 'unchanged' : 'wrote'} ${relative}`);
-  return 0;
+  return upToDate ? 0 : 1;
 }
 
-function serialise(tool: MutableTool): MutableTool {
+/** A tool of the catalog file that a public rule gives a hunt (LOLRMM's tools are rebuilt each run). */
+function isRuleTool(tool: MutableTool): boolean {
+  return [tool.fileSignature, tool.process, tool.network].some((hunt) => hunt && !hunt.ruleId.startsWith('lolrmm:'));
+}
+
+/** A tool with its keys in a fixed order. */
+function serialise(tool: RmmTool): RmmTool {
   return {
     id: tool.id,
     name: tool.name,
     aliases: tool.aliases,
+    ...(tool.category ? { category: tool.category } : {}),
+    ...(tool.sources ? { sources: tool.sources } : {}),
     ...(tool.fileSignature ? { fileSignature: tool.fileSignature } : {}),
     ...(tool.process ? { process: tool.process } : {}),
     ...(tool.network ? { network: tool.network } : {}),

@@ -25,7 +25,8 @@ import { BENIGN_PROGRAMS, type BenignProgram } from './data-benign';
 import { buildInventory, type Device, type InventorySize } from './data-devices';
 import { SeededRandom } from './data-random';
 import { certificateRow, fakeHash, networkRow, processRow, type Program, type Row } from './data-rows';
-import { PROFILES, SIGHTINGS, WORKGROUP_DEVICES } from './data-scenario';
+import { lolrmmDevices, LOLRMM_PROFILES, LOLRMM_SIGHTINGS } from './data-lolrmm';
+import { PROFILES, SIGHTINGS, WORKGROUP_DEVICES, type Sighting, type VendorProfile } from './data-scenario';
 import { satisfy } from './data-synthetic';
 import { openRowWriter, type DataFormat } from './data-writers';
 
@@ -126,12 +127,22 @@ function sightingTimes(anchor: number, daysAgo: readonly [number, number], count
   });
 }
 
-/** The planted scenario's events for one table (the same times in every table: one random stream). */
-function scenarioEvents(table: DefenderTableName, anchor: number, devices: ReadonlyMap<string, Device>, seed: number): PlannedEvent[] {
-  const random = new SeededRandom(streamSeed(seed, 'scenario'));
+/** A planted story: its sightings, their programs, and the name of its random stream. */
+interface Story {
+  readonly sightings: readonly Sighting[];
+  readonly profiles: Readonly<Record<string, VendorProfile>>;
+  readonly stream: string;
+}
+
+const SCENARIO: Story = { sightings: SIGHTINGS, profiles: PROFILES, stream: 'scenario' };
+const LOLRMM_STORY: Story = { sightings: LOLRMM_SIGHTINGS, profiles: LOLRMM_PROFILES, stream: 'lolrmm' };
+
+/** A planted story's events for one table (the same times in every table: one random stream). */
+function scenarioEvents(table: DefenderTableName, anchor: number, devices: ReadonlyMap<string, Device>, seed: number, story: Story = SCENARIO): PlannedEvent[] {
+  const random = new SeededRandom(streamSeed(seed, story.stream));
   const events: PlannedEvent[] = [];
-  for (const sighting of SIGHTINGS) {
-    const profile = PROFILES[sighting.profile];
+  for (const sighting of story.sightings) {
+    const profile = story.profiles[sighting.profile];
     const device = devices.get(sighting.device);
     if (!profile || !device) throw new Error(`scenario: unknown profile ${sighting.profile} or device ${sighting.device}`);
     const program: Program = { ...profile, signer: sighting.signer };
@@ -213,6 +224,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Dataset
   const required = [...new Set(SIGHTINGS.map((s) => s.device))];
   const inventory = buildInventory(new SeededRandom(streamSeed(seed, 'inventory')), settings.inventory, required, WORKGROUP_DEVICES);
   const byHost = new Map(inventory.map((d) => [d.host, d]));
+  const storyDevices = lolrmmDevices(new SeededRandom(streamSeed(seed, 'lolrmm-devices')));
   const synthetic = settings.syntheticDevices > 0 ? syntheticPlants(loadCatalog().tools, inventory, settings.syntheticDevices, anchor, new SeededRandom(streamSeed(seed, 'synthetic'))) : undefined;
 
   await mkdir(options.out, { recursive: true });
@@ -226,6 +238,8 @@ export async function generateDataset(options: GenerateOptions): Promise<Dataset
     for (const event of planted) await writer.write(rowOf(table, event, reportId++, random));
     const noise = options.rows ?? settings.noise[table];
     for (let i = 0; i < noise; i++) await writer.write(rowOf(table, benignEvent(table, inventory, anchor, random), reportId++, random));
+    const storyRandom = new SeededRandom(streamSeed(seed, `${table}:lolrmm`));
+    for (const event of scenarioEvents(table, anchor, storyDevices, seed, LOLRMM_STORY)) await writer.write(rowOf(table, event, reportId++, storyRandom));
     await writer.close();
     rows[table] = reportId - FIRST_REPORT_ID;
   }

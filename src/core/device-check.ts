@@ -1,11 +1,13 @@
 /**
  * `check <device> [window]` as a domain operation: which RMM tools were seen on one device, by
- * file signature, process or network evidence, in one query. Read-only: nothing is stored but the
+ * file signature, process or network evidence, in as few queries as the catalog allows
+ * (`hunt/query-batch.ts`). Read-only: nothing is stored but the
  * audit. The card is made by `presenters/check-views.ts`.
  */
 import { performance } from 'node:perf_hooks';
 import type { Catalog, RmmTool } from '../hunt/catalog';
-import { buildDeviceCheckQuery } from '../hunt/hunt-queries-device-check';
+import { buildDeviceCheckQueries } from '../hunt/hunt-queries-device-check';
+import { runBatch } from '../hunt/query-batch';
 import { findExclusion } from '../store/exclusion-match';
 import type { Exclusion, Store } from '../store/store';
 import type { HuntTargets } from './hunt-targets';
@@ -72,14 +74,14 @@ export class DeviceCheckService {
   start(args: CheckArgs): Deferred<StartedCheck, FinishedCheck> {
     const target = this.deps.targets.resolve(args.workspace);
     checkWindow(args.window, target.backend.maxWindow, target.backend.source, CHECK_USAGE);
-    const kql = buildDeviceCheckQuery({ tools: this.deps.catalog.tools, device: args.device, window: args.window }, { dialect: target.backend.dialect });
-    const portal = target.portal?.(kql, args.window);
+    const batch = buildDeviceCheckQueries({ tools: this.deps.catalog.tools, device: args.device, window: args.window }, { dialect: target.backend.dialect });
+    const portal = batch.queries.length === 1 ? target.portal?.(batch.queries[0]!, args.window) : undefined;
     const started: StartedCheck = { args, source: target.backend.source };
     const link = portal ? { portal } : {};
     return new Deferred(started, async (): Promise<FinishedCheck> => {
       const began = performance.now();
       try {
-        const result = await target.backend.run({ kql, window: args.window });
+        const result = await runBatch(batch, (kql) => target.backend.run({ kql, window: args.window }));
         const queryMs = Math.round(performance.now() - began);
         const now = this.now();
         const exclusions = await this.deps.store.listExclusions({ activeAt: now });

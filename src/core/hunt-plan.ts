@@ -6,8 +6,9 @@
 import type { QueryResult } from '../backends/backend';
 import type { Catalog } from '../hunt/catalog';
 import { findingsFromResult, type ResultFindings } from '../hunt/finding';
-import { buildAllToolsQuery } from '../hunt/hunt-queries-all-tools';
+import { buildAllToolsQueries } from '../hunt/hunt-queries-all-tools';
 import { buildHuntQuery } from '../hunt/kql-builder';
+import { singleQuery, type QueryBatch } from '../hunt/query-batch';
 import { buildRuleHunt, describeRuleWindow } from '../hunt/rule-hunt';
 import { deviceRowsOfRuleResult } from '../hunt/rule-result';
 import type { HuntRequest } from '../store/store';
@@ -22,7 +23,10 @@ export interface HuntPlan {
   /** "Kaseya", "AnyDesk network connections", "All RMM tools", a rule's name. */
   readonly subject: string;
   readonly request: HuntRequest;
+  /** The query text, as recorded (a batch's queries separated by blank lines). */
   readonly kql: string;
+  /** The queries that run: one, or several for a hunt over the whole catalog. */
+  readonly batch: QueryBatch;
   /** Devices of the result. */
   readonly findings: (result: QueryResult) => ResultFindings;
   /** Whether the card groups devices by tool. */
@@ -44,24 +48,29 @@ export function planHunt(args: HuntArgs, target: HuntTarget, options: { readonly
   switch (subject.kind) {
     case 'tool': {
       const { tool, huntKind } = subject;
+      const kql = buildHuntQuery({ tool, window: args.window, kind: huntKind, ...device }, build);
       return {
         subject: `${tool.name}${HUNT_KIND_SUFFIX[huntKind]}`,
         request: { ...base, toolId: tool.id, kind: huntKind },
-        kql: buildHuntQuery({ tool, window: args.window, kind: huntKind, ...device }, build),
+        kql,
+        batch: singleQuery(kql),
         findings: (result) => findingsFromResult(result, { toolId: tool.id }),
         byTool: false,
         notes: [],
       };
     }
-    case 'all':
+    case 'all': {
+      const batch = buildAllToolsQueries({ tools: options.catalog.tools, window: args.window, ...device }, build);
       return {
         subject: 'All RMM tools',
         request: { ...base, toolId: ALL_TOOLS, kind: 'all-tools' },
-        kql: buildAllToolsQuery({ tools: options.catalog.tools, window: args.window, ...device }, build),
+        kql: batch.queries.join('\n\n'),
+        batch,
         findings: (result) => findingsFromResult(result, { isTool: (id) => options.catalog.get(id) !== undefined }),
         byTool: true,
         notes: [],
       };
+    }
     case 'rule': {
       const { rule } = subject;
       const hunt = buildRuleHunt(rule, { window: args.window });
@@ -70,6 +79,7 @@ export function planHunt(args: HuntArgs, target: HuntTarget, options: { readonly
         subject: rule.name,
         request: { ...base, toolId, kind: 'rule' },
         kql: hunt.kql,
+        batch: singleQuery(hunt.kql),
         findings: (result) => findingsFromResult(deviceRowsOfRuleResult(rule, result), { toolId }),
         byTool: false,
         notes: [{ text: describeRuleWindow(hunt, { backendAppliesWindow: target.appliesWindow }), tone: hunt.windowApplied.by === 'query' ? 'default' : 'warning' }],

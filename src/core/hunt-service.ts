@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Catalog } from '../hunt/catalog';
 import { rekey, sortFindings } from '../hunt/finding';
+import { runBatch } from '../hunt/query-batch';
 import { findExclusion, isActive } from '../store/exclusion-match';
 import type { Hunt, Store, StoredFinding } from '../store/store';
 import { actorOf } from './access';
@@ -113,7 +114,7 @@ export class HuntService {
       requestedBy: actorOf(context),
       instanceId: this.deps.instanceId,
     });
-    const portal = target.portal?.(plan.kql, args.window);
+    const portal = plan.batch.queries.length === 1 ? target.portal?.(plan.kql, args.window) : undefined;
     return new Deferred({ hunt, subject: plan.subject }, async (posted, queued) => {
       const { log } = this.deps;
       const started = performance.now();
@@ -121,7 +122,7 @@ export class HuntService {
       log.info({ huntId: hunt.id, tool: request.toolId, kind: request.kind, windowMs: request.windowMs, device: request.device }, 'hunt started');
       try {
         await store.setHuntMessage(hunt.id, posted.messageId);
-        const result = await target.backend.run({ kql: plan.kql, window: { ms: request.windowMs }, onQueued: queued });
+        const result = await runBatch(plan.batch, (kql) => target.backend.run({ kql, window: { ms: request.windowMs }, onQueued: queued }));
         const queryMs = Math.round(performance.now() - started);
         const now = this.now();
         const exclusions = await store.listExclusions({ activeAt: now });

@@ -1,6 +1,7 @@
 /**
- * The RMM tool catalog: every remote monitoring and management tool of the public hunting rules,
- * with the strings each of its hunts looks for. Tool names in KQL come from here only.
+ * The RMM tool catalog: every remote monitoring and management tool of the public hunting rules and
+ * of LOLRMM (remote-control tools only), with the strings each of its hunts looks for and where each
+ * comes from. Built by `scripts/extract-catalog.ts`. Tool names in KQL come from here only.
  */
 import { distance } from 'fastest-levenshtein';
 import catalogData from './rmm-catalog.json';
@@ -14,7 +15,7 @@ export type HuntPredicate =
   | { readonly column: string; readonly op: 'has'; readonly values: readonly string[] }
   /** `Column startswith 'v'` for any of the values. */
   | { readonly column: string; readonly op: 'startswith'; readonly values: readonly string[] }
-  /** `Column =~ 'v'` for any of the values. */
+  /** `Column =~ 'v'` for any of the values (`Column in~ ('v', ...)` for several). */
   | { readonly column: string; readonly op: '=~'; readonly values: readonly string[] }
   /** `isempty(Column)`. */
   | { readonly column: string; readonly op: 'isempty' }
@@ -24,17 +25,35 @@ export type HuntPredicate =
    */
   | { readonly column: string; readonly op: 'signedBy'; readonly values: readonly string[] };
 
+/**
+ * Where a string of a hunt comes from and why it may hunt: a public rule that tests it, or a LOLRMM
+ * tool file and the rule of `scripts/catalog/` that kept it. Dropped strings are listed, with their
+ * reasons, in `docs/catalog-review.md`.
+ */
+export interface StringProvenance {
+  readonly value: string;
+  /** The column the hunt tests it against, for process and network hunts. */
+  readonly column?: string;
+  /** `rmm-hunts/<rule file>` or `lolrmm/<tool file>`. */
+  readonly source: string;
+  readonly reason: string;
+}
+
 /** Predicates of which at least one must hold (`or`). */
 export type HuntClause = readonly HuntPredicate[];
 
 /** The process-creation hunt of a tool (`DeviceProcessEvents`). */
 export interface ProcessHunt {
-  /** Public rule id. */
+  /** Public rule id, or `lolrmm:<tool file>` for a hunt built from LOLRMM. */
   readonly ruleId: string;
   /** Values of `ProcessVersionInfoCompanyName has`/`has_any` in {@link filter}; empty when it does not test the company. */
   readonly companies: readonly string[];
   /** Values of `ProcessVersionInfoProductName has`/`has_any` in {@link filter}; empty when it does not test the product. */
   readonly products: readonly string[];
+  /** Program names the filter tests exactly (`FileName =~`), lower case as LOLRMM's; empty when none. */
+  readonly fileNames?: readonly string[];
+  /** Where each string of {@link filter} comes from. */
+  readonly provenance?: readonly StringProvenance[];
   /**
    * The rule's condition as its authors intended it (see `scripts/extract-catalog.ts` for the
    * public rules' flaws): every clause must hold (`and`). The time window is not part of it.
@@ -44,7 +63,10 @@ export interface ProcessHunt {
 
 /** The network-connection hunt of a tool (`DeviceNetworkEvents`). */
 export interface NetworkHunt {
-  /** Public rule id (the all-tools rule's for tools that have no network rule of their own). */
+  /**
+   * Public rule id (the all-tools rule's for tools that have no network rule of their own), or
+   * `lolrmm:<tool file>` for a hunt built from LOLRMM.
+   */
   readonly ruleId: string;
   /** Values of `RemoteUrl has`/`has_any` in {@link filter}; empty when the rule does not test the URL. */
   readonly domains: readonly string[];
@@ -56,17 +78,27 @@ export interface NetworkHunt {
   readonly fileNames: readonly string[];
   /** The filter has the clause `isempty(InitiatingProcessVersionInfoCompanyName)` on its own. */
   readonly requiresEmptyCompany: boolean;
+  /** Where each string of {@link filter} comes from. */
+  readonly provenance?: readonly StringProvenance[];
   /** The rule's condition, as {@link ProcessHunt.filter}. */
   readonly filter: readonly HuntClause[];
 }
 
 /** The file-signature hunt of a tool (`DeviceFileCertificateInfo`). */
 export interface FileSignatureHunt {
-  /** Public rule id. */
+  /** Public rule id, or `lolrmm:<tool file>` for a hunt built from LOLRMM. */
   readonly ruleId: string;
-  /** `Signer has` (one) or `Signer has_any` (several), exactly as the public rule names them. */
+  /**
+   * `Signer has` (one) or `Signer has_any` (several), exactly as the public rule names them, or the
+   * LOLRMM signers that are the tool's vendor.
+   */
   readonly signers: readonly string[];
+  /** Where each signer comes from. */
+  readonly provenance?: readonly StringProvenance[];
 }
+
+/** LOLRMM's categories: remote monitoring and management, or remote access (`RAT`) kept as remote control. */
+export type ToolCategory = 'RMM' | 'RAT';
 
 /** One RMM tool. */
 export interface RmmTool {
@@ -76,6 +108,10 @@ export interface RmmTool {
   readonly name: string;
   /** Other names analysts type, lower case. */
   readonly aliases: readonly string[];
+  /** LOLRMM's category (`RMM` for tools only the public rules name). */
+  readonly category?: ToolCategory;
+  /** The public rule files (`rmm-hunts/…`) and LOLRMM files (`lolrmm/…`) the tool is built from. */
+  readonly sources?: readonly string[];
   readonly fileSignature?: FileSignatureHunt;
   readonly process?: ProcessHunt;
   readonly network?: NetworkHunt;

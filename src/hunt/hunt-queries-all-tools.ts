@@ -1,5 +1,6 @@
 /**
- * `hunt all`: the file-signature hunt of every catalog tool in one query, devices grouped by tool.
+ * `hunt all`: the file-signature hunt of every catalog tool, devices grouped by tool — in one
+ * query, or in as few as keep each query within `MAX_QUERY_CHARS` ({@link buildAllToolsQueries}).
  *
  * A certificate can match the signers of more than one tool (`Datto Inc, a Kaseya company` is both
  * Datto's and Kaseya's), so a row is not given one tool by a `case()`: the query reads the
@@ -24,6 +25,7 @@ import {
   timeRangeLets,
   type BuildOptions,
 } from './kql-builder';
+import { packQueries, unionResults, type QueryBatch } from './query-batch';
 import type { HuntWindow } from './window';
 
 /** What `hunt all` asks for. */
@@ -63,4 +65,20 @@ export function buildAllToolsQuery(spec: AllToolsSpec, options: BuildOptions): s
     '    );',
   ];
   return capped(prelude, ['union', legs.join(',\n'), summarizeBy(options.dialect, ['Tool', ...DEVICE_KEYS])], options.maxDevices);
+}
+
+/**
+ * The all-tools hunt as a batch: the tools with a file-signature hunt, in catalog order, split into
+ * as few queries as keep each within `MAX_QUERY_CHARS`, each query {@link buildAllToolsQuery} of its
+ * tools. A tool is in one query only, so the rows of the queries are disjoint; capped, the merged
+ * result keeps the most recently seen rows of all and `Total` counts every query's.
+ */
+export function buildAllToolsQueries(spec: AllToolsSpec, options: BuildOptions): QueryBatch {
+  const tools = spec.tools.filter((tool) => tool.fileSignature?.signers.length);
+  if (tools.length === 0) throw new Error('no tool has a file-signature hunt');
+  const queries = packQueries(tools, (group) => buildAllToolsQuery({ ...spec, tools: group }, options), (tool) => tool.id);
+  return {
+    queries,
+    merge: (results) => unionResults(results, options.maxDevices !== undefined ? { maxDevices: options.maxDevices } : {}),
+  };
 }

@@ -23,6 +23,7 @@ import {
   type BuildOptions,
   type HuntKind,
 } from './kql-builder';
+import { packQueries, unionResults, type QueryBatch } from './query-batch';
 import type { HuntWindow } from './window';
 
 /** What `check <device>` asks for. */
@@ -44,7 +45,8 @@ const DEVICE_EVENTS: Readonly<Record<HuntKind, string>> = {
   network: 'rmmConnections',
 };
 
-function hasHunt(tool: RmmTool, kind: HuntKind): boolean {
+/** Whether a tool has a hunt of this kind. */
+export function hasHunt(tool: RmmTool, kind: HuntKind): boolean {
   switch (kind) {
     case 'file-signature':
       return Boolean(tool.fileSignature?.signers.length);
@@ -84,4 +86,16 @@ export function buildDeviceCheckQuery(spec: DeviceCheckSpec, options: BuildOptio
     legs.join(',\n'),
     summarizeBy(options.dialect, ['Tool', 'Evidence', ...DEVICE_KEYS]),
   ].join('\n');
+}
+
+/**
+ * The device check as a batch: the tools with a hunt, in catalog order, split into as few queries as
+ * keep each within `MAX_QUERY_CHARS` (a tool's hunts of every kind in the same query), each query
+ * {@link buildDeviceCheckQuery} of its tools. The queries' rows are disjoint; the result is their union.
+ */
+export function buildDeviceCheckQueries(spec: DeviceCheckSpec, options: BuildOptions): QueryBatch {
+  const tools = spec.tools.filter((tool) => EVIDENCE_KINDS.some((kind) => hasHunt(tool, kind)));
+  if (tools.length === 0) throw new Error('no tool has a hunt');
+  const queries = packQueries(tools, (group) => buildDeviceCheckQuery({ ...spec, tools: group }, options), (tool) => tool.id);
+  return { queries, merge: (results) => unionResults(results) };
 }

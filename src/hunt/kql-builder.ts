@@ -200,7 +200,7 @@ function predicateTerms(predicate: HuntPredicate, fileSets: SignedFileSets): str
     case 'startswith':
       return predicate.values.map((v) => `${column} startswith ${kqlString(v)}`);
     case '=~':
-      return predicate.values.map((v) => `${column} =~ ${kqlString(v)}`);
+      return [predicate.values.length === 1 ? `${column} =~ ${kqlString(predicate.values[0]!)}` : `${column} in~ (${predicate.values.map(kqlString).join(', ')})`];
     case 'signedBy':
       return [`${column} in (${fileSets.nameOf(predicate.values)})`];
   }

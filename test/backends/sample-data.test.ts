@@ -8,6 +8,10 @@ import { SAMPLE_DATA_DIR } from '../../src/config';
 import { loadCatalog } from '../../src/hunt/catalog';
 import { buildHuntQuery, type HuntKind } from '../../src/hunt/kql-builder';
 import { parseWindow } from '../../src/hunt/window';
+import { buildAllToolsQueries } from '../../src/hunt/hunt-queries-all-tools';
+import { buildDeviceCheckQueries } from '../../src/hunt/hunt-queries-device-check';
+import { runBatch } from '../../src/hunt/query-batch';
+import { EXPECTED_5D_LOLRMM, PUTTY_WINSCP_DEVICE } from '../../scripts/data-lolrmm';
 
 const catalog = loadCatalog();
 const backend = createLocalBackend({ dataDir: SAMPLE_DATA_DIR, maxWindow: parseWindow('90d')! });
@@ -54,4 +58,34 @@ describe('the sample data on the local engine', () => {
     expect(await devices('kaseya', 'network')).toEqual(['srv-mgmt-01', 'ws-fin-014']);
     expect(await devices('ninjarmm', 'process')).toEqual(['srv-mgmt-03', 'ws-sal-023']);
   });
+});
+
+describe('the LOLRMM story of the sample data', () => {
+  test.each(Object.entries(EXPECTED_5D_LOLRMM))('hunt %s, every kind: the devices only LOLRMM names the tool on', async (toolId, expected) => {
+    const tool = catalog.get(toolId)!;
+    expect(tool.sources!.every((s) => s.startsWith('lolrmm/'))).toBe(true);
+    for (const kind of ['file-signature', 'process', 'network'] as const) {
+      const has = kind === 'file-signature' ? tool.fileSignature : kind === 'process' ? tool.process : tool.network;
+      expect({ kind, devices: has ? await devices(toolId, kind) : [] }).toEqual({ kind, devices: expected[kind] });
+    }
+  });
+
+  test('the PuTTY and WinSCP device is listed by no hunt of any tool, nor by hunt all, nor by check', async () => {
+    const window = parseWindow('30d')!;
+    for (const tool of catalog.tools) {
+      for (const kind of ['file-signature', 'process', 'network'] as const) {
+        const has = kind === 'file-signature' ? tool.fileSignature : kind === 'process' ? tool.process : tool.network;
+        if (!has) continue;
+        const kql = buildHuntQuery({ tool, window, kind, device: PUTTY_WINSCP_DEVICE }, { dialect: 'defender' });
+        expect({ tool: tool.id, kind, rows: (await backend.run({ kql, window })).rows.length }).toEqual({ tool: tool.id, kind, rows: 0 });
+      }
+    }
+    const all = await runBatch(buildAllToolsQueries({ tools: catalog.tools, window }, { dialect: 'defender', maxDevices: 500 }), (kql) => backend.run({ kql, window }));
+    expect(all.rows.length).toBeGreaterThan(0);
+    expect(all.rows.filter((r) => String(r.DeviceName).startsWith(PUTTY_WINSCP_DEVICE))).toEqual([]);
+    const check = await runBatch(buildDeviceCheckQueries({ tools: catalog.tools, window, device: PUTTY_WINSCP_DEVICE }, { dialect: 'defender' }), (kql) => backend.run({ kql, window }));
+    expect(check.rows).toEqual([]);
+    const seen = await runBatch(buildDeviceCheckQueries({ tools: catalog.tools, window, device: 'lt-fin-322' }, { dialect: 'defender' }), (kql) => backend.run({ kql, window }));
+    expect(seen.rows.map((r) => `${r.Tool}/${r.Evidence}`).sort()).toEqual(['absolute/file-signature', 'absolute/network', 'absolute/process']);
+  }, 120_000);
 });

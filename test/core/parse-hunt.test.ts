@@ -78,7 +78,7 @@ describe('hunt arguments', () => {
     ['kaseya device ../../etc/passwd', /is not a device name/],
     ['kaseya | take 10', /I didn't understand '\|'/],
     ['kaseya 5d please', /I didn't understand 'please'/],
-    ['kaseya proc', /Kaseya has no process hunt.*Its hunts: file signature, network/],
+    ['addigy proc', /Addigy has no process hunt.*Its hunts: network/],
     ['rustdesk', /RustDesk has no file signature hunt/],
     ['anydesk proc net', /One kind of hunt at a time/],
     ['all net', /hunt all covers file signatures/],

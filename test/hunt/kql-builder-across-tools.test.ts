@@ -53,7 +53,7 @@ describe('buildAllToolsQuery', () => {
       condition: m[1]!,
     }));
     const tools = catalog.tools.filter((t) => t.fileSignature);
-    expect(tools).toHaveLength(52);
+    expect(tools).toHaveLength(79);
     expect(legs).toEqual(tools.map((tool) => ({ tool: tool.id, condition: ownCondition(tool, 'file-signature') })));
   });
 
@@ -125,7 +125,7 @@ describe('buildDeviceCheckQuery', () => {
     const expected = catalog.tools.flatMap((tool) =>
       EVIDENCE_KINDS.filter((kind) => hasHunt(tool, kind)).map((kind) => ({ tool: tool.id, evidence: kind, table: kind, condition: ownCondition(tool, kind) })),
     );
-    expect(expected).toHaveLength(175);
+    expect(expected).toHaveLength(437);
     expect(legs).toEqual(expected);
   });
 

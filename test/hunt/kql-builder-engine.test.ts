@@ -99,7 +99,7 @@ const hunts = catalog.tools.flatMap((tool) =>
 
 describe('process and network hunts on the engine', () => {
   test('every process and network hunt of the catalog is tried', () => {
-    expect(hunts).toHaveLength(56 + 67);
+    expect(hunts).toHaveLength(189 + 169);
   });
 
   test.each(['defender', 'loganalytics'] as const)('%s dialect: each hunt finds the event meeting its condition, and no event missing one clause', (dialect) => {

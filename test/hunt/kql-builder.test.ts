@@ -148,7 +148,7 @@ describe('buildHuntQuery: process and network hunts', () => {
       },
     };
     expect(buildHuntQuery({ tool, window: fiveDays, kind: 'process' }, { dialect: 'defender' })).toContain(
-      "| where (FileName startswith 'mu-agent' or FileName startswith 'mu-svc')\n    and (FileName =~ 'a.exe' or FileName =~ 'b.exe' or isempty(ProcessVersionInfoProductName))\n",
+      "| where (FileName startswith 'mu-agent' or FileName startswith 'mu-svc')\n    and (FileName in~ ('a.exe', 'b.exe') or isempty(ProcessVersionInfoProductName))\n",
     );
   });
 

@@ -6,6 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { loadCatalog, type HuntClause, type HuntPredicate } from '../../src/hunt/catalog';
 import { DEFENDER_SCHEMAS, type DefenderTableName } from '../../src/kql/schemas';
 import { BENIGN_PROGRAMS } from '../../scripts/data-benign';
+import { EXPECTED_5D_LOLRMM } from '../../scripts/data-lolrmm';
 import { EXPECTED_5D_FILE_SIGNATURE, EXPECTED_5D_NETWORK, EXPECTED_5D_PROCESS, PROFILES, SIGHTINGS } from '../../scripts/data-scenario';
 import { DEFAULT_ANCHOR, generateDataset, parseArgs, TABLES, type DatasetInfo } from '../../scripts/generate-data';
 
@@ -191,9 +192,11 @@ describe('generate-data', () => {
 
   test('over the default 5 days every catalog hunt finds exactly the planted devices', () => {
     const hunts = runHunts(sample, Date.parse(info.anchor), 5);
-    expect(hunts.fileSignature).toEqual(EXPECTED_5D_FILE_SIGNATURE);
-    expect(hunts.process).toEqual(EXPECTED_5D_PROCESS);
-    expect(hunts.network).toEqual(EXPECTED_5D_NETWORK);
+    const story = (kind: 'file-signature' | 'process' | 'network') =>
+      Object.fromEntries(Object.entries(EXPECTED_5D_LOLRMM).flatMap(([tool, byKind]) => (byKind[kind].length ? [[tool, byKind[kind]]] : [])));
+    expect(hunts.fileSignature).toEqual({ ...EXPECTED_5D_FILE_SIGNATURE, ...story('file-signature') });
+    expect(hunts.process).toEqual({ ...EXPECTED_5D_PROCESS, ...story('process') });
+    expect(hunts.network).toEqual({ ...EXPECTED_5D_NETWORK, ...story('network') });
     expect(hunts.fileSignature.kaseya).toEqual(['it-adm-003', 'lt-hr-207', 'srv-mgmt-01', 'ws-fin-014']);
     expect(hunts.fileSignature.anydesk).toEqual(['it-adm-001', 'lt-sal-305', 'ws-fin-022']);
     expect(hunts.fileSignature.teamviewer).toEqual(['it-adm-002', 'srv-mgmt-02', 'ws-hr-051']);

@@ -64,7 +64,7 @@ test('hunt all groups the devices by tool', async () => {
   const groups = card.body.filter((b: any) => b.type === 'Container' && b.items?.some((i: any) => i.type === 'Table'));
   const titles = groups.map((g: any) => g.items[0].text);
   expect(titles).toEqual([...titles].sort((a: string, b: string) => a.localeCompare(b)));
-  expect(titles[0]).toBe('Action1');
+  expect(titles[0]).toBe('Absolute');
   expect(cardText(card)).toMatch(/All RMM tools: 2\d devices/);
   const actionGroup = groups.find((g: any) => g.items[0].text === 'Action1');
   expect(hosts(actionGroup)).toEqual(['ws-leg-011']);
