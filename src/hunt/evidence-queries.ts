@@ -15,7 +15,7 @@
  * list of rows keeps the most recently seen (`top N by LastSeen`) with a `Total` of all rows.
  */
 import type { Dialect } from '../backends/backend';
-import type { RmmTool } from './catalog';
+import type { HuntClause, RmmTool } from './catalog';
 import {
   capped,
   filterClauses,
@@ -92,7 +92,7 @@ export interface ToolIdentity {
 /** The {@link ToolIdentity} of `tool` in `dialect`. */
 export function toolIdentity(tool: RmmTool, dialect: Dialect): ToolIdentity {
   const fileSets = new SignedFileSets();
-  const condition = (filter: Parameters<typeof filterClauses>[0]): string => `(${filterClauses(filter, fileSets).join(' and ')})`;
+  const condition = (filter: readonly HuntClause[]): string => `(${filterClauses(filter, fileSets).join(' and ')})`;
   const legs: string[] = [];
   if (tool.fileSignature?.signers.length) {
     legs.push(`    (DeviceFileCertificateInfo ${timeRangeFilter(dialect)} | where ${condition([[{ column: 'Signer', op: 'has', values: tool.fileSignature.signers }]])} | project SHA1)`);

@@ -8,6 +8,7 @@
 import type { QueryResult } from '../backends/backend';
 import { ResultShapeError } from './finding';
 import { instanceHost } from './evidence-instances';
+import { buildEvidenceQueries, type EvidenceQueryOptions, type EvidenceSpec } from './evidence-queries';
 import { bounded, clip, RowReader, section, type Bounded, type Section } from './evidence-values';
 
 export { MAX_TEXT, type Bounded, type Section } from './evidence-values';
@@ -245,4 +246,23 @@ export function evidenceFromResults(results: EvidenceResults): Evidence {
     ...(device ? { device } : {}),
     instances: instancesOf(network.rows),
   };
+}
+
+/** Runs one query (a backend's `run` with the window, signal and queue callback bound). */
+export type RunQuery = (kql: string) => Promise<QueryResult>;
+
+/**
+ * The evidence of `spec`: builds its queries, runs them together through `run` (a backend's
+ * concurrency cap queues them) and reads the results. Rejects as the first failing query does, or
+ * with a {@link ResultShapeError} for rows not shaped as promised.
+ */
+export async function gatherEvidence(spec: EvidenceSpec, options: EvidenceQueryOptions, run: RunQuery): Promise<Evidence> {
+  const queries = buildEvidenceQueries(spec, options);
+  const [files, processes, network, device] = await Promise.all([
+    queries.files === undefined ? undefined : run(queries.files),
+    queries.processes === undefined ? undefined : run(queries.processes),
+    run(queries.network),
+    run(queries.device),
+  ]);
+  return evidenceFromResults({ ...(files ? { files } : {}), ...(processes ? { processes } : {}), network, device });
 }

@@ -5,7 +5,7 @@
  */
 import type { QueryResult } from '../../src/backends/backend';
 import { loadCatalog } from '../../src/hunt/catalog';
-import { evidenceFromResults, loggedOnUsers, MAX_TEXT, processesFromResult } from '../../src/hunt/evidence';
+import { evidenceFromResults, gatherEvidence, loggedOnUsers, MAX_TEXT, processesFromResult } from '../../src/hunt/evidence';
 import { buildInstancesQuery, classifyInstances, instanceHost, instancesFromResult, isInstanceOf, type DeviceInstances } from '../../src/hunt/evidence-instances';
 import { buildEvidenceQueries } from '../../src/hunt/evidence-queries';
 import { bounded, clip } from '../../src/hunt/evidence-values';
@@ -86,6 +86,21 @@ describe('evidenceFromResults', () => {
       loggedOnUsers: set(['CONTOSO\\anna']),
       onboardingStatus: 'Onboarded',
     });
+  });
+
+  test('gatherEvidence runs every query of the view through the given runner and reads them the same way', async () => {
+    const ran: string[] = [];
+    const gathered = await gatherEvidence({ tool: kaseya, deviceId: 'D1', window: WINDOW }, { dialect: 'defender' }, async (kql) => {
+      ran.push(kql);
+      return run(kql);
+    });
+    expect(gathered).toEqual(evidence);
+    expect(ran.sort()).toEqual(Object.values(buildEvidenceQueries({ tool: kaseya, deviceId: 'D1', window: WINDOW }, { dialect: 'defender' })).sort());
+    const failing = gatherEvidence({ tool: kaseya, deviceId: 'D1', window: WINDOW }, { dialect: 'defender' }, async (kql) => {
+      if (kql.includes('DeviceInfo\n')) throw new Error('the service is down');
+      return run(kql);
+    });
+    await expect(failing).rejects.toThrow('the service is down');
   });
 
   test('a device with no evidence: empty sections, no context', () => {
