@@ -7,9 +7,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { isWorkspaceResourceId } from './hunt/portal-links';
 import { parseWindow, type HuntWindow } from './hunt/window';
+import { isLoopbackUrl } from './net/canonical-url';
 import { describeStoreSpec, parseStoreSpec, type StoreSpec } from './store/open-store';
 import { StoreError } from './store/store-error';
-import { isLoopbackUrl } from './teams/service-url';
 
 /** Names of the environment variables HuntOps reads. */
 export const ENV = {

@@ -4,24 +4,15 @@
  * Analytics, nothing for a local engine whose query filters on time itself) is its own business.
  */
 import type { HuntWindow } from '../hunt/window';
+import type { KqlResult, ResultColumn, ResultValue } from '../kql';
+
+export type { ResultColumn, ResultValue };
 
 /** The time column a query must use: Defender-shaped data (`Timestamp`) or Log Analytics (`TimeGenerated`). */
 export type Dialect = 'defender' | 'loganalytics';
 
-/** A column of a result. */
-export interface ResultColumn {
-  readonly name: string;
-  /** Kusto type name: `string`, `datetime`, `long`, `dynamic`, ... */
-  readonly type: string;
-}
-
-/** A value as backends return it: datetimes as ISO 8601 strings, dynamic as parsed JSON. */
-export type ResultValue = string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
-
 /** A query's result: named columns and rows as objects keyed by column name. */
-export interface QueryResult {
-  readonly columns: readonly ResultColumn[];
-  readonly rows: ReadonlyArray<Readonly<Record<string, ResultValue>>>;
+export interface QueryResult extends KqlResult {
   /** Set when the service answered with only part of the result (Log Analytics `PartialFailure`). */
   readonly partial?: { readonly message: string };
 }

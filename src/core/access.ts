@@ -1,22 +1,26 @@
 /**
- * Who may do what: the allowed tenants may use the bot; responders may also exclude and escalate.
- * Everyone else can hunt and read; their clicks are refused politely (and audited by the caller).
+ * Who may do what: the allowed tenants may use the bot; responders may also change exclusions,
+ * escalate and read the audit trail. Everyone else can hunt and read; the route pipeline refuses
+ * them politely (and audits the refusal).
  */
-import type { AccessConfig, IdList } from '../config';
 import type { Actor } from '../store/store';
 import type { RequestContext } from './context';
-import { UserError } from './user-error';
+
+/** A list of ids (lower case), or `*` for everyone. */
+export type IdList = '*' | readonly string[];
+
+/** Who may use the bot and who may respond (the configuration's `access`). */
+export interface AccessRules {
+  /** Tenant ids whose people may use the bot. */
+  readonly allowedTenants: IdList;
+  /** Microsoft Entra object ids of the responders. */
+  readonly responders: IdList;
+}
 
 /** What a refusal tells the person refused. */
-export class AccessRefused extends UserError {
-  constructor(
-    title: string,
-    hint: string,
-    readonly action: string,
-  ) {
-    super(title, hint);
-    this.name = 'AccessRefused';
-  }
+export interface Refusal {
+  readonly title: string;
+  readonly hint: string;
 }
 
 function allows(list: IdList, id: string | undefined): boolean {
@@ -30,27 +34,24 @@ export function actorOf(context: RequestContext): Actor {
 
 /** Decides access from the configuration. */
 export class AccessPolicy {
-  constructor(private readonly config: AccessConfig) {}
+  constructor(private readonly rules: AccessRules) {}
 
-  /** Throws {@link AccessRefused} when the caller's tenant may not use the bot. */
-  checkTenant(context: RequestContext): void {
-    if (!allows(this.config.allowedTenants, context.conversation.tenantId)) {
-      throw new AccessRefused(
-        'HuntOps is not enabled for your organisation',
-        'Ask the team that runs HuntOps to add your tenant to HUNT_ALLOWED_TENANTS.',
-        'use',
-      );
-    }
+  /** Why the caller's tenant may not use the bot, or undefined when it may. */
+  tenantRefusal(context: RequestContext): Refusal | undefined {
+    if (allows(this.rules.allowedTenants, context.conversation.tenantId)) return undefined;
+    return {
+      title: 'HuntOps is not enabled for your organisation',
+      hint: 'Ask the team that runs HuntOps to add your tenant to HUNT_ALLOWED_TENANTS.',
+    };
   }
 
-  /** Throws {@link AccessRefused} when the caller may not `action` (exclude, escalate, …). */
-  checkResponder(context: RequestContext, action: string): void {
-    this.checkTenant(context);
-    if (allows(this.config.responders, context.caller.aadObjectId)) return;
+  /** Why the caller may not `phrase` (exclude devices, escalate, …), or undefined when they are a responder. */
+  responderRefusal(context: RequestContext, phrase: string): Refusal | undefined {
+    if (allows(this.rules.responders, context.caller.aadObjectId)) return undefined;
     const hint =
-      this.config.responders !== '*' && this.config.responders.length === 0
+      this.rules.responders !== '*' && this.rules.responders.length === 0
         ? 'No responders are configured yet, so nobody may. An administrator sets HUNT_RESPONDERS to the Microsoft Entra object ids of the responders (or * for everyone).'
         : 'Only responders may. Ask an administrator to add your Microsoft Entra object id to HUNT_RESPONDERS.';
-    throw new AccessRefused(`You can't ${action} here`, hint, action);
+    return { title: `You can't ${phrase} here`, hint };
   }
 }

@@ -1,102 +1,113 @@
 /**
- * The core's front door: a message's text or a card action in, a {@link Reply} out. Knows nothing of
- * Teams; the transports (`src/teams/`, the CLI) call it.
+ * The core's front door: a message's text (or the words a shell split) or a card action in, a
+ * {@link Reply} out. It checks the caller's tenant, finds the route (the command's first word, the
+ * button's verb) in the registry and runs it through the pipeline. Knows nothing of Teams; the
+ * transports (`src/teams/`, the CLI) call it.
  */
-import { randomUUID } from 'node:crypto';
 import { distance } from 'fastest-levenshtein';
-import { AccessRefused, type AccessPolicy } from './access';
-import type { ActionHandler } from './actions';
-import type { Auditor } from './audit';
-import type { Command } from './commands';
+import type { AccessPolicy } from './access';
+import type { AuditDetails, Auditor } from './audit';
 import type { RequestContext } from './context';
 import type { Log } from './log';
-import { reply, type Reply } from './reply';
+import { trouble, type ButtonEntry, type CommandEntry, type PipelineDeps } from './pipeline';
+import { troubleReply, type Reply } from './reply';
 import { tokenize } from './tokenize';
 import { UserError } from './user-error';
 import { isVerb, type Verb } from './verbs';
 import { notice } from './views';
 
+/** The registry: every command and every button. */
+export interface RouteTable {
+  readonly commands: readonly CommandEntry[];
+  readonly buttons: readonly ButtonEntry[];
+}
+
 /** What the app is made of. */
 export interface AppDeps {
-  readonly commands: readonly Command[];
-  readonly actions: Readonly<Record<Verb, ActionHandler>>;
+  readonly routes: RouteTable;
   readonly access: AccessPolicy;
   readonly auditor: Auditor;
   readonly log: Log;
 }
 
-/** Routes messages to commands and card actions to their verb's handler. */
+/** The command an empty message runs. */
+const DEFAULT_COMMAND = 'help';
+
+/** Routes messages to commands and card actions to their verb's button. */
 export class HuntOpsApp {
-  private readonly byName: ReadonlyMap<string, Command>;
+  private readonly commands: ReadonlyMap<string, CommandEntry>;
+  private readonly buttons: ReadonlyMap<Verb, ButtonEntry>;
+  private readonly pipeline: PipelineDeps;
 
   constructor(private readonly deps: AppDeps) {
-    this.byName = new Map(deps.commands.map((c) => [c.name, c]));
+    this.commands = uniqueBy(deps.routes.commands, (c) => c.command, 'command');
+    this.buttons = uniqueBy(deps.routes.buttons, (b) => b.verb, 'verb');
+    if (!this.commands.has(DEFAULT_COMMAND)) throw new Error(`the route table has no ${DEFAULT_COMMAND} command`);
+    this.pipeline = { access: deps.access, auditor: deps.auditor, log: deps.log };
   }
 
   /** Answers a chat message (mention already removed). Never throws. */
   async handleMessage(text: string, context: RequestContext): Promise<Reply> {
-    let name = 'message';
-    return this.guard(context, () => ({ command: name }), async () => {
-      this.deps.access.checkTenant(context);
-      const words = tokenize(text);
-      const [first, ...args] = words;
-      if (first === undefined) return this.byName.get('help')!.run([], context);
-      const command = this.byName.get(first.toLowerCase());
-      if (!command) throw this.unknownCommand(first);
-      name = command.name;
-      return command.run(args, context);
-    });
+    const refused = await this.refuseTenant(context, { command: 'message' });
+    if (refused) return refused;
+    let words: string[];
+    try {
+      words = tokenize(text);
+    } catch (error) {
+      return trouble(error, 'invalid', context, this.pipeline);
+    }
+    return this.runWords(words, context);
+  }
+
+  /** Answers a command already split into words (a shell's argv). Never throws. */
+  async handleWords(words: readonly string[], context: RequestContext): Promise<Reply> {
+    return (await this.refuseTenant(context, { command: 'message' })) ?? this.runWords(words, context);
   }
 
   /** Answers an `Action.Execute` click. The verb and data are untrusted. Never throws. */
   async handleAction(verb: unknown, data: unknown, context: RequestContext): Promise<Reply> {
-    return this.guard(context, () => ({ verb: String(verb).slice(0, 40), ...subjectOf(data) }), async () => {
-      this.deps.access.checkTenant(context);
-      if (!isVerb(verb)) throw new UserError('That button did not work', 'HuntOps does not know it. Run the command again.');
-      return this.deps.actions[verb](data, context);
-    });
+    const refused = await this.refuseTenant(context, { verb: isVerb(verb) ? verb : 'unknown' });
+    if (refused) return refused;
+    const button = isVerb(verb) ? this.buttons.get(verb) : undefined;
+    if (!button) {
+      return troubleReply(notice('That button did not work', 'HuntOps does not know it. Run the command again.', { tone: 'warning' }), 'invalid');
+    }
+    return button.run(data, context, this.pipeline);
+  }
+
+  private async runWords(words: readonly string[], context: RequestContext): Promise<Reply> {
+    const [first, ...args] = words;
+    const entry = this.commands.get((first ?? DEFAULT_COMMAND).toLowerCase());
+    if (!entry) return trouble(this.unknownCommand(first!), 'invalid', context, this.pipeline);
+    return entry.run(first === undefined ? [] : args, context, this.pipeline);
+  }
+
+  /** The refusal of a caller whose tenant may not use the bot (audited as `use`), if it may not. */
+  private async refuseTenant(context: RequestContext, details: AuditDetails): Promise<Reply | undefined> {
+    const refusal = this.deps.access.tenantRefusal(context);
+    if (!refusal) return undefined;
+    await this.deps.auditor.record(context, 'use', details, 'refused');
+    return troubleReply(notice(refusal.title, refusal.hint, { tone: 'warning' }), 'refused');
   }
 
   private unknownCommand(word: string): UserError {
-    const names = [...this.byName.keys()];
+    const names = [...this.commands.keys()];
     const lower = word.toLowerCase();
     const close = names.filter((n) => distance(n, lower) <= 2);
     const hint = close.length ? `Did you mean ${close.join(' or ')}? ` : '';
     return new UserError(
       `I don't know the command '${word.length > 40 ? `${word.slice(0, 40)}…` : word}'`,
       `${hint}Commands: ${names.join(', ')}. Type help for details.`,
-      this.deps.commands.flatMap((c) => c.usage),
+      this.deps.routes.commands.flatMap((c) => c.usage),
     );
-  }
-
-  private async guard(context: RequestContext, what: () => Record<string, unknown>, handle: () => Promise<Reply>): Promise<Reply> {
-    try {
-      return await handle();
-    } catch (error) {
-      if (error instanceof AccessRefused) {
-        await this.deps.auditor.record(context, error.action, what(), 'refused');
-      }
-      if (error instanceof UserError) {
-        return reply(notice(error.title, error.hint, { tone: 'warning', ...(error.usage ? { usage: error.usage } : {}) }));
-      }
-      const reference = randomUUID().slice(0, 8);
-      this.deps.log.error({ err: error, reference, conversation: context.conversation.id }, 'handler failed');
-      return reply(
-        notice('Something went wrong on our side', `The team has the details in the log (reference ${reference}). Please try again.`, {
-          tone: 'attention',
-        }),
-      );
-    }
   }
 }
 
-/** The ids a card action names, for the audit trail (strings only, bounded). */
-function subjectOf(data: unknown): Record<string, string> {
-  if (!data || typeof data !== 'object') return {};
-  const out: Record<string, string> = {};
-  for (const key of ['huntId', 'row', 'exclusionId']) {
-    const value = (data as Record<string, unknown>)[key];
-    if (typeof value === 'string') out[key] = value.slice(0, 64);
+function uniqueBy<K, T>(entries: readonly T[], key: (entry: T) => K, what: string): ReadonlyMap<K, T> {
+  const map = new Map<K, T>();
+  for (const entry of entries) {
+    if (map.has(key(entry))) throw new Error(`two routes for the ${what} ${String(key(entry))}`);
+    map.set(key(entry), entry);
   }
-  return out;
+  return map;
 }

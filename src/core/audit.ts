@@ -1,14 +1,47 @@
 /**
  * The audit trail: who (Entra object id and name), when, where (conversation), what, and how it
- * ended. Recording never fails the action it describes; a store failure is logged loudly instead.
+ * ended. One vocabulary of actions serves success, refusal and failure alike (`exclude` is recorded
+ * whether the exclusion was made or refused), so the trail can be filtered by action. Recording
+ * never fails the action it describes; a store failure is logged loudly instead.
  */
 import type { AuditEntry, Store } from '../store/store';
 import { actorOf } from './access';
 import type { RequestContext } from './context';
 import type { Log } from './log';
 
+/**
+ * Every audited action, with the phrase people read: on the audit card ("Ada: exclude devices")
+ * and in a refusal ("You can't exclude devices here").
+ */
+export const AUDIT_ACTIONS = {
+  use: 'use HuntOps',
+  hunt: 'hunt',
+  check: 'check a device',
+  exclude: 'exclude devices',
+  unexclude: 'remove exclusions',
+  escalate: 'escalate',
+  'set-incident-channel': 'set the incident channel',
+  audit: 'read the audit trail',
+  'post-escalation': 'post an escalation',
+} as const;
+
+/** An audited action. */
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
 /** How an audited action ended. */
 export type AuditOutcome = AuditEntry['outcome'];
+
+/** What an entry records about the action: validated values only, never raw input. */
+export type AuditDetails = Readonly<Record<string, string | number | boolean | null | undefined | object>>;
+
+function isAuditAction(action: string): action is AuditAction {
+  return Object.hasOwn(AUDIT_ACTIONS, action);
+}
+
+/** The phrase of a stored action; actions of older versions are shown as they were stored. */
+export function auditActionPhrase(action: string): string {
+  return isAuditAction(action) ? AUDIT_ACTIONS[action] : action;
+}
 
 /** Appends audit entries for requests. */
 export class Auditor {
@@ -18,7 +51,7 @@ export class Auditor {
   ) {}
 
   /** Records `action` by the caller of `context`. */
-  async record(context: RequestContext, action: string, details: Record<string, unknown>, outcome: AuditOutcome = 'ok'): Promise<void> {
+  async record(context: RequestContext, action: AuditAction, details: AuditDetails, outcome: AuditOutcome = 'ok'): Promise<void> {
     try {
       await this.store.appendAudit({ actor: actorOf(context), conversationId: context.conversation.id, action, details, outcome });
     } catch (error) {

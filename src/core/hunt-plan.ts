@@ -11,8 +11,10 @@ import { buildHuntQuery } from '../hunt/kql-builder';
 import { buildRuleHunt, describeRuleWindow } from '../hunt/rule-hunt';
 import { deviceRowsOfRuleResult } from '../hunt/rule-result';
 import type { HuntRequest } from '../store/store';
+import { HUNT_KIND_SUFFIX } from './hunt-kinds';
 import type { HuntTarget } from './hunt-targets';
 import type { HuntArgs } from './parse-hunt';
+import { storedToolId } from './tool-ref';
 import type { Note } from './views';
 
 /** Everything needed to run and show one hunt. */
@@ -32,8 +34,6 @@ export interface HuntPlan {
 /** Store tool id of the all-tools hunt. */
 export const ALL_TOOLS = 'all';
 
-const KIND_TITLE = { 'file-signature': '', process: ' processes', network: ' network connections' } as const;
-
 /** The plan of a parsed hunt on a target. */
 export function planHunt(args: HuntArgs, target: HuntTarget, options: { readonly catalog: Catalog; readonly maxDevices: number }): HuntPlan {
   const { backend } = target;
@@ -45,7 +45,7 @@ export function planHunt(args: HuntArgs, target: HuntTarget, options: { readonly
     case 'tool': {
       const { tool, huntKind } = subject;
       return {
-        subject: `${tool.name}${KIND_TITLE[huntKind]}`,
+        subject: `${tool.name}${HUNT_KIND_SUFFIX[huntKind]}`,
         request: { ...base, toolId: tool.id, kind: huntKind },
         kql: buildHuntQuery({ tool, window: args.window, kind: huntKind, ...device }, build),
         findings: (result) => findingsFromResult(result, { toolId: tool.id }),
@@ -65,7 +65,7 @@ export function planHunt(args: HuntArgs, target: HuntTarget, options: { readonly
     case 'rule': {
       const { rule } = subject;
       const hunt = buildRuleHunt(rule, { window: args.window });
-      const toolId = `rule:${rule.id}`;
+      const toolId = storedToolId({ kind: 'rule', ruleId: rule.id });
       return {
         subject: rule.name,
         request: { ...base, toolId, kind: 'rule' },

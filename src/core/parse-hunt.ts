@@ -7,8 +7,10 @@
 import type { Catalog, RmmTool } from '../hunt/catalog';
 import type { RuleBook } from '../hunt/rule-book';
 import type { HuntingRule } from '../hunt/rules';
-import { DEFAULT_WINDOW, describeWindow, looksLikeWindow, parseWindow, type HuntWindow } from '../hunt/window';
-import type { HuntKind } from '../store/store';
+import { DEFAULT_WINDOW, describeWindow, looksLikeWindow, parseWindow, windowToKql, type HuntWindow } from '../hunt/window';
+import type { HuntKind, HuntRequest } from '../store/store';
+import { hasHuntKind, HUNT_KIND_KEYWORD, HUNT_KIND_LABEL, HUNT_KIND_WORDS, huntKindsOf } from './hunt-kinds';
+import { toolRefOf } from './tool-ref';
 import { UserError } from './user-error';
 
 /** Usage lines of `hunt`. */
@@ -51,16 +53,6 @@ export interface HuntVocabulary {
 
 const DEVICE_NAME = /^[\p{L}\p{N}][\p{L}\p{N}._$-]{0,254}$/u;
 const MAX_TOOL_WORDS = 3;
-const KINDS: Readonly<Record<string, HuntKind>> = {
-  proc: 'process',
-  process: 'process',
-  net: 'network',
-  network: 'network',
-  file: 'file-signature',
-  sig: 'file-signature',
-  signature: 'file-signature',
-};
-const KIND_NAMES: Readonly<Record<HuntKind, string>> = { 'file-signature': 'file signature', process: 'process', network: 'network' };
 
 function usageError(title: string, hint: string, usage: readonly string[] = HUNT_USAGE): UserError {
   return new UserError(title, hint, usage);
@@ -76,15 +68,6 @@ export function checkDeviceName(name: string, usage: readonly string[]): string 
     );
   }
   return name;
-}
-
-/** The hunts a tool has, for people. */
-export function huntKindsOf(tool: RmmTool): string[] {
-  return [
-    ...(tool.fileSignature ? [KIND_NAMES['file-signature']] : []),
-    ...(tool.process ? [KIND_NAMES.process] : []),
-    ...(tool.network ? [KIND_NAMES.network] : []),
-  ];
 }
 
 function findSubject(words: readonly string[], vocabulary: HuntVocabulary): { subject: HuntSubject; used: number } | undefined {
@@ -119,9 +102,9 @@ function options(words: readonly string[], usage: readonly string[], kinds: bool
         workspace = value;
       }
       i += 1;
-    } else if (kinds && KINDS[keyword]) {
+    } else if (kinds && HUNT_KIND_WORDS[keyword]) {
       if (kind !== undefined) throw usageError('One kind of hunt at a time', 'Choose proc or net (or neither, for file signatures).', usage);
-      kind = KINDS[keyword];
+      kind = HUNT_KIND_WORDS[keyword];
     } else if (looksLikeWindow(word)) {
       const parsed = parseWindow(word);
       if (!parsed) throw usageError(`'${word}' is not a time window`, 'Use 30m, 12h, 5d, 2w or ISO 8601 such as P5D or PT12H.', usage);
@@ -162,11 +145,10 @@ export function parseHuntArgs(words: readonly string[], vocabulary: HuntVocabula
     return { subject, ...rest };
   }
   const huntKind = kind ?? 'file-signature';
-  const has = huntKind === 'file-signature' ? subject.tool.fileSignature : huntKind === 'process' ? subject.tool.process : subject.tool.network;
-  if (!has) {
+  if (!hasHuntKind(subject.tool, huntKind)) {
     throw usageError(
-      `${subject.tool.name} has no ${KIND_NAMES[huntKind]} hunt`,
-      `Its hunts: ${huntKindsOf(subject.tool).join(', ')}. For example: hunt ${subject.tool.id} 5d ${subject.tool.network ? 'net' : 'proc'}.`,
+      `${subject.tool.name} has no ${HUNT_KIND_LABEL[huntKind]} hunt`,
+      `Its hunts: ${huntKindsOf(subject.tool).map((k) => HUNT_KIND_LABEL[k]).join(', ')}. For example: hunt ${subject.tool.id} 5d ${HUNT_KIND_KEYWORD[subject.tool.network ? 'network' : 'process']}.`,
     );
   }
   return { subject: { ...subject, huntKind }, ...rest };
@@ -187,4 +169,11 @@ export function checkWindow(window: HuntWindow, maxWindow: HuntWindow, where: st
   if (window.ms > maxWindow.ms) {
     throw usageError(`That window is longer than ${where} can answer`, `The longest window there is ${describeWindow(maxWindow)}.`, usage);
   }
+}
+
+/** The command that runs a stored hunt again (`hunt anydesk net 5d device WS-1`, `hunt "Rule name" 5d`). */
+export function huntCommandText(request: HuntRequest, subject: string): string {
+  const keyword = request.kind === 'process' || request.kind === 'network' ? HUNT_KIND_KEYWORD[request.kind] : undefined;
+  const what = toolRefOf(request.toolId).kind === 'rule' ? `"${subject}"` : `${request.toolId}${keyword ? ` ${keyword}` : ''}`;
+  return `hunt ${what} ${windowToKql({ ms: request.windowMs })}${request.device ? ` device ${request.device}` : ''}`;
 }

@@ -19,7 +19,15 @@ export interface ViewReply {
   readonly kind: 'view';
   readonly view: View;
   readonly everyone?: () => Promise<View>;
+  /** How the request ended when it did not simply succeed (the CLI's exit code reads it). */
+  readonly status?: ReplyStatus;
 }
+
+/**
+ * How a request ended: `invalid` when it could not be read (a wrong command, a broken button),
+ * `refused` when the caller may not do it, `failed` when it could not be done.
+ */
+export type ReplyStatus = 'invalid' | 'refused' | 'failed';
 
 /**
  * Answer at once with `progress`, then run `complete` outside the turn and replace the progress
@@ -40,4 +48,9 @@ export type Reply = ViewReply | DeferredReply;
 /** Shorthand for a {@link ViewReply}. */
 export function reply(view: View, everyone?: () => Promise<View>): ViewReply {
   return everyone ? { kind: 'view', view, everyone } : { kind: 'view', view };
+}
+
+/** A {@link ViewReply} for a request that did not succeed. */
+export function troubleReply(view: View, status: ReplyStatus): ViewReply {
+  return { kind: 'view', view, status };
 }

@@ -220,8 +220,9 @@ export interface ExclusionEntry {
   readonly scope: string;
   readonly reason: string;
   readonly by: string;
-  /** ISO 8601 UTC without fraction, or undefined for never. */
+  /** ISO 8601 UTC without fraction. */
   readonly createdAt: string;
+  /** ISO 8601 UTC without fraction; absent when it never expires. */
   readonly expiresAt?: string;
 }
 

@@ -16,9 +16,7 @@
  * has no time range at all, the rule is left as it is and the window is applied by the backend
  * alone (the Log Analytics and Defender APIs' `timespan`), which the result says.
  */
-import { SourceText } from '../kql/source-text';
-import { tokenize } from '../kql/tokenizer';
-import type { Token } from '../kql/tokens';
+import { SourceText, tokenizeKql, type Token } from '../kql';
 import { kqlTimespan } from './kql-builder';
 import type { HuntingRule } from './rules';
 import { describeWindow, type HuntWindow } from './window';
@@ -250,7 +248,7 @@ export function buildRuleHunt(rule: HuntingRule, options: RuleHuntOptions): Rule
   const backend = (reason: string): RuleHunt => ({ rule, window: options.window, kql: query, windowApplied: { by: 'backend', reason } });
   let tokens: Token[];
   try {
-    tokens = tokenize(source);
+    tokens = tokenizeKql(source);
   } catch (error) {
     return backend(`its query could not be read for a time range (${(error as Error).message})`);
   }

@@ -3,10 +3,10 @@
  * caller supplies `now` so that every `now()`/`ago()` of the query sees the same instant and tests
  * are deterministic.
  */
-import type { QueryResult } from '../backends/backend';
 import { compileQuery } from './compile-query';
 import { parseQuery } from './parser';
 import { toQueryResult } from './result';
+import type { KqlResult } from './result-types';
 import { SourceText } from './source-text';
 import type { TableProvider } from './table-provider';
 
@@ -22,7 +22,7 @@ export interface ExecuteKqlOptions {
  * Runs `text` and returns its rows. Throws a {@link KqlError} (with the line and column) for a
  * syntax error, an unknown table or column, a type error or an unsupported construct.
  */
-export function executeKql(text: string, options: ExecuteKqlOptions): QueryResult {
+export function executeKql(text: string, options: ExecuteKqlOptions): KqlResult {
   const source = new SourceText(text);
   const plan = compileQuery(parseQuery(source), { source, tables: options.tables, now: options.now.getTime() });
   return toQueryResult(plan.run());

@@ -33,3 +33,7 @@ export type { KustoType } from './types';
 export { parseIsoDatetime, formatDatetime } from './datetime';
 export { formatTimespan, parseTimespanText } from './timespan';
 export type { Query } from './ast';
+export type { KqlResult, ResultColumn, ResultValue } from './result-types';
+export { SourceText } from './source-text';
+export { tokenize as tokenizeKql } from './tokenizer';
+export type { Token } from './tokens';

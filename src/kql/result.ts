@@ -1,9 +1,9 @@
 /**
- * Turns the final rows of a query into the {@link QueryResult} every backend returns: rows as
+ * Turns the final rows of a query into the {@link KqlResult} every backend returns: rows as
  * objects keyed by column name, datetimes as ISO 8601 strings, timespans as `[d.]hh:mm:ss`,
  * numbers as numbers, dynamic values as JSON values, null as null.
  */
-import type { QueryResult, ResultValue } from '../backends/backend';
+import type { KqlResult, ResultValue } from './result-types';
 import { formatDatetime } from './datetime';
 import type { Relation } from './relation';
 import { formatTimespan } from './timespan';
@@ -35,7 +35,7 @@ function valueAt(column: Column, row: number): ResultValue {
 }
 
 /** The selected rows of `relation` as a query result. */
-export function toQueryResult(relation: Relation): QueryResult {
+export function toQueryResult(relation: Relation): KqlResult {
   const columns = relation.schema.map((c) => ({ name: c.name, type: c.type }));
   const rows: Array<Record<string, ResultValue>> = [];
   for (const row of relation.selection) {

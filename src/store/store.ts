@@ -1,8 +1,7 @@
 /**
  * The store: everything HuntOps must remember across turns, restarts and bot instances — hunts and
- * their findings, exclusions, incidents, escalations, the outbox, the audit trail and conversation
- * references — behind one interface with two implementations: SQLite in a file (the embedded default)
- * and Azure Table Storage (several bot instances). Both pass the same contract tests
+ * their findings, exclusions, incidents, escalations, the outbox and the audit trail — behind one
+ * interface with two implementations: SQLite in a file (the embedded default) and Azure Table Storage (several bot instances). Both pass the same contract tests
  * (`test/store/store-contract.ts`).
  *
  * Conventions:
@@ -437,15 +436,6 @@ export interface AuditStore {
   listAudit(options?: { readonly limit?: number }): Promise<AuditEntry[]>;
 }
 
-// ----------------------------------------------------------------------------- conversation references
-
-/** Conversation references, kept to post proactively (outside a turn). */
-export interface ConversationStore {
-  /** Saves (or replaces) the reference under a key, e.g. a conversation id. */
-  saveConversationReference(key: string, reference: OpaqueJson): Promise<void>;
-  getConversationReference(key: string): Promise<OpaqueJson | undefined>;
-}
-
 // ------------------------------------------------------------------------------------------ the store
 
 /** Readiness as `/healthz` reports it; `detail` never holds a secret. */
@@ -468,8 +458,7 @@ export interface Store
     IncidentStore,
     EscalationStore,
     OutboxStore,
-    AuditStore,
-    ConversationStore {
+    AuditStore {
   readonly kind: 'sqlite' | 'azuretables';
   /**
    * Retention: removes hunts (with their findings) created before `before`, and outbox items sent or

@@ -6,13 +6,15 @@
 import Bottleneck from 'bottleneck';
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import type { IncidentTarget } from '../core/incident-target';
+import { readIncidentTarget, type IncidentTarget } from '../core/incident-target';
 import { PostFailure, type OutboxPoster } from '../core/outbox-worker';
+import { outboxView } from '../core/presenters/escalation-views';
 import type { View } from '../core/views';
 import type { ClaimedOutboxItem } from '../store/store';
 import { cardActivity } from './card-activity';
 import { ServiceUrlRefused } from './service-url';
 import { inConversation } from './proactive';
+import { storedReference } from './stored-reference';
 
 /** Teams' documented per-conversation limits, with a little headroom. */
 export const TEAMS_LIMITS = Object.freeze({ minTimeMs: 150, perThirtySeconds: 60 });
@@ -53,14 +55,23 @@ export class TeamsOutboxPoster implements OutboxPoster {
   ) {}
 
   async post(item: ClaimedOutboxItem): Promise<{ readonly activityId: string }> {
-    const target = item.target as IncidentTarget;
+    const target = readIncidentTarget(item.target);
+    if (!target) throw new PostFailure('the outbox item names no incident channel', { retryable: false });
+    const view = outboxView(item.payload);
+    if (!view) throw new PostFailure('the outbox item carries nothing this version can post', { retryable: false });
     const conversationId = item.kind === 'new-thread' ? target.channelId : `${target.channelId};messageid=${item.threadRootActivityId ?? ''}`;
-    return this.limiter.key(target.channelId).schedule(() => this.send(item, target, conversationId));
+    return this.limiter.key(target.channelId).schedule(() => this.send(item, { target, view, conversationId }));
   }
 
-  private async send(item: ClaimedOutboxItem, target: IncidentTarget, conversationId: string): Promise<{ activityId: string }> {
-    const reference = target.reference as Partial<ConversationReference>;
-    const activity = cardActivity(item.payload as View);
+  private async send(item: ClaimedOutboxItem, post: { target: IncidentTarget; view: View; conversationId: string }): Promise<{ activityId: string }> {
+    const { target, conversationId } = post;
+    let reference: Partial<ConversationReference>;
+    try {
+      reference = storedReference(target.reference);
+    } catch (error) {
+      throw new PostFailure(error instanceof Error ? error.message : String(error), { retryable: false });
+    }
+    const activity = cardActivity(post.view);
     let activityId: string | undefined;
     try {
       activityId = await inConversation(this.adapter, this.appId, reference, async (context) => {

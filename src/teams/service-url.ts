@@ -8,6 +8,7 @@
  * credentials, query or fragment, so that no other parser can read a different host out of the same
  * text and nothing can be appended after the path the connector client builds on.
  */
+import { canonicalHttpUrl, isLoopbackHost } from '../net/canonical-url';
 
 /**
  * The hosts of Teams' Bot Connector service: the public cloud (`https://smba.trafficmanager.net/<region>/`,
@@ -21,9 +22,6 @@ export const TEAMS_SERVICE_HOSTS: readonly string[] = Object.freeze([
   'smba.infra.dod.teams.microsoft.us',
 ]);
 
-const MAX_SERVICE_URL_LENGTH = 2048;
-const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
-const LOOPBACK_NAMES: ReadonlySet<string> = new Set(['localhost', '[::1]']);
 const TEAMS_HOSTS: ReadonlySet<string> = new Set(TEAMS_SERVICE_HOSTS);
 
 /** Thrown when the bot is asked to post to a service URL it may not call. */
@@ -45,49 +43,23 @@ export interface ServiceUrlPolicyOptions {
   readonly alsoAllowOrigin?: string;
 }
 
-/** The parsed URL when `text` is a canonical http(s) URL without credentials, query or fragment; otherwise undefined. */
-function canonical(text: unknown): URL | undefined {
-  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_SERVICE_URL_LENGTH) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return undefined;
-  }
-  if (url.href !== text && url.href !== `${text}/`) return undefined;
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') return undefined;
-  return url;
-}
-
-/** True when `url` names this machine's loopback interface. */
-function isLoopback(url: URL): boolean {
-  return LOOPBACK_NAMES.has(url.hostname) || IPV4_LOOPBACK.test(url.hostname);
-}
-
-/** True when `text` is a canonical http(s) URL on loopback (used to vet the offline-test origin). */
-export function isLoopbackUrl(text: string): boolean {
-  const url = canonical(text);
-  return url !== undefined && isLoopback(url);
-}
-
 /** Decides which service URLs the bot may call. */
 export class ServiceUrlPolicy {
   private readonly extraOrigin: string | undefined;
 
   constructor(private readonly options: ServiceUrlPolicyOptions) {
     if (options.alsoAllowOrigin !== undefined) {
-      const url = canonical(options.alsoAllowOrigin) ?? canonical(`${options.alsoAllowOrigin}/`);
-      if (!url || !isLoopback(url)) throw new Error(`alsoAllowOrigin must be a loopback http(s) origin, not ${options.alsoAllowOrigin}`);
+      const url = canonicalHttpUrl(options.alsoAllowOrigin) ?? canonicalHttpUrl(`${options.alsoAllowOrigin}/`);
+      if (!url || !isLoopbackHost(url)) throw new Error(`alsoAllowOrigin must be a loopback http(s) origin, not ${options.alsoAllowOrigin}`);
       this.extraOrigin = url.origin;
     }
   }
 
   /** True when the bot may post to `serviceUrl`. */
   allows(serviceUrl: unknown): boolean {
-    const url = canonical(serviceUrl);
+    const url = canonicalHttpUrl(serviceUrl);
     if (!url) return false;
-    if (this.options.allow === 'loopback') return isLoopback(url);
+    if (this.options.allow === 'loopback') return isLoopbackHost(url);
     if (this.extraOrigin !== undefined && url.origin === this.extraOrigin) return true;
     return url.protocol === 'https:' && url.port === '' && TEAMS_HOSTS.has(url.hostname);
   }

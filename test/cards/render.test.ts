@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
-import { AUDIT_MAX, RULES_PAGE_SIZE, toolsView, WINDOW_HELP } from '../../src/core/commands';
+import { AUDIT_MAX, catalogPage, RULES_PAGE_SIZE } from '../../src/core/routes/listing-routes';
+import { toolsView, WINDOW_HELP } from '../../src/core/presenters/listing-views';
 import { EXCLUSIONS_PAGE_SIZE, MAX_REASON } from '../../src/core/exclusions';
 import { MAX_NOTE, MAX_TITLE } from '../../src/core/escalations';
 import { MAX_CHECK_TOOLS } from '../../src/core/device-check';
@@ -187,8 +188,8 @@ function allViews(): Array<[string, View]> {
     ],
     ['audit, empty', { name: 'audit', entries: [] }],
   ];
-  const pageCount = toolsView(catalog, 1).pageCount;
-  for (let page = 1; page <= pageCount; page += 1) views.push([`tools page ${page}`, toolsView(catalog, page)]);
+  const pageCount = toolsView(catalogPage(catalog, 1)).pageCount;
+  for (let page = 1; page <= pageCount; page += 1) views.push([`tools page ${page}`, toolsView(catalogPage(catalog, page))]);
   views.push([
     'help',
     {

@@ -67,3 +67,17 @@ test('exclusions made in the terminal shape later hunts', async () => {
   expect(out).toMatch(/^Kaseya: 3 devices/);
   expect(out).toContain('1 device is hidden by exclusions');
 });
+
+test('words come as the shell split them: a quoted reason stays one word', async () => {
+  const made = await run('exclude', 'device', 'it-adm-003', 'reason', 'IT admin', 'for', '7d', 'tool', 'kaseya');
+  expect(made.code).toBe(0);
+  expect(made.out).toContain('Excluded it-adm-003 from Kaseya hunts until');
+  expect(made.out).toMatch(/^it-adm-003\s+Kaseya hunts\s+IT admin\s/m);
+});
+
+test('exit codes: 1 when it could not be done, 2 only for a wrong command', async () => {
+  expect((await run('unexclude', 'no-such-device')).code).toBe(1);
+  expect((await run('unexclude')).code).toBe(2);
+  expect((await run('hunt', 'kaseya', '5d', 'in', 'emea')).code).toBe(1);
+  expect((await run('frobnicate')).code).toBe(2);
+});

@@ -33,7 +33,7 @@ import { buildAllToolsQuery } from '../../src/hunt/hunt-queries-all-tools';
 import { buildDeviceCheckQuery } from '../../src/hunt/hunt-queries-device-check';
 import { buildHuntQuery, kqlString, type HuntKind } from '../../src/hunt/kql-builder';
 import { parseWindow, windowOf } from '../../src/hunt/window';
-import { createHuntOps } from '../../src/huntops';
+import { createHuntOps } from '../../src/app/create-huntops';
 import { openStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/store';
 import { certificateEvent, eventFolder, type EventFolder } from '../support/event-files';

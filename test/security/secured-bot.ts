@@ -14,7 +14,7 @@ import type { Backend, QueryRequest, QueryResult } from '../../src/backends/back
 import type { AccessConfig, BotAuth } from '../../src/config';
 import { HuntTargets } from '../../src/core/hunt-targets';
 import { SILENT_LOG } from '../../src/core/log';
-import { createHuntOps } from '../../src/huntops';
+import { createHuntOps } from '../../src/app/create-huntops';
 import { openStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/store';
 import { createAdapter } from '../../src/teams/adapter';

@@ -665,16 +665,6 @@ export function describeStoreContract(name: string, harness: () => ContractHarne
         expect(new Set(all.map((e) => e.id)).size).toBe(25);
         expect((await rejection(store.appendAudit({ actor: alice, conversationId: 'c', action: 'x', details: {}, outcome: 'maybe' as 'ok' }))).code).toBe('invalid');
       });
-
-      it('saves and replaces conversation references under any key', async () => {
-        const store = await open();
-        const keys = ['19:abc@thread.tacv2;messageid=1700000000001', 'a:1Xy/Z+w==#frag?q', "o'brien"];
-        for (const [i, key] of keys.entries()) await store.saveConversationReference(key, { conversation: { id: key }, n: i });
-        for (const [i, key] of keys.entries()) expect(await store.getConversationReference(key)).toEqual({ conversation: { id: key }, n: i });
-        await store.saveConversationReference(keys[0]!, { replaced: true });
-        expect(await store.getConversationReference(keys[0]!)).toEqual({ replaced: true });
-        expect(await store.getConversationReference('unknown')).toBeUndefined();
-      });
     });
 
     describe('operations', () => {

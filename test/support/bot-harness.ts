@@ -13,7 +13,7 @@ import type { Log } from '../../src/core/log';
 import type { RuleBook } from '../../src/hunt/rule-book';
 import { SILENT_LOG } from '../../src/core/log';
 import { OutboxWorker } from '../../src/core/outbox-worker';
-import { createHuntOps, type HuntOps } from '../../src/huntops';
+import { createHuntOps, type HuntOps } from '../../src/app/create-huntops';
 import { openStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/store';
 import { createAdapter } from '../../src/teams/adapter';

@@ -16,7 +16,7 @@
  * | triage     | 〃                          | `escalation|<hash(team, key)>`          | one escalation |
  * | triage     | 〃                          | `outbox|<hash(team, key)>`              | one outbox item |
  * | audit      | `audit`                     | `<inverted time>|<inverted seq>|<rand>` | newest first |
- * | refs       | `ref`                       | hash(key)                               | a conversation reference |
+ * | refs       | —                           | —                                       | empty: the health check's round trip |
  *
  * Everything about one team's incidents lives in one partition, so an escalation — counter bump,
  * new incident, escalation, outbox item — is one entity group transaction: all or nothing, with the
@@ -97,7 +97,6 @@ const INCIDENT = 'incident|';
 const ESCALATION = 'escalation|';
 const OUTBOX = 'outbox|';
 const AUDIT = 'audit';
-const REFS = 'ref';
 const BATCH = 100;
 /** Above every epoch-ms time until the year 2286, so `MAX_TIME - t` sorts newest first. */
 const MAX_TIME = 9_999_999_999_999;
@@ -841,21 +840,6 @@ export class TableStore implements Store {
       }
     }
     return found;
-  }
-
-  // -------------------------------------------------------------------------- conversation references
-
-  async saveConversationReference(key: string, reference: OpaqueJson): Promise<void> {
-    checkKey('conversation key', key);
-    const entity: Entity & { partitionKey: string; rowKey: string } = { partitionKey: REFS, rowKey: idFromKey('ref', key), updatedAt: new Date(this.now()) };
-    putText(entity, 'key', key);
-    putJson(entity, 'reference', reference);
-    await this.refs.upsertEntity(entity, 'Replace');
-  }
-
-  async getConversationReference(key: string): Promise<OpaqueJson | undefined> {
-    const entity = await this.read(this.refs, REFS, idFromKey('ref', key));
-    return entity && getText(entity, 'key') === key ? getJson(entity, 'reference') : undefined;
   }
 
   // ------------------------------------------------------------------------------------- operations

@@ -672,21 +672,6 @@ export class SqliteStore implements Store {
     return this.all('SELECT * FROM audit ORDER BY seq DESC LIMIT ?', auditFrom, clampLimit(options.limit, 20, 1000));
   }
 
-  // -------------------------------------------------------------------------- conversation references
-
-  async saveConversationReference(key: string, reference: OpaqueJson): Promise<void> {
-    checkKey('conversation key', key);
-    this.sql(
-        `INSERT INTO conversation_refs (key, reference, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
-      )
-      .run(key, json(reference), this.now());
-  }
-
-  async getConversationReference(key: string): Promise<OpaqueJson | undefined> {
-    return this.get('SELECT reference FROM conversation_refs WHERE key = ?', (row) => parse(row, 'reference'), key);
-  }
-
   // ------------------------------------------------------------------------------------- operations
 
   async purge(before: Date): Promise<PurgeResult> {

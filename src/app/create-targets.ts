@@ -5,15 +5,15 @@
  */
 import { readdir } from 'node:fs/promises';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { Backend } from '../backends/backend';
+import { ConcurrencyLimiter } from '../backends/concurrency-limit-decorator';
+import { createDefenderBackend } from '../backends/defender';
+import { createLocalBackend } from '../backends/local';
+import { createLogAnalyticsBackend } from '../backends/log-analytics';
+import { shareIdenticalHunts } from '../backends/shared-hunts-decorator';
 import { SAMPLE_DATA_DIR, type BackendConfig } from '../config';
 import { HuntTargets, type HuntTarget, type Readiness } from '../core/hunt-targets';
 import { defenderHuntingLink, logsBladeLink } from '../hunt/portal-links';
-import type { Backend } from './backend';
-import { ConcurrencyLimiter } from './concurrency-limit-decorator';
-import { createDefenderBackend } from './defender';
-import { createLocalBackend } from './local';
-import { createLogAnalyticsBackend } from './log-analytics';
-import { shareIdenticalHunts } from './shared-hunts-decorator';
 
 /** What building the targets may be given instead of the defaults. */
 export interface TargetOptions {

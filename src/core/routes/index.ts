@@ -1,0 +1,36 @@
+/**
+ * The registry: every chat command and every card button HuntOps answers, in help's order. A
+ * command or a button exists exactly when it is listed here; help is generated from the commands.
+ */
+import type { RouteTable } from '../app';
+import { command, type CommandEntry } from '../pipeline';
+import { helpView, type CommandHelp } from '../presenters/listing-views';
+import { escalationRoutes } from './escalation-routes';
+import { exclusionRoutes } from './exclusion-routes';
+import { huntButtons, huntCommands } from './hunt-routes';
+import { listingRoutes } from './listing-routes';
+import type { RouteDeps } from './route-deps';
+
+export type { RouteDeps } from './route-deps';
+
+/** Every route. */
+export function createRoutes(deps: RouteDeps): RouteTable {
+  const listings = listingRoutes(deps);
+  const exclusions = exclusionRoutes(deps);
+  const escalations = escalationRoutes(deps);
+  const [tools, rules, audit] = listings.commands;
+  const commands: CommandEntry[] = [...huntCommands(deps), tools!, rules!, ...exclusions.commands, ...escalations.commands, audit!];
+  const listed: CommandHelp[] = [...commands, { usage: ['help'], summary: 'This list.', example: 'help' }];
+  const help = command({
+    command: 'help',
+    ...listed[listed.length - 1]!,
+    parse: () => ({}),
+    access: 'anyone',
+    handle: async () => listed,
+    present: helpView,
+  });
+  return {
+    commands: [...commands, help],
+    buttons: [...huntButtons(deps), ...listings.buttons, ...exclusions.buttons, ...escalations.buttons],
+  };
+}
