@@ -1,5 +1,6 @@
 /**
- * Rows of the three Defender tables, every documented column present in the documented order
+ * Rows of the Defender event tables (the file events and device reports of the evidence tables
+ * are made in `data-rows-evidence.ts`), every documented column present in the documented order
  * (`DEFENDER_SCHEMAS`): strings empty when Defender has nothing to say, other types null.
  * Datetimes are ISO 8601 UTC text; `AdditionalFields` and `CrlDistributionPointUrls` are JSON
  * text, as the schema types them (`string`).
@@ -53,7 +54,8 @@ export function shapeRow(table: DefenderTableName, fields: Readonly<Row>): Row {
   return row;
 }
 
-function iso(time: Date): string {
+/** ISO 8601 UTC text of a time. */
+export function iso(time: Date): string {
   return time.toISOString();
 }
 
@@ -88,7 +90,8 @@ export function certificateRow(context: EventContext, program: Program, random: 
   });
 }
 
-const PARENT: Program = {
+/** `services.exe`, the parent of services. */
+export const PARENT: Program = {
   fileName: 'services.exe',
   folder: 'C:\\Windows\\System32\\',
   company: 'Microsoft Corporation',
@@ -98,7 +101,8 @@ const PARENT: Program = {
   signer: 'Microsoft Windows Publisher',
   issuer: 'Microsoft Windows Production PCA 2011',
 };
-const USER_PARENT: Program = { ...PARENT, fileName: 'explorer.exe', folder: 'C:\\Windows\\', description: 'Windows Explorer', version: '10.0.22621.3672' };
+/** `explorer.exe`, the parent of what a user starts. */
+export const USER_PARENT: Program = { ...PARENT, fileName: 'explorer.exe', folder: 'C:\\Windows\\', description: 'Windows Explorer', version: '10.0.22621.3672' };
 
 /** Whether a program runs as a service (under SYSTEM, started by services.exe) or in the user's session. */
 function runsAsService(program: Program): boolean {
@@ -106,7 +110,7 @@ function runsAsService(program: Program): boolean {
 }
 
 /** The columns describing a process: its own (`prefix` empty) or the initiating process's. */
-function processFields(prefix: '' | 'InitiatingProcess', program: Program, account: Account, processId: number, created: Date): Row {
+export function processFields(prefix: '' | 'InitiatingProcess', program: Program, account: Account, processId: number, created: Date): Row {
   const file = prefix === '' ? 'File' : 'InitiatingProcessFile';
   const hash = prefix;
   const process = prefix === '' ? 'Process' : 'InitiatingProcess';

@@ -2,8 +2,11 @@
  * The planted scenario of the generated data: which device had which RMM tool (or a look-alike
  * that no hunt may find), when, and with which certificate subject. It is written by hand so
  * that tests and `data/sample/README.md` can state the expected devices of a hunt by hand.
- * Times are days before the data set's anchor; the default hunt window is the last 5 days.
+ * Times are days before the data set's anchor; the default hunt window is the last 5 days. The
+ * Kaseya stories of the evidence tables (`data-stories.ts`) give three of these sightings their
+ * profiles.
  */
+import { KASEYA_AGENT, OUTSIDE_AGENT_FOLDER, STORY_PROFILES } from './data-stories';
 
 /** A program as Defender sees it: its file, version information, signature and where it connects. */
 export interface VendorProfile {
@@ -54,17 +57,8 @@ function lookAlike(fileName: string, company: string, product: string, url: stri
 
 /** The programs of the scenario, real RMM agents and look-alikes. */
 export const PROFILES: Readonly<Record<string, VendorProfile>> = {
-  kaseya: {
-    tool: 'kaseya',
-    fileName: 'AgentMon.exe',
-    folder: 'C:\\Program Files (x86)\\Kaseya\\KSA7291033\\',
-    company: 'Kaseya',
-    product: 'Kaseya Agent',
-    description: 'Kaseya Agent Monitor Service',
-    version: '9.5.0.22',
-    issuer: DIGICERT_G4,
-    urls: ['vsa.kaseya.net', 'managedsupport.kaseya.net'],
-  },
+  kaseya: { ...KASEYA_AGENT, folder: OUTSIDE_AGENT_FOLDER, urls: ['vsa.kaseya.net', 'managedsupport.kaseya.net'] },
+  ...STORY_PROFILES,
   anydesk: {
     tool: 'anydesk',
     fileName: 'AnyDesk.exe',
@@ -217,10 +211,10 @@ const BOTH = { process: true, network: true };
 
 /** The planted sightings. */
 export const SIGHTINGS: readonly Sighting[] = [
-  sighting('ws-fin-014', 'kaseya', 'Kaseya Holdings Inc.', [4.2, 0.3], 6, 'Kaseya agent on a finance workstation: the case to chase', BOTH),
+  sighting('ws-fin-014', 'kaseya-foreign', 'Kaseya Holdings Inc.', [4.2, 0.3], 6, "Kaseya agent on a finance workstation, installed from the user's Downloads folder, talking to an unknown tenant: the case to chase", BOTH),
   sighting('lt-hr-207', 'kaseya', 'Kaseya US LLC', [2.5, 1.5], 3, 'laptop enrolled by an outside MSP', PROC),
-  sighting('it-adm-003', 'kaseya', 'KASEYA HOLDINGS INC', [3.0, 0.5], 4, 'known false positive: IT admin workstation (subject in upper case)'),
-  sighting('srv-mgmt-01', 'kaseya', 'Kaseya Limited', [4.5, 0.2], 8, 'known false positive: management server', NET),
+  sighting('it-adm-003', 'kaseya-contoso', 'KASEYA HOLDINGS INC', [3.0, 0.5], 4, "known false positive: IT admin workstation whose agent talks to Contoso's own VSA server (subject in upper case)", BOTH),
+  sighting('srv-mgmt-01', 'kaseya-vsa-server', 'Kaseya Limited', [4.5, 0.2], 8, "known false positive: management server hosting Contoso's VSA", NET),
   sighting('ws-eng-112', 'kaseya', 'Kaseya Holdings Inc.', [9, 7], 3, 'outside the 5-day window (7 to 9 days ago)'),
   sighting('ws-mkt-031', 'kaseyatools', 'KaseyaTools Ltd', [3, 1], 2, "look-alike: 'Kaseya' only inside a longer term", BOTH),
   sighting('ws-ops-044', 'notkaseya', 'NotKaseya Software', [2, 2], 1, "look-alike: 'Kaseya' only inside a longer term"),
@@ -293,7 +287,7 @@ export const EXPECTED_5D_FILE_SIGNATURE: Readonly<Record<string, readonly string
 
 /** The devices the process hunt of each planted tool finds over the default 5-day window (by hand). */
 export const EXPECTED_5D_PROCESS: Readonly<Record<string, readonly string[]>> = {
-  kaseya: ['lt-hr-207', 'ws-fin-014'],
+  kaseya: ['it-adm-003', 'lt-hr-207', 'ws-fin-014'],
   anydesk: ['lt-sal-305', 'ws-fin-022'],
   teamviewer: ['ws-hr-051'],
   connectwise: ['ws-fin-031'],

@@ -1,7 +1,7 @@
 /**
  * Generates Defender-shaped event files for the local backend: `DeviceFileCertificateInfo`,
- * `DeviceProcessEvents` and `DeviceNetworkEvents`, as `<Table>.jsonl` or `<Table>.csv`, plus
- * `dataset.json` (`anchor`, `seed`, `preset`, ...). The local backend shifts every time by
+ * `DeviceProcessEvents`, `DeviceNetworkEvents`, `DeviceFileEvents` and `DeviceInfo`, as
+ * `<Table>.jsonl` or `<Table>.csv`, plus `dataset.json` (`anchor`, `seed`, `preset`, ...). The local backend shifts every time by
  * (now − anchor), so recorded data always looks recent.
  *
  *   npx tsx scripts/generate-data.ts --out <dir> [--preset sample|large] [--rows N] [--seed S]
@@ -12,10 +12,12 @@
  * they are made: the large preset (a million rows per table by default) runs in bounded memory.
  *
  * Presets. `sample` (committed as `data/sample/`, see its README): about 300 devices, the planted
- * scenario of `scripts/data-scenario.ts` and a little everyday noise. `large`: about 6,000
- * devices, the same planted scenario, every catalog tool planted for each of its hunts on a few
- * devices (listed in `dataset.json` under `synthetic`), and noise: a million certificate rows and
- * 250,000 process and network rows (`--rows N`: N rows of noise in every table).
+ * scenario of `scripts/data-scenario.ts`, the Kaseya stories of `scripts/data-stories.ts` and a
+ * little everyday noise. `large`: about 6,000 devices, the same planted scenario and stories,
+ * every catalog tool planted for each of its hunts on a few devices (listed in `dataset.json`
+ * under `synthetic`), and noise: a million certificate rows and 250,000 process, network and
+ * file rows (`--rows N`: N rows of noise in every event table). `DeviceInfo` has no noise: one
+ * report per device (see `data-stories.ts`).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,9 +26,12 @@ import { DEFENDER_SCHEMAS, type DefenderTableName } from '../src/kql/schemas';
 import { BENIGN_PROGRAMS, type BenignProgram } from './data-benign';
 import { buildInventory, type Device, type InventorySize } from './data-devices';
 import { SeededRandom } from './data-random';
+import { SYSTEM_ACCOUNT } from './data-devices';
 import { certificateRow, fakeHash, networkRow, processRow, type Program, type Row } from './data-rows';
 import { lolrmmDevices, LOLRMM_PROFILES, LOLRMM_SIGHTINGS } from './data-lolrmm';
+import { fileEventRow } from './data-rows-evidence';
 import { PROFILES, SIGHTINGS, WORKGROUP_DEVICES, type Sighting, type VendorProfile } from './data-scenario';
+import { storyEndpoints, storyRows, type Endpoints } from './data-stories';
 import { satisfy } from './data-synthetic';
 import { openRowWriter, type DataFormat } from './data-writers';
 
@@ -34,7 +39,10 @@ import { openRowWriter, type DataFormat } from './data-writers';
 export type Preset = 'sample' | 'large';
 
 /** The tables the generator writes, in this order. */
-export const TABLES: readonly DefenderTableName[] = ['DeviceFileCertificateInfo', 'DeviceProcessEvents', 'DeviceNetworkEvents'];
+export const TABLES: readonly DefenderTableName[] = ['DeviceFileCertificateInfo', 'DeviceProcessEvents', 'DeviceNetworkEvents', 'DeviceFileEvents', 'DeviceInfo'];
+
+/** The tables with everyday noise (`DeviceInfo` holds one report per device instead). */
+type NoisyTable = Exclude<DefenderTableName, 'DeviceInfo'>;
 
 /** The anchor of every generated data set unless `--anchor` names another: its "now". */
 export const DEFAULT_ANCHOR = '2025-06-02T12:00:00.000Z';
@@ -47,8 +55,8 @@ const FIRST_REPORT_ID = 10_000;
 
 interface PresetSettings {
   readonly inventory: InventorySize;
-  /** Rows of everyday noise per table (`--rows` replaces it for every table). */
-  readonly noise: Readonly<Record<DefenderTableName, number>>;
+  /** Rows of everyday noise per table (`--rows` replaces it for every noisy table). */
+  readonly noise: Readonly<Record<NoisyTable, number>>;
   /** Devices per hunt of every catalog tool planted synthetically. */
   readonly syntheticDevices: number;
 }
@@ -56,12 +64,12 @@ interface PresetSettings {
 const PRESETS: Readonly<Record<Preset, PresetSettings>> = {
   sample: {
     inventory: { scale: 1, digits: 3 },
-    noise: { DeviceFileCertificateInfo: 1500, DeviceProcessEvents: 300, DeviceNetworkEvents: 300 },
+    noise: { DeviceFileCertificateInfo: 1500, DeviceProcessEvents: 300, DeviceNetworkEvents: 300, DeviceFileEvents: 40 },
     syntheticDevices: 0,
   },
   large: {
     inventory: { scale: 20, digits: 4 },
-    noise: { DeviceFileCertificateInfo: 1_000_000, DeviceProcessEvents: 250_000, DeviceNetworkEvents: 250_000 },
+    noise: { DeviceFileCertificateInfo: 1_000_000, DeviceProcessEvents: 250_000, DeviceNetworkEvents: 250_000, DeviceFileEvents: 250_000 },
     syntheticDevices: 3,
   },
 };
@@ -75,7 +83,7 @@ export interface GenerateOptions {
   readonly rows?: number;
   readonly seed?: number;
   readonly format?: DataFormat;
-  /** Tables to write; all three when absent. */
+  /** Tables to write; all of {@link TABLES} when absent. */
   readonly tables?: readonly DefenderTableName[];
   /** The data set's "now", ISO 8601. */
   readonly anchor?: string;
@@ -202,11 +210,12 @@ function benignEvent(table: DefenderTableName, inventory: readonly Device[], anc
   return { device: random.pick(inventory), time, program, ...(program.urls.length ? { url: random.pick(program.urls) } : {}) };
 }
 
-function rowOf(table: DefenderTableName, event: PlannedEvent, reportId: number, random: SeededRandom): Row {
+function rowOf(table: NoisyTable, event: PlannedEvent, reportId: number, random: SeededRandom, endpoints: Endpoints): Row {
   const context = { device: event.device, time: event.time, reportId };
   if (table === 'DeviceFileCertificateInfo') return certificateRow(context, event.program, random);
   if (table === 'DeviceProcessEvents') return processRow(context, event.program, random);
-  return networkRow(context, event.program, event.url!, random);
+  if (table === 'DeviceFileEvents') return fileEventRow(context, event.program, { action: 'FileModified', writer: event.program, account: SYSTEM_ACCOUNT }, random);
+  return { ...networkRow(context, event.program, event.url!, random), ...endpoints.get(event.url!) };
 }
 
 /** Generates a data set; resolves with what `dataset.json` says. */
@@ -224,7 +233,8 @@ export async function generateDataset(options: GenerateOptions): Promise<Dataset
   const required = [...new Set(SIGHTINGS.map((s) => s.device))];
   const inventory = buildInventory(new SeededRandom(streamSeed(seed, 'inventory')), settings.inventory, required, WORKGROUP_DEVICES);
   const byHost = new Map(inventory.map((d) => [d.host, d]));
-  const storyDevices = lolrmmDevices(new SeededRandom(streamSeed(seed, 'lolrmm-devices')));
+  const lolrmmHosts = lolrmmDevices(new SeededRandom(streamSeed(seed, 'lolrmm-devices')));
+  const endpoints = storyEndpoints(byHost);
   const synthetic = settings.syntheticDevices > 0 ? syntheticPlants(loadCatalog().tools, inventory, settings.syntheticDevices, anchor, new SeededRandom(streamSeed(seed, 'synthetic'))) : undefined;
 
   await mkdir(options.out, { recursive: true });
@@ -234,12 +244,20 @@ export async function generateDataset(options: GenerateOptions): Promise<Dataset
     const columns = DEFENDER_SCHEMAS[table].map((c) => c.name);
     const writer = openRowWriter(path.join(options.out, `${table}.${format}`), format, columns);
     let reportId = FIRST_REPORT_ID;
-    const planted = [...scenarioEvents(table, anchor, byHost, seed), ...(synthetic?.events.filter((e) => e.tables.includes(table)) ?? [])];
-    for (const event of planted) await writer.write(rowOf(table, event, reportId++, random));
-    const noise = options.rows ?? settings.noise[table];
-    for (let i = 0; i < noise; i++) await writer.write(rowOf(table, benignEvent(table, inventory, anchor, random), reportId++, random));
-    const storyRandom = new SeededRandom(streamSeed(seed, `${table}:lolrmm`));
-    for (const event of scenarioEvents(table, anchor, storyDevices, seed, LOLRMM_STORY)) await writer.write(rowOf(table, event, reportId++, storyRandom));
+    if (table !== 'DeviceInfo') {
+      const planted = [...scenarioEvents(table, anchor, byHost, seed), ...(synthetic?.events.filter((e) => e.tables.includes(table)) ?? [])];
+      for (const event of planted) await writer.write(rowOf(table, event, reportId++, random, endpoints));
+      const noise = options.rows ?? settings.noise[table];
+      for (let i = 0; i < noise; i++) await writer.write(rowOf(table, benignEvent(table, inventory, anchor, random), reportId++, random, endpoints));
+    }
+    for (const row of storyRows(table, { anchor, inventory: [...inventory, ...lolrmmHosts.values()], byHost, endpoints, random, firstReportId: reportId })) {
+      await writer.write(row);
+      reportId++;
+    }
+    if (table !== 'DeviceInfo') {
+      const lolrmmRandom = new SeededRandom(streamSeed(seed, `${table}:lolrmm`));
+      for (const event of scenarioEvents(table, anchor, lolrmmHosts, seed, LOLRMM_STORY)) await writer.write(rowOf(table, event, reportId++, lolrmmRandom, endpoints));
+    }
     await writer.close();
     rows[table] = reportId - FIRST_REPORT_ID;
   }

@@ -8,8 +8,10 @@
  * | `count()` | rows in the group | `count_` |
  * | `countif(predicate)` | rows where the predicate is true | `countif_` |
  * | `dcount(x [, accuracy])` | distinct non-null values, **exactly** (Kusto estimates with HyperLogLog; for the sets hunts count, a few to a few thousand devices or reports, the exact count is what Kusto's estimate approximates, and the engine prefers being exact) | `dcount_x` |
+ * | `dcountif(x, predicate [, accuracy])` | the same over the rows where the predicate is true | `dcountif_x` |
  * | `min(x)`, `max(x)` | the least / greatest non-null value; null when there is none | `min_x`, `max_x` |
  * | `make_set(x [, max])` | dynamic array of the distinct non-null values, first-seen order (Kusto leaves the order undefined), at most `max` (default and limit 1,048,576) | `set_x` |
+ * | `make_set_if(x, predicate [, max])` | `make_set` over the rows where the predicate is true | `set_x` |
  * | `make_list(x [, max])` | dynamic array of the non-null values in row order | `list_x` |
  * | `take_any(x)` | the first non-null value of the group (Kusto: any value) | `x` |
  * | `arg_max(e, c1, c2...)`, `arg_max(e, *)` | `e`'s greatest value and the columns `c...` (or all others) of the row that has it; on ties the first such row in input order (Kusto: any of them) | `e`, `c1`, ... |
@@ -143,44 +145,62 @@ const count: AggregateCompiler = (context) => {
   };
 };
 
+/** The bool predicate argument `index` of a conditional aggregation (`countif`, `dcountif`, `make_set_if`). */
+function predicateArgument(context: AggregateContext, index: number): CompiledExpression {
+  const { call, scope } = context;
+  const predicate = compileExpression(call.args[index]!, scope);
+  if (predicate.type !== 'bool') throw scope.error('semantic', `${call.name}() needs a bool predicate, not ${predicate.type}`, call.args[index]!.start);
+  return predicate;
+}
+
+/** The rows of `sel` (by position) that an optional predicate keeps: all of them without one. */
+function kept(predicate: CompiledExpression | undefined, relation: Relation, sel: Uint32Array): (i: number) => boolean {
+  if (!predicate) return () => true;
+  const bools = evaluateBools(predicate, relation, sel);
+  return (i) => bools[i] === TRUE;
+}
+
 const countif: AggregateCompiler = (context) => {
   arity(context, 1, 1);
-  const { call, scope } = context;
-  const predicate = compileExpression(call.args[0]!, scope);
-  if (predicate.type !== 'bool') throw scope.error('semantic', `countif() needs a bool predicate, not ${predicate.type}`, call.args[0]!.start);
+  const predicate = predicateArgument(context, 0);
   return {
     outputs: [{ name: 'countif_', type: 'long' }],
     aggregate: (relation, sel, groups, groupCount) => {
-      const bools = evaluateBools(predicate, relation, sel);
+      const keep = kept(predicate, relation, sel);
       const counts = new Float64Array(groupCount);
-      for (let i = 0; i < sel.length; i++) if (bools[i] === TRUE) counts[groups[i]!]!++;
+      for (let i = 0; i < sel.length; i++) if (keep(i)) counts[groups[i]!]!++;
       return [{ type: 'long', layout: 'rows', values: counts }];
     },
   };
 };
 
-const dcount: AggregateCompiler = (context) => {
-  arity(context, 1, 2);
-  const arg = rowArgument(context);
-  if (context.call.args.length === 2) {
-    const accuracy = compileExpression(context.call.args[1]!, context.scope);
-    if (accuracy.kind !== 'constant' || (accuracy.type !== 'long' && accuracy.type !== 'int')) {
-      throw context.scope.error('semantic', 'the accuracy of dcount() must be an integer constant', context.call.args[1]!.start);
-    }
-  }
-  return {
-    outputs: [{ name: prefixed('dcount', context.call.args[0]), type: 'long' }],
-    aggregate: (relation, sel, groups, groupCount) => {
-      const vector = arg.evaluate(relation, sel);
-      const sets = Array.from({ length: groupCount }, () => new Set<number>());
-      for (let i = 0; i < sel.length; i++) {
-        const key = keyAt(vector, sel, i);
-        if (key !== undefined) sets[groups[i]!]!.add(key);
+function distinctCount(conditional: boolean): AggregateCompiler {
+  return (context) => {
+    const first = conditional ? 2 : 1;
+    arity(context, first, first + 1);
+    const arg = rowArgument(context);
+    const predicate = conditional ? predicateArgument(context, 1) : undefined;
+    if (context.call.args.length === first + 1) {
+      const accuracy = compileExpression(context.call.args[first]!, context.scope);
+      if (accuracy.kind !== 'constant' || (accuracy.type !== 'long' && accuracy.type !== 'int')) {
+        throw context.scope.error('semantic', `the accuracy of ${context.call.name}() must be an integer constant`, context.call.args[first]!.start);
       }
-      return [{ type: 'long', layout: 'rows', values: Float64Array.from(sets, (s) => s.size) }];
-    },
+    }
+    return {
+      outputs: [{ name: prefixed(conditional ? 'dcountif' : 'dcount', context.call.args[0]), type: 'long' }],
+      aggregate: (relation, sel, groups, groupCount) => {
+        const vector = arg.evaluate(relation, sel);
+        const keep = kept(predicate, relation, sel);
+        const sets = Array.from({ length: groupCount }, () => new Set<number>());
+        for (let i = 0; i < sel.length; i++) {
+          const key = keyAt(vector, sel, i);
+          if (key !== undefined && keep(i)) sets[groups[i]!]!.add(key);
+        }
+        return [{ type: 'long', layout: 'rows', values: Float64Array.from(sets, (s) => s.size) }];
+      },
+    };
   };
-};
+}
 
 /** The position (in `sel`) of each group's best row by `better`, -1 when the group has no non-null value. */
 function bestPositions(vector: Vector, sel: Uint32Array, groups: Int32Array, groupCount: number, prefix: 'min' | 'max'): Int32Array {
@@ -288,20 +308,23 @@ function argExtreme(prefix: 'min' | 'max'): AggregateCompiler {
   };
 }
 
-function collect(kind: 'set' | 'list'): AggregateCompiler {
+function collect(kind: 'set' | 'list', conditional = false): AggregateCompiler {
   return (context) => {
-    arity(context, 1, 2);
+    const first = conditional ? 2 : 1;
+    arity(context, first, first + 1);
     const arg = rowArgument(context);
-    const limit = limitArgument(context, 1);
+    const predicate = conditional ? predicateArgument(context, 1) : undefined;
+    const limit = limitArgument(context, first);
     return {
       outputs: [{ name: prefixed(kind, context.call.args[0]), type: 'dynamic' }],
       aggregate: (relation, sel, groups, groupCount) => {
         const vector = arg.evaluate(relation, sel);
+        const keep = kept(predicate, relation, sel);
         const lists: number[][] = Array.from({ length: groupCount }, () => []);
         const sets = kind === 'set' ? Array.from({ length: groupCount }, () => new Set<number>()) : undefined;
         for (let i = 0; i < sel.length; i++) {
           const key = keyAt(vector, sel, i);
-          if (key === undefined) continue;
+          if (key === undefined || !keep(i)) continue;
           const g = groups[i]!;
           const list = lists[g]!;
           if (list.length >= limit) continue;
@@ -340,10 +363,12 @@ const takeAny: AggregateCompiler = (context) => {
 export const AGGREGATES: ReadonlyMap<string, AggregateCompiler> = new Map<string, AggregateCompiler>([
   ['count', count],
   ['countif', countif],
-  ['dcount', dcount],
+  ['dcount', distinctCount(false)],
+  ['dcountif', distinctCount(true)],
   ['min', extreme('min')],
   ['max', extreme('max')],
   ['make_set', collect('set')],
+  ['make_set_if', collect('set', true)],
   ['make_list', collect('list')],
   ['take_any', takeAny],
   ['arg_max', argExtreme('max')],

@@ -237,6 +237,28 @@ export interface CountOperator {
   readonly start: number;
 }
 
+/** The kinds of `join` (`anti` and `leftantisemi` are read as `leftanti`, `rightantisemi` as `rightanti`). */
+export type JoinFlavor = 'innerunique' | 'inner' | 'leftouter' | 'rightouter' | 'fullouter' | 'leftsemi' | 'leftanti' | 'rightsemi' | 'rightanti';
+
+/** One rule of `on`: `Column` (the same name on both sides: no `right`) or `$left.A == $right.B`. */
+export interface JoinCondition {
+  readonly left: Name;
+  readonly right?: Name;
+}
+
+/**
+ * `| join [kind=...] (Right) on ...` and `| lookup [kind=...] (Right) on ...` (a lookup is a join
+ * whose output keeps the key columns once; its kinds are `leftouter`, the default, and `inner`).
+ */
+export interface JoinOperator {
+  readonly kind: 'join' | 'lookup';
+  readonly flavor: JoinFlavor;
+  /** The right side: a name or a parenthesised tabular expression. */
+  readonly right: Expression;
+  readonly conditions: readonly JoinCondition[];
+  readonly start: number;
+}
+
 /** A tabular operator after `|`. */
 export type QueryOperator =
   | WhereOperator
@@ -249,7 +271,8 @@ export type QueryOperator =
   | TopOperator
   | TakeOperator
   | DistinctOperator
-  | CountOperator;
+  | CountOperator
+  | JoinOperator;
 
 /** `let name = expression;` (a scalar or a tabular expression). */
 export interface LetStatement {

@@ -9,6 +9,7 @@ import { memoized, type CompiledTabular } from './compiled-tabular';
 import { compileCount } from './count-step';
 import { compileDistinct } from './distinct-step';
 import { compileExtend } from './extend-step';
+import { compileJoin } from './join-step';
 import { compileProject, compileProjectAway, compileProjectRename } from './project-step';
 import type { Relation } from './relation';
 import { VectorBuilder } from './rowwise';
@@ -80,6 +81,9 @@ function compileOperator(operator: QueryOperator, input: RowScope, scope: Scope)
       return compileDistinct(operator, input, scope);
     case 'count':
       return compileCount();
+    case 'join':
+    case 'lookup':
+      return compileJoin(operator, input, compileTabular(operator.right, scope), scope);
   }
 }
 

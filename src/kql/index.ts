@@ -11,13 +11,15 @@
  * registries) → steps over a `Relation` (columns plus a selection of rows) → `result`.
  *
  * Language: `let` (scalars, `dynamic` lists, tabular expressions, `materialize`), `datatable`,
- * `union`, `where`/`filter`, `summarize` (`count`, `countif`, `dcount`, `min`, `max`, `make_set`,
- * `make_list`, `take_any`, `arg_max`, `arg_min`), `extend`, `project`, `project-away`,
- * `project-rename`, `order by`/`sort by`, `top`, `take`/`limit`, `distinct`, `count`; the string,
+ * `union`, `where`/`filter`, `summarize` (`count`, `countif`, `dcount`, `dcountif`, `min`, `max`,
+ * `make_set`, `make_set_if`, `make_list`, `take_any`, `arg_max`, `arg_min`), `extend`, `project`,
+ * `project-away`, `project-rename`, `order by`/`sort by`, `top`, `take`/`limit`, `distinct`,
+ * `count`, `join` (every kind) and `lookup` (see `join-step.ts`); the string,
  * set, comparison and arithmetic operators; the scalar functions of `scalar-functions.ts` and
  * `string-functions.ts`; typed literals; `toscalar`. Choices where Kusto leaves the answer open are
  * documented where they are made (exact `dcount`, first row on `arg_max` ties, ordinal string
- * sort, input order for `take` and `union`).
+ * sort, input order for `take`, `union` and `join`, the first left row of each key for the
+ * default `innerunique` join).
  */
 export { executeKql, type ExecuteKqlOptions } from './execute';
 export { KqlError, type KqlErrorKind, type SourcePosition } from './errors';

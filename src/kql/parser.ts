@@ -14,6 +14,9 @@ import type {
   DatatableExpression,
   DynamicValue,
   Expression,
+  JoinCondition,
+  JoinFlavor,
+  JoinOperator,
   LetStatement,
   LiteralExpression,
   Name,
@@ -46,6 +49,25 @@ const ABSORBED_SOURCES = new Set(['datatable', 'materialize', 'toscalar', 'union
 
 type OperatorParser = (parser: Parser, start: number) => QueryOperator;
 
+/** The kinds `join` accepts, by the word written after `kind=` (Kusto's synonyms included). */
+const JOIN_FLAVORS: Readonly<Record<string, JoinFlavor>> = {
+  innerunique: 'innerunique',
+  inner: 'inner',
+  leftouter: 'leftouter',
+  rightouter: 'rightouter',
+  fullouter: 'fullouter',
+  leftsemi: 'leftsemi',
+  leftanti: 'leftanti',
+  anti: 'leftanti',
+  leftantisemi: 'leftanti',
+  rightsemi: 'rightsemi',
+  rightanti: 'rightanti',
+  rightantisemi: 'rightanti',
+};
+
+/** The kinds `lookup` accepts. */
+const LOOKUP_FLAVORS: Readonly<Record<string, JoinFlavor>> = { leftouter: 'leftouter', inner: 'inner' };
+
 /** How each supported tabular operator is parsed, by its keyword. */
 const OPERATOR_PARSERS: Readonly<Record<string, OperatorParser>> = {
   where: (p, start) => ({ kind: 'where', predicate: p.expression(), start }),
@@ -62,6 +84,8 @@ const OPERATOR_PARSERS: Readonly<Record<string, OperatorParser>> = {
   limit: (p, start) => ({ kind: 'take', count: p.expression(), start }),
   distinct: (p, start) => p.distinct(start),
   count: (_p, start) => ({ kind: 'count', start }),
+  join: (p, start) => p.join('join', start),
+  lookup: (p, start) => p.join('lookup', start),
 };
 
 /** Parses `text`; throws a {@link KqlError} on a syntax error or an unsupported construct. */
@@ -360,6 +384,64 @@ class Parser {
     const count = this.expression();
     this.expectWord('by');
     return { kind: 'top', count, keys: [this.sortKey()], start };
+  }
+
+  /**
+   * `join [kind=K] Right on Conditions` and `lookup [kind=K] Right on Conditions`: `Right` is a name
+   * or a parenthesised tabular expression; conditions are separated by `,` or `and`.
+   */
+  join(operator: 'join' | 'lookup', start: number): JoinOperator {
+    const flavors = operator === 'join' ? JOIN_FLAVORS : LOOKUP_FLAVORS;
+    let flavor: JoinFlavor = operator === 'join' ? 'innerunique' : 'leftouter';
+    let kindGiven = false;
+    for (;;) {
+      if (this.isWord('kind') && this.isPunctuation('=', this.peek())) {
+        if (kindGiven) throw this.source.error('syntax', `the kind of a ${operator} is given twice`, this.token.start);
+        kindGiven = true;
+        this.next();
+        this.next();
+        const word = this.token;
+        if (word.kind !== 'identifier' || !Object.prototype.hasOwnProperty.call(flavors, word.text)) {
+          throw this.fail(`one of ${Object.keys(flavors).join(', ')}`);
+        }
+        flavor = flavors[word.text]!;
+        this.next();
+        continue;
+      }
+      if (this.isWord('hint') && this.isPunctuation('.', this.peek())) throw this.unsupported(`${operator} hints`, this.token.start);
+      break;
+    }
+    let right: Expression;
+    if (this.isPunctuation('(')) {
+      right = this.primary();
+    } else {
+      const name = this.name(`the right side of the ${operator} (a table name or a parenthesised tabular expression)`);
+      right = { kind: 'name', name: name.text, start: name.start };
+    }
+    if (!this.isWord('on')) throw this.missing(`'on' and the ${operator} conditions`);
+    this.next();
+    const conditions: JoinCondition[] = [this.joinCondition()];
+    while (this.isPunctuation(',') || this.isWord('and')) {
+      this.next();
+      conditions.push(this.joinCondition());
+    }
+    return { kind: operator, flavor, right, conditions, start };
+  }
+
+  /** `Column` or `$left.Column == $right.Column`. */
+  private joinCondition(): JoinCondition {
+    if (this.isWord('$left')) {
+      this.next();
+      this.expectPunctuation('.');
+      const left = this.name('a column name after $left.');
+      this.expectPunctuation('==');
+      if (!this.isWord('$right')) throw this.fail("'$right' (a condition is written $left.<column> == $right.<column>)");
+      this.next();
+      this.expectPunctuation('.');
+      return { left, right: this.name('a column name after $right.') };
+    }
+    if (this.isWord('$right')) throw this.fail('$left.<column> first (a condition is written $left.<column> == $right.<column>)');
+    return { left: this.name('a column name, or $left.<column> == $right.<column>') };
   }
 
   /** `distinct *` or `distinct column, ...`. */

@@ -2,9 +2,11 @@
  * The Defender XDR advanced hunting tables the RMM hunts query, with every column Microsoft
  * documents and its Kusto type, in the documented order. Source: the "... table in the advanced
  * hunting schema" pages of Microsoft Defender XDR (github.com/MicrosoftDocs/defender-docs,
- * `defender-xdr/advanced-hunting-{devicefilecertificateinfo,deviceprocessevents,devicenetworkevents}-table.md`).
- * The documentation types `AdditionalFields` and `CrlDistributionPointUrls` as `string` holding
- * JSON text, and `IsRootSignerMicrosoft` as `boolean` (Kusto's alias of `bool`).
+ * `defender-xdr/advanced-hunting-{devicefilecertificateinfo,deviceprocessevents,devicenetworkevents,
+ * devicefileevents,deviceinfo}-table.md`). The documentation types `AdditionalFields`,
+ * `CrlDistributionPointUrls` and `DeviceInfo.LoggedOnUsers` as `string` holding JSON text, and
+ * `IsRootSignerMicrosoft`, `IsAzureInfoProtectionApplied`, `IsAzureADJoined`, `IsInternetFacing`
+ * as `boolean` (Kusto's alias of `bool`).
  */
 import type { TableSchema } from './table';
 import type { KustoType } from './types';
@@ -150,14 +152,116 @@ const DEVICE_NETWORK_EVENTS = schema([
   ['InitiatingProcessRemoteSessionIP', 'string'],
 ]);
 
+const DEVICE_FILE_EVENTS = schema([
+  ['Timestamp', 'datetime'],
+  ['DeviceId', 'string'],
+  ['DeviceName', 'string'],
+  ['ActionType', 'string'],
+  ['FileName', 'string'],
+  ['FolderPath', 'string'],
+  ['SHA1', 'string'],
+  ['SHA256', 'string'],
+  ['MD5', 'string'],
+  ['FileOriginUrl', 'string'],
+  ['FileOriginReferrerUrl', 'string'],
+  ['FileOriginIP', 'string'],
+  ['PreviousFolderPath', 'string'],
+  ['PreviousFileName', 'string'],
+  ['FileSize', 'long'],
+  ['InitiatingProcessAccountDomain', 'string'],
+  ['InitiatingProcessAccountName', 'string'],
+  ['InitiatingProcessAccountSid', 'string'],
+  ['InitiatingProcessAccountUpn', 'string'],
+  ['InitiatingProcessAccountObjectId', 'string'],
+  ['InitiatingProcessMD5', 'string'],
+  ['InitiatingProcessSHA1', 'string'],
+  ['InitiatingProcessSHA256', 'string'],
+  ['InitiatingProcessFolderPath', 'string'],
+  ['InitiatingProcessFileName', 'string'],
+  ['InitiatingProcessFileSize', 'long'],
+  ['InitiatingProcessVersionInfoCompanyName', 'string'],
+  ['InitiatingProcessVersionInfoProductName', 'string'],
+  ['InitiatingProcessVersionInfoProductVersion', 'string'],
+  ['InitiatingProcessVersionInfoInternalFileName', 'string'],
+  ['InitiatingProcessVersionInfoOriginalFileName', 'string'],
+  ['InitiatingProcessVersionInfoFileDescription', 'string'],
+  ['InitiatingProcessId', 'long'],
+  ['InitiatingProcessCommandLine', 'string'],
+  ['InitiatingProcessCreationTime', 'datetime'],
+  ['InitiatingProcessIntegrityLevel', 'string'],
+  ['InitiatingProcessTokenElevation', 'string'],
+  ['InitiatingProcessParentId', 'long'],
+  ['InitiatingProcessParentFileName', 'string'],
+  ['InitiatingProcessParentCreationTime', 'datetime'],
+  ['RequestProtocol', 'string'],
+  ['RequestSourceIP', 'string'],
+  ['RequestSourcePort', 'int'],
+  ['RequestAccountName', 'string'],
+  ['RequestAccountDomain', 'string'],
+  ['RequestAccountSid', 'string'],
+  ['ShareName', 'string'],
+  ['SensitivityLabel', 'string'],
+  ['SensitivitySubLabel', 'string'],
+  ['IsAzureInfoProtectionApplied', 'bool'],
+  ['ReportId', 'long'],
+  ['AppGuardContainerId', 'string'],
+  ['AdditionalFields', 'string'],
+  ['InitiatingProcessSessionId', 'long'],
+  ['IsInitiatingProcessRemoteSession', 'bool'],
+  ['InitiatingProcessRemoteSessionDeviceName', 'string'],
+  ['InitiatingProcessRemoteSessionIP', 'string'],
+]);
+
+const DEVICE_INFO = schema([
+  ['Timestamp', 'datetime'],
+  ['DeviceId', 'string'],
+  ['DeviceName', 'string'],
+  ['ClientVersion', 'string'],
+  ['PublicIP', 'string'],
+  ['OSArchitecture', 'string'],
+  ['OSPlatform', 'string'],
+  ['OSBuild', 'long'],
+  ['IsAzureADJoined', 'bool'],
+  ['JoinType', 'string'],
+  ['AadDeviceId', 'string'],
+  ['LoggedOnUsers', 'string'],
+  ['RegistryDeviceTag', 'string'],
+  ['OSVersion', 'string'],
+  ['MachineGroup', 'string'],
+  ['ReportId', 'long'],
+  ['OnboardingStatus', 'string'],
+  ['AdditionalFields', 'string'],
+  ['DeviceCategory', 'string'],
+  ['DeviceType', 'string'],
+  ['DeviceSubtype', 'string'],
+  ['Model', 'string'],
+  ['Vendor', 'string'],
+  ['OSDistribution', 'string'],
+  ['OSVersionInfo', 'string'],
+  ['MergedDeviceIds', 'string'],
+  ['MergedToDeviceId', 'string'],
+  ['IsInternetFacing', 'bool'],
+  ['SensorHealthState', 'string'],
+  ['IsExcluded', 'bool'],
+  ['ExclusionReason', 'string'],
+  ['ExposureLevel', 'string'],
+  ['AssetValue', 'string'],
+  ['DeviceManualTags', 'string'],
+  ['DeviceDynamicTags', 'string'],
+  ['ConnectivityType', 'string'],
+  ['HostDeviceId', 'string'],
+]);
+
 /** The tables with a documented Defender schema. */
-export type DefenderTableName = 'DeviceFileCertificateInfo' | 'DeviceProcessEvents' | 'DeviceNetworkEvents';
+export type DefenderTableName = 'DeviceFileCertificateInfo' | 'DeviceProcessEvents' | 'DeviceNetworkEvents' | 'DeviceFileEvents' | 'DeviceInfo';
 
 /** Column names and Kusto types of the Defender tables, as Microsoft documents them. */
 export const DEFENDER_SCHEMAS: Readonly<Record<DefenderTableName, TableSchema>> = Object.freeze({
   DeviceFileCertificateInfo: DEVICE_FILE_CERTIFICATE_INFO,
   DeviceProcessEvents: DEVICE_PROCESS_EVENTS,
   DeviceNetworkEvents: DEVICE_NETWORK_EVENTS,
+  DeviceFileEvents: DEVICE_FILE_EVENTS,
+  DeviceInfo: DEVICE_INFO,
 });
 
 /** The documented schema of a Defender table, or `undefined` for another name (case-sensitive). */

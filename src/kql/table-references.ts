@@ -31,6 +31,10 @@ function collect(node: Expression, names: string[], tabularPosition: boolean): v
           case 'top':
             for (const key of operator.keys) collect(key.expression, names, false);
             break;
+          case 'join':
+          case 'lookup':
+            collect(operator.right, names, true);
+            break;
           default:
             break;
         }

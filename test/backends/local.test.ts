@@ -151,6 +151,37 @@ describe('local backend', () => {
     expect(await devices(backend(), query)).toEqual(['ws-1', 'ws-9']);
   });
 
+  test('the evidence tables: a join of DeviceFileEvents (JSONL) and a lookup of DeviceInfo (CSV, as Defender exports it) load every table they name', async () => {
+    writeEvents([{ ...kaseya('ws-1', -DAY, 1), SHA1: 'ab' }]);
+    writeEvents([{ Timestamp: at(-DAY), DeviceId: 'ws-1', DeviceName: 'ws-1', ActionType: 'FileCreated', FileName: 'KcsSetup.exe', FolderPath: 'C:\\Users\\anna\\Downloads\\KcsSetup.exe', SHA1: 'ab', FileOriginUrl: 'https://rmm.example/x', ReportId: 2 }], 'DeviceFileEvents.jsonl');
+    writeFileSync(
+      file('DeviceInfo.csv'),
+      '\ufeffTimestamp,DeviceId,DeviceName,OSPlatform,IsAzureADJoined,OSBuild,LoggedOnUsers,ExposureLevel\r\n' +
+        `${at(-2 * DAY)},ws-1,ws-1,Windows10,True,19045,[],Low\r\n` +
+        `${at(-DAY)},ws-1,ws-1,Windows11,True,22631,"[{""UserName"":""anna""}]",Medium\r\n`,
+    );
+    const query = [
+      "DeviceFileCertificateInfo | where Signer has 'Kaseya'",
+      '| join kind=inner (DeviceFileEvents | project SHA1, FolderPath, FileOriginUrl) on SHA1',
+      '| lookup (DeviceInfo | summarize arg_max(Timestamp, *) by DeviceId | project DeviceId, OSPlatform, OSBuild, IsAzureADJoined, LoggedOnUsers, ExposureLevel) on DeviceId',
+      '| project DeviceId, SHA1, SHA11, FolderPath, FileOriginUrl, OSPlatform, OSBuild, IsAzureADJoined, LoggedOnUsers, ExposureLevel',
+    ].join('\n');
+    expect((await hunt(backend(), query)).rows).toEqual([
+      {
+        DeviceId: 'ws-1',
+        SHA1: 'ab',
+        SHA11: 'ab',
+        FolderPath: 'C:\\Users\\anna\\Downloads\\KcsSetup.exe',
+        FileOriginUrl: 'https://rmm.example/x',
+        OSPlatform: 'Windows11',
+        OSBuild: 22631,
+        IsAzureADJoined: true,
+        LoggedOnUsers: '[{"UserName":"anna"}]',
+        ExposureLevel: 'Medium',
+      },
+    ]);
+  });
+
   test('concurrent first uses agree', async () => {
     writeEvents([kaseya('ws-1', -DAY, 1), kaseya('ws-2', -2 * DAY, 2)]);
     const b = backend();

@@ -1,11 +1,14 @@
 /**
  * The embedded default as a newcomer meets it: the local backend over the shipped sample data,
  * the hunts the bot builds, and the devices `data/sample/README.md` promises — written out here by
- * hand, look-alikes excluded.
+ * hand, look-alikes excluded; and the evidence Details shows for the two Kaseya stories.
  */
 import { createLocalBackend } from '../../src/backends/local';
 import { SAMPLE_DATA_DIR } from '../../src/config';
 import { loadCatalog } from '../../src/hunt/catalog';
+import { evidenceFromResults, type Evidence } from '../../src/hunt/evidence';
+import { buildInstancesQuery, classifyInstances, instancesFromResult } from '../../src/hunt/evidence-instances';
+import { buildEvidenceQueries } from '../../src/hunt/evidence-queries';
 import { buildHuntQuery, type HuntKind } from '../../src/hunt/kql-builder';
 import { parseWindow } from '../../src/hunt/window';
 import { buildAllToolsQueries } from '../../src/hunt/hunt-queries-all-tools';
@@ -88,4 +91,48 @@ describe('the LOLRMM story of the sample data', () => {
     const seen = await runBatch(buildDeviceCheckQueries({ tools: catalog.tools, window, device: 'lt-fin-322' }, { dialect: 'defender' }), (kql) => backend.run({ kql, window }));
     expect(seen.rows.map((r) => `${r.Tool}/${r.Evidence}`).sort()).toEqual(['absolute/file-signature', 'absolute/network', 'absolute/process']);
   }, 120_000);
+});
+
+describe('Details on the sample data: the two Kaseya stories', () => {
+  const kaseya = catalog.get('kaseya')!;
+  const window = parseWindow('5d')!;
+  const run = async (kql: string) => backend.run({ kql, window });
+  let ids: Map<string, string>;
+  beforeAll(async () => {
+    const kql = buildHuntQuery({ tool: kaseya, window }, { dialect: 'defender' });
+    ids = new Map((await run(kql)).rows.map((r) => [String(r.DeviceName).split('.')[0]!, String(r.DeviceId)]));
+  });
+  const evidence = async (host: string): Promise<Evidence> => {
+    const queries = buildEvidenceQueries({ tool: kaseya, deviceId: ids.get(host)!, window }, { dialect: 'defender' });
+    return evidenceFromResults({ files: await run(queries.files!), processes: await run(queries.processes!), network: await run(queries.network), device: await run(queries.device) });
+  };
+
+  test("ws-fin-014: an installer from the user's Downloads folder, an agent on this device alone, talking to an unknown tenant", async () => {
+    const e = await evidence('ws-fin-014');
+    expect(e.files?.rows.map((b) => [b.fileNames.values, b.deviceCount, b.originUrls.values])).toEqual([
+      [['AgentMon.exe'], 1, []],
+      [['KcsSetup.exe'], 1, ['https://rmm-7731.kaseya.net/mkDefault.asp?id=4471']],
+    ]);
+    expect(e.files?.rows[1]!.folderPaths.values[0]).toMatch(/^C:\\Users\\[a-z.]+\\Downloads\\KcsSetup\.exe$/);
+    expect(e.processes?.rows.map((p) => [p.fileName, p.parent, p.account.startsWith('contoso\\')])).toEqual([
+      ['AgentMon.exe', 'services.exe', false],
+      ['KcsSetup.exe', 'explorer.exe', true],
+    ]);
+    expect(e.instances).toEqual([{ instance: 'rmm-7731.kaseya.net', deviceCount: 1, lastSeen: expect.any(Date) }]);
+    expect(e.device).toMatchObject({ machineGroup: 'Contoso Workstations', exposureLevel: 'Medium', loggedOnUsers: { total: 1 } });
+  });
+
+  test("it-adm-003: Contoso's agent, the same binary on 19 devices, talking to Contoso's VSA like 19 others", async () => {
+    const e = await evidence('it-adm-003');
+    expect(e.files?.rows.map((b) => [b.folderPaths.values, b.deviceCount, b.signature?.signer])).toEqual([[['C:\\Program Files (x86)\\Kaseya\\CONTOSO0417\\AgentMon.exe'], 19, 'KASEYA HOLDINGS INC']]);
+    expect(e.instances).toEqual([{ instance: 'vsa.contoso.com', deviceCount: 20, lastSeen: expect.any(Date) }]);
+    expect(e.network.rows.map((c) => [c.remoteUrl, c.remotePort, c.process])).toEqual([['vsa.contoso.com', 5721, 'AgentMon.exe']]);
+    expect(e.device).toMatchObject({ machineGroup: 'IT Admin Workstations', exposureLevel: 'Low' });
+  });
+
+  test("sanctioning Contoso's instances leaves ws-fin-014 the one Kaseya finding talking to a foreign one", async () => {
+    const instances = instancesFromResult(await run(buildInstancesQuery({ tool: kaseya, window, deviceIds: [...ids.values()] }, { dialect: 'defender' })));
+    const verdicts = Object.fromEntries([...ids].map(([host, id]) => [host, classifyInstances(instances.rows.find((d) => d.deviceId === id), ['vsa.contoso.com', 'managedsupport.kaseya.net']).kind]));
+    expect(verdicts).toEqual({ 'it-adm-003': 'sanctioned', 'lt-hr-207': 'silent', 'srv-mgmt-01': 'sanctioned', 'ws-fin-014': 'foreign' });
+  });
 });

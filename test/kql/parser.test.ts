@@ -72,6 +72,9 @@ function showOperator(op: QueryOperator): string {
       return `take ${show(op.count)}`;
     case 'count':
       return 'count';
+    case 'join':
+    case 'lookup':
+      return `${op.kind} ${op.flavor} ${show(op.right)} on [${op.conditions.map((c) => (c.right ? `$left.${c.left.text}==$right.${c.right.text}` : c.left.text)).join(', ')}]`;
   }
 }
 
@@ -158,6 +161,10 @@ describe('parser: queries', () => {
     ["T | where x in ((U | distinct b))", ['where (in x [(U | distinct [b])])']],
     ['T | where x in (V)', ['where (in x [V])']],
     ["T | extend h = tostring(split(u, '/')[0]), m = d.k.m", ['extend [h=tostring(split(u, "/")[long:0]), m=d["k"]["m"]]']],
+    ['T | join U on b', ['join innerunique U on [b]']],
+    ['T | join kind=leftouter (U | where b) on b, $left.a == $right.b and c', ['join leftouter (U | where b) on [b, $left.a==$right.b, c]']],
+    ['T | join kind = anti U on b | join kind=leftantisemi U on b | join kind=rightantisemi U on b', ['join leftanti U on [b]', 'join leftanti U on [b]', 'join rightanti U on [b]']],
+    ['T | lookup U on b | lookup kind=inner (U) on $left.a == $right.b', ['lookup leftouter U on [b]', 'lookup inner U on [$left.a==$right.b]']],
   ])('%s', (text, expected) => {
     expect(operators(text)).toEqual(expected);
   });

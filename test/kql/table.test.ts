@@ -96,6 +96,8 @@ describe('DEFENDER_SCHEMAS', () => {
     expect(DEFENDER_SCHEMAS.DeviceFileCertificateInfo.length).toBe(18);
     expect(DEFENDER_SCHEMAS.DeviceProcessEvents.length).toBe(66);
     expect(DEFENDER_SCHEMAS.DeviceNetworkEvents.length).toBe(44);
+    expect(DEFENDER_SCHEMAS.DeviceFileEvents.length).toBe(57);
+    expect(DEFENDER_SCHEMAS.DeviceInfo.length).toBe(37);
     const column = (table: keyof typeof DEFENDER_SCHEMAS, name: string) => DEFENDER_SCHEMAS[table].find((c) => c.name === name)?.type;
     expect(column('DeviceFileCertificateInfo', 'Signer')).toBe('string');
     expect(column('DeviceFileCertificateInfo', 'IsRootSignerMicrosoft')).toBe('bool');
@@ -105,5 +107,13 @@ describe('DEFENDER_SCHEMAS', () => {
     expect(column('DeviceNetworkEvents', 'RemotePort')).toBe('int');
     // the network table has no AccountUpn of its own (some public rules use it anyway)
     expect(column('DeviceNetworkEvents', 'AccountUpn')).toBeUndefined();
+    expect(column('DeviceFileEvents', 'FileOriginUrl')).toBe('string');
+    expect(column('DeviceFileEvents', 'RequestSourcePort')).toBe('int');
+    expect(column('DeviceFileEvents', 'IsAzureInfoProtectionApplied')).toBe('bool');
+    expect(column('DeviceInfo', 'OSBuild')).toBe('long');
+    // documented as JSON text in a string column
+    expect(column('DeviceInfo', 'LoggedOnUsers')).toBe('string');
+    expect(column('DeviceInfo', 'IsInternetFacing')).toBe('bool');
+    expect(DEFENDER_SCHEMAS.DeviceInfo.map((c) => c.name)).toEqual(expect.arrayContaining(['OSPlatform', 'OSVersion', 'DeviceType', 'MachineGroup', 'ExposureLevel', 'PublicIP', 'OnboardingStatus']));
   });
 });

@@ -137,7 +137,7 @@ describe('generate-data', () => {
   });
 
   test('the committed sample is a fresh generation with the documented arguments', () => {
-    expect(Object.keys(filesOf(SAMPLE_DIR))).toEqual(['DeviceFileCertificateInfo.jsonl', 'DeviceNetworkEvents.jsonl', 'DeviceProcessEvents.jsonl', 'dataset.json']);
+    expect(Object.keys(filesOf(SAMPLE_DIR))).toEqual(['DeviceFileCertificateInfo.jsonl', 'DeviceFileEvents.jsonl', 'DeviceInfo.jsonl', 'DeviceNetworkEvents.jsonl', 'DeviceProcessEvents.jsonl', 'dataset.json']);
     const regenerate = 'regenerate it: npx tsx scripts/generate-data.ts --out data/sample --preset sample --seed 1';
     expect({ committed: filesOf(SAMPLE_DIR), regenerate }).toEqual({ committed: filesOf(sample), regenerate });
     const size = readdirSync(SAMPLE_DIR).reduce((sum, f) => sum + readFileSync(path.join(SAMPLE_DIR, f)).length, 0);

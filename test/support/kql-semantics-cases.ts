@@ -4,6 +4,7 @@
  * checks that Kusto accepts each one and computes the same result columns (names and types).
  */
 import { tablesFrom, type TableProvider } from '../../src/kql';
+import { JOIN_CASES } from './kql-join-cases';
 import { certificateTable, networkTable } from './kql-tables';
 
 /** `now()` of every case. */
@@ -217,4 +218,5 @@ export const SEMANTICS_CASES: readonly SemanticsCase[] = [
     ],
   },
   { about: 'a bracketed name', query: `${C} | where ['DeviceId'] == 'd3' | project ['ReportId']`, rows: [{ ReportId: 3 }] },
+  ...JOIN_CASES,
 ];

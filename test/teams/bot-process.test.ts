@@ -105,7 +105,7 @@ describe('the bot process', () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({
         ok: true,
-        backends: [{ kind: 'local', source: 'sample data', ok: true, detail: expect.stringMatching(/3 table files/) }],
+        backends: [{ kind: 'local', source: 'sample data', ok: true, detail: expect.stringMatching(/5 table files/) }],
         store: { ok: true, kind: 'sqlite' },
       });
       expect(bot.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
