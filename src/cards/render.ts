@@ -1,12 +1,17 @@
 /**
  * Views → Adaptive Cards, expanded with adaptivecards-templating from the template of the same
- * name in the top-level `cards/` folder (`huntResult` → `cards/hunt-result.json`).
+ * name in the top-level `cards/` folder (`huntResult` → `cards/hunt-result.json`), then made literal
+ * (`literal-text.ts`: no text on a card is ever read as markdown, a tag or a mention).
+ *
+ * A template can include a part, a piece of card shared by several templates, from `cards/parts/`:
+ * the object `{ "$include": "finding-rows" }` stands for `cards/parts/finding-rows.json`.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 import { VERBS } from '../core/verbs';
 import type { Tone, View } from '../core/views';
+import { literalCard } from './literal-text';
 
 /** An Adaptive Card as JSON. */
 export type AdaptiveCard = { readonly type: 'AdaptiveCard'; readonly version: string } & Record<string, unknown>;
@@ -24,11 +29,26 @@ const TONE_COLOR: Record<Tone, string> = {
 
 const templates = new Map<string, ACData.Template>();
 
+/** The folder with the parts templates include. */
+export const PARTS_DIR = path.join(CARDS_DIR, 'parts');
+
+/** `node` with every `{ "$include": name }` replaced by the part of that name (parts may include parts). */
+function withParts(node: unknown, including: readonly string[] = []): unknown {
+  if (Array.isArray(node)) return node.map((item) => withParts(item, including));
+  if (typeof node !== 'object' || node === null) return node;
+  const include = (node as { $include?: unknown }).$include;
+  if (typeof include === 'string') {
+    if (!/^[a-z][a-z0-9-]*$/.test(include) || including.includes(include)) throw new Error(`cards: cannot include the part '${include}'`);
+    return withParts(JSON.parse(readFileSync(path.join(PARTS_DIR, `${include}.json`), 'utf8')), [...including, include]);
+  }
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, withParts(value, including)]));
+}
+
 function templateFor(name: View['name']): ACData.Template {
   let template = templates.get(name);
   if (!template) {
     const file = path.join(CARDS_DIR, `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.json`);
-    template = new ACData.Template(JSON.parse(readFileSync(file, 'utf8')));
+    template = new ACData.Template(withParts(JSON.parse(readFileSync(file, 'utf8'))));
     templates.set(name, template);
   }
   return template;
@@ -45,36 +65,7 @@ function templateData(view: View): object {
   }
 }
 
-/**
- * Text that reads as markup to some card renderers: `<tool>` in a usage line, or a reason typed as
- * `<b>x</b>`, is dropped as an HTML tag by the Agents Playground's renderer. Angle brackets are
- * shown as the single guillemets that look like them.
- */
-function plainText(text: string): string {
-  return text.replace(/</g, '\u2039').replace(/>/g, '\u203a');
-}
-
-/** Makes every displayed text of a card plain (TextBlock texts, fact titles and values). */
-function plain(node: unknown): void {
-  if (Array.isArray(node)) {
-    node.forEach(plain);
-    return;
-  }
-  if (typeof node !== 'object' || node === null) return;
-  const element = node as Record<string, unknown>;
-  if (element.type === 'TextBlock' && typeof element.text === 'string') element.text = plainText(element.text);
-  if (element.type === 'FactSet' && Array.isArray(element.facts)) {
-    for (const fact of element.facts as Array<Record<string, unknown>>) {
-      if (typeof fact.title === 'string') fact.title = plainText(fact.title);
-      if (typeof fact.value === 'string') fact.value = plainText(fact.value);
-    }
-  }
-  Object.values(element).forEach(plain);
-}
-
 /** The Adaptive Card (1.5) that shows a view. */
 export function renderCard(view: View): AdaptiveCard {
-  const card = templateFor(view.name).expand({ $root: templateData(view) }) as AdaptiveCard;
-  plain(card);
-  return card;
+  return literalCard(templateFor(view.name).expand({ $root: templateData(view) }) as AdaptiveCard);
 }
