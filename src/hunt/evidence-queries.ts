@@ -18,6 +18,7 @@ import type { Dialect } from '../backends/backend';
 import type { HuntClause, RmmTool } from './catalog';
 import {
   capped,
+  deviceFilter,
   filterClauses,
   kqlString,
   KqlLiteralError,
@@ -79,13 +80,13 @@ export function deviceIdFilter(deviceId: string): string {
 
 /**
  * What identifies the tool: the `let` of its binaries (absent when it has none), the network
- * hunt's condition, and the process hunt's condition (absent without one). The file sets that
- * `signedBy` predicates need are declared first.
+ * hunt's condition and the process hunt's condition (each absent without one; a tool has at least
+ * binaries or a network hunt). The file sets that `signedBy` predicates need are declared first.
  */
 export interface ToolIdentity {
   readonly lets: readonly string[];
   readonly hasFiles: boolean;
-  readonly network: string;
+  readonly network?: string;
   readonly process?: string;
 }
 
@@ -99,10 +100,10 @@ export function toolIdentity(tool: RmmTool, dialect: Dialect): ToolIdentity {
   }
   const process = tool.process?.filter.length ? condition(tool.process.filter) : undefined;
   if (process) legs.push(`    (DeviceProcessEvents ${timeRangeFilter(dialect)} | where ${process} | project SHA1)`);
-  if (!tool.network?.filter.length) throw new Error(`${tool.id} has no network hunt`);
-  const network = condition(tool.network.filter);
+  const network = tool.network?.filter.length ? condition(tool.network.filter) : undefined;
+  if (legs.length === 0 && network === undefined) throw new Error(`${tool.id} has no hunt`);
   const files = legs.length === 0 ? [] : [`let ${TOOL_FILES} = union`, legs.join(',\n'), '    | where isnotempty(SHA1)', '    | distinct SHA1;'];
-  return { lets: [...fileSets.lets(dialect), ...files], hasFiles: legs.length > 0, network, ...(process ? { process } : {}) };
+  return { lets: [...fileSets.lets(dialect), ...files], hasFiles: legs.length > 0, ...(network ? { network } : {}), ...(process ? { process } : {}) };
 }
 
 /** The tables that name a file by SHA-1, and how each names the file, its path and where it came from. */
@@ -190,7 +191,7 @@ export function buildProcessEvidenceQuery(spec: EvidenceSpec, options: EvidenceQ
 
 /** The condition on `DeviceNetworkEvents` rows that are the tool's: made by its binaries, or matched by its network hunt. */
 export function toolConnections(identity: ToolIdentity): string {
-  return identity.hasFiles ? `InitiatingProcessSHA1 in (${TOOL_FILES}) or ${identity.network}` : identity.network;
+  return [...(identity.hasFiles ? [`InitiatingProcessSHA1 in (${TOOL_FILES})`] : []), ...(identity.network ? [identity.network] : [])].join(' or ');
 }
 
 /**
@@ -223,6 +224,20 @@ export function buildNetworkEvidenceQuery(spec: EvidenceSpec, options: EvidenceQ
   );
 }
 
+/** The latest full `DeviceInfo` report in the window of each device `filter` keeps. */
+function deviceContextQuery(window: HuntWindow, filter: string, dialect: Dialect): string[] {
+  const time = timeColumn(dialect);
+  return [
+    ...timeRangeLets(window),
+    'DeviceInfo',
+    timeRangeFilter(dialect),
+    filter,
+    '| where isnotempty(OSPlatform)',
+    `| summarize arg_max(${time}, *) by DeviceId`,
+    `| project LastSeen = ${time}, DeviceId, DeviceName, OSPlatform, OSVersion, DeviceType, MachineGroup, ExposureLevel, PublicIP, LoggedOnUsers = tostring(LoggedOnUsers), OnboardingStatus`,
+  ];
+}
+
 /**
  * The device's latest full `DeviceInfo` report in the window (`arg_max`): `LastSeen, DeviceId,
  * DeviceName, OSPlatform, OSVersion, DeviceType, MachineGroup, ExposureLevel, PublicIP,
@@ -230,16 +245,20 @@ export function buildNetworkEvidenceQuery(spec: EvidenceSpec, options: EvidenceQ
  * `OnboardingStatus`. No row when the data has no report.
  */
 export function buildDeviceContextQuery(spec: Pick<EvidenceSpec, 'deviceId' | 'window'>, options: Pick<EvidenceQueryOptions, 'dialect'>): string {
-  const time = timeColumn(options.dialect);
-  return [
-    ...timeRangeLets(spec.window),
-    'DeviceInfo',
-    timeRangeFilter(options.dialect),
-    deviceIdFilter(spec.deviceId),
-    '| where isnotempty(OSPlatform)',
-    `| summarize arg_max(${time}, *) by DeviceId`,
-    `| project LastSeen = ${time}, DeviceId, DeviceName, OSPlatform, OSVersion, DeviceType, MachineGroup, ExposureLevel, PublicIP, LoggedOnUsers = tostring(LoggedOnUsers), OnboardingStatus`,
-  ].join('\n');
+  return deviceContextQuery(spec.window, deviceIdFilter(spec.deviceId), options.dialect).join('\n');
+}
+
+/** The most devices {@link buildDeviceContextByNameQuery} returns. */
+export const MAX_NAMED_DEVICES = 5;
+
+/**
+ * The context of the devices a name names, as `check <device>` and hunts match a name (`ws-1` is
+ * `ws-1` or `ws-1.<domain>`, any case): each device's latest full `DeviceInfo` report in the window,
+ * with the columns of {@link buildDeviceContextQuery}, the most recently reported first, at most
+ * {@link MAX_NAMED_DEVICES} (a name can name several devices: a reinstalled machine, or a copy).
+ */
+export function buildDeviceContextByNameQuery(spec: { readonly device: string; readonly window: HuntWindow }, options: Pick<EvidenceQueryOptions, 'dialect'>): string {
+  return [...deviceContextQuery(spec.window, deviceFilter(spec.device), options.dialect), `| top ${MAX_NAMED_DEVICES} by LastSeen desc`].join('\n');
 }
 
 /** Every query of one Details view. */

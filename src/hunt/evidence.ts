@@ -9,7 +9,7 @@ import type { QueryResult } from '../backends/backend';
 import { ResultShapeError } from './finding';
 import { instanceHost } from './evidence-instances';
 import { buildEvidenceQueries, type EvidenceQueryOptions, type EvidenceSpec } from './evidence-queries';
-import { bounded, clip, RowReader, section, type Bounded, type Section } from './evidence-values';
+import { bounded, clip, RowReader, section, type Bounded, type Row, type Section } from './evidence-values';
 
 export { MAX_TEXT, type Bounded, type Section } from './evidence-values';
 
@@ -200,12 +200,8 @@ export function loggedOnUsers(text: string): Bounded<string> {
   return bounded([...users].slice(0, USERS_KEPT), users.size);
 }
 
-/** The row of the device query, if any. */
-export function deviceFromResult(result: QueryResult): DeviceContext | undefined {
-  if (result.rows.length > 1) throw new ResultShapeError(`the device context has ${result.rows.length} rows, not at most 1`);
-  const first = result.rows[0];
-  if (!first) return undefined;
-  const row = new RowReader(first, 0);
+function deviceOf(first: Row, index: number): DeviceContext {
+  const row = new RowReader(first, index);
   return {
     deviceId: row.text('DeviceId'),
     deviceName: row.text('DeviceName'),
@@ -219,6 +215,18 @@ export function deviceFromResult(result: QueryResult): DeviceContext | undefined
     loggedOnUsers: loggedOnUsers(typeof first.LoggedOnUsers === 'string' ? first.LoggedOnUsers : ''),
     onboardingStatus: row.text('OnboardingStatus'),
   };
+}
+
+/** The row of the device query, if any. */
+export function deviceFromResult(result: QueryResult): DeviceContext | undefined {
+  if (result.rows.length > 1) throw new ResultShapeError(`the device context has ${result.rows.length} rows, not at most 1`);
+  const first = result.rows[0];
+  return first ? deviceOf(first, 0) : undefined;
+}
+
+/** The rows of the query of the devices a name names, most recently reported first. */
+export function devicesFromResult(result: QueryResult): DeviceContext[] {
+  return result.rows.map(deviceOf).sort((a, b) => b.reportedAt.getTime() - a.reportedAt.getTime());
 }
 
 /** The instances of `connections`, each once, most recently seen first. */

@@ -7,7 +7,7 @@
 import type { Dialect } from '../../src/backends/backend';
 import { loadCatalog, type RmmTool } from '../../src/hunt/catalog';
 import { buildInstancesQuery } from '../../src/hunt/evidence-instances';
-import { buildDeviceContextQuery, buildEvidenceQueries, buildFileEvidenceQuery, buildNetworkEvidenceQuery, buildProcessEvidenceQuery } from '../../src/hunt/evidence-queries';
+import { buildDeviceContextByNameQuery, buildDeviceContextQuery, buildEvidenceQueries, buildFileEvidenceQuery, buildNetworkEvidenceQuery, buildProcessEvidenceQuery } from '../../src/hunt/evidence-queries';
 import { KqlLiteralError } from '../../src/hunt/kql-builder';
 import { parseWindow } from '../../src/hunt/window';
 import { executeKql, type TableProvider } from '../../src/kql';
@@ -79,6 +79,7 @@ describe("Kusto's analyser accepts every evidence query, with the documented col
     'process hunt, no signer': catalog.tools.find((t) => !t.fileSignature && t.process),
     'empty company': catalog.tools.find((t) => t.network?.requiresEmptyCompany),
     'network only': catalog.tools.find((t) => !t.fileSignature && !t.process),
+    'no network hunt': catalog.tools.find((t) => !t.network),
   };
 
   test.each(DIALECTS)('every query of a tool of each shape, %s dialect, a hostile device id', (dialect) => {
@@ -87,6 +88,7 @@ describe("Kusto's analyser accepts every evidence query, with the documented col
       return problemsOf(dialect, tool, {
         ...buildEvidenceQueries({ tool, deviceId: HOSTILE_ID, window: WINDOW }, { dialect }),
         instances: buildInstancesQuery({ tool, window: WINDOW, deviceIds: [HOSTILE_ID, 'D2'] }, { dialect }),
+        device: buildDeviceContextByNameQuery({ device: HOSTILE_ID, window: WINDOW }, { dialect }),
       });
     });
     expect(problems).toEqual([]);
@@ -219,6 +221,17 @@ describe('the evidence of Kaseya on D1, worked out by hand', () => {
     ]);
   });
 
+  test.each(DIALECTS)('device context by name: each device the name names, host name or full name, any case, latest full report first (%s)', (dialect) => {
+    const tables = evidenceTables(dialect);
+    const named = (device: string) => run(buildDeviceContextByNameQuery({ device, window: WINDOW }, { dialect }), tables).map((r) => [r.DeviceId, r.DeviceName, r.LastSeen]);
+    // i2 (not the heartbeat i3) for ws-1.corp.example; i4 for ws-2
+    expect(named('WS-1')).toEqual([['D1', 'ws-1.corp.example', '2024-06-10T11:00:00.000Z']]);
+    expect(named('ws-1.corp.example')).toEqual([['D1', 'ws-1.corp.example', '2024-06-10T11:00:00.000Z']]);
+    expect(named('ws-2')).toEqual([['D2', 'ws-2', '2024-06-10T11:00:00.000Z']]);
+    expect(named('ws')).toEqual([]);
+    expect(named(HOSTILE_ID)).toEqual([]);
+  });
+
   test.each(DIALECTS)('instances: per device, the remote ends of the tool’s agent, lower case, bare addresses too (%s)', (dialect) => {
     const all = buildInstancesQuery({ tool: kaseya, window: WINDOW }, { dialect });
     expect(run(all, evidenceTables(dialect))).toEqual([
@@ -232,16 +245,25 @@ describe('the evidence of Kaseya on D1, worked out by hand', () => {
   });
 
   test('a tool without signers or a process hunt has network evidence only, by its network hunt', () => {
-    const alpemix = catalog.get('alpemix')!;
-    const queries = buildEvidenceQueries({ tool: alpemix, deviceId: 'D1', window: WINDOW }, { dialect: 'defender' });
+    const baramundi = catalog.get('baramundi-management-suite')!;
+    expect(baramundi.fileSignature ?? baramundi.process).toBeUndefined();
+    const queries = buildEvidenceQueries({ tool: baramundi, deviceId: 'D1', window: WINDOW }, { dialect: 'defender' });
     expect(Object.keys(queries).sort()).toEqual(['device', 'network']);
     const tables = evidenceTables('defender', {
       DeviceNetworkEvents: {
-        a1: { Timestamp: '2024-06-10T10:00:00Z', DeviceId: 'D1', RemoteUrl: 'www.alpemix.com', RemotePort: 443, InitiatingProcessFileName: 'chrome.exe', InitiatingProcessSHA1: 'chrome1' },
-        a2: { Timestamp: '2024-06-10T10:00:00Z', DeviceId: 'D1', RemoteUrl: 'alpemixx.com', RemotePort: 443, InitiatingProcessFileName: 'chrome.exe', InitiatingProcessSHA1: 'chrome1' },
+        a1: { Timestamp: '2024-06-10T10:00:00Z', DeviceId: 'D1', RemoteUrl: 'www.baramundi.com', RemotePort: 443, InitiatingProcessFileName: 'chrome.exe', InitiatingProcessSHA1: 'chrome1' },
+        a2: { Timestamp: '2024-06-10T10:00:00Z', DeviceId: 'D1', RemoteUrl: 'baramundix.com', RemotePort: 443, InitiatingProcessFileName: 'chrome.exe', InitiatingProcessSHA1: 'chrome1' },
       },
     });
-    expect(run(queries.network, tables).map((r) => [r.RemoteUrl, r.DeviceCount, r.Total])).toEqual([['www.alpemix.com', 1, 1]]);
+    expect(run(queries.network, tables).map((r) => [r.RemoteUrl, r.DeviceCount, r.Total])).toEqual([['www.baramundi.com', 1, 1]]);
+  });
+
+  test.each(DIALECTS)('a tool without a network hunt has network evidence by its binaries only (%s)', (dialect) => {
+    const aspia = catalog.get('aspia')!;
+    expect(aspia.network).toBeUndefined();
+    const queries = buildEvidenceQueries({ tool: aspia, deviceId: 'D1', window: WINDOW }, { dialect });
+    expect(queries.network).toContain(`where InitiatingProcessSHA1 in (rmmToolFiles);`);
+    expect(run(queries.network, evidenceTables(dialect))).toEqual([]);
   });
 });
 
