@@ -8,6 +8,7 @@ import { HuntOpsApp } from '../core/app';
 import { Auditor } from '../core/audit';
 import { DeviceCheckService } from '../core/device-check';
 import { EscalationService } from '../core/escalations';
+import { EvidenceService } from '../core/evidence-service';
 import { ExclusionService } from '../core/exclusions';
 import type { HuntTargets } from '../core/hunt-targets';
 import { HuntService } from '../core/hunt-service';
@@ -42,7 +43,8 @@ export function createHuntOps(options: HuntOpsOptions): HuntOps {
   const now = options.now ?? (() => new Date());
   const { targets, store, log } = options;
   const hunts = new HuntService({ targets, catalog, store, log, instanceId: options.instanceId, maxDevices: options.maxDevices ?? 500, now });
-  const checks = new DeviceCheckService({ targets, catalog, store, log, now });
+  const checks = new DeviceCheckService({ targets, catalog, store, log, pages: hunts, instanceId: options.instanceId });
+  const evidence = new EvidenceService({ targets, catalog, store, log, hunts, instanceId: options.instanceId });
   const exclusions = new ExclusionService({ store, now });
   const escalations = new EscalationService({
     store,
@@ -51,7 +53,7 @@ export function createHuntOps(options: HuntOpsOptions): HuntOps {
     ...(options.incidentChannel ? { configuredChannel: options.incidentChannel } : {}),
   });
   const app = new HuntOpsApp({
-    routes: createRoutes({ catalog, rules, hunts, checks, exclusions, escalations, store, now }),
+    routes: createRoutes({ catalog, rules, hunts, checks, evidence, exclusions, escalations, store, now }),
     access: new AccessPolicy(options.access),
     auditor: new Auditor(store, log),
     log,

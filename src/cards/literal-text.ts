@@ -46,13 +46,16 @@ function richTextOf(block: Node): Node {
   return rich;
 }
 
+/** The width of a fact's title, as a FactSet gives its titles one column. */
+const FACT_TITLE_WIDTH = '96px';
+
 function factRows(factSet: Node): Node {
   const { type: _type, facts, ...element } = factSet;
   const rows = (Array.isArray(facts) ? (facts as Node[]) : []).map((fact, index) => ({
     type: 'ColumnSet',
     ...(index > 0 ? { spacing: 'Small' } : {}),
     columns: [
-      { type: 'Column', width: 'auto', items: [{ type: 'RichTextBlock', inlines: [textRun(String(fact.title ?? ''), { weight: 'Bolder' })] }] },
+      { type: 'Column', width: FACT_TITLE_WIDTH, items: [{ type: 'RichTextBlock', inlines: [textRun(String(fact.title ?? ''), { weight: 'Bolder' })] }] },
       { type: 'Column', width: 'stretch', items: [{ type: 'RichTextBlock', inlines: [textRun(String(fact.value ?? ''))] }] },
     ],
   }));

@@ -4,7 +4,8 @@
  * (`literal-text.ts`: no text on a card is ever read as markdown, a tag or a mention).
  *
  * A template can include a part, a piece of card shared by several templates, from `cards/parts/`:
- * the object `{ "$include": "finding-rows" }` stands for `cards/parts/finding-rows.json`.
+ * the object `{ "$include": "finding-rows" }` stands for `cards/parts/finding-rows.json`; other keys
+ * beside `$include` (a `$data` binding, a `$when`, a spacing) are set on the part.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,10 +37,11 @@ export const PARTS_DIR = path.join(CARDS_DIR, 'parts');
 function withParts(node: unknown, including: readonly string[] = []): unknown {
   if (Array.isArray(node)) return node.map((item) => withParts(item, including));
   if (typeof node !== 'object' || node === null) return node;
-  const include = (node as { $include?: unknown }).$include;
+  const { $include: include, ...beside } = node as { $include?: unknown };
   if (typeof include === 'string') {
     if (!/^[a-z][a-z0-9-]*$/.test(include) || including.includes(include)) throw new Error(`cards: cannot include the part '${include}'`);
-    return withParts(JSON.parse(readFileSync(path.join(PARTS_DIR, `${include}.json`), 'utf8')), [...including, include]);
+    const part = withParts(JSON.parse(readFileSync(path.join(PARTS_DIR, `${include}.json`), 'utf8')), [...including, include]) as object;
+    return { ...part, ...beside };
   }
   return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, withParts(value, including)]));
 }
@@ -55,14 +57,7 @@ function templateFor(name: View['name']): ACData.Template {
 }
 
 function templateData(view: View): object {
-  switch (view.name) {
-    case 'notice':
-      return { ...view, color: TONE_COLOR[view.tone], usage: view.usage ?? [] };
-    case 'escalation':
-      return { ...view, kqlLines: view.kql.split('\n') };
-    default:
-      return { ...view, verbs: VERBS };
-  }
+  return view.name === 'notice' ? { ...view, color: TONE_COLOR[view.tone], usage: view.usage ?? [], verbs: VERBS } : { ...view, verbs: VERBS };
 }
 
 /** The Adaptive Card (1.5) that shows a view. */

@@ -1,7 +1,7 @@
 /**
  * Views as plain text for the terminal: the same answers the cards give, as readable tables.
  */
-import type { FindingRow, HuntHeader, Note, ResultGroup, View } from '../core/views';
+import type { EvidenceDisplay, Fact, FindingRow, HuntHeader, Note, ResultGroup, View } from '../core/views';
 
 /** Aligns rows under a header; columns separated by two spaces. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -20,6 +20,26 @@ function where(header: HuntHeader): string {
 
 function notes(list: readonly Note[]): string[] {
   return list.map((n) => n.text);
+}
+
+function facts(list: readonly Fact[]): string {
+  return list.map((f) => `${f.label} ${f.value}`).join('; ');
+}
+
+/** Evidence as indented text: the device, then each section's items and their lines. */
+export function evidenceText(evidence: EvidenceDisplay): string {
+  const lines: string[] = [];
+  if (evidence.device) lines.push(`Device: ${facts(evidence.device.facts)} (${evidence.device.reported})`);
+  for (const section of evidence.sections) {
+    lines.push('', section.title);
+    if (section.empty) lines.push(`  ${section.empty}`);
+    for (const item of section.items) {
+      lines.push(`  ${item.title}${item.prevalence ? ` (${item.prevalence})` : ''}`);
+      for (const line of item.lines) lines.push(`    ${line.text}`);
+    }
+    if (section.more) lines.push(`  ${section.more}`);
+  }
+  return lines.join('\n').trim();
 }
 
 /** The devices of a hunt as a table, with a Tool column when they are grouped by tool. */
@@ -74,13 +94,18 @@ export function viewText(view: View, allGroups?: readonly ResultGroup[]): string
       return `${view.header.subject} failed: ${view.message}\nSource: ${view.header.source}`;
     case 'deviceCheck':
       return [
-        `${view.header.subject} in the last ${view.header.windowText}: ${view.tools.length === 0 ? 'none' : view.tools.map((t) => t.toolName).join(', ')}`,
+        `${view.header.subject} in the last ${view.header.windowText}: ${view.toolCount === 0 ? 'none' : view.rows.map((t) => t.title).join(', ')}${view.pageCount > 1 ? ` (page ${view.page} of ${view.pageCount})` : ''}`,
         `Source: ${view.header.source}; query time ${view.queryMs} ms`,
+        ...(view.device ? [`Device: ${facts(view.device.facts)} (${view.device.reported})`] : []),
         ...notes(view.notes),
-        ...(view.tools.length
-          ? ['', table(['Tool', 'Evidence', 'First seen (UTC)', 'Last seen (UTC)', 'Count', 'Excluded'], view.tools.map((t) => [t.toolName, t.evidence, utc(t.firstSeen), utc(t.lastSeen), String(t.count), t.excluded ?? '']))]
+        ...(view.rows.length
+          ? ['', table(['Tool', 'Evidence', 'First seen (UTC)', 'Last seen (UTC)', 'Count', 'Decided'], view.rows.map((t) => [t.title, t.subtitle ?? '', utc(t.firstSeen), utc(t.lastSeen), String(t.count), t.state?.text ?? '']))]
           : []),
       ].join('\n');
+    case 'evidenceProgress':
+      return `Gathering the evidence of ${view.title} over the last ${view.windowText}…`;
+    case 'evidence':
+      return [view.title, view.subtitle, ...notes(view.notes), ...(view.state ? [view.state.text] : []), '', evidenceText(view)].join('\n');
     case 'excludeForm':
     case 'escalateForm':
       return `${view.name === 'excludeForm' ? 'Exclude' : 'Escalate'} ${view.subject.deviceName}: use the card in Teams.${view.error ? `\n${view.error}` : ''}`;
@@ -97,6 +122,10 @@ export function viewText(view: View, allGroups?: readonly ResultGroup[]): string
     case 'audit':
       return table(['When (UTC)', 'Who', 'Action', 'Outcome', 'What', 'Where'], view.entries.map((e) => [utc(e.at), e.who, e.action, e.outcome, e.what, e.where]));
     case 'escalation':
-      return `Incident ${view.incident.number}: ${view.incident.title}\n${view.toolName} on ${view.deviceName}, escalated by ${view.by}: ${view.note}`;
+      return [
+        `Incident ${view.incident.number}: ${view.incident.title}`,
+        `${view.toolName} on ${view.deviceName}, escalated by ${view.by}: ${view.note}`,
+        ...(view.evidence ? ['', evidenceText(view.evidence)] : view.evidenceMissing ? [view.evidenceMissing] : []),
+      ].join('\n');
   }
 }

@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = {
   use: 'use HuntOps',
   hunt: 'hunt',
   check: 'check a device',
+  details: 'open Details',
   exclude: 'exclude devices',
   unexclude: 'remove exclusions',
   escalate: 'escalate',

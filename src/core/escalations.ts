@@ -7,6 +7,7 @@
 import type { Catalog } from '../hunt/catalog';
 import type { Actor, EscalationResult, Incident, Store } from '../store/store';
 import { StoreError } from '../store/store-error';
+import type { EvidenceSummary } from './evidence-service';
 import type { FindingRef } from './hunt-service';
 import { incidentTeam, readIncidentTarget, type IncidentTarget } from './incident-target';
 import { escalationPayload } from './payloads/outbox-payload';
@@ -38,6 +39,8 @@ export interface EscalationPlace {
 export interface EscalateInput {
   readonly ref: FindingRef;
   readonly note: string;
+  /** The evidence summary the escalation card carries (or why there is none). */
+  readonly evidence: EvidenceSummary;
   readonly incident: { readonly kind: 'new'; readonly title: string } | { readonly kind: 'existing'; readonly number: number };
   readonly by: Actor;
   readonly place: EscalationPlace;
@@ -99,6 +102,7 @@ export class EscalationService {
             by: input.by.name,
             note: input.note,
             at: escalation.at.toISOString(),
+            evidence: input.evidence,
           }),
         }),
       });

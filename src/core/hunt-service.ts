@@ -17,6 +17,7 @@ import type { HuntTargets } from './hunt-targets';
 import type { Log } from './log';
 import { pageOf, pageOfIndex, type Page } from './paging';
 import { checkWindow, type HuntArgs } from './parse-hunt';
+import { readEvidenceMeta } from './payloads/evidence-meta';
 import { readHuntMeta, storedHuntMeta, type HuntMeta } from './payloads/hunt-meta';
 import { Deferred } from './route';
 import { runFailureOf, type RunFailure } from './run-failure';
@@ -149,13 +150,17 @@ export class HuntService {
     });
   }
 
-  /** Page `page` (1-based, clamped) of a finished hunt. */
+  /**
+   * Page `page` (1-based, clamped) of a finished hunt, device check or Details run. A check's rows
+   * also say when an exclusion covers the device for the tool; a Details run's one row says what
+   * was decided about the finding it is about.
+   */
   async page(huntId: string, page: number): Promise<HuntPage> {
     const hunt = await this.finished(huntId);
     const meta = readHuntMeta(hunt.meta, { subject: this.subjectOf(hunt), byTool: hunt.request.toolId === ALL_TOOLS });
     const findings = await this.deps.store.listFindings(huntId);
     const shown = pageOf(findings, page, HUNT_PAGE_SIZE);
-    const decisions = shown.items.length ? await this.decisions(huntId) : new Map<string, RowDecision>();
+    const decisions = shown.items.length ? await this.decisionsOf(hunt, shown.items) : new Map<string, RowDecision>();
     const items = shown.items.map((finding): HuntRow => {
       const decision = decisions.get(finding.rowKey);
       return decision ? { finding, decision } : { finding };
@@ -163,11 +168,21 @@ export class HuntService {
     return { hunt, meta, rows: { ...shown, items } };
   }
 
-  /** The finding a card button names, and the page it is on; refuses ids and keys it does not know. */
+  /**
+   * The finding a card button names, and the page it is on; refuses ids and keys it does not know.
+   * A Details run's row stands for the finding it is about: Exclude and Escalate on the evidence
+   * card decide about that finding, once, as its own card's buttons do.
+   */
   async finding(huntId: string, key: string): Promise<FindingRef> {
     const hunt = await this.finished(huntId);
     const finding = await this.deps.store.getFinding(huntId, key);
     if (!finding) throw new UserError('That device is not part of this hunt', 'Run the hunt again and use the buttons of the new card.');
+    if (hunt.request.kind === 'evidence') {
+      const origin = readEvidenceMeta(hunt.meta)?.origin;
+      const about = origin && (await this.deps.store.getHunt(origin.huntId));
+      if (!origin || !about || about.request.kind === 'evidence') throw new UserError('That finding is no longer available', 'Run the hunt again and use the buttons of the new card.');
+      return this.finding(origin.huntId, origin.row);
+    }
     const index = Number(key);
     return { hunt, finding, page: Number.isInteger(index) ? pageOfIndex(index, HUNT_PAGE_SIZE) : 1 };
   }
@@ -203,6 +218,25 @@ export class HuntService {
       throw new UserError('That hunt is no longer available', 'Run the hunt again to see its devices.');
     }
     return hunt;
+  }
+
+  /** What has been decided about the rows of a page (see {@link page}). */
+  private async decisionsOf(hunt: Hunt, rows: readonly StoredFinding[]): Promise<Map<string, RowDecision>> {
+    if (hunt.request.kind === 'evidence') {
+      const origin = readEvidenceMeta(hunt.meta)?.origin;
+      const decision = origin && (await this.decisions(origin.huntId)).get(origin.row);
+      return new Map(decision ? rows.map((row) => [row.rowKey, decision]) : []);
+    }
+    const decisions = await this.decisions(hunt.id);
+    if (hunt.request.kind !== 'device-check') return decisions;
+    const now = this.now();
+    const exclusions = await this.deps.store.listExclusions({ activeAt: now });
+    for (const row of rows) {
+      if (decisions.has(row.rowKey)) continue;
+      const covering = findExclusion(exclusions, { deviceName: row.deviceName, toolId: row.toolId, now });
+      if (covering) decisions.set(row.rowKey, { kind: 'excluded', by: covering.createdBy.name, reason: covering.reason });
+    }
+    return decisions;
   }
 
   /** What has been decided about each row of a hunt: exclusions made from it, escalations of it. */

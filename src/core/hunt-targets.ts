@@ -52,6 +52,11 @@ export class HuntTargets {
     return [...this.byAlias.keys()];
   }
 
+  /** The target whose backend is `source` (as stored with a hunt), if one is configured. */
+  bySource(source: string): HuntTarget | undefined {
+    return this.all.find((t) => t.backend.source === source);
+  }
+
   /** The target an alias names (any case), or the default; refuses unknown aliases. */
   resolve(alias?: string): HuntTarget {
     if (alias === undefined) return this.defaultTarget;

@@ -13,7 +13,7 @@ import { parseActionData } from './action-data';
 import { AUDIT_ACTIONS, type AuditDetails, type Auditor } from './audit';
 import type { RequestContext } from './context';
 import type { Log } from './log';
-import { reply, troubleReply, type Reply, type ReplyStatus, type ViewReply } from './reply';
+import { reply, troubleReply, type NewMessage, type Reply, type ReplyStatus, type ViewReply } from './reply';
 import type { AuditSpec, ButtonSpec, CommandSpec, Presentation, RouteBody } from './route';
 import { UserError } from './user-error';
 import type { Verb } from './verbs';
@@ -55,7 +55,15 @@ export function command<Request, Result, Started = never>(spec: CommandSpec<Requ
 /** Declares a card button (see {@link ButtonSpec}). */
 export function button<Request, Result, Started = never>(spec: ButtonSpec<Request, Result, Started>): ButtonEntry {
   const schema: z.ZodType<Request> = spec.data;
-  return { verb: spec.verb, run: (data, context, deps) => runRoute(spec, () => parseActionData(schema, data), context, deps) };
+  const answer = spec.answersWithNewMessage;
+  const placement: NewMessage | undefined = answer && { kind: 'new-message', acknowledgement: answer.acknowledgement };
+  return {
+    verb: spec.verb,
+    run: async (data, context, deps) => {
+      const reply = await runRoute(spec, () => parseActionData(schema, data), context, deps);
+      return placement ? { ...reply, placement } : reply;
+    },
+  };
 }
 
 /** Runs one route on one request. Never throws. */

@@ -11,6 +11,18 @@ export interface PostedMessage {
 }
 
 /**
+ * Where the answer to a card action goes. By default it replaces the clicked card. `new-message`
+ * posts it as a new message in the conversation (a reply in the thread, in a channel) and leaves
+ * the clicked card as it is; whoever clicked is told `acknowledgement` (Details answers so: the
+ * result card stays, the evidence arrives beneath it).
+ */
+export interface NewMessage {
+  readonly kind: 'new-message';
+  /** What the clicker is told at once ("Gathering the evidence…"). */
+  readonly acknowledgement: string;
+}
+
+/**
  * Answer with one view, now. For a card action the view replaces the card for whoever clicked;
  * with `everyone`, the transport also updates the card for everyone in the conversation with the
  * view `everyone` resolves to (called when the update is sent, so it shows the latest state).
@@ -21,6 +33,8 @@ export interface ViewReply {
   readonly everyone?: () => Promise<View>;
   /** How the request ended when it did not simply succeed (the CLI's exit code reads it). */
   readonly status?: ReplyStatus;
+  /** For a card action: post the view as a new message instead of replacing the card. */
+  readonly placement?: NewMessage;
 }
 
 /**
@@ -37,6 +51,8 @@ export interface DeferredReply {
   readonly kind: 'deferred';
   readonly progress: View;
   readonly complete: (posted: PostedMessage, progress: ProgressSink) => Promise<View>;
+  /** For a card action: post the progress as a new message instead of replacing the card. */
+  readonly placement?: NewMessage;
 }
 
 /** Lets long work replace its progress message with a newer progress view (e.g. queued → running). */

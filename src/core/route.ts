@@ -94,4 +94,9 @@ export type CommandSpec<Request, Result, Started = never> = RouteBody<Request, R
 export type ButtonSpec<Request, Result, Started = never> = RouteBody<Request, Result, Started> & {
   readonly verb: Verb;
   readonly data: z.ZodType<Request>;
+  /**
+   * Set for a button whose answer (and any refusal or error) is a new message in the conversation,
+   * not a replacement of the clicked card; the clicker is told `acknowledgement` at once.
+   */
+  readonly answersWithNewMessage?: { readonly acknowledgement: string };
 };

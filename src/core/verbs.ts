@@ -9,6 +9,7 @@ export const VERBS = {
   escalateSubmit: 'escalateSubmit',
   unexclude: 'unexclude',
   huntPage: 'huntPage',
+  details: 'details',
   toolsPage: 'toolsPage',
   exclusionsPage: 'exclusionsPage',
   rulesPage: 'rulesPage',

@@ -79,9 +79,25 @@ export interface HuntProgressView {
   readonly state: 'running' | 'queued';
 }
 
-/** One device of a result. */
+/** A small label on a row or an item: "pattern", "sanctioned", "unsanctioned instance: x". */
+export interface Mark {
+  readonly text: string;
+  readonly tone: Tone;
+}
+
+/**
+ * One finding as a card row: the row component every card that lists findings reuses (hunt
+ * results, `hunt all`, rule hunts, device checks, watch posts). It reads at a glance on a phone: a
+ * title (the device's host name, or the tool on a device check), the line beneath it (the device's
+ * domain, or the kinds of evidence), a summary (events, and when, relative to the card's time),
+ * marks, what was decided; and its buttons: Details always, Exclude and Escalate in the overflow
+ * menu while the decision allows them. Made by `presenters/finding-rows.ts`, drawn by
+ * `cards/parts/finding-rows.json`; the buttons carry only `huntId` and `row`.
+ */
 export interface FindingRow {
-  /** The row's key: with the hunt id, what a button's data carries (`row`). */
+  /** The stored hunt (or check, or watch run) the finding belongs to. */
+  readonly huntId: string;
+  /** The finding's row key within it. */
   readonly row: string;
   readonly deviceId: string;
   readonly deviceName: string;
@@ -89,13 +105,24 @@ export interface FindingRow {
   readonly firstSeen: string;
   readonly lastSeen: string;
   readonly count: number;
+  /** What the row shows first: the device's host name, or (on a device check) the tool. */
+  readonly title: string;
+  /** Beneath the title: the device's domain, or the kinds of evidence. */
+  readonly subtitle?: string;
+  /** "12 events · seen 4 d to 2 h ago". */
+  readonly summary: string;
+  /** Labels others add (exclusion patterns, sanctions); empty for none. */
+  readonly marks: readonly Mark[];
   /** What has been decided about this device on this card. */
   readonly state?: RowState;
+  /** Whether the overflow menu offers Exclude, and Escalate. */
+  readonly canExclude: boolean;
+  readonly canEscalate: boolean;
 }
 
 /** A decision shown on a result row. */
 export interface RowState {
-  /** Excluded rows lose their buttons; escalated ones keep Exclude. */
+  /** Excluded rows lose Exclude and Escalate; escalated ones keep Exclude. */
   readonly kind: 'excluded' | 'escalated';
   /** "Excluded by Ada Analyst: IT admin workstation" / "Escalated by Ada Analyst → incident 3". */
   readonly text: string;
@@ -112,6 +139,8 @@ export interface HuntResultView {
   readonly name: 'huntResult';
   readonly huntId: string;
   readonly header: HuntHeader;
+  /** When the result was made ("2026-11-29 17:42 UTC"): what the rows' relative times count from. */
+  readonly asOf: string;
   /** Devices on the card (all pages). */
   readonly deviceCount: number;
   readonly queryMs: number;
@@ -128,6 +157,7 @@ export interface HuntResultView {
 export interface HuntEmptyView {
   readonly name: 'huntEmpty';
   readonly header: HuntHeader;
+  readonly asOf?: string;
   readonly queryMs: number;
   readonly notes: readonly Note[];
   readonly portal?: PortalLinkView;
@@ -142,26 +172,100 @@ export interface HuntFailedView {
   readonly portal?: PortalLinkView;
 }
 
-/** One tool seen on a device. */
-export interface CheckRow {
-  readonly toolName: string;
-  /** "file signature, process". */
-  readonly evidence: string;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-  readonly count: number;
-  /** "Excluded by Ada: IT admin workstation". */
-  readonly excluded?: string;
+/** A label and its value: "OS", "Windows11 10.0". */
+export interface Fact {
+  readonly label: string;
+  readonly value: string;
 }
 
-/** `check <device>`: which RMM tools were seen on one device. */
+/** What a device is, from its latest `DeviceInfo` report. */
+export interface DeviceContextView {
+  readonly facts: readonly Fact[];
+  /** "reported 2 h ago". */
+  readonly reported: string;
+}
+
+/** `check <device>`: which RMM tools were seen on one device, the device's context first. */
 export interface DeviceCheckView {
   readonly name: 'deviceCheck';
+  /** The stored check (its rows' buttons carry it); absent for a check that could not be stored. */
+  readonly huntId: string;
   readonly header: HuntHeader;
+  readonly asOf: string;
   readonly queryMs: number;
-  readonly tools: readonly CheckRow[];
+  /** Absent when the data has no `DeviceInfo` report for the device in the window. */
+  readonly device?: DeviceContextView;
+  /** One row per tool (per tool and device id when the name matches more than one device), a page of them. */
+  readonly rows: readonly FindingRow[];
+  /** Tools seen (rows on every page). */
+  readonly toolCount: number;
+  /** 1-based. */
+  readonly page: number;
+  readonly pageCount: number;
   readonly notes: readonly Note[];
   readonly portal?: PortalLinkView;
+}
+
+/** One line of an evidence item. */
+export interface EvidenceLine {
+  readonly text: string;
+  /** `mono` for paths, command lines and hashes; `subtle` for when and how often. */
+  readonly style: 'default' | 'mono' | 'subtle';
+  /** Said after it, subtly: "and 4 more paths". */
+  readonly more?: string;
+}
+
+/** One binary, process, connection or instance. */
+export interface EvidenceItem {
+  readonly title: string;
+  /** On how many devices of the organisation it was seen: "on 19 devices". */
+  readonly prevalence?: string;
+  readonly lines: readonly EvidenceLine[];
+  readonly marks: readonly Mark[];
+}
+
+/** One kind of evidence: its items (capped) and what was left out. */
+export interface EvidenceSection {
+  /** "Binaries (2)". */
+  readonly title: string;
+  readonly items: readonly EvidenceItem[];
+  /** "and 4 more binaries", when some were left out. */
+  readonly more?: string;
+  /** What an empty section says. */
+  readonly empty?: string;
+}
+
+/** Evidence as cards show it: the device, the instances it talks to, and each kind of evidence. */
+export interface EvidenceDisplay {
+  readonly device?: DeviceContextView;
+  readonly sections: readonly EvidenceSection[];
+}
+
+/** Details: everything the data holds about one tool on one device over the hunt's window. */
+export interface EvidenceView extends EvidenceDisplay {
+  readonly name: 'evidence';
+  /** The stored evidence: its Exclude and Escalate carry it with `row`. */
+  readonly huntId: string;
+  readonly row: string;
+  /** "Kaseya on ws-fin-014". */
+  readonly title: string;
+  /** "corp.contoso.com · last 5 days · sample data · 84 ms · as of 2026-11-29 17:42 UTC". */
+  readonly subtitle: string;
+  readonly notes: readonly Note[];
+  readonly state?: RowState;
+  readonly canExclude: boolean;
+  readonly canEscalate: boolean;
+  readonly portal?: PortalLinkView;
+}
+
+/** Details on its way. */
+export interface EvidenceProgressView {
+  readonly name: 'evidenceProgress';
+  /** "Kaseya on ws-fin-014". */
+  readonly title: string;
+  readonly windowText: string;
+  readonly source: string;
+  readonly state: 'running' | 'queued';
 }
 
 /** One loaded rule. */
@@ -244,15 +348,27 @@ export interface EscalationView {
   readonly deviceId: string;
   readonly toolName: string;
   readonly windowText: string;
+  /** "2026-11-29 17:42 UTC". */
   readonly firstSeen: string;
   readonly lastSeen: string;
   readonly count: number;
+  /** The first report ids (the card has room for a few). */
   readonly reportIds: readonly string[];
-  readonly kql: string;
+  /** "and 180 more", when some were left out. */
+  readonly moreReports?: string;
+  /** The query's lines, cut to fit the card. */
+  readonly kqlLines: readonly string[];
+  /** "The query has 240 more lines…", when it was cut. */
+  readonly kqlMore?: string;
   readonly source: string;
   readonly by: string;
   readonly note: string;
+  /** When it was escalated: "2026-11-29 18:00 UTC". */
   readonly at: string;
+  /** The evidence summary (escalations from before evidence existed have none). */
+  readonly evidence?: EvidenceDisplay;
+  /** Why there is no evidence summary ("the evidence could not be gathered in time"). */
+  readonly evidenceMissing?: string;
 }
 
 /** One audit entry. */
@@ -281,6 +397,8 @@ export type View =
   | HuntEmptyView
   | HuntFailedView
   | DeviceCheckView
+  | EvidenceProgressView
+  | EvidenceView
   | RulesView
   | ExcludeFormView
   | EscalateFormView

@@ -35,8 +35,12 @@ export interface Created<T> {
 /** Which of a tool's hunts ran. */
 export type HuntKind = 'file-signature' | 'process' | 'network';
 
-/** What a stored hunt was: one tool's hunt, every tool's file-signature hunt, or a user's rule. */
-export type StoredHuntKind = HuntKind | 'all-tools' | 'rule';
+/**
+ * What a stored hunt was: one tool's hunt, every tool's hunt, a user's rule, a device check
+ * (`check <device>`: one finding per tool seen), or the evidence of one finding (Details: the one
+ * finding it is about).
+ */
+export type StoredHuntKind = HuntKind | 'all-tools' | 'rule' | 'device-check' | 'evidence';
 
 /** Lifecycle of a hunt: `running` until it is done, failed, or found unfinished after a restart. */
 export type HuntStatus = 'running' | 'done' | 'failed' | 'interrupted';

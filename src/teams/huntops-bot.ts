@@ -1,8 +1,21 @@
 /**
  * The Teams face of HuntOps: messages and `Action.Execute` invokes in, cards out. Decides whether a
- * core reply is a new message, an in-place update or an invoke response; nothing else.
+ * core reply is a new message, an in-place update or an invoke response (for a card action: the
+ * answer replaces the clicked card, or — for replies placed as a new message, like Details — is
+ * posted beneath it, in its thread in a channel); nothing else.
  */
-import { ActivityHandler, StatusCodes, TurnContext, type Activity, type ConversationReference, type InvokeResponse } from 'botbuilder';
+import {
+  ActivityHandler,
+  ActivityTypes,
+  StatusCodes,
+  TurnContext,
+  type Activity,
+  type CloudAdapter,
+  type ConversationAccount,
+  type ConversationReference,
+  type InvokeResponse,
+} from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import type { HuntOpsApp } from '../core/app';
 import type { Log } from '../core/log';
 import type { DeferredReply, Reply } from '../core/reply';
@@ -15,6 +28,20 @@ import type { MessageUpdater } from './message-updater';
 import type { TurnGate } from './turn-gate';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+/** An invoke response that leaves the card as it is and shows the clicker a short message. */
+const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
+
+/**
+ * The conversation a card's new message goes to: the card's own conversation, or in a channel,
+ * when the card is a thread's root post (its conversation id names no thread), that thread.
+ */
+function threadReference(activity: Activity): Partial<ConversationReference> & { conversation: ConversationAccount } {
+  const reference = TurnContext.getConversationReference(activity);
+  const conversation = reference.conversation ?? ({ id: activity.conversation.id } as ConversationAccount);
+  const inChannel = conversation.conversationType === 'channel';
+  const id = inChannel && !conversation.id.includes(';messageid=') && activity.replyToId ? `${conversation.id};messageid=${activity.replyToId}` : conversation.id;
+  return { ...reference, conversation: { ...conversation, id } };
+}
 
 /** What the bot needs. */
 export interface HuntOpsBotDeps {
@@ -64,6 +91,7 @@ export class HuntOpsBot extends ActivityHandler {
       };
     }
     const reply = await this.deps.app.handleAction(action.verb, action.data, requestContext(context.activity));
+    if (reply.placement?.kind === 'new-message') return this.answerBeneath(context, reply, reply.placement.acknowledgement);
     const cardId = context.activity.replyToId;
     if (cardId && reply.kind === 'deferred') this.runDeferred(context, reply, cardId);
     if (cardId && reply.kind === 'view' && reply.everyone) {
@@ -71,6 +99,20 @@ export class HuntOpsBot extends ActivityHandler {
     }
     const view = reply.kind === 'view' ? reply.view : reply.progress;
     return { status: StatusCodes.OK, body: { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(view) } };
+  }
+
+  /**
+   * Answers a card action with a new message in the conversation (a reply in the card's thread in
+   * a channel), leaving the clicked card as it is; the clicker is told `acknowledgement`. A
+   * deferred answer's message is then updated in place like a hunt's.
+   */
+  private async answerBeneath(context: TurnContext, reply: Reply, acknowledgement: string): Promise<InvokeResponse> {
+    const reference = threadReference(context.activity);
+    const client = context.turnState.get<ConnectorClient>((context.adapter as CloudAdapter).ConnectorClientKey);
+    const view = reply.kind === 'view' ? reply.view : reply.progress;
+    const sent = await client.conversations.sendToConversation(reference.conversation.id, { ...cardActivity(view), type: ActivityTypes.Message } as Activity);
+    if (reply.kind === 'deferred' && sent.id) this.runDeferredIn(reference, reply, sent.id);
+    return { status: StatusCodes.OK, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: acknowledgement } };
   }
 
   private async deliver(context: TurnContext, reply: Reply): Promise<void> {
@@ -84,7 +126,10 @@ export class HuntOpsBot extends ActivityHandler {
 
   /** Runs a deferred reply's work outside the turn, updating message `messageId` as it goes. */
   private runDeferred(context: TurnContext, reply: DeferredReply, messageId: string): void {
-    const reference: Partial<ConversationReference> = TurnContext.getConversationReference(context.activity);
+    this.runDeferredIn(TurnContext.getConversationReference(context.activity), reply, messageId);
+  }
+
+  private runDeferredIn(reference: Partial<ConversationReference>, reply: DeferredReply, messageId: string): void {
     const update = (view: View) => this.deps.updater.update(reference, messageId, view);
     this.track(this.deps.gate.whenIdle(() => reply.complete({ messageId }, update)).then(update), messageId);
   }

@@ -45,17 +45,35 @@ describe('outbox payloads', () => {
     at: '2026-11-29T12:00:00.000Z',
   };
 
-  test('an escalation is stored as versioned facts and its card is made when it is posted', () => {
-    const stored = JSON.parse(JSON.stringify(escalationPayload(facts)));
-    expect(stored).toMatchObject({ version: 1, kind: 'escalation' });
-    expect(outboxView(stored)).toMatchObject({ name: 'escalation', windowText: '5 days', firstSeen: '2026-11-25T08:00:00Z', incident: facts.incident });
+  const evidence = {
+    facts: {
+      instances: { items: [{ instance: 'rmm-7731.kaseya.net', deviceCount: 1, lastSeen: '2026-11-28T17:00:00.000Z' }], more: 0 },
+      network: { items: [], more: 0 },
+    },
+  };
+
+  test('an escalation is stored as versioned facts (version 2: with its evidence) and its card is made when it is posted', () => {
+    const stored = JSON.parse(JSON.stringify(escalationPayload({ ...facts, evidence })));
+    expect(stored).toMatchObject({ version: 2, kind: 'escalation' });
+    const view = outboxView(stored);
+    expect(view).toMatchObject({ name: 'escalation', windowText: '5 days', firstSeen: '2026-11-25 08:00 UTC', incident: facts.incident });
+    expect(view).toMatchObject({ evidence: { sections: [{ title: 'Talks to (1)', items: [{ title: 'rmm-7731.kaseya.net', prevalence: 'on 1 device' }] }, { title: 'Connections' }] } });
+    const missing = outboxView(JSON.parse(JSON.stringify(escalationPayload({ ...facts, evidence: { missing: 'not in time' } }))));
+    expect(missing).toMatchObject({ evidenceMissing: 'not in time' });
+  });
+
+  test('version 1 (before evidence) still reads and posts, without an evidence section', () => {
+    const view = outboxView({ version: 1, kind: 'escalation', ...facts });
+    expect(view).toMatchObject({ name: 'escalation', firstSeen: '2026-11-25 08:00 UTC', kqlLines: ['T'] });
+    expect(view).not.toHaveProperty('evidence');
   });
 
   test('the first release\'s payloads (views, no version) still read; others do not', () => {
     const notice = { name: 'notice', title: 'Incident 1', text: 'x', tone: 'default' };
     expect(outboxView(notice)).toEqual(notice);
     expect(readOutboxPayload({ name: 'huntResult', groups: [] })).toBeUndefined();
-    expect(readOutboxPayload({ ...escalationPayload(facts), version: 2 })).toBeUndefined();
+    expect(readOutboxPayload({ ...escalationPayload({ ...facts, evidence }), version: 3 })).toBeUndefined();
+    expect(readOutboxPayload({ version: 2, kind: 'escalation', ...facts })).toBeUndefined();
     expect(readOutboxPayload(null)).toBeUndefined();
   });
 });

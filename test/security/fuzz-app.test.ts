@@ -30,6 +30,7 @@ import { VERBS } from '../../src/core/verbs';
 import type { View } from '../../src/core/views';
 import { loadCatalog } from '../../src/hunt/catalog';
 import { buildAllToolsQuery } from '../../src/hunt/hunt-queries-all-tools';
+import { buildDeviceContextByNameQuery } from '../../src/hunt/evidence-queries';
 import { buildDeviceCheckQuery } from '../../src/hunt/hunt-queries-device-check';
 import { buildHuntQuery, kqlString, type HuntKind } from '../../src/hunt/kql-builder';
 import { parseWindow, windowOf } from '../../src/hunt/window';
@@ -158,7 +159,7 @@ describe('the core under hostile input', () => {
       hunt = running[0] as typeof hunt;
       const final = await reply.complete({ messageId: `m${backend.queries.length}` }, async (progress) => expectView(progress));
       expectView(final);
-      count(hunt ? 'hunts run' : 'device checks run');
+      count(hunt?.request.kind === 'device-check' ? 'device checks run' : 'hunts run');
     }
     const ms = performance.now() - started;
     if (ms > slowest.ms) slowest = { ms, input: text };
@@ -169,17 +170,28 @@ describe('the core under hostile input', () => {
       expect(ran).toEqual([]);
       return;
     }
-    expect(ran).toHaveLength(1);
-    if (hunt) {
-      expect(ran[0]).toBe(hunt.kql);
-      if (hunt.request.device !== undefined) expect(text).toContain(hunt.request.device);
-      const kusto = hunt.request.kind !== 'all-tools' && kustoTurn++ % KUSTO_EVERY === 0;
-      judgeQuery(ran[0]!, templateOfHunt(hunt.request), hunt.request.device, kusto);
+    expect(hunt).toBeDefined();
+    if (hunt!.request.kind !== 'device-check') {
+      expect(ran).toHaveLength(1);
+      expect(ran[0]).toBe(hunt!.kql);
+      if (hunt!.request.device !== undefined) expect(text).toContain(hunt!.request.device);
+      const kusto = hunt!.request.kind !== 'all-tools' && kustoTurn++ % KUSTO_EVERY === 0;
+      judgeQuery(ran[0]!, templateOfHunt(hunt!.request), hunt!.request.device, kusto);
     } else {
+      // A device check is stored as a hunt; it runs its batch (the tools split into queries of a
+      // bounded length) and the device's context. Each query is judged against the builder's
+      // template for the same tools, with the device as a placeholder.
       const args = parseCheckArgs(tokenize(text).slice(1));
       expect(text).toContain(args.device);
-      const template = buildDeviceCheckQuery({ tools: catalog.tools, window: args.window, device: PLACEHOLDER }, { dialect: backend.dialect });
-      judgeQuery(ran[0]!, template, args.device, false);
+      const isContext = (query: string) => /^DeviceInfo$/m.test(query);
+      const [contexts, checks] = [ran.filter(isContext), ran.filter((q) => !isContext(q))];
+      expect(contexts).toHaveLength(1);
+      judgeQuery(contexts[0]!, buildDeviceContextByNameQuery({ device: PLACEHOLDER, window: args.window }, { dialect: backend.dialect }), args.device, false);
+      expect([...checks].sort()).toEqual(hunt!.kql.split('\n\n').sort());
+      for (const query of checks) {
+        const tools = [...new Set([...query.matchAll(/Tool = '([^']+)'/g)].map((m) => m[1]!))].map((id) => catalog.get(id)!);
+        judgeQuery(query, buildDeviceCheckQuery({ tools, window: args.window, device: PLACEHOLDER }, { dialect: backend.dialect }), args.device, false);
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { buildHuntQuery } from '../../src/hunt/kql-builder';
 import { loadCatalog } from '../../src/hunt/catalog';
 import { parseWindow } from '../../src/hunt/window';
+import { cardRows } from '../support/card-rows';
 import { cardOf, cardText } from '../support/bot-harness';
 import { runBotProcess, startBotProcess, type BotProcess } from '../support/bot-process';
 import { FakeConnector } from '../support/fake-connector';
@@ -73,10 +74,12 @@ describe('the bot process', () => {
       const [update] = await connector.waitFor((c) => c.kind === 'update', 1, 20_000);
       const text = cardText(cardOf(update!));
       expect(text).toContain('Kaseya: 2 devices');
-      expect(text).toContain('ws-fin-014.contoso.com');
-      expect(text).toContain('srv-mgmt-01.contoso.com');
+      // most recently seen first, each row the host name with its domain beneath
+      expect(cardRows(cardOf(update!)).map((r) => r.lines.slice(0, 2))).toEqual([
+        ['ws-fin-014', 'contoso.com'],
+        ['srv-mgmt-01', 'contoso.com'],
+      ]);
       expect(text).toContain(`Log Analytics workspace ${WORKSPACE}`);
-      expect(text.indexOf('ws-fin-014')).toBeLessThan(text.indexOf('srv-mgmt-01'));
 
       expect(logAnalytics.requests).toHaveLength(1);
       const [request] = logAnalytics.requests;

@@ -8,6 +8,7 @@ import { VERBS } from '../../src/core/verbs';
 import { parseWindow } from '../../src/hunt/window';
 import { cardOf, cardText, startBot, type BotHarness, type BotOptions } from '../support/bot-harness';
 import type { ConnectorCall } from '../support/fake-connector';
+import { cardLines, cardRow, cardRows, rowKeyOf } from '../support/card-rows';
 import { certificateEvent, eventFolder, type EventFolder } from '../support/event-files';
 import { ANALYST, CHANNEL_ID, execute, message, TENANT_ID } from '../support/teams-activities';
 
@@ -40,19 +41,18 @@ async function hunt(bot: BotHarness, text: string, where: 'personal' | 'channel'
   return { card, messageId: update!.activityId!, huntId: /"huntId":"([^"]+)"/.exec(JSON.stringify(card))?.[1] ?? '' };
 }
 
-/** The device rows of a result card (every group's table, header rows left out). */
+/** The device rows of a result card. */
 function deviceRows(card: any): any[] {
-  return card.body.flatMap((b: any) => (b.items ?? []).filter((i: any) => i.type === 'Table').flatMap((t: any) => t.rows.slice(1)));
+  return cardRows(card).map((r) => r.json);
 }
 
-/** The Exclude/Escalate button data of the row showing `device`. */
+/** The row key the buttons of the row showing `device` (its host name) carry. */
 function rowKey(card: any, device: string): string {
-  const row = deviceRows(card).find((r: any) => JSON.stringify(r).includes(device));
-  return /"row":"(\d+)"/.exec(JSON.stringify(row))![1]!;
+  return rowKeyOf(cardRow(card, device));
 }
 
 function rowText(card: any, device: string): string {
-  return cardText(deviceRows(card).find((r: any) => JSON.stringify(r).includes(device)));
+  return cardRow(card, device).lines.join('\n');
 }
 
 async function click(bot: BotHarness, verb: string, data: unknown, messageId: string, from = ANALYST, where: 'personal' | 'channel' = 'personal') {
@@ -276,7 +276,10 @@ describe('Escalate', () => {
     ]) {
       expect(escalation).toContain(expected);
     }
-    expect(escalation).toMatch(/Reports\n\d+/);
+    const lines = cardLines(post!.body.activity.attachments[0].content);
+    expect(lines[lines.indexOf('Reports') + 1]).toMatch(/^\d+/);
+    // The test data has certificates only: the escalation says why it carries no evidence summary.
+    expect(lines[lines.indexOf('Evidence') + 1]).toMatch(/^The evidence could not be gathered: There is no local data for the table /);
 
     await click(bot, VERBS.escalateSubmit, submit, messageId);
     await bot.inFlight.drain(10_000);

@@ -1,10 +1,12 @@
 /**
  * What an outbox item carries, versioned and read back through a schema: the facts of an
- * escalation (version 1), which the escalation card is made from when the item is posted, so a
- * later version's card shows them. Items written before versions carried the card's view itself
- * (an `escalation` view, or a `notice`); they are read as such and still post.
+ * escalation (version 1; version 2 adds the evidence summary, or why there is none), which the
+ * escalation card is made from when the item is posted, so a later version's card shows them.
+ * Items written before versions carried the card's view itself (an `escalation` view, or a
+ * `notice`); they are read as such and still post.
  */
 import { z } from 'zod';
+import { EVIDENCE_FACTS } from './evidence-facts';
 
 const TONE = z.enum(['default', 'good', 'warning', 'attention', 'accent']);
 
@@ -26,6 +28,12 @@ const ESCALATION_V1 = z.object({
   by: z.string(),
   note: z.string(),
   at: z.string(),
+});
+
+/** Version 2: version 1's facts and the evidence summary (bounded), or why there is none. */
+const ESCALATION_V2 = ESCALATION_V1.extend({
+  version: z.literal(2),
+  evidence: z.union([z.object({ facts: EVIDENCE_FACTS }), z.object({ missing: z.string() })]),
 });
 
 /** An unversioned item: the escalation card's view as the first release stored it. */
@@ -56,17 +64,17 @@ const UNVERSIONED_NOTICE = z.object({
   usage: z.array(z.string()).optional(),
 });
 
-const PAYLOAD = z.union([ESCALATION_V1, UNVERSIONED_ESCALATION, UNVERSIONED_NOTICE]);
+const PAYLOAD = z.union([ESCALATION_V2, ESCALATION_V1, UNVERSIONED_ESCALATION, UNVERSIONED_NOTICE]);
 
-/** The facts of an escalation, as stored (version 1). */
-export type EscalationPayload = z.infer<typeof ESCALATION_V1>;
+/** The facts of an escalation, as stored (version 1, or 2 with the evidence). */
+export type EscalationPayload = z.infer<typeof ESCALATION_V1> | z.infer<typeof ESCALATION_V2>;
 
 /** Any payload this version can post. */
 export type OutboxPayload = z.infer<typeof PAYLOAD>;
 
-/** The payload to store for an escalation. */
-export function escalationPayload(facts: Omit<EscalationPayload, 'version' | 'kind'>): EscalationPayload {
-  return { version: 1, kind: 'escalation', ...facts };
+/** The payload to store for an escalation (the current version, 2). */
+export function escalationPayload(facts: Omit<z.infer<typeof ESCALATION_V2>, 'version' | 'kind'>): z.infer<typeof ESCALATION_V2> {
+  return { version: 2, kind: 'escalation', ...facts };
 }
 
 /** A stored payload, or undefined when no version of HuntOps wrote it. */

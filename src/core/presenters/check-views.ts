@@ -1,43 +1,65 @@
 /**
- * Device checks as views: the progress card and the tools seen on the device (or the failure card).
+ * Device checks as views: the progress card, and the card of a stored check — the device's context
+ * first, then one row per tool seen (the hunt result's row component, titled by the tool) — or the
+ * failure card.
  */
+import type { Catalog } from '../../hunt/catalog';
 import { describeWindow } from '../../hunt/window';
-import { MAX_CHECK_TOOLS, type FinishedCheck, type StartedCheck } from '../device-check';
+import type { Hunt } from '../../store/store';
+import type { FinishedCheck, StartedCheck } from '../device-check';
 import { huntKindLabel } from '../hunt-kinds';
+import type { HuntPage } from '../hunt-service';
+import { readCheckMeta } from '../payloads/check-meta';
 import type { ProgressState } from '../route';
-import type { CheckRow, HuntHeader, Note, View } from '../views';
-import { isoSeconds } from './format';
-import { runFailedView } from './hunt-views';
+import { toolRefName } from '../tool-ref';
+import type { DeviceCheckView, FindingRow, HuntHeader, Mark, Note, View } from '../views';
+import { deviceContextView } from './evidence-display';
+import { toolRow } from './finding-rows';
+import { utcText } from './format';
+import { resultTime, runFailedView } from './run-views';
 
-function checkHeader(started: StartedCheck): HuntHeader {
-  const { device, window } = started.args;
-  return { subject: `RMM tools on ${device}`, windowText: describeWindow(window), source: started.source, device };
+function checkHeader(hunt: Pick<Hunt, 'request' | 'source'>): HuntHeader {
+  const device = hunt.request.device ?? '';
+  return { subject: `RMM tools on ${device}`, windowText: describeWindow({ ms: hunt.request.windowMs }), source: hunt.source, device };
 }
 
 /** The acknowledgement of a check. */
 export function checkProgressView(started: StartedCheck, state: ProgressState): View {
-  return { name: 'huntProgress', header: checkHeader(started), state };
+  return { name: 'huntProgress', header: checkHeader(started.hunt), state };
 }
 
 /** What a check found. */
-export function checkView(finished: FinishedCheck): View {
-  const header = checkHeader(finished.started);
-  if (finished.kind === 'failed') return runFailedView(header, finished.failure, finished.portal);
-  const tools = finished.tools.map(
-    (seen): CheckRow => ({
-      toolName: seen.tool.name,
-      evidence: seen.evidence.map(huntKindLabel).join(', '),
-      firstSeen: isoSeconds(seen.firstSeen),
-      lastSeen: isoSeconds(seen.lastSeen),
-      count: seen.count,
-      ...(seen.exclusion ? { excluded: `Excluded by ${seen.exclusion.createdBy.name}: ${seen.exclusion.reason}` } : {}),
-    }),
-  );
-  const notes: Note[] = [
-    ...(finished.partial !== undefined ? [{ text: `Partial result: ${finished.partial}`, tone: 'warning' as const }] : []),
-    ...(finished.seenCount > MAX_CHECK_TOOLS
-      ? [{ text: `${finished.seenCount} tools were seen; these are the ${MAX_CHECK_TOOLS} seen most recently. Hunt each of the rest by name.`, tone: 'warning' as const }]
-      : []),
-  ];
-  return { name: 'deviceCheck', header, queryMs: finished.queryMs, tools, notes, ...(finished.portal ? { portal: finished.portal } : {}) };
+export function checkView(finished: FinishedCheck, catalog: Catalog): View {
+  if (finished.kind === 'failed') return runFailedView(checkHeader(finished.started.hunt), finished.failure, finished.portal);
+  return checkPageView(finished.page, catalog);
+}
+
+/** The card of a stored check; `note` first (the outcome of a click). */
+export function checkPageView(page: HuntPage, catalog: Catalog, note?: Note): DeviceCheckView {
+  const { hunt, meta, rows } = page;
+  const stored = readCheckMeta(hunt.meta);
+  const asOf = resultTime(hunt);
+  const deviceIds = new Set(rows.items.map((r) => r.finding.deviceId));
+  const checkRows = rows.items.map(({ finding, decision }): FindingRow => {
+    const kinds = stored?.evidence[finding.rowKey] ?? [];
+    const marks: Mark[] = deviceIds.size > 1 ? [{ text: `device id ${finding.deviceId}`, tone: 'default' }] : [];
+    return toolRow({ huntId: hunt.id, finding, ...(decision ? { decision } : {}), marks }, asOf, {
+      name: toolRefName(finding.toolId, catalog),
+      evidence: kinds.map(huntKindLabel).join(', '),
+    });
+  });
+  return {
+    name: 'deviceCheck',
+    huntId: hunt.id,
+    header: checkHeader(hunt),
+    asOf: utcText(asOf),
+    queryMs: meta.queryMs,
+    ...(stored?.device ? { device: deviceContextView(stored.device, asOf) } : {}),
+    rows: checkRows,
+    toolCount: rows.total,
+    page: rows.page,
+    pageCount: rows.pageCount,
+    notes: [...(note ? [note] : []), ...meta.notes],
+    ...(meta.portal ? { portal: meta.portal } : {}),
+  };
 }

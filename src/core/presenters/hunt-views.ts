@@ -1,36 +1,25 @@
 /**
- * Hunts as views: the progress card, a page of devices grouped by tool, nothing found, failed
- * (the one failure card, shared with device checks), interrupted by a restart.
+ * Hunts as views: the progress card, a page of devices grouped by tool, nothing found, failed,
+ * interrupted by a restart. A stored device check and a stored Details run are pages too: their
+ * cards are the check card and the evidence card (so that Exclude and Escalate, which answer with
+ * the page the finding is on, keep each card what it was).
  */
 import type { Catalog } from '../../hunt/catalog';
-import { describeWindow } from '../../hunt/window';
-import type { Hunt } from '../../store/store';
-import type { FinishedHunt, HuntPage, InterruptedHunt, RowDecision, StartedHunt } from '../hunt-service';
+import type { FinishedHunt, HuntPage, InterruptedHunt, StartedHunt } from '../hunt-service';
+import { windowToKql } from '../../hunt/window';
 import { huntCommandText } from '../parse-hunt';
 import type { ProgressState } from '../route';
-import type { RunFailure } from '../run-failure';
 import { toolRefName } from '../tool-ref';
-import type { FindingRow, HuntFailedView, HuntHeader, Note, PortalLinkView, ResultGroup, RowState, View } from '../views';
-import { isoSeconds, plural } from './format';
-
-/** What every card of a hunt says about it. */
-export function huntHeader(hunt: Hunt, subject: string): HuntHeader {
-  return {
-    subject,
-    windowText: describeWindow({ ms: hunt.request.windowMs }),
-    source: hunt.source,
-    ...(hunt.request.device !== undefined ? { device: hunt.request.device } : {}),
-  };
-}
+import type { FindingRow, Note, ResultGroup, View } from '../views';
+import { checkPageView } from './check-views';
+import { evidencePageView } from './evidence-views';
+import { deviceRow } from './finding-rows';
+import { plural, utcText } from './format';
+import { huntHeader, resultTime, runFailedView } from './run-views';
 
 /** The acknowledgement of a hunt: running, or waiting for the backend. */
 export function huntProgressView(started: StartedHunt, state: ProgressState): View {
   return { name: 'huntProgress', header: huntHeader(started.hunt, started.subject), state };
-}
-
-/** The card a failed run shows (a hunt's or a device check's). */
-export function runFailedView(header: HuntHeader, failure: RunFailure, portal?: PortalLinkView): HuntFailedView {
-  return { name: 'huntFailed', header, failure: failure.failure, message: failure.message, ...(portal ? { portal } : {}) };
 }
 
 /** The card a finished hunt shows. */
@@ -39,14 +28,14 @@ export function finishedHuntView(finished: FinishedHunt, catalog: Catalog): View
   return huntPageView(finished.page, catalog);
 }
 
-function rowState(decision: RowDecision): RowState {
-  return decision.kind === 'excluded'
-    ? { kind: 'excluded', text: `Excluded by ${decision.by}: ${decision.reason}` }
-    : { kind: 'escalated', text: `Escalated by ${decision.by} → incident ${decision.incident}` };
+/** A page of a finished hunt's devices (or a check's, or a Details run's card); `note` first (the outcome of a click). */
+export function huntPageView(page: HuntPage, catalog: Catalog, note?: Note): View {
+  if (page.hunt.request.kind === 'device-check') return checkPageView(page, catalog, note);
+  if (page.hunt.request.kind === 'evidence') return evidencePageView(page, note);
+  return resultPageView(page, catalog, note);
 }
 
-/** A page of a finished hunt's devices; `note` first (the outcome of a click). */
-export function huntPageView(page: HuntPage, catalog: Catalog, note?: Note): View {
+function resultPageView(page: HuntPage, catalog: Catalog, note?: Note): View {
   const { hunt, meta, rows } = page;
   const header = huntHeader(hunt, meta.subject);
   const hidden = hunt.hiddenCount;
@@ -56,18 +45,11 @@ export function huntPageView(page: HuntPage, catalog: Catalog, note?: Note): Vie
     ...(hidden > 0 ? [{ text: `${plural(hidden, 'device is', 'devices are')} hidden by exclusions (type exclusions to see them).`, tone: 'default' as const }] : []),
   ];
   const portal = meta.portal ? { portal: meta.portal } : {};
-  if (rows.total === 0) return { name: 'huntEmpty', header, queryMs: meta.queryMs, notes, ...portal };
+  const asOf = resultTime(hunt);
+  if (rows.total === 0) return { name: 'huntEmpty', header, asOf: utcText(asOf), queryMs: meta.queryMs, notes, ...portal };
   const groups: Array<{ toolId: string; rows: FindingRow[] }> = [];
   for (const { finding, decision } of rows.items) {
-    const row: FindingRow = {
-      row: finding.rowKey,
-      deviceId: finding.deviceId,
-      deviceName: finding.deviceName,
-      firstSeen: isoSeconds(finding.firstSeen),
-      lastSeen: isoSeconds(finding.lastSeen),
-      count: finding.count,
-      ...(decision ? { state: rowState(decision) } : {}),
-    };
+    const row = deviceRow({ huntId: hunt.id, finding, ...(decision ? { decision } : {}) }, asOf);
     const last = groups[groups.length - 1];
     if (last && last.toolId === finding.toolId) last.rows.push(row);
     else groups.push({ toolId: finding.toolId, rows: [row] });
@@ -76,6 +58,7 @@ export function huntPageView(page: HuntPage, catalog: Catalog, note?: Note): Vie
     name: 'huntResult',
     huntId: hunt.id,
     header,
+    asOf: utcText(asOf),
     deviceCount: rows.total,
     queryMs: meta.queryMs,
     groups: groups.map(({ toolId, rows }): ResultGroup => (meta.byTool ? { title: toolRefName(toolId, catalog), rows } : { rows })),
@@ -86,13 +69,15 @@ export function huntPageView(page: HuntPage, catalog: Catalog, note?: Note): Vie
   };
 }
 
-/** The card of a hunt a restart interrupted: says so, and how to run it again. */
+/** The card of a hunt (or a check, or Details) a restart interrupted: says so, and how to run it again. */
 export function interruptedHuntView(interrupted: InterruptedHunt): View {
   const { hunt, subject } = interrupted;
-  return {
-    name: 'huntFailed',
-    header: huntHeader(hunt, subject),
-    failure: 'interrupted',
-    message: `This hunt was interrupted: HuntOps restarted before it finished. Run it again: ${huntCommandText(hunt.request, subject)}`,
-  };
+  const { request } = hunt;
+  const again =
+    request.kind === 'device-check'
+      ? `This check was interrupted: HuntOps restarted before it finished. Run it again: check ${request.device ?? ''} ${windowToKql({ ms: request.windowMs })}`
+      : request.kind === 'evidence'
+        ? 'Details were interrupted: HuntOps restarted before they were gathered. Press Details on the finding again.'
+        : `This hunt was interrupted: HuntOps restarted before it finished. Run it again: ${huntCommandText(request, subject)}`;
+  return { name: 'huntFailed', header: huntHeader(hunt, request.kind === 'device-check' ? `RMM tools on ${request.device ?? ''}` : subject), failure: 'interrupted', message: again };
 }

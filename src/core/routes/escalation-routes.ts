@@ -96,6 +96,7 @@ export function escalationRoutes(deps: RouteDeps): { commands: CommandEntry[]; b
           const outcome = await escalations.escalate({
             ref,
             note,
+            evidence: await deps.evidence.summaryFor(huntId, ref),
             by: actorOf(context),
             place: placeOf(context),
             incident: incident === 'new' ? { kind: 'new', title: title || defaultIncidentTitle(formSubject(ref, catalog)) } : { kind: 'existing', number: Number(incident) },

@@ -31,9 +31,10 @@ function huntAudit(finished: FinishedHunt): AuditRecord {
 }
 
 function checkAudit(finished: FinishedCheck): AuditRecord {
-  const details = { device: finished.started.args.device, windowMs: finished.started.args.window.ms, source: finished.started.source };
+  const hunt = finished.kind === 'done' ? finished.page.hunt : finished.started.hunt;
+  const details = { huntId: hunt.id, device: hunt.request.device, windowMs: hunt.request.windowMs, source: hunt.source };
   return finished.kind === 'done'
-    ? { outcome: 'ok', details: { ...details, tools: finished.tools.length } }
+    ? { outcome: 'ok', details: { ...details, tools: finished.page.rows.total } }
     : { outcome: 'failed', details: { ...details, error: finished.failure.message } };
 }
 
@@ -56,13 +57,13 @@ export function huntCommands(deps: RouteDeps): CommandEntry[] {
     command({
       command: 'check',
       usage: CHECK_USAGE,
-      summary: 'Which RMM tools were seen on one device: file signatures, processes and network connections.',
+      summary: 'Which RMM tools were seen on one device (file signatures, processes, network connections), after what the device is; each tool with Details, Exclude and Escalate.',
       example: 'check WS-FIN-014 24h',
       parse: (words) => parseCheckArgs(words),
       access: 'anyone',
-      start: async (args) => deps.checks.start(args),
+      start: (args, context) => deps.checks.start(args, context),
       progress: checkProgressView,
-      present: checkView,
+      present: (finished) => checkView(finished, deps.catalog),
       audit: { action: 'check', request: (args) => ({ device: args.device, windowMs: args.window.ms }), result: (_args, finished) => checkAudit(finished) },
     }),
   ];

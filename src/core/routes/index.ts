@@ -6,6 +6,7 @@ import type { RouteTable } from '../app';
 import { command, type CommandEntry } from '../pipeline';
 import { helpView, type CommandHelp } from '../presenters/listing-views';
 import { escalationRoutes } from './escalation-routes';
+import { evidenceButtons } from './evidence-routes';
 import { exclusionRoutes } from './exclusion-routes';
 import { huntButtons, huntCommands } from './hunt-routes';
 import { listingRoutes } from './listing-routes';
@@ -31,6 +32,6 @@ export function createRoutes(deps: RouteDeps): RouteTable {
   });
   return {
     commands: [...commands, help],
-    buttons: [...huntButtons(deps), ...listings.buttons, ...exclusions.buttons, ...escalations.buttons],
+    buttons: [...huntButtons(deps), ...evidenceButtons(deps), ...listings.buttons, ...exclusions.buttons, ...escalations.buttons],
   };
 }

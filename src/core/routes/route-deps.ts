@@ -6,6 +6,7 @@ import type { RuleBook } from '../../hunt/rule-book';
 import type { Store } from '../../store/store';
 import type { DeviceCheckService } from '../device-check';
 import type { EscalationService } from '../escalations';
+import type { EvidenceService } from '../evidence-service';
 import type { ExclusionService } from '../exclusions';
 import type { HuntService } from '../hunt-service';
 
@@ -15,6 +16,8 @@ export interface RouteDeps {
   readonly rules: RuleBook;
   readonly hunts: HuntService;
   readonly checks: DeviceCheckService;
+  /** Details: evidence cards, and the evidence escalations carry. */
+  readonly evidence: EvidenceService;
   readonly exclusions: ExclusionService;
   readonly escalations: EscalationService;
   /** The audit trail, for `audit`. */
