@@ -55,8 +55,8 @@ export const SUMMARY_DEADLINE_MS = 5_000;
 export interface StartedEvidence {
   /** The stored Details run. */
   readonly record: Hunt;
-  /** "Kaseya on ws-fin-014". */
-  readonly title: string;
+  /** Whose evidence: the tool's name, or the rule's that names no tool. */
+  readonly subject: string;
 }
 
 /** How Details ended. */
@@ -108,7 +108,7 @@ export class EvidenceService {
     const spec = { deviceId: finding.deviceId, window };
     const dialect = target.backend.dialect;
     const queries = tool ? buildEvidenceQueries({ ...spec, tool }, { dialect }) : { device: buildDeviceContextQuery(spec, { dialect }) };
-    const title = `${tool?.name ?? this.deps.hunts.subjectOf(hunt)} on ${finding.deviceName}`;
+    const subject = tool?.name ?? this.deps.hunts.subjectOf(hunt);
     const record = await store.createHunt({
       request: { toolId: finding.toolId, windowMs: window.ms, device: finding.deviceName, kind: 'evidence' },
       kql: Object.values(queries).join('\n\n'),
@@ -117,7 +117,7 @@ export class EvidenceService {
       requestedBy: actorOf(context),
       instanceId: this.deps.instanceId,
     });
-    const started: StartedEvidence = { record, title };
+    const started: StartedEvidence = { record, subject };
     return new Deferred(started, async (posted, queued): Promise<FinishedEvidence> => {
       const began = performance.now();
       try {
@@ -130,7 +130,7 @@ export class EvidenceService {
         const notes: Note[] = tool ? [] : [{ text: `${this.deps.hunts.subjectOf(hunt)} is a rule, not a tool of the catalog, so there is no tool evidence to show: here is the device. Type check ${finding.deviceName} for the RMM tools seen on it, each with its own Details.`, tone: 'default' }];
         const portal = 'network' in queries ? target.portal?.(queries.network, window) : undefined;
         const meta = storedEvidenceMeta({
-          subject: title,
+          subject,
           byTool: false,
           queryMs,
           notes,

@@ -196,7 +196,7 @@ export function largestViews(): Array<[string, View]> {
   const details = storedHunt(
     'evidence',
     storedEvidenceMeta({
-      subject: `ConnectWise ScreenConnect on ${deviceName(0)}`,
+      subject: 'ConnectWise ScreenConnect',
       byTool: false,
       queryMs: 123_456,
       notes: NOTES.slice(0, 1),

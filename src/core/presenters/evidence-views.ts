@@ -15,16 +15,22 @@ import { rowState } from './finding-rows';
 import { splitDeviceName, utcText } from './format';
 import { huntHeader, resultTime, runFailedView } from './run-views';
 
+/** "Kaseya on ws-fin-014": whose evidence, on the device's host name. */
+function titleOf(subject: string, deviceName: string): string {
+  return `${subject} on ${splitDeviceName(deviceName).name}`;
+}
+
 /** The acknowledgement of Details: running, or waiting for the backend. */
 export function evidenceProgressView(started: StartedEvidence, state: ProgressState): View {
-  const { record, title } = started;
-  return { name: 'evidenceProgress', title, windowText: describeWindow({ ms: record.request.windowMs }), source: record.source, state };
+  const { record, subject } = started;
+  return { name: 'evidenceProgress', title: titleOf(subject, record.request.device ?? ''), windowText: describeWindow({ ms: record.request.windowMs }), source: record.source, state };
 }
 
 /** The card Details answers with. */
 export function finishedEvidenceView(finished: FinishedEvidence): View {
-  if (finished.kind === 'failed') return runFailedView(huntHeader(finished.started.record, finished.started.title), finished.failure);
-  return evidencePageView(finished.page);
+  if (finished.kind === 'done') return evidencePageView(finished.page);
+  const { record, subject } = finished.started;
+  return runFailedView(huntHeader(record, titleOf(subject, record.request.device ?? '')), finished.failure);
 }
 
 /** The evidence card of a stored Details run; `note` first (the outcome of a click). */
@@ -41,7 +47,7 @@ export function evidencePageView(page: HuntPage, note?: Note): EvidenceView {
     name: 'evidence',
     huntId: hunt.id,
     row: row?.finding.rowKey ?? '0',
-    title: meta.subject,
+    title: titleOf(meta.subject, row?.finding.deviceName ?? hunt.request.device ?? ''),
     subtitle: `${subtitle} · as of ${utcText(asOf)}`,
     notes: [...(note ? [note] : []), ...meta.notes],
     ...display,
