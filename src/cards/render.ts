@@ -60,7 +60,19 @@ function templateData(view: View): object {
   return view.name === 'notice' ? { ...view, color: TONE_COLOR[view.tone], usage: view.usage ?? [], verbs: VERBS } : { ...view, verbs: VERBS };
 }
 
+/** Text styles a template computes that only restate the schema's default (`"isSubtle": false`). */
+const DEFAULT_STYLE: Readonly<Record<string, unknown>> = { isSubtle: false, fontType: 'Default', size: 'Default', weight: 'Default', color: 'Default' };
+
+/** `node` without the text styles that restate the default: every byte counts under the card's size limit. */
+function withoutDefaults(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutDefaults);
+  if (typeof node !== 'object' || node === null) return node;
+  const element = node as Record<string, unknown>;
+  const isText = element.type === 'TextRun';
+  return Object.fromEntries(Object.entries(element).filter(([key, value]) => !(isText && DEFAULT_STYLE[key] === value)).map(([key, value]) => [key, withoutDefaults(value)]));
+}
+
 /** The Adaptive Card (1.5) that shows a view. */
 export function renderCard(view: View): AdaptiveCard {
-  return literalCard(templateFor(view.name).expand({ $root: templateData(view) }) as AdaptiveCard);
+  return withoutDefaults(literalCard(templateFor(view.name).expand({ $root: templateData(view) }) as AdaptiveCard)) as AdaptiveCard;
 }

@@ -20,9 +20,12 @@ function shown(text: string): string {
   return text.replace(/</g, '\u2039').replace(/>/g, '\u203a');
 }
 
-/** Collapses white space: a button or a drop-down shows a line break as a space. */
+/**
+ * Without white space: a button or a drop-down shows a line break as a space, and a token too long
+ * for a line is continued on the next (`continuationLines`); what is compared is every other character.
+ */
 function spaces(text: string): string {
-  return text.replace(/\s+/g, ' ');
+  return text.replace(/\s+/g, '');
 }
 
 let renderer: CardRenderer;

@@ -140,6 +140,65 @@ export class CardRenderer {
     return { card: this.page.locator('#host > .ac-adaptiveCard'), warnings };
   }
 
+  /**
+   * Words the card cuts: every run of non-space characters of every text that is broken across
+   * lines although it would fit on one, at a place that is not right after a hyphen, a slash or a
+   * backslash (where typography allows a line to end: `ws-` / `fin-014` is a break, `Coun` / `t` a
+   * cut). A word wider than its text's box (a long path or hash) cannot help breaking and is not
+   * counted. Empty when nothing is cut mid-word.
+   */
+  async brokenWords(card: RenderedCard['card']): Promise<string[]> {
+    return card.evaluate((root) => {
+      type Rect = { top: number; width: number };
+      type Node = { nodeType: number; textContent: string | null; parentElement: { getBoundingClientRect(): Rect } | null };
+      const doc = (globalThis as unknown as { document: any }).document;
+      const walker = doc.createTreeWalker(root, 4);
+      const cut: string[] = [];
+      const topOf = (node: Node, at: number): number | undefined => {
+        const range = doc.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + 1);
+        const rect = Array.from(range.getClientRects() as Rect[]).find((r) => r.width > 0);
+        return rect === undefined ? undefined : Math.round(rect.top);
+      };
+      for (let node: Node | null = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        const box = node.parentElement?.getBoundingClientRect().width ?? 0;
+        for (const match of text.matchAll(/\S+/g)) {
+          const range = doc.createRange();
+          range.setStart(node, match.index!);
+          range.setEnd(node, match.index! + match[0].length);
+          const width = Array.from(range.getClientRects() as Rect[]).reduce((sum, r) => sum + r.width, 0);
+          if (width > box) continue;
+          let previous = topOf(node, match.index!);
+          for (let i = 1; i < match[0].length; i += 1) {
+            const top = topOf(node, match.index! + i);
+            if (top !== undefined && previous !== undefined && top > previous && !/[-/\\]/.test(match[0][i - 1]!)) cut.push(match[0]);
+            if (top !== undefined) previous = top;
+          }
+        }
+      }
+      return cut;
+    });
+  }
+
+  /** Texts the card clips (wider than their box, and cut off). */
+  async clippedTexts(card: RenderedCard['card']): Promise<string[]> {
+    return card.locator('.ac-richTextBlock, .ac-textBlock').evaluateAll((elements) =>
+      (elements as unknown as Array<{ scrollWidth: number; clientWidth: number; textContent: string | null }>)
+        .filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => (e.textContent ?? '').slice(0, 80)),
+    );
+  }
+
+  /** How much wider than the page the card's content is (0 when nothing overflows). */
+  async overflow(card: RenderedCard['card']): Promise<number> {
+    return card.evaluate((root) => {
+      const element = root as unknown as { scrollWidth: number; clientWidth: number };
+      return Math.max(0, element.scrollWidth - element.clientWidth);
+    });
+  }
+
   /** Closes the browser. */
   async close(): Promise<void> {
     await this.session.close();

@@ -8,12 +8,23 @@
  */
 import type { DeviceFacts, EvidenceFacts } from '../payloads/evidence-facts';
 import type { DeviceContextView, EvidenceDisplay, EvidenceItem, EvidenceLine, EvidenceSection, Fact } from '../views';
-import { agoText, eventsText, plural, seenText, shortText, utcDate } from './format';
+import { agoText, continuationLines, eventsText, plural, seenText, shortText, utcDate } from './format';
 
 /** The longest text shown of each kind of value (characters). */
 export const SHOWN = { name: 80, path: 260, url: 160, commandLine: 512, label: 80, fact: 64 } as const;
 
+/** Characters of a token a phone's line holds (small text, 360 px). */
+export const LINE_CHARS = 40;
+
 const line = (text: string, style: EvidenceLine['style'] = 'default', more?: string): EvidenceLine => ({ text, style, ...(more ? { more } : {}) });
+
+/** The item's lines, each token too long for a phone's line continued on the next ({@link continuationLines}). */
+function fitted(lines: readonly EvidenceLine[]): EvidenceLine[] {
+  return lines.flatMap((l) => {
+    const parts = continuationLines(l.text, LINE_CHARS);
+    return parts.map((text, i) => (i === parts.length - 1 ? { ...l, text } : { text, style: l.style }));
+  });
+}
 
 /** "a, b and 3 more", or '' for nothing. */
 function listed(values: readonly string[], more: number, max: number): string {
@@ -66,7 +77,7 @@ function section(title: string, list: { readonly items: readonly unknown[]; read
   const total = list.items.length + list.more;
   return {
     title: total > 0 ? `${title} (${total.toLocaleString('en-US')})` : title,
-    items,
+    items: items.map((item) => ({ ...item, lines: fitted(item.lines) })),
     ...(list.more > 0 ? { more: `and ${plural(list.more, `more ${what[0]}`, `more ${what[1]}`)}` } : {}),
     ...(total === 0 ? { empty } : {}),
   };

@@ -72,3 +72,40 @@ export function shortText(text: string, max: number): string {
   const points = Array.from(text);
   return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
 }
+
+/** Characters after which a long token may be continued on the next line. */
+const SEPARATORS = new Set(['\\', '/', '.', '-', '_', '?', '&', '=', ':', ',', ';']);
+
+/**
+ * `text` as lines no token of which is longer than `width` characters: a path, a URL or a command
+ * line token too long for a phone's line is continued on the next line after its last separator
+ * that fits (`\`, `/`, `.`, …), or at `width` when it has none. Shorter tokens, and the spaces
+ * between tokens, are left to the client's own wrapping. The card shows every character in order;
+ * nothing is added to the text but the line breaks.
+ */
+export function continuationLines(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const piece of text.split(/(\s+)/)) {
+    if (Array.from(piece).length <= width) {
+      current += piece;
+      continue;
+    }
+    let rest = Array.from(piece);
+    while (rest.length > width) {
+      let cut = width;
+      for (let i = width - 1; i > width / 2; i -= 1) {
+        if (SEPARATORS.has(rest[i - 1]!)) {
+          cut = i;
+          break;
+        }
+      }
+      lines.push(current + rest.slice(0, cut).join(''));
+      current = '';
+      rest = rest.slice(cut);
+    }
+    current += rest.join('');
+  }
+  if (current !== '' || lines.length === 0) lines.push(current);
+  return lines;
+}
