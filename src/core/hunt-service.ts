@@ -78,6 +78,11 @@ export interface FindingRef {
   readonly hunt: Hunt;
   readonly finding: StoredFinding;
   readonly page: number;
+  /**
+   * The stored Details run whose row the button named, when it stood for this finding: forms opened
+   * from the evidence card carry it, so that they go back to that card.
+   */
+  readonly via?: { readonly huntId: string; readonly row: string };
 }
 
 /** A hunt a restart interrupted whose message still says "Hunting…". */
@@ -181,7 +186,7 @@ export class HuntService {
       const origin = readEvidenceMeta(hunt.meta)?.origin;
       const about = origin && (await this.deps.store.getHunt(origin.huntId));
       if (!origin || !about || about.request.kind === 'evidence') throw new UserError('That finding is no longer available', 'Run the hunt again and use the buttons of the new card.');
-      return this.finding(origin.huntId, origin.row);
+      return { ...(await this.finding(origin.huntId, origin.row)), via: { huntId, row: key } };
     }
     const index = Number(key);
     return { hunt, finding, page: Number.isInteger(index) ? pageOfIndex(index, HUNT_PAGE_SIZE) : 1 };

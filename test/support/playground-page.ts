@@ -159,7 +159,20 @@ export class PlaygroundPage {
   }
 
   /**
-   * Presses an `Action.Execute` button of a card and resolves with what the bot answered. Throws
+   * The finding row of a card whose title (a device's host name, a tool) is exactly `title`: the
+   * innermost container holding that title and a Details button (`cards/parts/finding-rows.json`).
+   */
+  cardRow(card: Locator, title: string): Locator {
+    return card
+      .locator('.ac-container')
+      .filter({ has: this.page.locator('.ac-textRun').getByText(title, { exact: true }) })
+      .filter({ has: this.page.getByRole('button', { name: 'Details', exact: true }) })
+      .last();
+  }
+
+  /**
+   * Presses an `Action.Execute` button of a card — shown, or in the overflow menu ("More options")
+   * of `card`, which may be a row — and resolves with what the bot answered. Throws
    * when the bot failed (the Playground's UI shows nothing in that case), and at once when the page
    * throws instead of sending the action (the Playground's card renderer rejects some action data;
    * the UI shows nothing then either). A card whose required input is empty sends nothing: the call
@@ -180,7 +193,12 @@ export class PlaygroundPage {
     pageError.catch(() => undefined);
     this.page.on('pageerror', onPageError);
     try {
-      await card.getByRole('button', { name: title, exact: true }).click();
+      const shown = card.getByRole('button', { name: title, exact: true });
+      if ((await shown.count()) > 0) await shown.click();
+      else {
+        await card.getByRole('button', { name: 'More options', exact: true }).last().click();
+        await this.page.getByRole('menuitem', { name: title, exact: true }).click();
+      }
       const result = await this.invokeResult(await Promise.race([response, pageError]));
       if (result.status >= 400) {
         throw new Error(`the bot failed the card action "${title}": the Playground answered HTTP ${result.status}`);

@@ -242,8 +242,14 @@ describe('local backend (sample data), in-process', () => {
     const evidenceId = evidence.posted.responseId!;
     const form = await bot.post(execute(bot.connector.url, escalate.verb, escalate.data, evidenceId));
     expect(cardText(form.body.value)).toContain('Escalate ws-fin-014.corp.contoso.com');
+    // The form submits to (and cancels back to) the evidence card it was opened from.
+    const actions = Object.fromEntries(form.body.value.actions.map((a: any) => [a.title, a]));
+    expect(actions.Escalate.data).toEqual(escalate.data);
+    expect(actions.Cancel.data).toEqual({ huntId: escalate.data.huntId, page: 1 });
+    const cancelled = await bot.post(execute(bot.connector.url, actions.Cancel.verb, actions.Cancel.data, evidenceId));
+    expect(cardLines(cancelled.body.value)[0]).toBe('Kaseya on ws-fin-014');
     const mine = since(bot, bot.connector.calls.length);
-    const submit = { ...escalate.data, note: 'Agent from a download, unknown tenant', incident: 'new', title: 'Foreign Kaseya on ws-fin-014' };
+    const submit = { ...actions.Escalate.data, note: 'Agent from a download, unknown tenant', incident: 'new', title: 'Foreign Kaseya on ws-fin-014' };
     const answer = await bot.post(execute(bot.connector.url, VERBS.escalateSubmit, submit, evidenceId));
     const answered = cardLines(answer.body.value);
     expect(answered[0]).toBe('Kaseya on ws-fin-014');

@@ -10,9 +10,10 @@ import { toolRefName } from '../tool-ref';
 import type { ExcludeFormView, ExclusionEntry, ExclusionsView, FormSubject, Note } from '../views';
 import { isoSeconds } from './format';
 
-/** The finding a triage form is about. */
+/** The finding a triage form is about; a form opened from an evidence card submits (and cancels) to that card. */
 export function formSubject(ref: FindingRef, catalog: Catalog): FormSubject {
-  return { huntId: ref.hunt.id, row: ref.finding.rowKey, deviceName: ref.finding.deviceName, toolName: toolRefName(ref.finding.toolId, catalog), page: ref.page };
+  const named = ref.via ?? { huntId: ref.hunt.id, row: ref.finding.rowKey };
+  return { huntId: named.huntId, row: named.row, deviceName: ref.finding.deviceName, toolName: toolRefName(ref.finding.toolId, catalog), page: ref.via ? 1 : ref.page };
 }
 
 /** "every RMM hunt", "Kaseya hunts". */
