@@ -257,12 +257,14 @@ function storeSpec(spec: string | undefined, problems: string[]): StoreSpec | un
   }
 }
 
-function idList(name: string, text: string, problems: string[]): IdList | undefined {
-  if (text === '*') return '*';
+/** `*` (unless `everyone: false`) or GUIDs separated by commas, spaces or semicolons. */
+function idList(name: string, text: string, problems: string[], options: { readonly everyone?: boolean } = {}): IdList | undefined {
+  const everyone = options.everyone ?? true;
+  if (everyone && text === '*') return '*';
   const ids = text.split(/[\s,;]+/).filter(Boolean);
   const bad = ids.filter((id) => !GUID.test(id));
   if (bad.length > 0 || ids.length === 0) {
-    problems.push(`${name} must be * or a list of GUIDs separated by commas${bad.length ? ` (not ${bad.slice(0, 3).join(', ')})` : ''}`);
+    problems.push(`${name} must be ${everyone ? '* or ' : ''}a list of GUIDs separated by commas${bad.length ? ` (not ${bad.slice(0, 3).join(', ')})` : ''}`);
     return undefined;
   }
   return ids.map((id) => id.toLowerCase());
@@ -270,17 +272,21 @@ function idList(name: string, text: string, problems: string[]): IdList | undefi
 
 /**
  * Secure by default: anonymous (local) use lets everyone in; with an app registration the tenants
- * must be named (a single-tenant app defaults to its own) and nobody may exclude or escalate until
- * responders are named.
+ * must be named — `*` is refused — (a single-tenant app defaults to its own) and nobody may exclude
+ * or escalate until responders are named.
  */
 function accessConfig(e: Partial<Env>, bot: BotAuth, problems: string[]): AccessConfig | undefined {
   const tenantsText = e[ENV.allowedTenants];
   const respondersText = e[ENV.responders];
   let allowedTenants: IdList | undefined;
-  if (tenantsText !== undefined) allowedTenants = idList(ENV.allowedTenants, tenantsText, problems);
-  else if (bot.mode === 'anonymous') allowedTenants = '*';
+  if (bot.mode === 'anonymous') allowedTenants = tenantsText === undefined ? '*' : idList(ENV.allowedTenants, tenantsText, problems);
+  else if (tenantsText === '*') {
+    problems.push(
+      `${ENV.allowedTenants}=* is refused with ${ENV.appId}: any Microsoft 365 tenant could hunt this organisation's telemetry; list the tenant ids allowed to use the bot`,
+    );
+  } else if (tenantsText !== undefined) allowedTenants = idList(ENV.allowedTenants, tenantsText, problems, { everyone: false });
   else if (bot.tenantId) allowedTenants = [bot.tenantId.toLowerCase()];
-  else if (bot.appType === 'MultiTenant') problems.push(`${ENV.allowedTenants} is needed with a multi-tenant ${ENV.appId}: the tenant ids allowed to use the bot, or *`);
+  else if (bot.appType === 'MultiTenant') problems.push(`${ENV.allowedTenants} is needed with a multi-tenant ${ENV.appId}: the tenant ids allowed to use the bot`);
   let responders: IdList | undefined;
   if (respondersText !== undefined) responders = idList(ENV.responders, respondersText, problems);
   else responders = bot.mode === 'anonymous' ? '*' : [];

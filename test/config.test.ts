@@ -79,12 +79,12 @@ describe('loadConfig', () => {
   });
 
   test('app registration problems', () => {
-    expect(problems({ MicrosoftAppId: 'not-a-guid', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*' })).toEqual([expect.stringMatching(/GUID/)]);
-    expect(problems({ MicrosoftAppId: APP_ID, HUNT_ALLOWED_TENANTS: '*' })).toEqual([expect.stringMatching(/MicrosoftAppPassword is not/)]);
+    expect(problems({ MicrosoftAppId: 'not-a-guid', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: TENANT })).toEqual([expect.stringMatching(/GUID/)]);
+    expect(problems({ MicrosoftAppId: APP_ID, HUNT_ALLOWED_TENANTS: TENANT })).toEqual([expect.stringMatching(/MicrosoftAppPassword is not/)]);
     expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 'x' })).toEqual([
       expect.stringMatching(/needs MicrosoftAppTenantId/),
     ]);
-    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'Personal', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*' })).toEqual([
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'Personal', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: TENANT })).toEqual([
       expect.stringMatching(/MicrosoftAppType must be/),
     ]);
   });
@@ -169,6 +169,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ HUNT_RESPONDERS: `${APP_ID.toUpperCase()}, ${TENANT}` }).access.responders).toEqual([APP_ID, TENANT]);
     expect(problems({ HUNT_RESPONDERS: 'ada@contoso.com' })).toEqual([expect.stringMatching(/HUNT_RESPONDERS must be \* or a list of GUIDs .*ada@contoso\.com/)]);
     expect(loadConfig({ HUNT_ALLOWED_TENANTS: "" }).access.allowedTenants).toBe("*");
+  });
+
+  test('HUNT_ALLOWED_TENANTS=* is refused with an app id (any tenant could hunt), and listed with every other problem', () => {
+    const refusal = /HUNT_ALLOWED_TENANTS=\* is refused with MicrosoftAppId: any Microsoft 365 tenant could hunt/;
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*' })).toEqual([expect.stringMatching(refusal)]);
+    const singleTenant = { MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'x' };
+    expect(problems({ ...singleTenant, HUNT_ALLOWED_TENANTS: ' * ' })).toEqual([expect.stringMatching(refusal)]);
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*', PORT: 'eighty', HUNT_RESPONDERS: 'ada' })).toEqual([
+      expect.stringMatching(/PORT must be a number/),
+      expect.stringMatching(refusal),
+      expect.stringMatching(/HUNT_RESPONDERS must be \* or a list of GUIDs/),
+    ]);
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: `${TENANT}, *` })).toEqual([
+      expect.stringMatching(/HUNT_ALLOWED_TENANTS must be a list of GUIDs separated by commas \(not \*\)/),
+    ]);
+    expect(loadConfig({ HUNT_ALLOWED_TENANTS: '*' }).access.allowedTenants).toBe('*');
   });
 
   test('incident channel and instance id', () => {
