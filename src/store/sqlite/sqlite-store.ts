@@ -13,8 +13,6 @@
  * - The outbox keeps the lease expiry of a `sending` item in `next_attempt_at`, so "due" is one
  *   indexed condition for both pending items and expired leases.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { idFromKey, newHuntId, newToken } from '../ids';
 import { backoffMs, resolveOutboxPolicy } from '../outbox-policy';
@@ -58,6 +56,7 @@ import {
   isRowKey,
 } from '../validate';
 import { Checkpointer } from './checkpointer';
+import { preparePrivateDatabase } from './private-files';
 import { migrate } from './schema';
 
 /** Options of the SQLite store. */
@@ -242,9 +241,12 @@ export class SqliteStore implements Store {
     this.policy = resolveOutboxPolicy(options.outbox);
   }
 
-  /** Opens (creating the file and its folder if missing) and migrates the database at `path`. */
+  /**
+   * Opens (creating the file and its folder if missing) and migrates the database at `path`; its
+   * folder, if created, is 0700 and its files 0600 (`private-files.ts`).
+   */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') preparePrivateDatabase(path);
     const db = new Database(path);
     try {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
