@@ -3,6 +3,7 @@
  */
 import { ConfigError, describeConfig, loadConfig } from './config';
 import { OutboxWorker } from './core/outbox-worker';
+import { HealthCheck } from './health';
 import { loadCore } from './load-core';
 import { createLogger } from './logger';
 import { openParsedStore } from './store/open-store';
@@ -22,20 +23,13 @@ async function main(): Promise<void> {
   const appId = config.bot.mode === 'app' ? config.bot.appId : '';
   const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, appId), log });
   const { app, hunts, targets } = await loadCore(config, { store, log, instanceId: config.instanceId, notifyOutbox: () => outbox.notify() });
+  const health = new HealthCheck({ store, targets: targets.all, log });
   const { server, updater, inFlight } = createTeamsHost({
     app,
     adapter,
     appId,
     log,
-    health: async () => {
-      const [storeHealth, backends] = await Promise.all([
-        store.health().catch((error: unknown) => ({ ok: false, detail: String(error) })),
-        Promise.all(
-          targets.all.map(async (t) => ({ kind: t.backend.kind, source: t.backend.source, ...(t.ready ? await t.ready() : { ok: true, detail: 'no check' }) })),
-        ),
-      ]);
-      return { ok: storeHealth.ok && backends.every((b) => b.ok), backends, store: storeHealth, inFlight: inFlight.size };
-    },
+    health: async () => ({ ...(await health.report()), inFlight: inFlight.size }),
   });
 
   for (const interrupted of await hunts.interruptUnfinished()) {

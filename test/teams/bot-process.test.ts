@@ -35,6 +35,17 @@ async function waitForOutbox(file: string, status: string): Promise<void> {
   }
 }
 
+/** The first log line of the process with this message, once it has been written. */
+async function logLine(bot: BotProcess, msg: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const line = bot.logs().split('\n').find((l) => l.includes(`"msg":"${msg}"`));
+    if (line) return JSON.parse(line) as Record<string, unknown>;
+    if (Date.now() > deadline) throw new Error(`the bot never logged '${msg}':\n${bot.logs()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function post(bot: BotProcess, activity: object): Promise<number> {
   const res = await fetch(`${bot.origin}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify(activity) });
   await res.text();
@@ -97,17 +108,15 @@ describe('the bot process', () => {
     }
   });
 
-  test('healthz reports the backend and the store ready on the embedded default, and says when a backend is not', async () => {
+  test('healthz reports the backend and the store ready on the embedded default, and says when a backend is not — without paths, ids or error text', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'huntops-health-'));
     const bot = await startBotProcess({ HUNT_STORE: `sqlite:${path.join(dir, 'huntops.db')}` });
     try {
       const res = await fetch(`${bot.origin}/healthz`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({
-        ok: true,
-        backends: [{ kind: 'local', source: 'sample data', ok: true, detail: expect.stringMatching(/3 table files/) }],
-        store: { ok: true, kind: 'sqlite' },
-      });
+      const body = await res.json();
+      expect(body).toEqual({ ok: true, backends: [{ kind: 'local', ok: true }], store: { ok: true, kind: 'sqlite' }, inFlight: 0 });
+      expect(JSON.stringify(body)).not.toContain(dir);
       expect(bot.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     } finally {
       await bot.stop();
@@ -123,7 +132,10 @@ describe('the bot process', () => {
     try {
       const res = await fetch(`${unready.origin}/healthz`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ ok: false, backends: [{ kind: 'loganalytics', ok: false, detail: expect.stringMatching(/no token for https:\/\/api\.loganalytics\.io/) }] });
+      const body = await res.json();
+      expect(body).toEqual({ ok: false, backends: [{ kind: 'loganalytics', ok: false }], store: { ok: true, kind: 'sqlite' }, inFlight: 0 });
+      for (const leak of [WORKSPACE, dir, 'token', 'loganalytics.io']) expect(JSON.stringify(body)).not.toContain(leak);
+      expect(await logLine(unready, 'health: a component is not ready')).toMatchObject({ component: 'backend', kind: 'loganalytics', detail: expect.stringMatching(/no token for https:\/\/api\.loganalytics\.io/) });
     } finally {
       await unready.stop();
       await msi.close();
