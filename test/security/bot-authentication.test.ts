@@ -120,3 +120,63 @@ describe('a client-secret (MultiTenant) registration refuses the same way', () =
     expect(f.connector.calls).toEqual([]);
   });
 });
+
+describe('when the Bot Framework signing keys cannot be fetched, the channel is told to retry', () => {
+  type Line = { level: string; fields: Record<string, unknown>; message: string };
+  const lines: Line[] = [];
+  const at = (level: string) => (fields: object, message: string) => void lines.push({ level, fields: fields as Record<string, unknown>, message });
+  let f: AuthenticatedFixture;
+
+  beforeAll(async () => {
+    f = await startAuthenticatedFixture({ log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } });
+  });
+
+  afterAll(async () => {
+    await f.stop();
+  });
+
+  async function expectNothingRan(): Promise<void> {
+    expect(f.bot.inFlight.size).toBe(0);
+    expect(f.bot.backend.queries).toEqual([]);
+    expect(await f.bot.store.listAudit({ limit: 1000 })).toEqual([]);
+    expect(f.connector.calls).toEqual([]);
+  }
+
+  test.each([
+    ['the keys endpoint answers 503', { endpoint: 'keys', status: 503 } as const, /Failed to load Keys: 503/],
+    ['the OpenID metadata endpoint answers 500', { endpoint: 'metadata', status: 500 } as const, /Failed to load openID config: 500/],
+    ['the key service resets every connection', { reset: true } as const, /socket hang up|ECONNRESET/],
+  ])('%s: a genuine token is answered 503, the failure is logged, nothing runs', async (_name, outage, reason) => {
+    f.auth.outage = outage;
+    lines.length = 0;
+    const res = await f.bot.post(message(f.connector.url, 'hunt kaseya 5d'), f.bearer(f.claims()));
+    expect(res.status).toBe(503);
+    expect(res.text).toContain('signing keys could not be fetched');
+    await expectNothingRan();
+    expect(lines).toEqual([
+      { level: 'error', fields: { reason: expect.stringMatching(reason) }, message: expect.stringContaining('could not fetch the Bot Framework signing keys') },
+    ]);
+  });
+
+  test.each([
+    ['no Authorization header', () => ({})],
+    ['a bearer that is not a JWT', () => ({ authorization: 'Bearer not-a-token' })],
+    ['a token from another issuer', () => f.bearer({ ...f.claims(), iss: 'https://login.botframework.com' })],
+  ])('during the outage, %s is still refused with 401', async (_name, headers) => {
+    f.auth.outage = { endpoint: 'keys', status: 503 };
+    const res = await f.bot.post(message(f.connector.url, 'hunt kaseya 5d'), headers());
+    expect(res.status).toBe(401);
+    await expectNothingRan();
+  });
+
+  test('once the key service is back, the same genuine token is served, and a forged one is refused with 401', async () => {
+    f.auth.outage = undefined;
+    const forged = await f.bot.post(message(f.connector.url, 'hunt kaseya 5d'), f.bearer(f.claims(), 'untrusted-key'));
+    expect(forged.status).toBe(401);
+    await expectNothingRan();
+    const res = await f.bot.post(message(f.connector.url, 'help'), f.bearer(f.claims()));
+    expect(res.status).toBe(200);
+    const [reply] = await f.connector.waitFor((c) => c.kind === 'send' || c.kind === 'reply');
+    expect(cardText(cardOf(reply!))).toContain('hunt ‹tool›');
+  });
+});
