@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { isWorkspaceResourceId } from './hunt/portal-links';
-import { parseWindow, type HuntWindow } from './hunt/window';
+import { parseWindow, windowToKql, type HuntWindow } from './hunt/window';
 import { describeStoreSpec, parseStoreSpec, type StoreSpec } from './store/open-store';
 import { StoreError } from './store/store-error';
 import { isLoopbackUrl } from './teams/service-url';
@@ -36,6 +36,8 @@ export const ENV = {
   responders: 'HUNT_RESPONDERS',
   incidentChannel: 'HUNT_INCIDENT_CHANNEL',
   instanceId: 'HUNT_INSTANCE_ID',
+  retention: 'HUNT_RETENTION',
+  auditRetention: 'HUNT_AUDIT_RETENTION',
   testOpenIdMetadataUrl: 'HUNT_TEST_OPENID_METADATA_URL',
   testConnectorUrl: 'HUNT_TEST_CONNECTOR_URL',
 } as const;
@@ -111,6 +113,14 @@ export interface AccessConfig {
   readonly responders: IdList;
 }
 
+/** How long the store keeps records (`Store.purge`, run by the retention scheduler). */
+export interface RetentionConfig {
+  /** Hunts, their findings, and delivered or dead outbox posts (`HUNT_RETENTION`, default 90 days). */
+  readonly huntsMs: number;
+  /** Audit entries (`HUNT_AUDIT_RETENTION`, default 365 days). */
+  readonly auditMs: number;
+}
+
 /** Everything HuntOps is configured with. */
 export interface Config {
   readonly host: string;
@@ -127,6 +137,7 @@ export interface Config {
   readonly incidentChannel?: string;
   /** Names this bot instance in the store (its own interrupted hunts are recovered at start-up). */
   readonly instanceId: string;
+  readonly retention: RetentionConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -187,6 +198,8 @@ const envSchema = z.object({
     .optional(),
   [ENV.instanceId]: z.string().trim().max(128).default(os.hostname()),
   [ENV.rulesDir]: z.string().trim().optional(),
+  [ENV.retention]: z.string().trim().default('90d'),
+  [ENV.auditRetention]: z.string().trim().default('365d'),
   [ENV.queryTimeout]: z.coerce
     .number({ message: `${ENV.queryTimeout} must be a number of seconds` })
     .int(`${ENV.queryTimeout} must be a whole number of seconds`)
@@ -217,12 +230,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const backend = backendConfig(e, problems);
   const store = storeSpec(e[ENV.store], problems);
   const access = accessConfig(e, bot, problems);
+  const retention = retentionConfig(e, problems);
   const { [ENV.port]: port, [ENV.logLevel]: logLevel, [ENV.incidentChannel]: incidentChannel, [ENV.instanceId]: instanceId, [ENV.maxDevices]: maxDevices } = e;
   if (
     problems.length > 0 ||
     !backend ||
     !store ||
     !access ||
+    !retention ||
     host === undefined ||
     port === undefined ||
     logLevel === undefined ||
@@ -243,8 +258,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     access,
     ...(incidentChannel ? { incidentChannel } : {}),
     instanceId,
+    retention,
     logLevel,
   });
+}
+
+const DAY_MS = 86_400_000;
+
+/** The retention periods: durations written as hunt windows are (`90d`, `52w`, `P365D`), at least a day. */
+function retentionConfig(e: Partial<Env>, problems: string[]): RetentionConfig | undefined {
+  const period = (name: typeof ENV.retention | typeof ENV.auditRetention): number | undefined => {
+    const text = e[name];
+    if (text === undefined) return undefined;
+    const ms = parseWindow(text)?.ms;
+    if (ms === undefined || ms < DAY_MS) {
+      problems.push(`${name}=${text} must be a period of at least a day, such as 90d, 52w or P365D`);
+      return undefined;
+    }
+    return ms;
+  };
+  const huntsMs = period(ENV.retention);
+  const auditMs = period(ENV.auditRetention);
+  return huntsMs && auditMs ? { huntsMs, auditMs } : undefined;
 }
 
 function storeSpec(spec: string | undefined, problems: string[]): StoreSpec | undefined {
@@ -421,6 +456,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     access: config.access,
     incidentChannel: config.incidentChannel,
     instanceId: config.instanceId,
+    retention: { hunts: windowToKql({ ms: config.retention.huntsMs }), audit: windowToKql({ ms: config.retention.auditMs }) },
     logLevel: config.logLevel,
   };
 }

@@ -3,6 +3,7 @@
  */
 import { ConfigError, describeConfig, loadConfig } from './config';
 import { OutboxWorker } from './core/outbox-worker';
+import { RetentionScheduler } from './core/retention-scheduler';
 import { HealthCheck } from './health';
 import { loadCore } from './load-core';
 import { createLogger } from './logger';
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
   outbox.start();
   const port = await listen(server, config.host, config.port);
   log.info({ url: `http://${config.host}:${port}/api/messages` }, 'listening');
+  const retention = new RetentionScheduler({ store, policy: config.retention, log });
+  retention.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
       server.close();
       const drained = await inFlight.drain(DRAIN_MS);
       await outbox.stop();
+      await retention.stop();
       await store.close();
       log.info({ drained }, 'stopped');
       code = drained ? 0 : 1;

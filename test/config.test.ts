@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       store: { kind: 'sqlite', path: path.resolve('.huntops/huntops.db') },
       access: { allowedTenants: '*', responders: '*' },
       instanceId: os.hostname(),
+      retention: { huntsMs: 90 * 86_400_000, auditMs: 365 * 86_400_000 },
       logLevel: 'info',
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -185,6 +186,17 @@ describe('loadConfig', () => {
       expect.stringMatching(/HUNT_ALLOWED_TENANTS must be a list of GUIDs separated by commas \(not \*\)/),
     ]);
     expect(loadConfig({ HUNT_ALLOWED_TENANTS: '*' }).access.allowedTenants).toBe('*');
+  });
+
+  test('retention: hunts 90 days and the audit 365 days by default, at least a day each', () => {
+    expect(loadConfig({ HUNT_RETENTION: '30d', HUNT_AUDIT_RETENTION: 'P730D' }).retention).toEqual({ huntsMs: 30 * 86_400_000, auditMs: 730 * 86_400_000 });
+    expect(loadConfig({ HUNT_RETENTION: '2w' }).retention).toEqual({ huntsMs: 14 * 86_400_000, auditMs: 365 * 86_400_000 });
+    expect(describeConfig(loadConfig({ HUNT_RETENTION: '36h' }))).toMatchObject({ retention: { hunts: '36h', audit: '365d' } });
+    expect(problems({ HUNT_RETENTION: '12h', HUNT_AUDIT_RETENTION: 'forever', PORT: 'x' })).toEqual([
+      expect.stringMatching(/PORT must be a number/),
+      'HUNT_RETENTION=12h must be a period of at least a day, such as 90d, 52w or P365D',
+      'HUNT_AUDIT_RETENTION=forever must be a period of at least a day, such as 90d, 52w or P365D',
+    ]);
   });
 
   test('incident channel and instance id', () => {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { buildHuntQuery } from '../../src/hunt/kql-builder';
 import { loadCatalog } from '../../src/hunt/catalog';
 import { parseWindow } from '../../src/hunt/window';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { cardOf, cardText } from '../support/bot-harness';
 import { runBotProcess, startBotProcess, type BotProcess } from '../support/bot-process';
 import { FakeConnector } from '../support/fake-connector';
@@ -139,6 +140,31 @@ describe('the bot process', () => {
     } finally {
       await unready.stop();
       await msi.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('retention: the bot purges at start (and every 6 hours) hunts older than HUNT_RETENTION, keeps the audit within HUNT_AUDIT_RETENTION, and audits the purge', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'huntops-retention-'));
+    const file = path.join(dir, 'huntops.db');
+    const longAgo = new Date(Date.now() - 40 * 86_400_000);
+    const before = SqliteStore.open(file, { clock: () => longAgo });
+    const actor = { aadObjectId: 'aad-alice', name: 'Alice' };
+    await before.createHunt({ request: { toolId: 'kaseya', windowMs: 86_400_000, kind: 'file-signature' }, kql: 'T', source: 's', conversation: {}, requestedBy: actor });
+    await before.appendAudit({ actor, conversationId: 'c', action: 'hunt', details: {}, outcome: 'ok' });
+    await before.close();
+    const bot = await startBotProcess({ HUNT_STORE: `sqlite:${file}`, HUNT_RETENTION: '30d', HUNT_AUDIT_RETENTION: '60d' });
+    try {
+      expect(await logLine(bot, 'retention: purged')).toMatchObject({ hunts: 1, outboxItems: 0, auditEntries: 0 });
+      const db = new Database(file, { readonly: true });
+      try {
+        expect(db.prepare('SELECT id FROM hunts').all()).toEqual([]);
+        expect(db.prepare('SELECT action FROM audit ORDER BY seq').all()).toEqual([{ action: 'hunt' }, { action: 'purge' }]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await bot.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -38,6 +38,7 @@ import type {
   OutboxLease,
   OutboxPolicy,
   OutboxStatus,
+  PurgeCutoffs,
   PurgeResult,
   Store,
   StoredFinding,
@@ -221,6 +222,10 @@ const OUTBOX_SELECT = `
   LEFT JOIN incidents i ON i.team = o.team AND i.number = o.incident_number`;
 
 /** Due, and (for a reply to an incident) the thread exists. */
+/** Hunts deleted per purge transaction (each takes its findings with it: up to a few hundred rows). */
+const PURGE_HUNTS_BATCH = 50;
+/** Outbox items or audit entries deleted per purge transaction. */
+const PURGE_ROWS_BATCH = 500;
 const OUTBOX_DUE = `
   o.status IN ('pending', 'sending') AND o.next_attempt_at <= @now
   AND (o.kind = 'new-thread' OR o.incident_number IS NULL OR i.thread_root IS NOT NULL)`;
@@ -691,13 +696,38 @@ export class SqliteStore implements Store {
 
   // ------------------------------------------------------------------------------------- operations
 
-  async purge(before: Date): Promise<PurgeResult> {
-    return this.write(() => {
-      const cutoff = before.getTime();
-      const hunts = this.sql('DELETE FROM hunts WHERE created_at < ?').run(cutoff).changes;
-      const outboxItems = this.sql(`DELETE FROM outbox WHERE status IN ('sent', 'dead') AND created_at < ?`).run(cutoff).changes;
-      return { hunts, outboxItems };
-    });
+  async purge(cutoffs: PurgeCutoffs): Promise<PurgeResult> {
+    const hunts = await this.deleteInBatches(
+      `DELETE FROM hunts WHERE id IN (SELECT id FROM hunts WHERE created_at < ? LIMIT ${PURGE_HUNTS_BATCH})`,
+      cutoffs.huntsBefore,
+      PURGE_HUNTS_BATCH,
+    );
+    const outboxItems = await this.deleteInBatches(
+      `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE status IN ('sent', 'dead') AND created_at < ? LIMIT ${PURGE_ROWS_BATCH})`,
+      cutoffs.huntsBefore,
+      PURGE_ROWS_BATCH,
+    );
+    const auditEntries = await this.deleteInBatches(
+      `DELETE FROM audit WHERE seq IN (SELECT seq FROM audit WHERE at < ? LIMIT ${PURGE_ROWS_BATCH})`,
+      cutoffs.auditBefore,
+      PURGE_ROWS_BATCH,
+    );
+    return { hunts, outboxItems, auditEntries };
+  }
+
+  /**
+   * Runs a `DELETE … LIMIT batch` until it deletes less than a batch, each in its own transaction,
+   * yielding to the event loop in between (better-sqlite3 is synchronous: one large delete would
+   * hold up every turn). Returns how many rows it deleted.
+   */
+  private async deleteInBatches(sql: string, before: Date, batch: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = this.write(() => this.sql(sql).run(before.getTime()).changes);
+      total += deleted;
+      if (deleted < batch) return total;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   async health(): Promise<StoreHealth> {
