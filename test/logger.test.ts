@@ -161,6 +161,20 @@ describe('logger', () => {
       expect(text).toContain('[circular]');
     });
 
+    test('adversary text in a log line is scanned in time linear in its length', () => {
+      const hostile = (n: number) => `${'eyJ-'.repeat(n)} Bearer ${' '.repeat(n)} password${' '.repeat(n)}`;
+      const ms = (text: string) => {
+        const started = performance.now();
+        redactText(text);
+        return performance.now() - started;
+      };
+      ms(hostile(100));
+      const short = ms(hostile(2_000));
+      const long = ms(hostile(8_000));
+      expect(long).toBeLessThan(Math.max(8 * short, 50));
+      expect(redactText(`${hostile(10)} eyJhbGciOi.eyJzdWIiOi.c2ln`)).toContain('[redacted]');
+    });
+
     test('what is not a secret is kept', () => {
       expect(isSecretKey('Authorization')).toBe(true);
       expect(isSecretKey('client-secret')).toBe(true);
