@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { createTargets } from '../src/backends/create-backend';
-import type { Log } from '../src/core/log';
 import { HealthCheck } from '../src/health';
 import { parseWindow } from '../src/hunt/window';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store';
+import { recordingLog } from './support/recording-log';
 
 const WORKSPACE = '8d3f0a4e-1c2b-4d5e-9f60-7a8b9c0d1e2f';
 const IDENTITY_FAILURE = 'ManagedIdentityCredential: connect ECONNREFUSED 169.254.169.254:80 (token endpoint x-identity-header=abc)';
@@ -22,12 +22,6 @@ class SwitchableCredential implements TokenCredential {
     if (this.failing) throw new Error(IDENTITY_FAILURE);
     return { token: 'token', expiresOnTimestamp: Date.now() + 3_600_000 };
   }
-}
-
-function recordingLog(): Log & { readonly lines: Array<{ level: string; fields: Record<string, unknown>; message: string }> } {
-  const lines: Array<{ level: string; fields: Record<string, unknown>; message: string }> = [];
-  const at = (level: string) => (fields: object, message: string) => lines.push({ level, fields: fields as Record<string, unknown>, message });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 describe('HealthCheck', () => {

@@ -5,20 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Log } from '../../src/core/log';
 import { RetentionScheduler } from '../../src/core/retention-scheduler';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import type { Store } from '../../src/store/store';
+import { recordingLog } from '../support/recording-log';
 
 const DAY = 86_400_000;
 const POLICY = { huntsMs: 90 * DAY, auditMs: 365 * DAY };
 const alice = { aadObjectId: 'aad-alice', name: 'Alice Analyst' };
-
-function recordingLog(): Log & { readonly lines: Array<{ level: string; fields: Record<string, unknown>; message: string }> } {
-  const lines: Array<{ level: string; fields: Record<string, unknown>; message: string }> = [];
-  const at = (level: string) => (fields: object, message: string) => lines.push({ level, fields: fields as Record<string, unknown>, message });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 describe('RetentionScheduler', () => {
   let dir: string;

@@ -8,6 +8,7 @@
  */
 import { cardOf, cardText } from '../support/bot-harness';
 import { BOT_FRAMEWORK_ISSUER } from '../support/fake-bot-framework-auth';
+import { recordingLog } from '../support/recording-log';
 import { message } from '../support/teams-activities';
 import { APP_ID, startAuthenticatedFixture, type AuthenticatedFixture } from './authenticated-fixture';
 import { startSecuredBot, type SecuredBot } from './secured-bot';
@@ -122,13 +123,11 @@ describe('a client-secret (MultiTenant) registration refuses the same way', () =
 });
 
 describe('when the Bot Framework signing keys cannot be fetched, the channel is told to retry', () => {
-  type Line = { level: string; fields: Record<string, unknown>; message: string };
-  const lines: Line[] = [];
-  const at = (level: string) => (fields: object, message: string) => void lines.push({ level, fields: fields as Record<string, unknown>, message });
+  const log = recordingLog();
   let f: AuthenticatedFixture;
 
   beforeAll(async () => {
-    f = await startAuthenticatedFixture({ log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } });
+    f = await startAuthenticatedFixture({ log });
   });
 
   afterAll(async () => {
@@ -148,12 +147,12 @@ describe('when the Bot Framework signing keys cannot be fetched, the channel is 
     ['the key service resets every connection', { reset: true } as const, /socket hang up|ECONNRESET/],
   ])('%s: a genuine token is answered 503, the failure is logged, nothing runs', async (_name, outage, reason) => {
     f.auth.outage = outage;
-    lines.length = 0;
+    log.lines.length = 0;
     const res = await f.bot.post(message(f.connector.url, 'hunt kaseya 5d'), f.bearer(f.claims()));
     expect(res.status).toBe(503);
     expect(res.text).toContain('signing keys could not be fetched');
     await expectNothingRan();
-    expect(lines).toEqual([
+    expect(log.lines).toEqual([
       { level: 'error', fields: { reason: expect.stringMatching(reason) }, message: expect.stringContaining('could not fetch the Bot Framework signing keys') },
     ]);
   });
