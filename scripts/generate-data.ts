@@ -4,7 +4,7 @@
  * `dataset.json` (`anchor`, `seed`, `preset`, ...). The local backend shifts every time by
  * (now − anchor), so recorded data always looks recent.
  *
- *   npx tsx scripts/generate-data.ts --out <dir> [--preset sample|large] [--rows N] [--seed S]
+ *   npx tsx scripts/generate-data.ts --out <dir> [--preset sample|large|xlarge] [--rows N] [--seed S]
  *                                    [--format jsonl|csv] [--tables T1,T2] [--anchor ISO]
  *
  * Deterministic: the same arguments give byte-identical files. Each table has its own random
@@ -15,7 +15,9 @@
  * scenario of `scripts/data-scenario.ts` and a little everyday noise. `large`: about 6,000
  * devices, the same planted scenario, every catalog tool planted for each of its hunts on a few
  * devices (listed in `dataset.json` under `synthetic`), and noise: a million certificate rows and
- * 250,000 process and network rows (`--rows N`: N rows of noise in every table).
+ * 250,000 process and network rows (`--rows N`: N rows of noise in every table). `xlarge`, a real
+ * organisation's month: about 10,000 devices, ten million certificate rows and 2,500,000 process
+ * and network rows, planted like `large`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,7 +32,7 @@ import { satisfy } from './data-synthetic';
 import { openRowWriter, type DataFormat } from './data-writers';
 
 /** The generator's presets. */
-export type Preset = 'sample' | 'large';
+export type Preset = 'sample' | 'large' | 'xlarge';
 
 /** The tables the generator writes, in this order. */
 export const TABLES: readonly DefenderTableName[] = ['DeviceFileCertificateInfo', 'DeviceProcessEvents', 'DeviceNetworkEvents'];
@@ -61,6 +63,11 @@ const PRESETS: Readonly<Record<Preset, PresetSettings>> = {
   large: {
     inventory: { scale: 20, digits: 4 },
     noise: { DeviceFileCertificateInfo: 1_000_000, DeviceProcessEvents: 250_000, DeviceNetworkEvents: 250_000 },
+    syntheticDevices: 3,
+  },
+  xlarge: {
+    inventory: { scale: 36, digits: 4 },
+    noise: { DeviceFileCertificateInfo: 10_000_000, DeviceProcessEvents: 2_500_000, DeviceNetworkEvents: 2_500_000 },
     syntheticDevices: 3,
   },
 };
@@ -236,7 +243,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Dataset
 }
 
 const USAGE =
-  'usage: npx tsx scripts/generate-data.ts --out <dir> [--preset sample|large] [--rows N] [--seed S] [--format jsonl|csv] [--tables T1,T2] [--anchor ISO]';
+  'usage: npx tsx scripts/generate-data.ts --out <dir> [--preset sample|large|xlarge] [--rows N] [--seed S] [--format jsonl|csv] [--tables T1,T2] [--anchor ISO]';
 
 /** Parses the command line; throws with the usage on anything it does not know. */
 export function parseArgs(argv: readonly string[]): GenerateOptions {
@@ -251,7 +258,7 @@ export function parseArgs(argv: readonly string[]): GenerateOptions {
         options.out = value;
         break;
       case '--preset':
-        if (value !== 'sample' && value !== 'large') throw new Error(`unknown preset '${value}'\n${USAGE}`);
+        if (value !== 'sample' && value !== 'large' && value !== 'xlarge') throw new Error(`unknown preset '${value}'\n${USAGE}`);
         options.preset = value;
         break;
       case '--rows':

@@ -63,8 +63,11 @@ export interface Backend {
   run(request: QueryRequest): Promise<QueryResult>;
 }
 
-/** Why a backend failed, as far as the analyst is concerned. */
-export type BackendFailure = 'query' | 'auth' | 'throttled' | 'timeout' | 'unavailable';
+/**
+ * Why a backend failed, as far as the analyst is concerned. `loading`: the data is still being
+ * loaded (the local backend's first load of a large file); the same hunt will work later.
+ */
+export type BackendFailure = 'query' | 'auth' | 'throttled' | 'timeout' | 'unavailable' | 'loading';
 
 /** A backend failure with a message fit for the analyst (no secrets, no stack). */
 export class BackendError extends Error {
