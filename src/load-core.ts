@@ -25,7 +25,7 @@ export async function loadCore(config: Config, options: CoreOptions): Promise<Hu
     for (const problem of rules.problemLines()) options.log.warn({ problem }, 'a rule could not be read');
   }
   return createHuntOps({
-    targets: createTargets(config.backend),
+    targets: createTargets(config.backend, { log: options.log }),
     store: options.store,
     access: config.access,
     log: options.log,

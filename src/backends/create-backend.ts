@@ -12,11 +12,15 @@ import type { Backend } from './backend';
 import { ConcurrencyLimiter } from './concurrency-limit-decorator';
 import { createDefenderBackend } from './defender';
 import { createLocalBackend } from './local';
+import { LocalEngine } from './local-engine';
+import type { LocalLog } from './local-tables';
 import { createLogAnalyticsBackend } from './log-analytics';
 import { shareIdenticalHunts } from './shared-hunts-decorator';
 
 /** What building the targets may be given instead of the defaults. */
 export interface TargetOptions {
+  /** Where the local backend logs its loading. */
+  readonly log?: LocalLog;
   /** Default: `new DefaultAzureCredential()` (managed identity in Azure). */
   readonly credential?: TokenCredential;
   /** Queries one identity runs at once. Default 5, the Log Analytics limit. */
@@ -56,19 +60,31 @@ const defenderPortal: HuntTarget['portal'] = (kql, window) => ({ title: 'Open in
 export function createTargets(config: BackendConfig, options: TargetOptions = {}): HuntTargets {
   const share = (backend: Backend) => shareIdenticalHunts(backend);
   switch (config.kind) {
-    case 'local':
+    case 'local': {
+      // As the Azure backends: identical hunts share a query, and at most `threads` run at once
+      // (one per engine thread), the rest queued with a "queued" card.
+      const { engine } = config;
+      const limiter = new ConcurrencyLimiter({ maxConcurrent: engine.threads });
       return new HuntTargets({
         backend: share(
-          createLocalBackend({
-            dataDir: config.dataDir,
-            maxWindow: config.maxWindow,
-            label: config.dataDir === SAMPLE_DATA_DIR ? 'sample data' : `local files in ${config.dataDir}`,
-          }),
+          limiter.wrap(
+            createLocalBackend({
+              dataDir: config.dataDir,
+              maxWindow: config.maxWindow,
+              label: config.dataDir === SAMPLE_DATA_DIR ? 'sample data' : `local files in ${config.dataDir}`,
+              engine: new LocalEngine({ threads: engine.threads, queryTimeoutMs: engine.timeoutSeconds * 1000, workerMemoryMb: engine.workerMemoryMb }),
+              loadWaitMs: engine.loadWaitSeconds * 1000,
+              preload: true,
+              ...(engine.snapshotDir ? { snapshotDir: engine.snapshotDir } : {}),
+              ...(options.log ? { log: options.log } : {}),
+            }),
+          ),
         ),
         portal: defenderPortal,
         appliesWindow: false,
         ready: () => localReady(config.dataDir),
       });
+    }
     case 'defender': {
       const limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrent ?? 5 });
       const credential = options.credential ?? new DefaultAzureCredential();
