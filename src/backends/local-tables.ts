@@ -124,7 +124,10 @@ export class LocalTables {
       throw state.failed!.error;
     }
     const loading = sameVersion(state.loading?.version, version) ? state.loading! : this.startLoad(name, state, version);
-    const loaded = await within(loading.done, waitMs);
+    const loaded = await within(loading.done, waitMs).catch((error: unknown) => {
+      if (state.current) return undefined;
+      throw error;
+    });
     if (loaded) return loaded;
     if (state.current) return state.current.table;
     throw new BackendError('loading', stillLoading(name, loading), { retryAfterMs: 30_000 });
