@@ -10,9 +10,10 @@
  * and the caller reads the file the general way (csv-parse), which reads what is unusual but valid
  * and words every error with its line. So both ways give the same table.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as kql from '../kql';
 import { ColumnValueError } from '../kql';
+import { forEachChunk, type ByteRange } from './local-chunks';
 import { fieldValue } from './local-csv';
 import type { LoadProgress, TableFileSource } from './local-jsonl';
 import * as sinks from './local-table-sink';
@@ -22,7 +23,6 @@ import { TableSink, type Spelling } from './local-table-sink';
 const { FALSE, NULL, TRUE, parseDatetimeBytes } = kql;
 const { HASH_START, FNV_PRIME, SPELLING } = sinks;
 
-const CHUNK_BYTES = 8 * 1024 * 1024;
 const PROGRESS_EVERY_ROWS = 1 << 16;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -41,14 +41,18 @@ class CsvReader {
   private fields: Int32Array = new Int32Array(0);
   private crlf = false;
   private bytes: Buffer = Buffer.alloc(0);
+  private words: DataView = new DataView(new ArrayBuffer(0));
   private end = 0;
   private eof = false;
 
   constructor(private readonly sink: TableSink) {}
 
-  /** Reads every whole record of `bytes[start, end)`; the position of the first byte not consumed. */
-  records(bytes: Buffer, start: number, end: number, eof: boolean): number {
-    this.bytes = bytes;
+  /** Reads every whole record of `bytes[start, end)` (only the header, with `headerOnly`); the position of the first byte not consumed. */
+  records(bytes: Buffer, start: number, end: number, eof: boolean, headerOnly = false): number {
+    if (bytes !== this.bytes) {
+      this.bytes = bytes;
+      this.words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
     this.end = end;
     this.eof = eof;
     let p = start;
@@ -56,6 +60,7 @@ class CsvReader {
       const next = this.fields.length === 0 ? this.header(p) : this.record(p);
       if (next === MORE) return p;
       p = next;
+      if (headerOnly) return p;
     }
     return p;
   }
@@ -181,7 +186,7 @@ class CsvReader {
     const end = this.fieldEnd;
     const type = sink.typeOf(column);
     if (type === 'string') {
-      sink.stage(column, sink.codeOfBytes(column, b, start, end, this.fieldHash, this.fieldSpelling));
+      sink.stage(column, sink.codeOfBytes(column, b, this.words, start, end, this.fieldHash, this.fieldSpelling));
       return;
     }
     if (start === end) {
@@ -237,52 +242,52 @@ function bool(b: Uint8Array, start: number, end: number): number | undefined {
 }
 
 /**
- * Reads `source.file` the fast way into a new {@link TableSink}; `undefined` when the file is not
- * one it is sure of (then read it the general way, which also words every error).
+ * Reads `source.file` the fast way into a new {@link TableSink} (only the records of `range`, which
+ * starts at a record, the header read from the start of the file); `undefined` when the file is
+ * not one it is sure of (then read it the general way, which also words every error).
  */
-export function readCsvFast(source: TableFileSource, onProgress?: LoadProgress): TableSink | undefined {
+export function readCsvFast(source: TableFileSource, onProgress?: LoadProgress, range?: ByteRange): TableSink | undefined {
   const sink = new TableSink(source.table, source.schema);
   const reader = new CsvReader(sink);
-  const fd = openSync(source.file, 'r');
+  const size = statSync(source.file).size;
+  if (size === 0) return undefined;
+  const whole = range ?? { start: 0, end: size };
+  let nextProgress = PROGRESS_EVERY_ROWS;
+  const withoutBom = (bytes: Buffer): number => (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
   try {
-    const total = fstatSync(fd).size;
-    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    let kept = 0;
-    let read = 0;
-    let first = true;
-    let nextProgress = PROGRESS_EVERY_ROWS;
-    for (;;) {
-      const got = readSync(fd, buffer, kept, buffer.length - kept, null);
-      read += got;
-      const filled = kept + got;
-      let start = 0;
-      if (first && filled >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
-      first = false;
-      const consumed = reader.records(buffer, start, filled, got === 0);
-      if (got === 0) {
-        if (consumed < filled) return undefined;
-        break;
-      }
-      if (onProgress && sink.rowCount >= nextProgress) {
-        onProgress(read, total, sink.rowCount);
-        nextProgress = sink.rowCount + PROGRESS_EVERY_ROWS;
-      }
-      kept = filled - consumed;
-      if (kept === buffer.length) {
-        const bigger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(bigger, 0, 0, kept);
-        buffer = bigger;
-      } else {
-        buffer.copy(buffer, 0, consumed, filled);
-      }
+    if (whole.start > 0) {
+      let headerRead = false;
+      forEachChunk(source.file, { start: 0, end: whole.start }, (bytes, last) => {
+        if (headerRead) return bytes.length;
+        const from = withoutBom(bytes);
+        const used = reader.records(bytes, from, bytes.length, last, true);
+        headerRead = used > from;
+        if (last && !headerRead) throw GIVE_UP;
+        return headerRead ? bytes.length : 0;
+      });
     }
-    if (sink.rowCount === 0 && total === 0) return undefined;
-    onProgress?.(read, total, sink.rowCount);
-    return sink;
+    let first = whole.start === 0;
+    let complete = true;
+    forEachChunk(
+      source.file,
+      whole,
+      (bytes, last) => {
+        const from = first ? withoutBom(bytes) : 0;
+        first = false;
+        const used = reader.records(bytes, from, bytes.length, last);
+        if (last && used < bytes.length) complete = false;
+        return used;
+      },
+      (bytesRead) => {
+        if (onProgress && (sink.rowCount >= nextProgress || bytesRead >= whole.end - whole.start)) {
+          onProgress(bytesRead, whole.end - whole.start, sink.rowCount);
+          nextProgress = sink.rowCount + PROGRESS_EVERY_ROWS;
+        }
+      },
+    );
+    return complete ? sink : undefined;
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
-  } finally {
-    closeSync(fd);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * What the local engine's threads run (see `local-engine.ts`): `query` runs KQL over shared tables,
- * `load` opens a table from its snapshot or reads its data file (then writes the snapshot). Each
+ * What the local engine's threads run (see `local-engine.ts`): `query` runs KQL over shared tables;
+ * loading is `open` (a table's snapshot), `readPart` (a data file, or a part of one) and `merge`
+ * (the parts as one table, and its snapshot written). Each
  * task lowers its thread's scheduling priority first (Linux keeps a nice value per thread), so the
  * bot's event loop gets a core first whenever it has work.
  *
@@ -17,6 +18,10 @@ import type { TableFileSource } from './local-jsonl';
 import { tableFromShared, type SharedTable } from './local-shared-table';
 import { readSnapshot, writeSnapshot, type SnapshotMiss, type SourceVersion } from './local-snapshot';
 import { readTableFile } from './local-table-file';
+import { readCsvFast } from './local-csv-reader';
+import { readJsonlTable } from './local-jsonl';
+import { mergeSharedTables } from './local-table-merge';
+import type { ByteRange } from './local-chunks';
 
 /** A query for a query thread. */
 export interface QueryTask {
@@ -32,30 +37,47 @@ export interface QueryTask {
 /** A query's answer. */
 export type QueryAnswer = { readonly ok: true; readonly result: QueryResult } | { readonly ok: false; readonly kqlError: string };
 
-/** A table for the loading thread. */
-export interface LoadTask {
+/** Opens a table's snapshot (the `open` task). */
+export interface OpenTask {
+  readonly snapshotFile: string;
   readonly source: TableFileSource;
   readonly version: SourceVersion;
   readonly id: string;
-  /** Where the table's snapshot is (or goes); none: always read the data file. */
-  readonly snapshotFile?: string;
-  /** Told `{ bytes, totalBytes, rows }` as the data file is read. */
+  readonly nice: number;
+}
+
+/** The snapshot's table, or why it was not used. */
+export type OpenAnswer = { readonly ok: true; readonly table: SharedTable } | { readonly ok: false; readonly miss: SnapshotMiss };
+
+/** Reads a part of a data file (the `readPart` task). */
+export interface ReadPartTask {
+  readonly source: TableFileSource;
+  /** Bytes of the file, starting at a line; absent: all of it. */
+  readonly range?: ByteRange;
+  readonly id: string;
+  /** Told `{ bytes, totalBytes, rows }` as the part is read. */
   readonly progress?: MessagePort;
   readonly nice: number;
 }
 
-/** A load's answer. */
-export type LoadAnswer =
-  | {
-      readonly ok: true;
-      readonly table: SharedTable;
-      readonly from: 'snapshot' | 'data file';
-      /** Why the snapshot was not used, when it was not (absent: none was asked for). */
-      readonly snapshotMiss?: SnapshotMiss;
-      /** Why no snapshot was written after reading the data file. */
-      readonly snapshotNotWritten?: string;
-    }
-  | { readonly ok: false; readonly dataError: string };
+/** A part's table, or the data file's problem (`dataError`), or (CSV in parts) that the file must be read whole (`readWhole`). */
+export type ReadPartAnswer = { readonly ok: true; readonly table: SharedTable } | { readonly ok: false; readonly dataError?: string; readonly readWhole?: true };
+
+/** Puts the parts together and writes the snapshot (the `merge` task). */
+export interface MergeTask {
+  readonly parts: readonly SharedTable[];
+  readonly id: string;
+  readonly source: TableFileSource;
+  readonly version: SourceVersion;
+  readonly snapshotFile?: string;
+  readonly nice: number;
+}
+
+/** The table, and why no snapshot was written when none was. */
+export interface MergeAnswer {
+  readonly table: SharedTable;
+  readonly snapshotNotWritten?: string;
+}
 
 function lowerPriority(nice: number): void {
   if (nice <= 0) return;
@@ -101,39 +123,43 @@ export function query(task: QueryTask): QueryAnswer {
   }
 }
 
-/** Opens or reads a table (the `load` task). */
-export async function load(task: LoadTask): Promise<LoadAnswer> {
+/** Opens a snapshot (the `open` task). */
+export function open(task: OpenTask): OpenAnswer {
+  lowerPriority(task.nice);
+  const opened = readSnapshot(task.snapshotFile, task.source.schema, task.version, task.id);
+  return 'reason' in opened ? { ok: false, miss: opened } : { ok: true, table: opened };
+}
+
+/** Reads a part of a data file (the `readPart` task). */
+export async function readPart(task: ReadPartTask): Promise<ReadPartAnswer> {
   lowerPriority(task.nice);
   try {
-    let snapshotMiss: SnapshotMiss | undefined;
-    if (task.snapshotFile) {
-      const opened = readSnapshot(task.snapshotFile, task.source.schema, task.version, task.id);
-      if (!('reason' in opened)) return { ok: true, table: opened, from: 'snapshot' };
-      snapshotMiss = opened;
-    }
-    const table = await readTableFile(task.source, task.id, (bytes, totalBytes, rows) => task.progress?.postMessage({ bytes, totalBytes, rows }));
-    let snapshotNotWritten: string | undefined;
-    const after = statSync(task.source.file);
-    if (after.size !== task.version.size || after.mtimeMs !== task.version.mtimeMs || after.ino !== task.version.ino) {
-      snapshotNotWritten = 'the data file changed while it was read';
-    } else if (task.snapshotFile) {
-      try {
-        writeSnapshot(task.snapshotFile, table, task.version);
-      } catch (error) {
-        snapshotNotWritten = (error as Error).message;
-      }
-    }
-    return {
-      ok: true,
-      table,
-      from: 'data file',
-      ...(snapshotMiss ? { snapshotMiss } : {}),
-      ...(snapshotNotWritten ? { snapshotNotWritten } : {}),
-    };
+    const onProgress = (bytes: number, totalBytes: number, rows: number) => task.progress?.postMessage({ bytes, totalBytes, rows });
+    if (!task.range) return { ok: true, table: await readTableFile(task.source, task.id, onProgress) };
+    if (!task.source.file.endsWith('.csv')) return { ok: true, table: readJsonlTable(task.source, onProgress, task.range).toShared(task.id) };
+    const sink = readCsvFast(task.source, onProgress, task.range);
+    return sink ? { ok: true, table: sink.toShared(task.id) } : { ok: false, readWhole: true };
   } catch (error) {
-    if (error instanceof LocalDataError) return { ok: false, dataError: error.message };
+    if (error instanceof LocalDataError) return task.range ? { ok: false, readWhole: true } : { ok: false, dataError: error.message };
     throw error;
   } finally {
     task.progress?.close();
+  }
+}
+
+/** Merges parts and writes the snapshot (the `merge` task). */
+export function merge(task: MergeTask): MergeAnswer {
+  lowerPriority(task.nice);
+  const table = mergeSharedTables(task.parts, task.id);
+  const after = statSync(task.source.file);
+  if (after.size !== task.version.size || after.mtimeMs !== task.version.mtimeMs || after.ino !== task.version.ino) {
+    return { table, snapshotNotWritten: 'the data file changed while it was read' };
+  }
+  if (!task.snapshotFile) return { table };
+  try {
+    writeSnapshot(task.snapshotFile, table, task.version);
+    return { table };
+  } catch (error) {
+    return { table, snapshotNotWritten: (error as Error).message };
   }
 }

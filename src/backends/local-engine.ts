@@ -20,14 +20,18 @@
  * TypeScript under ts-jest or tsx, loaded through tsx's require hook when the process does not
  * already have a TypeScript loader.
  */
+import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { BackendError, type QueryResult } from './backend';
 import { cancelledError } from './cancellation';
-import type { LoadAnswer, LoadTask, QueryAnswer, QueryTask } from './local-engine-worker';
+import type { MergeAnswer, MergeTask, OpenAnswer, OpenTask, QueryAnswer, QueryTask, ReadPartAnswer, ReadPartTask } from './local-engine-worker';
+import type { ByteRange } from './local-chunks';
+import type { TableFileSource } from './local-jsonl';
 import type { SharedTable } from './local-shared-table';
+import type { SnapshotMiss, SourceVersion } from './local-snapshot';
 
 /** How the engine runs. */
 export interface LocalEngineOptions {
@@ -39,6 +43,10 @@ export interface LocalEngineOptions {
   readonly workerMemoryMb?: number;
   /** Added to the engine threads' nice value (lower priority than the event loop). Default 10. */
   readonly nice?: number;
+  /** Threads reading a data file at once, each a part of it. Default: the cores. */
+  readonly loadThreads?: number;
+  /** The smallest part of a data file a loading thread is given. Default 16 MiB. */
+  readonly minPartBytes?: number;
 }
 
 /** The defaults of {@link LocalEngineOptions}. */
@@ -47,7 +55,31 @@ export const LOCAL_ENGINE_DEFAULTS = Object.freeze({
   queryTimeoutMs: 60_000,
   workerMemoryMb: 1024,
   nice: 10,
+  loadThreads: availableParallelism(),
+  minPartBytes: 16 * 1024 * 1024,
 });
+
+/** A table to load. */
+export interface LoadRequest {
+  readonly source: TableFileSource;
+  readonly version: SourceVersion;
+  readonly id: string;
+  /** Where the table's snapshot is (or goes); none: always read the data file. */
+  readonly snapshotFile?: string;
+}
+
+/** A loaded table, where it came from, and what happened to its snapshot. */
+export type LoadAnswer =
+  | {
+      readonly ok: true;
+      readonly table: SharedTable;
+      readonly from: 'snapshot' | 'data file';
+      /** Why the snapshot was not used, when one was asked for and not used. */
+      readonly snapshotMiss?: SnapshotMiss;
+      /** Why no snapshot was written after reading the data file. */
+      readonly snapshotNotWritten?: string;
+    }
+  | { readonly ok: false; readonly dataError: string };
 
 /** A query for {@link LocalEngine.query}. */
 export interface EngineQuery {
@@ -82,6 +114,8 @@ export class LocalEngine {
   readonly queryTimeoutMs: number;
   readonly workerMemoryMb: number;
   private readonly nice: number;
+  readonly loadThreads: number;
+  private readonly minPartBytes: number;
   private queryPool?: Piscina;
   private loadPool?: Piscina;
 
@@ -90,15 +124,18 @@ export class LocalEngine {
     this.queryTimeoutMs = options.queryTimeoutMs ?? LOCAL_ENGINE_DEFAULTS.queryTimeoutMs;
     this.workerMemoryMb = options.workerMemoryMb ?? LOCAL_ENGINE_DEFAULTS.workerMemoryMb;
     this.nice = options.nice ?? LOCAL_ENGINE_DEFAULTS.nice;
+    this.loadThreads = options.loadThreads ?? LOCAL_ENGINE_DEFAULTS.loadThreads;
+    this.minPartBytes = options.minPartBytes ?? LOCAL_ENGINE_DEFAULTS.minPartBytes;
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new RangeError(`threads must be a positive integer, not ${this.threads}`);
   }
 
   private pool(name: 'query' | 'load'): Piscina {
-    const threads = name === 'query' ? this.threads : 1;
+    const threads = name === 'query' ? this.threads : this.loadThreads;
     const make = () =>
       new Piscina({
         filename: WORKER,
-        name,
+        // The handler a thread loads at start; each task names its own.
+        name: name === 'query' ? 'query' : 'open',
         minThreads: threads,
         maxThreads: threads,
         concurrentTasksPerWorker: 1,
@@ -133,16 +170,58 @@ export class LocalEngine {
     return answer.result;
   }
 
-  /** Loads a table on the loading thread, reporting progress. */
-  async load(task: Omit<LoadTask, 'progress' | 'nice'>, onProgress?: (progress: LoadProgressReport) => void): Promise<LoadAnswer> {
+  /**
+   * Loads a table on the loading threads: from its snapshot when that is valid; else its data
+   * file, in as many parts as there are loading threads (each starting at a line), merged, and
+   * the snapshot written. A part that finds a problem has the file read whole by one thread, so
+   * errors name the right line (and CSV the fast reader is not sure of goes the general way).
+   */
+  async load(request: LoadRequest, onProgress?: (progress: LoadProgressReport) => void): Promise<LoadAnswer> {
+    const pool = this.pool('load');
+    let snapshotMiss: SnapshotMiss | undefined;
+    if (request.snapshotFile) {
+      const task: OpenTask = { snapshotFile: request.snapshotFile, source: request.source, version: request.version, id: request.id, nice: this.nice };
+      const opened = (await pool.run(task, { name: 'open' })) as OpenAnswer;
+      if (opened.ok) return { ok: true, table: opened.table, from: 'snapshot' };
+      snapshotMiss = opened.miss;
+    }
+    const ranges = await partsOf(request.source.file, request.version.size, Math.max(1, Math.min(this.loadThreads, Math.floor(request.version.size / this.minPartBytes))));
+    const reports = ranges.map((): LoadProgressReport => ({ bytes: 0, totalBytes: 0, rows: 0 }));
+    const report = () => onProgress?.(reports.reduce((sum, r) => ({ bytes: sum.bytes + r.bytes, totalBytes: request.version.size, rows: sum.rows + r.rows }), { bytes: 0, totalBytes: 0, rows: 0 }));
+    const read = (range: ByteRange | undefined, part: number) =>
+      this.readPart(pool, { source: request.source, id: `${request.id}/${part}`, nice: this.nice, ...(range ? { range } : {}) }, (progress) => {
+        reports[part] = progress;
+        report();
+      });
+    let parts = await Promise.all(ranges.map((range, part) => read(ranges.length > 1 ? range : undefined, part)));
+    if (parts.some((p) => !p.ok) && ranges.length > 1) parts = [await read(undefined, 0)];
+    const failed = parts.find((p) => !p.ok);
+    if (failed && !failed.ok) return { ok: false, dataError: failed.dataError ?? 'cannot be read' };
+    const task: MergeTask = {
+      parts: parts.map((p) => (p.ok ? p.table : undefined!)),
+      id: request.id,
+      source: request.source,
+      version: request.version,
+      nice: this.nice,
+      ...(request.snapshotFile ? { snapshotFile: request.snapshotFile } : {}),
+    };
+    parts = [];
+    const merged = (await pool.run(task, { name: 'merge' })) as MergeAnswer;
+    return {
+      ok: true,
+      table: merged.table,
+      from: 'data file',
+      ...(snapshotMiss && snapshotMiss.reason !== 'missing' ? { snapshotMiss } : {}),
+      ...(merged.snapshotNotWritten ? { snapshotNotWritten: merged.snapshotNotWritten } : {}),
+    };
+  }
+
+  private async readPart(pool: Piscina, task: Omit<ReadPartTask, 'progress'>, onProgress: (progress: LoadProgressReport) => void): Promise<ReadPartAnswer> {
     const channel = new MessageChannel();
-    channel.port1.on('message', (progress: LoadProgressReport) => onProgress?.(progress));
+    channel.port1.on('message', onProgress);
     channel.port1.unref();
     try {
-      return (await this.pool('load').run({ ...task, progress: channel.port2, nice: this.nice } satisfies LoadTask, {
-        name: 'load',
-        transferList: [channel.port2],
-      })) as LoadAnswer;
+      return (await pool.run({ ...task, progress: channel.port2 } satisfies ReadPartTask, { name: 'readPart', transferList: [channel.port2] })) as ReadPartAnswer;
     } finally {
       channel.port1.close();
     }
@@ -161,4 +240,34 @@ let shared: LocalEngine | undefined;
 /** The process's engine with the default options, started on first use (for local backends not given their own). */
 export function defaultLocalEngine(): LocalEngine {
   return (shared ??= new LocalEngine());
+}
+
+/** About `count` byte ranges of `file` (`size` bytes), each starting at a line. */
+async function partsOf(file: string, size: number, count: number): Promise<ByteRange[]> {
+  if (count === 1) return [{ start: 0, end: size }];
+  const handle = await open(file, 'r');
+  try {
+    const starts = [0];
+    const block = Buffer.alloc(64 * 1024);
+    for (let k = 1; k < count; k++) {
+      let at = Math.max(starts[starts.length - 1]!, Math.floor((size * k) / count));
+      for (;;) {
+        const { bytesRead } = await handle.read(block, 0, block.length, at);
+        if (bytesRead === 0) {
+          at = size;
+          break;
+        }
+        const newline = block.subarray(0, bytesRead).indexOf(0x0a);
+        if (newline >= 0) {
+          at += newline + 1;
+          break;
+        }
+        at += bytesRead;
+      }
+      if (at < size && at > starts[starts.length - 1]!) starts.push(at);
+    }
+    return starts.map((start, i) => ({ start, end: starts[i + 1] ?? size }));
+  } finally {
+    await handle.close();
+  }
 }

@@ -88,6 +88,7 @@ class StringDictionary {
   private rawCode = new Int32Array(1 << 9);
   private rawCount = 0;
   private arena = new Uint8Array(1 << 16);
+  private arenaWords = new DataView(this.arena.buffer);
   private arenaUsed = 0;
 
   codeOf(text: string): number {
@@ -100,12 +101,12 @@ class StringDictionary {
   }
 
   /** The code of the string whose bytes are `[start, end)` with hash `hash`; -1 when they do not decode. */
-  codeOfBytes(bytes: Buffer, start: number, end: number, hash: number, spelling: Spelling): number {
+  codeOfBytes(bytes: Buffer, words: DataView, start: number, end: number, hash: number, spelling: Spelling): number {
     const length = end - start;
     const mask = this.slots.length - 1;
     let slot = hash & mask;
     for (let raw = this.slots[slot]!; raw >= 0; raw = this.slots[slot]!) {
-      if (this.rawHash[raw] === hash && this.rawLength[raw] === length && this.sameBytes(raw, bytes, start, length)) return this.rawCode[raw]!;
+      if (this.rawHash[raw] === hash && this.rawLength[raw] === length && this.sameBytes(raw, bytes, words, start, length)) return this.rawCode[raw]!;
       slot = (slot + 1) & mask;
     }
     const text = decode(bytes, start, end, spelling);
@@ -115,10 +116,13 @@ class StringDictionary {
     return code;
   }
 
-  private sameBytes(raw: number, bytes: Uint8Array, start: number, length: number): boolean {
-    const arena = this.arena;
+  /** Whether raw entry `raw` is `length` bytes from `start`, compared four at a time. */
+  private sameBytes(raw: number, bytes: Uint8Array, words: DataView, start: number, length: number): boolean {
+    const arena = this.arenaWords;
     const from = this.rawStart[raw]!;
-    for (let i = 0; i < length; i++) if (arena[from + i] !== bytes[start + i]) return false;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) if (arena.getInt32(from + i, true) !== words.getInt32(start + i, true)) return false;
+    for (; i < length; i++) if (this.arena[from + i] !== bytes[start + i]) return false;
     return true;
   }
 
@@ -127,6 +131,7 @@ class StringDictionary {
       const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + length));
       bigger.set(this.arena.subarray(0, this.arenaUsed));
       this.arena = bigger;
+      this.arenaWords = new DataView(bigger.buffer);
     }
     this.arena.set(bytes.subarray(start, start + length), this.arenaUsed);
     if (this.rawCount === this.rawHash.length) this.growRaw();
@@ -257,9 +262,9 @@ export class TableSink {
     this.stagedIn[column] = this.generation;
   }
 
-  /** The code of a string (or a dynamic column's JSON text) whose bytes are `[start, end)`; -1 when they do not decode. */
-  codeOfBytes(column: number, bytes: Buffer, start: number, end: number, hash: number, spelling: Spelling): number {
-    return this.sinks[column]!.dict!.codeOfBytes(bytes, start, end, hash, spelling);
+  /** The code of a string (or a dynamic column's JSON text) whose bytes are `[start, end)` of `bytes` (also seen as `words`); -1 when they do not decode. */
+  codeOfBytes(column: number, bytes: Buffer, words: DataView, start: number, end: number, hash: number, spelling: Spelling): number {
+    return this.sinks[column]!.dict!.codeOfBytes(bytes, words, start, end, hash, spelling);
   }
 
   /** The code of a string (or of a dynamic column's JSON text). */

@@ -4,13 +4,14 @@
  * (escapes, non-ASCII text, quotes, commas and line breaks in fields, nulls, any key order) both
  * give the same table, and the general way's error for a bad file.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
 import { loadCsvTable } from '../../src/backends/local-csv';
 import { readCsvFast } from '../../src/backends/local-csv-reader';
+import { LocalEngine } from '../../src/backends/local-engine';
 import { readTableFile } from '../../src/backends/local-table-file';
 import { tableFromShared } from '../../src/backends/local-shared-table';
 import { Table, type TableSchema } from '../../src/kql';
@@ -70,8 +71,9 @@ function jsonLine(record: Record<string, unknown>, shuffle: number, spaced: bool
   return line;
 }
 
+let case_ = 0;
+
 describe('fast readers', () => {
-  let case_ = 0;
   test('JSONL: the same table as JSON.parse + TableBuilder', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(row, fc.nat(7), fc.boolean(), fc.boolean()), { maxLength: 40 }), fc.boolean(), async (rows, crlf) => {
@@ -122,5 +124,39 @@ describe('fast readers', () => {
     await expect(readTableFile({ file, table: 'T', schema: SCHEMA }, 'x')).rejects.toThrow(/line 3: not valid CSV/);
     writeFileSync(file, 'DeviceName,Count\nws-1,7\n');
     expect(readCsvFast({ file, table: 'T', schema: SCHEMA })?.rowCount).toBe(1);
+  });
+});
+
+describe('reading a file in parts', () => {
+  const engine = new LocalEngine({ threads: 1, loadThreads: 3, minPartBytes: 1, nice: 0 });
+  afterAll(() => engine.close());
+
+  async function loaded(file: string): Promise<Table | string> {
+    const info = statSync(file);
+    const answer = await engine.load({ source: { file, table: 'T', schema: SCHEMA }, version: { file, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino }, id: 'p' });
+    return answer.ok ? tableFromShared(answer.table) : answer.dataError;
+  }
+
+  test('JSONL and CSV read in parts on several threads give the table read whole', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 30 }), async (rows) => {
+        const jsonl = path.join(dir, `p${case_++}.jsonl`);
+        writeFileSync(jsonl, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+        const general = Table.fromRecords('T', SCHEMA, rows);
+        expect(values((await loaded(jsonl)) as Table)).toEqual(values(general));
+        const csv = path.join(dir, `p${case_++}.csv`);
+        const columns = SCHEMA.map((c) => c.name);
+        const cell = (r: Record<string, unknown>, name: string): string => (r[name] === null || r[name] === undefined ? '' : name === 'Extra' ? JSON.stringify(r[name]) : String(r[name]));
+        writeFileSync(csv, stringify([columns, ...rows.map((r) => columns.map((n) => cell(r as Record<string, unknown>, n)))]));
+        expect(values((await loaded(csv)) as Table)).toEqual(values(await loadCsvTable({ file: csv, table: 'T', schema: SCHEMA })));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  test('a problem in a later part names the line of the whole file', async () => {
+    const file = path.join(dir, 'bad.jsonl');
+    writeFileSync(file, `${Array.from({ length: 40 }, (_, i) => (i === 33 ? '{"Count": "x"}' : `{"Count": ${i}}`)).join('\n')}\n`);
+    expect(await loaded(file)).toBe(`${file}, line 34: column Count: expected an integer (long), got "x"`);
   });
 });

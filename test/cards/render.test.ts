@@ -371,9 +371,9 @@ describe('plain text', () => {
 
 describe('failed hunt card', () => {
   test('says the data is still loading, as a warning, when it is', () => {
-    const card = renderCard({ name: 'huntFailed', header, failure: 'loading', message: 'The local data is still loading.' });
+    const card: any = renderCard({ name: 'huntFailed', header, failure: 'loading', message: 'The local data is still loading.' });
     expect(card.body[0]).toMatchObject({ text: `${header.subject}: the data is still loading`, color: 'Warning' });
-    const failed = renderCard({ name: 'huntFailed', header, failure: 'timeout', message: 'm' });
+    const failed: any = renderCard({ name: 'huntFailed', header, failure: 'timeout', message: 'm' });
     expect(failed.body[0]).toMatchObject({ text: `${header.subject}: the hunt failed`, color: 'Attention' });
   });
 });
