@@ -49,6 +49,9 @@ const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 
+/** Column types as small integers, for the switch run on every value. */
+const KIND: Readonly<Record<string, number>> = { string: 0, datetime: 1, long: 2, int: 3, real: 4, bool: 5, dynamic: 6, timespan: 7 };
+
 const isSpace = (byte: number): boolean => byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0a;
 
 /** Reads the lines of one JSONL file into a {@link TableSink}. */
@@ -60,6 +63,8 @@ class JsonlReader {
   private words: DataView = new DataView(new ArrayBuffer(0));
   /** The column whose key followed column `c`'s in the last line (index `c + 1`; 0: the first key). */
   private readonly nextKey: Int32Array;
+  /** Each column's type as a {@link KIND}. */
+  private readonly kinds: Int8Array;
   private bytes: Buffer = Buffer.alloc(0);
 
   constructor(
@@ -72,6 +77,7 @@ class JsonlReader {
       return Int32Array.from({ length: key.length >> 2 }, (_, i) => words.getInt32(i * 4, true));
     });
     this.nextKey = new Int32Array(sink.schema.length + 1).fill(-1);
+    this.kinds = Int8Array.from(sink.schema, (c) => KIND[c.type]!);
   }
 
   /** Reads line `lineNumber`, bytes `[start, end)` of `bytes` (no line feed). */
@@ -149,18 +155,18 @@ class JsonlReader {
     const b = this.bytes;
     const sink = this.sink;
     const first = b[p];
+    const kind = this.kinds[column];
     if (first === 0x6e /* n */) {
       if (!this.word(p, end, 'null')) return -1;
-      const type = sink.typeOf(column);
-      if (type === 'string') sink.stage(column, sink.codeOf(column, ''));
-      else if (type === 'dynamic') sink.stage(column, sink.codeOf(column, 'null'));
-      else sink.stage(column, type === 'bool' ? NULL : NaN);
+      if (kind === KIND.string) sink.stage(column, sink.codeOf(column, ''));
+      else if (kind === KIND.dynamic) sink.stage(column, sink.codeOf(column, 'null'));
+      else sink.stage(column, kind === KIND.bool ? NULL : NaN);
       return p + 4;
     }
-    switch (sink.typeOf(column)) {
-      case 'string':
+    switch (kind) {
+      case 0 /* string */:
         return first === QUOTE ? this.string(column, p, end) : -1;
-      case 'datetime': {
+      case 1 /* datetime */: {
         if (first !== QUOTE) return -1;
         let q = p + 1;
         while (q < end && b[q] !== QUOTE && b[q] !== BACKSLASH) q++;
@@ -170,16 +176,17 @@ class JsonlReader {
         sink.stage(column, ms);
         return q + 1;
       }
-      case 'long':
-      case 'int':
-        return this.integer(column, p, end, sink.typeOf(column) === 'int');
-      case 'real': {
+      case 2 /* long */:
+        return this.integer(column, p, end, false);
+      case 3 /* int */:
+        return this.integer(column, p, end, true);
+      case 4 /* real */: {
         const q = numberEnd(b, p, end);
         if (q < 0) return -1;
         sink.stage(column, Number(b.toString('latin1', p, q)));
         return q;
       }
-      case 'bool':
+      case 5 /* bool */:
         if (this.word(p, end, 'true')) {
           sink.stage(column, TRUE);
           return p + 4;
@@ -189,7 +196,7 @@ class JsonlReader {
           return p + 5;
         }
         return -1;
-      case 'dynamic': {
+      case 6 /* dynamic */: {
         const q = valueEnd(b, p, end);
         if (q < 0) return -1;
         let value: unknown;

@@ -102,6 +102,12 @@ class StringDictionary {
 
   /** The code of the string whose bytes are `[start, end)` with hash `hash`; -1 when they do not decode. */
   codeOfBytes(bytes: Buffer, words: DataView, start: number, end: number, hash: number, spelling: Spelling): number {
+    // MurmurHash3's finaliser: readers hash words, whose high bits would otherwise never reach the slot number.
+    hash ^= hash >>> 16;
+    hash = Math.imul(hash, 0x85ebca6b);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xc2b2ae35);
+    hash ^= hash >>> 16;
     const length = end - start;
     const mask = this.slots.length - 1;
     let slot = hash & mask;
