@@ -141,8 +141,9 @@ describe('reading a file in parts', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 30 }), async (rows) => {
         const jsonl = path.join(dir, `p${case_++}.jsonl`);
-        writeFileSync(jsonl, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
-        const general = Table.fromRecords('T', SCHEMA, rows);
+        const lines = rows.map((r) => JSON.stringify(r));
+        writeFileSync(jsonl, `${lines.join('\n')}\n`);
+        const general = Table.fromRecords('T', SCHEMA, lines.map((l) => JSON.parse(l) as Record<string, unknown>));
         expect(values((await loaded(jsonl)) as Table)).toEqual(values(general));
         const csv = path.join(dir, `p${case_++}.csv`);
         const columns = SCHEMA.map((c) => c.name);
