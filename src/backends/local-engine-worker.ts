@@ -11,16 +11,17 @@
 import { statSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { executeKql, KqlError, tablesFrom, type Table } from '../kql';
 import type { QueryResult } from './backend';
 import { LocalDataError } from './local-data-error';
 import type { TableFileSource } from './local-jsonl';
-import { tableFromShared, type SharedTable } from './local-shared-table';
+import { buffersOf, ownMemory, tableFromShared, type SharedTable, type TablePart } from './local-shared-table';
 import { readSnapshot, writeSnapshot, type SnapshotMiss, type SourceVersion } from './local-snapshot';
-import { readTableFile } from './local-table-file';
+import { readTableBuffers } from './local-table-file';
 import { readCsvFast } from './local-csv-reader';
 import { readJsonlTable } from './local-jsonl';
-import { mergeSharedTables } from './local-table-merge';
+import { mergeParts } from './local-table-merge';
 import type { ByteRange } from './local-chunks';
 
 /** A query for a query thread. */
@@ -61,11 +62,12 @@ export interface ReadPartTask {
 }
 
 /** A part's table, or the data file's problem (`dataError`), or (CSV in parts) that the file must be read whole (`readWhole`). */
-export type ReadPartAnswer = { readonly ok: true; readonly table: SharedTable } | { readonly ok: false; readonly dataError?: string; readonly readWhole?: true };
+export type ReadPartAnswer = { readonly ok: true; readonly part: TablePart } | { readonly ok: false; readonly dataError?: string; readonly readWhole?: true };
 
 /** Puts the parts together and writes the snapshot (the `merge` task). */
 export interface MergeTask {
-  readonly parts: readonly SharedTable[];
+  /** Moved to the merging thread. */
+  readonly parts: readonly TablePart[];
   readonly id: string;
   readonly source: TableFileSource;
   readonly version: SourceVersion;
@@ -130,15 +132,20 @@ export function open(task: OpenTask): OpenAnswer {
   return 'reason' in opened ? { ok: false, miss: opened } : { ok: true, table: opened };
 }
 
+/** A part, moved to whoever asked (this thread keeps nothing of it). */
+function moved(part: TablePart): ReadPartAnswer {
+  return move({ [transferableSymbol]: buffersOf(part), [valueSymbol]: { ok: true, part } }) as unknown as ReadPartAnswer;
+}
+
 /** Reads a part of a data file (the `readPart` task). */
 export async function readPart(task: ReadPartTask): Promise<ReadPartAnswer> {
   lowerPriority(task.nice);
   try {
     const onProgress = (bytes: number, totalBytes: number, rows: number) => task.progress?.postMessage({ bytes, totalBytes, rows });
-    if (!task.range) return { ok: true, table: await readTableFile(task.source, task.id, onProgress) };
-    if (!task.source.file.endsWith('.csv')) return { ok: true, table: readJsonlTable(task.source, onProgress, task.range).toShared(task.id) };
+    if (!task.range) return moved(await readTableBuffers(task.source, task.id, ownMemory, onProgress));
+    if (!task.source.file.endsWith('.csv')) return moved(readJsonlTable(task.source, onProgress, task.range).toBuffers(task.id, ownMemory));
     const sink = readCsvFast(task.source, onProgress, task.range);
-    return sink ? { ok: true, table: sink.toShared(task.id) } : { ok: false, readWhole: true };
+    return sink ? moved(sink.toBuffers(task.id, ownMemory)) : { ok: false, readWhole: true };
   } catch (error) {
     if (error instanceof LocalDataError) return task.range ? { ok: false, readWhole: true } : { ok: false, dataError: error.message };
     throw error;
@@ -150,7 +157,7 @@ export async function readPart(task: ReadPartTask): Promise<ReadPartAnswer> {
 /** Merges parts and writes the snapshot (the `merge` task). */
 export function merge(task: MergeTask): MergeAnswer {
   lowerPriority(task.nice);
-  const table = mergeSharedTables(task.parts, task.id);
+  const table = mergeParts(task.parts, task.id);
   const after = statSync(task.source.file);
   if (after.size !== task.version.size || after.mtimeMs !== task.version.mtimeMs || after.ino !== task.version.ino) {
     return { table, snapshotNotWritten: 'the data file changed while it was read' };

@@ -30,7 +30,7 @@ import { cancelledError } from './cancellation';
 import type { MergeAnswer, MergeTask, OpenAnswer, OpenTask, QueryAnswer, QueryTask, ReadPartAnswer, ReadPartTask } from './local-engine-worker';
 import type { ByteRange } from './local-chunks';
 import type { TableFileSource } from './local-jsonl';
-import type { SharedTable } from './local-shared-table';
+import { buffersOf, type SharedTable } from './local-shared-table';
 import type { SnapshotMiss, SourceVersion } from './local-snapshot';
 
 /** How the engine runs. */
@@ -197,8 +197,9 @@ export class LocalEngine {
     if (parts.some((p) => !p.ok) && ranges.length > 1) parts = [await read(undefined, 0)];
     const failed = parts.find((p) => !p.ok);
     if (failed && !failed.ok) return { ok: false, dataError: failed.dataError ?? 'cannot be read' };
+    const partTables = parts.map((p) => (p.ok ? p.part : undefined!));
     const task: MergeTask = {
-      parts: parts.map((p) => (p.ok ? p.table : undefined!)),
+      parts: partTables,
       id: request.id,
       source: request.source,
       version: request.version,
@@ -206,7 +207,7 @@ export class LocalEngine {
       ...(request.snapshotFile ? { snapshotFile: request.snapshotFile } : {}),
     };
     parts = [];
-    const merged = (await pool.run(task, { name: 'merge' })) as MergeAnswer;
+    const merged = (await pool.run(task, { name: 'merge', transferList: partTables.flatMap((p) => buffersOf(p)) })) as MergeAnswer;
     return {
       ok: true,
       table: merged.table,

@@ -17,36 +17,62 @@
 import { Table, type Column, type KustoType, type TableSchema } from '../kql';
 
 /** One column's buffers (see the file comment for which a type has). */
-export interface SharedColumn {
+export interface ColumnBuffers<B extends ArrayBufferLike> {
   readonly type: KustoType;
-  readonly values?: SharedArrayBuffer;
-  readonly codes?: SharedArrayBuffer;
-  readonly dictBytes?: SharedArrayBuffer;
-  readonly dictOffsets?: SharedArrayBuffer;
+  readonly values?: B;
+  readonly codes?: B;
+  readonly dictBytes?: B;
+  readonly dictOffsets?: B;
 }
 
-/** A table in shared memory. */
-export interface SharedTable {
+/** A table's columns in buffers. */
+export interface TableBuffers<B extends ArrayBufferLike> {
   /** Unique per loaded version: query threads cache decoded tables by it. */
   readonly id: string;
   readonly name: string;
   readonly schema: TableSchema;
   readonly rowCount: number;
-  readonly columns: readonly SharedColumn[];
+  readonly columns: ReadonlyArray<ColumnBuffers<B>>;
+}
+
+/** A column in shared memory. */
+export type SharedColumn = ColumnBuffers<SharedArrayBuffer>;
+
+/** A table in shared memory: what query threads read. */
+export type SharedTable = TableBuffers<SharedArrayBuffer>;
+
+/**
+ * A part of a table read by one loading thread, in buffers of its own: moved (not copied) to the
+ * thread that merges the parts into a {@link SharedTable}, so no thread keeps it alive after.
+ */
+export type TablePart = TableBuffers<ArrayBuffer>;
+
+/** Makes buffers: shared ones, or a thread's own. */
+export type Allocate<B extends ArrayBufferLike> = (bytes: number) => B;
+
+/** Shared buffers. */
+export const sharedMemory: Allocate<SharedArrayBuffer> = (bytes) => new SharedArrayBuffer(bytes);
+
+/** A thread's own buffers. */
+export const ownMemory: Allocate<ArrayBuffer> = (bytes) => new ArrayBuffer(bytes);
+
+/** Every buffer of a table (what to move with it). */
+export function buffersOf<B extends ArrayBufferLike>(table: TableBuffers<B>): B[] {
+  return table.columns.flatMap((c) => BUFFER_KINDS.map((k) => c[k]).filter((b): b is B => b !== undefined));
 }
 
 /** The buffers of a column, in the order snapshots store them. */
 export const BUFFER_KINDS = ['values', 'codes', 'dictBytes', 'dictOffsets'] as const;
 
 /** Bytes a shared table holds. */
-export function sharedTableBytes(table: SharedTable): number {
+export function sharedTableBytes(table: TableBuffers<ArrayBufferLike>): number {
   let bytes = 0;
   for (const column of table.columns) for (const kind of BUFFER_KINDS) bytes += column[kind]?.byteLength ?? 0;
   return bytes;
 }
 
 /** The entries of a shared dictionary as strings. */
-export function decodeDictionary(bytes: SharedArrayBuffer, offsets: SharedArrayBuffer): string[] {
+export function decodeDictionary(bytes: ArrayBufferLike, offsets: ArrayBufferLike): string[] {
   const text = Buffer.from(bytes);
   const at = new Float64Array(offsets);
   const dict = new Array<string>(at.length - 1);
@@ -54,12 +80,12 @@ export function decodeDictionary(bytes: SharedArrayBuffer, offsets: SharedArrayB
   return dict;
 }
 
-/** Encodes strings as a shared dictionary. */
-export function encodeDictionary(dict: readonly string[]): { dictBytes: SharedArrayBuffer; dictOffsets: SharedArrayBuffer } {
+/** Encodes strings as a dictionary in buffers from `allocate`. */
+export function encodeDictionary<B extends ArrayBufferLike>(dict: readonly string[], allocate: Allocate<B>): { dictBytes: B; dictOffsets: B } {
   let total = 0;
   for (const entry of dict) total += Buffer.byteLength(entry, 'utf8');
-  const dictBytes = new SharedArrayBuffer(total);
-  const dictOffsets = new SharedArrayBuffer((dict.length + 1) * 8);
+  const dictBytes = allocate(total);
+  const dictOffsets = allocate((dict.length + 1) * 8);
   const text = Buffer.from(dictBytes);
   const at = new Float64Array(dictOffsets);
   let offset = 0;
@@ -71,7 +97,7 @@ export function encodeDictionary(dict: readonly string[]): { dictBytes: SharedAr
   return { dictBytes, dictOffsets };
 }
 
-function columnFromShared(shared: SharedColumn, rowCount: number): Column {
+function columnFromShared(shared: ColumnBuffers<ArrayBufferLike>, rowCount: number): Column {
   switch (shared.type) {
     case 'string':
       return { type: 'string', layout: 'rows', codes: new Int32Array(shared.codes!), dict: decodeDictionary(shared.dictBytes!, shared.dictOffsets!) };
@@ -90,7 +116,7 @@ function columnFromShared(shared: SharedColumn, rowCount: number): Column {
 }
 
 /** The engine table over a shared table: numbers and codes in place, dictionaries decoded. */
-export function tableFromShared(shared: SharedTable): Table {
+export function tableFromShared(shared: TableBuffers<ArrayBufferLike>): Table {
   return new Table(
     shared.name,
     shared.schema,
@@ -99,22 +125,22 @@ export function tableFromShared(shared: SharedTable): Table {
   );
 }
 
-function sharedCopy(bytes: ArrayBufferView): SharedArrayBuffer {
-  const copy = new SharedArrayBuffer(bytes.byteLength);
+function copyInto<B extends ArrayBufferLike>(bytes: ArrayBufferView, allocate: Allocate<B>): B {
+  const copy = allocate(bytes.byteLength);
   new Uint8Array(copy).set(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   return copy;
 }
 
-/** A shared copy of an engine table (for tables read by the general CSV reader). */
-export function sharedFromTable(table: Table, id: string): SharedTable {
-  const columns = table.columns.map((column): SharedColumn => {
+/** A copy of an engine table in buffers from `allocate` (for tables read by the general CSV reader). */
+export function buffersFromTable<B extends ArrayBufferLike>(table: Table, id: string, allocate: Allocate<B>): TableBuffers<B> {
+  const columns = table.columns.map((column): ColumnBuffers<B> => {
     switch (column.type) {
       case 'string':
-        return { type: 'string', codes: sharedCopy(column.codes), ...encodeDictionary(column.dict) };
+        return { type: 'string', codes: copyInto(column.codes, allocate), ...encodeDictionary(column.dict, allocate) };
       case 'dynamic': {
         const dict: string[] = [];
         const index = new Map<string, number>();
-        const codes = new Int32Array(new SharedArrayBuffer(column.values.length * 4));
+        const codes = new Int32Array(allocate(column.values.length * 4));
         column.values.forEach((value, i) => {
           const text = JSON.stringify(value ?? null);
           let code = index.get(text);
@@ -124,10 +150,10 @@ export function sharedFromTable(table: Table, id: string): SharedTable {
           }
           codes[i] = code;
         });
-        return { type: 'dynamic', codes: codes.buffer as SharedArrayBuffer, ...encodeDictionary(dict) };
+        return { type: 'dynamic', codes: codes.buffer as B, ...encodeDictionary(dict, allocate) };
       }
       default:
-        return { type: column.type, values: sharedCopy(column.values) };
+        return { type: column.type, values: copyInto(column.values, allocate) };
     }
   });
   return { id, name: table.name, schema: table.schema, rowCount: table.rowCount, columns };

@@ -5,11 +5,16 @@
 import { loadCsvTable } from './local-csv';
 import { readCsvFast } from './local-csv-reader';
 import { readJsonlTable, type LoadProgress, type TableFileSource } from './local-jsonl';
-import { sharedFromTable, type SharedTable } from './local-shared-table';
+import { buffersFromTable, sharedMemory, type Allocate, type SharedTable, type TableBuffers } from './local-shared-table';
+
+/** Reads `source.file` into buffers from `allocate`, as a table with this `id`. Rejects with `LocalDataError` on bad content. */
+export async function readTableBuffers<B extends ArrayBufferLike>(source: TableFileSource, id: string, allocate: Allocate<B>, onProgress?: LoadProgress): Promise<TableBuffers<B>> {
+  if (!source.file.endsWith('.csv')) return readJsonlTable(source, onProgress).toBuffers(id, allocate);
+  const sink = readCsvFast(source, onProgress);
+  return sink ? sink.toBuffers(id, allocate) : buffersFromTable(await loadCsvTable(source), id, allocate);
+}
 
 /** Reads `source.file` into a shared table with this `id`. Rejects with `LocalDataError` on bad content. */
-export async function readTableFile(source: TableFileSource, id: string, onProgress?: LoadProgress): Promise<SharedTable> {
-  if (!source.file.endsWith('.csv')) return readJsonlTable(source, onProgress).toShared(id);
-  const sink = readCsvFast(source, onProgress);
-  return sink ? sink.toShared(id) : sharedFromTable(await loadCsvTable(source), id);
+export function readTableFile(source: TableFileSource, id: string, onProgress?: LoadProgress): Promise<SharedTable> {
+  return readTableBuffers(source, id, sharedMemory, onProgress);
 }

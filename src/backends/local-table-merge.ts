@@ -1,12 +1,15 @@
 /**
  * A table read in parts (byte ranges of its file, on several threads) put back together in file
- * order: numbers and bools are concatenated; each string column gets one dictionary, the parts'
- * codes mapped into it (codes stay unique per string). Each part's buffers are let go as soon as
- * its column is merged, so the peak stays near one copy of the table plus one column.
+ * order, in shared memory: numbers and bools are concatenated; each string column gets one
+ * dictionary, the parts' codes mapped into it (codes stay unique per string). The parts were moved
+ * here, so this thread alone holds them, and each part's buffers are let go as soon as its column
+ * is merged: the peak stays near one copy of the table plus a column.
  */
-import { decodeDictionary, encodeDictionary, type SharedColumn, type SharedTable } from './local-shared-table';
+import { decodeDictionary, encodeDictionary, sharedMemory, type ColumnBuffers, type SharedColumn, type SharedTable, type TablePart } from './local-shared-table';
 
-function mergeStrings(columns: Array<SharedColumn | undefined>, rowCount: number): SharedColumn {
+type PartColumn = ColumnBuffers<ArrayBuffer>;
+
+function mergeStrings(columns: Array<PartColumn | undefined>, rowCount: number): SharedColumn {
   const dict: string[] = [];
   const index = new Map<string, number>();
   const codes = new Int32Array(new SharedArrayBuffer(rowCount * 4));
@@ -26,10 +29,10 @@ function mergeStrings(columns: Array<SharedColumn | undefined>, rowCount: number
     at += from.length;
     columns[part] = undefined;
   });
-  return { type: 'string', codes: codes.buffer as SharedArrayBuffer, ...encodeDictionary(dict) };
+  return { type: 'string', codes: codes.buffer as SharedArrayBuffer, ...encodeDictionary(dict, sharedMemory) };
 }
 
-function concatValues(columns: Array<SharedColumn | undefined>, bytes: number): SharedArrayBuffer {
+function concatValues(columns: Array<PartColumn | undefined>, bytes: number): SharedArrayBuffer {
   const out = new Uint8Array(new SharedArrayBuffer(bytes));
   let at = 0;
   columns.forEach((column, part) => {
@@ -41,15 +44,14 @@ function concatValues(columns: Array<SharedColumn | undefined>, bytes: number): 
   return out.buffer as SharedArrayBuffer;
 }
 
-/** The parts, in order, as one table with this `id`. */
-export function mergeSharedTables(parts: readonly SharedTable[], id: string): SharedTable {
+/** The parts, in order, as one table in shared memory with this `id`. */
+export function mergeParts(parts: readonly TablePart[], id: string): SharedTable {
   const [first] = parts;
   if (!first) throw new Error('nothing to merge');
-  if (parts.length === 1) return { ...first, id };
   const rowCount = parts.reduce((sum, p) => sum + p.rowCount, 0);
   const columns = first.schema.map((c, i): SharedColumn => {
-    const ofParts: Array<SharedColumn | undefined> = parts.map((p) => p.columns[i]);
-    (parts as unknown as ReadonlyArray<{ columns: Array<SharedColumn | undefined> }>).forEach((p) => (p.columns[i] = undefined));
+    const ofParts: Array<PartColumn | undefined> = parts.map((p) => p.columns[i]);
+    (parts as unknown as ReadonlyArray<{ columns: Array<PartColumn | undefined> }>).forEach((p) => (p.columns[i] = undefined));
     if (c.type === 'string' || c.type === 'dynamic') return { ...mergeStrings(ofParts, rowCount), type: c.type };
     return { type: c.type, values: concatValues(ofParts, rowCount * (c.type === 'bool' ? 1 : 8)) };
   });

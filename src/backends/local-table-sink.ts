@@ -12,7 +12,7 @@
  * with `TableBuilder`'s conversions and errors.
  */
 import { ColumnValueError, columnValueConverter, NULL, type KustoType, type TableSchema } from '../kql';
-import { encodeDictionary, type SharedColumn, type SharedTable } from './local-shared-table';
+import { encodeDictionary, sharedMemory, type Allocate, type ColumnBuffers, type SharedTable, type TableBuffers } from './local-shared-table';
 
 const CHUNK = 1 << 20;
 
@@ -24,7 +24,7 @@ class ChunkedNumbers {
   private current: Numbers;
   private at = 0;
 
-  constructor(private readonly make: (buffer: number | SharedArrayBuffer) => Numbers) {
+  constructor(private readonly make: (buffer: number | ArrayBufferLike) => Numbers) {
     this.current = make(CHUNK);
   }
 
@@ -41,9 +41,9 @@ class ChunkedNumbers {
     return this.full.length * CHUNK + this.at;
   }
 
-  /** The values in one shared buffer; the chunks are let go. */
-  toShared(): SharedArrayBuffer {
-    const out = this.make(new SharedArrayBuffer(this.length * this.current.BYTES_PER_ELEMENT));
+  /** The values in one buffer from `allocate`; the chunks are let go. */
+  toBuffer<B extends ArrayBufferLike>(allocate: Allocate<B>): B {
+    const out = this.make(allocate(this.length * this.current.BYTES_PER_ELEMENT));
     let offset = 0;
     for (const chunk of this.full) {
       out.set(chunk, offset);
@@ -52,13 +52,13 @@ class ChunkedNumbers {
     out.set(this.current.subarray(0, this.at), offset);
     this.full.length = 0;
     this.current = this.make(0);
-    return out.buffer as SharedArrayBuffer;
+    return out.buffer as B;
   }
 }
 
-const float64 = (b: number | SharedArrayBuffer): Numbers => (typeof b === 'number' ? new Float64Array(b) : new Float64Array(b));
-const int32 = (b: number | SharedArrayBuffer): Numbers => (typeof b === 'number' ? new Int32Array(b) : new Int32Array(b));
-const uint8 = (b: number | SharedArrayBuffer): Numbers => (typeof b === 'number' ? new Uint8Array(b) : new Uint8Array(b));
+const float64 = (b: number | ArrayBufferLike): Numbers => (typeof b === 'number' ? new Float64Array(b) : new Float64Array(b));
+const int32 = (b: number | ArrayBufferLike): Numbers => (typeof b === 'number' ? new Int32Array(b) : new Int32Array(b));
+const uint8 = (b: number | ArrayBufferLike): Numbers => (typeof b === 'number' ? new Uint8Array(b) : new Uint8Array(b));
 
 /**
  * How the bytes of a string value are written in the file: as they are, as a JSON string's
@@ -311,12 +311,17 @@ export class TableSink {
     this.commitRow();
   }
 
-  /** The table in shared memory; the sink is spent. */
-  toShared(id: string): SharedTable {
-    const columns = this.sinks.map((sink): SharedColumn => {
-      if (sink.dict) return { type: sink.type, codes: sink.values.toShared(), ...encodeDictionary(sink.dict.strings) };
-      return { type: sink.type, values: sink.values.toShared() };
+  /** The table in buffers from `allocate`; the sink is spent. */
+  toBuffers<B extends ArrayBufferLike>(id: string, allocate: Allocate<B>): TableBuffers<B> {
+    const columns = this.sinks.map((sink): ColumnBuffers<B> => {
+      if (sink.dict) return { type: sink.type, codes: sink.values.toBuffer(allocate), ...encodeDictionary(sink.dict.strings, allocate) };
+      return { type: sink.type, values: sink.values.toBuffer(allocate) };
     });
     return { id, name: this.name, schema: this.schema, rowCount: this.rows, columns };
+  }
+
+  /** The table in shared memory; the sink is spent. */
+  toShared(id: string): SharedTable {
+    return this.toBuffers(id, sharedMemory);
   }
 }
