@@ -50,15 +50,22 @@ export class ConcurrencyLimiter {
       source: backend.source,
       dialect: backend.dialect,
       maxWindow: backend.maxWindow,
-      run: async (request: QueryRequest): Promise<QueryResult> => {
-        const release = await this.acquire(request, backend.source);
-        try {
-          return await backend.run(request);
-        } finally {
-          release();
-        }
-      },
+      run: (request: QueryRequest): Promise<QueryResult> => this.run(request, backend.source, () => backend.run(request)),
     };
+  }
+
+  /**
+   * Runs `work` for `request` under the cap: at once when a slot is free, else queued (told to
+   * `request.onQueued`), refused when the queue is full. For a backend that does part of its work
+   * (waiting for data) outside the cap.
+   */
+  async run<T>(request: QueryRequest, source: string, work: () => Promise<T>): Promise<T> {
+    const release = await this.acquire(request, source);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
   }
 
   private async acquire(request: QueryRequest, source: string): Promise<() => void> {

@@ -4,6 +4,7 @@
  * portal links.
  */
 import { readdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { SAMPLE_DATA_DIR, type BackendConfig } from '../config';
 import { HuntTargets, type HuntTarget, type Readiness } from '../core/hunt-targets';
@@ -64,21 +65,25 @@ export function createTargets(config: BackendConfig, options: TargetOptions = {}
       // As the Azure backends: identical hunts share a query, and at most `threads` run at once
       // (one per engine thread), the rest queued with a "queued" card.
       const { engine } = config;
-      const limiter = new ConcurrencyLimiter({ maxConcurrent: engine.threads });
       return new HuntTargets({
         backend: share(
-          limiter.wrap(
-            createLocalBackend({
-              dataDir: config.dataDir,
-              maxWindow: config.maxWindow,
-              label: config.dataDir === SAMPLE_DATA_DIR ? 'sample data' : `local files in ${config.dataDir}`,
-              engine: new LocalEngine({ threads: engine.threads, queryTimeoutMs: engine.timeoutSeconds * 1000, workerMemoryMb: engine.workerMemoryMb }),
-              loadWaitMs: engine.loadWaitSeconds * 1000,
-              preload: true,
-              ...(engine.snapshotDir ? { snapshotDir: engine.snapshotDir } : {}),
-              ...(options.log ? { log: options.log } : {}),
+          createLocalBackend({
+            dataDir: config.dataDir,
+            maxWindow: config.maxWindow,
+            label: config.dataDir === SAMPLE_DATA_DIR ? 'sample data' : `local files in ${config.dataDir}`,
+            // Loading leaves a core to the event loop, which answers Teams.
+            engine: new LocalEngine({
+              threads: engine.threads,
+              loadThreads: Math.max(1, availableParallelism() - 1),
+              queryTimeoutMs: engine.timeoutSeconds * 1000,
+              workerMemoryMb: engine.workerMemoryMb,
             }),
-          ),
+            limiter: new ConcurrencyLimiter({ maxConcurrent: engine.threads }),
+            loadWaitMs: engine.loadWaitSeconds * 1000,
+            preload: true,
+            ...(engine.snapshotDir ? { snapshotDir: engine.snapshotDir } : {}),
+            ...(options.log ? { log: options.log } : {}),
+          }),
         ),
         portal: defenderPortal,
         appliesWindow: false,

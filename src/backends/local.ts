@@ -20,6 +20,7 @@ import { defenderSchema, KqlError, parseKql, referencedTables } from '../kql';
 import type { HuntWindow } from '../hunt/window';
 import { BackendError, type Backend, type QueryRequest, type QueryResult } from './backend';
 import { cancelledError, untilAborted } from './cancellation';
+import type { ConcurrencyLimiter } from './concurrency-limit-decorator';
 import { LocalDataError } from './local-data-error';
 import { readDatasetAnchor } from './local-dataset';
 import { defaultLocalEngine, type LocalEngine } from './local-engine';
@@ -46,6 +47,11 @@ export interface LocalBackendOptions {
   readonly preload?: boolean;
   /** Where loading is logged. */
   readonly log?: LocalLog;
+  /**
+   * The cap on queries at once: only running a query takes a slot, waiting for a table to load
+   * does not (a hunt waiting for data must not hold up hunts that could answer).
+   */
+  readonly limiter?: ConcurrencyLimiter;
 }
 
 function asBackendError(error: unknown): unknown {
@@ -86,7 +92,8 @@ export function createLocalBackend(options: LocalBackendOptions): Backend {
       shared.push(table);
     }
     if (request.signal?.aborted) throw request.signal.reason;
-    return engine.query({ kql: request.kql, now, shiftMs, tables: shared, source, ...(request.signal ? { signal: request.signal } : {}) });
+    const query = () => engine.query({ kql: request.kql, now, shiftMs, tables: shared, source, ...(request.signal ? { signal: request.signal } : {}) });
+    return options.limiter ? options.limiter.run(request, source, query) : query();
   };
 
   return {
