@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BackendError, type Backend, type QueryResult } from '../../src/backends/backend';
+import { ConcurrencyLimiter } from '../../src/backends/concurrency-limit-decorator';
 import { createLocalBackend, type LocalBackendOptions } from '../../src/backends/local';
 import { LocalEngine } from '../../src/backends/local-engine';
 import { parseWindow } from '../../src/hunt/window';
@@ -148,5 +149,18 @@ describe('local engine threads', () => {
     expect((await run(b, COUNT)).rows).toEqual([{ Count: 10 }]);
     writeRows(12);
     expect((await run(b, COUNT)).rows).toEqual([{ Count: 12 }]);
+  }, 60_000);
+
+  test('a hunt waiting for a table to load holds no slot of the concurrency cap: others answer meanwhile', async () => {
+    writeFileSync(path.join(dir, 'DeviceNetworkEvents.jsonl'), `${JSON.stringify({ DeviceName: 'ws-1', RemoteUrl: 'vsa.kaseya.net' })}\n`);
+    const b = backend({ engine: engine({ threads: 1 }), limiter: new ConcurrencyLimiter({ maxConcurrent: 1 }) });
+    expect((await run(b, 'DeviceNetworkEvents | count')).rows).toEqual([{ Count: 1 }]);
+    writeRows(300_000);
+    const order: string[] = [];
+    const waiting = run(b, COUNT).then((r) => order.push(`certificates ${r.rows[0]!['Count']}`));
+    await sleep(50);
+    await run(b, 'DeviceNetworkEvents | count').then((r) => order.push(`network ${r.rows[0]!['Count']}`));
+    await waiting;
+    expect(order).toEqual(['network 1', 'certificates 300000']);
   }, 60_000);
 });
