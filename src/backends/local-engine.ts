@@ -41,7 +41,7 @@ export interface LocalEngineOptions {
   readonly queryTimeoutMs?: number;
   /** Heap of each engine thread (the tables are outside it, in shared memory). Default 1024 MB. */
   readonly workerMemoryMb?: number;
-  /** Added to the engine threads' nice value (lower priority than the event loop). Default 19, the lowest priority. */
+  /** The engine threads' nice value (lower priority than the event loop; Linux keeps one per thread). Default 10. */
   readonly nice?: number;
   /** Threads reading a data file at once, each a part of it. Default: the cores. */
   readonly loadThreads?: number;
@@ -54,7 +54,7 @@ export const LOCAL_ENGINE_DEFAULTS = Object.freeze({
   threads: Math.max(1, availableParallelism() - 1),
   queryTimeoutMs: 60_000,
   workerMemoryMb: 1024,
-  nice: 19,
+  nice: 10,
   loadThreads: availableParallelism(),
   minPartBytes: 16 * 1024 * 1024,
 });
