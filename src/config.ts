@@ -110,7 +110,7 @@ export type BackendConfig =
 
 /** How the local backend's engine runs (see `backends/local-engine.ts`). */
 export interface LocalEngineConfig {
-  /** Queries at once, each on its own thread. */
+  /** Queries at once, each on its own thread (default: one per core; they run at a lower priority than the event loop). */
   readonly threads: number;
   /** A query running longer is stopped and fails as a timeout. */
   readonly timeoutSeconds: number;
@@ -118,7 +118,7 @@ export interface LocalEngineConfig {
   readonly workerMemoryMb: number;
   /** Columnar snapshots of loaded tables; absent: none (`off`). */
   readonly snapshotDir?: string;
-  /** How long a hunt waits for a table that is loading before answering without it. */
+  /** How long a hunt waits for a table's first load before answering that the data is loading. */
   readonly loadWaitSeconds: number;
 }
 
@@ -416,7 +416,7 @@ function backendConfig(e: Partial<Env>, problems: string[]): BackendConfig | und
       const dataDir = path.resolve(e[ENV.dataDir] ?? SAMPLE_DATA_DIR);
       const snapshots = e[ENV.localSnapshotDir] ?? DEFAULT_SNAPSHOT_DIR;
       const engine: LocalEngineConfig = {
-        threads: e[ENV.localThreads] ?? Math.max(1, os.availableParallelism() - 1),
+        threads: e[ENV.localThreads] ?? os.availableParallelism(),
         timeoutSeconds: e[ENV.localTimeout] ?? 60,
         workerMemoryMb: e[ENV.localWorkerMemory] ?? 1024,
         loadWaitSeconds: e[ENV.localLoadWait] ?? 5,

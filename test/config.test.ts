@@ -26,7 +26,7 @@ describe('loadConfig', () => {
         kind: 'local',
         dataDir: SAMPLE_DATA_DIR,
         maxWindow: { ms: 90 * 86_400_000 },
-        engine: { threads: Math.max(1, os.availableParallelism() - 1), timeoutSeconds: 60, workerMemoryMb: 1024, loadWaitSeconds: 5, snapshotDir: path.resolve('.huntops/snapshots') },
+        engine: { threads: os.availableParallelism(), timeoutSeconds: 60, workerMemoryMb: 1024, loadWaitSeconds: 5, snapshotDir: path.resolve('.huntops/snapshots') },
       },
       maxDevices: 500,
       store: { kind: 'sqlite', path: path.resolve('.huntops/huntops.db') },

@@ -80,6 +80,8 @@ export function createTargets(config: BackendConfig, options: TargetOptions = {}
             }),
             limiter: new ConcurrencyLimiter({ maxConcurrent: engine.threads }),
             loadWaitMs: engine.loadWaitSeconds * 1000,
+            // A changed file: the previous version answers at once while the new one loads.
+            reloadWaitMs: 0,
             preload: true,
             ...(engine.snapshotDir ? { snapshotDir: engine.snapshotDir } : {}),
             ...(options.log ? { log: options.log } : {}),

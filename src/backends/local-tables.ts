@@ -6,8 +6,8 @@
  *   it waits up to `loadWaitMs`, then fails as `loading` with how far the load is ("still
  *   loading"), rather than stall; the load goes on.
  * - A file that changed (modification time, size or inode) is loaded again in the background: a
- *   hunt waits up to `loadWaitMs` for the new version, then answers from the previous one, which
- *   keeps answering until the new one is there.
+ *   hunt waits up to `reloadWaitMs` for the new version (the bot: not at all), then answers from
+ *   the previous one, which keeps answering until the new one is there.
  * - A version that failed to load is not tried again until the file changes; while a previous
  *   version exists, it keeps answering (the failure is logged).
  * - Progress of a long load is logged every `progressEveryMs`, and its end with where it came from
@@ -35,8 +35,10 @@ export interface LocalTablesOptions {
   readonly engine: LocalEngine;
   /** Where snapshots go; none: always load from the data files. */
   readonly snapshotDir?: string;
-  /** How long a hunt waits for a loading table before answering without it. Default: as long as it takes. */
+  /** How long a hunt waits for a table's first load before answering that the data is loading. Default: as long as it takes. */
   readonly loadWaitMs?: number;
+  /** How long a hunt waits for a changed file's new version before the previous one answers. Default: as long as it takes. */
+  readonly reloadWaitMs?: number;
   readonly log?: LocalLog;
   /** How often a long load logs its progress. Default 5 000 ms. */
   readonly progressEveryMs?: number;
@@ -105,7 +107,7 @@ export class LocalTables {
    * The table `name` to query now (see the file comment); `undefined` when it has no data file.
    * Rejects with {@link BackendError} `loading` or `unavailable`, or {@link LocalDataError}.
    */
-  async table(name: string, waitMs = this.options.loadWaitMs ?? Infinity): Promise<SharedTable | undefined> {
+  async table(name: string, firstLoadWaitMs = this.options.loadWaitMs ?? Infinity): Promise<SharedTable | undefined> {
     const file = await this.fileOf(name);
     if (!file) return undefined;
     let info;
@@ -124,6 +126,7 @@ export class LocalTables {
       throw state.failed!.error;
     }
     const loading = sameVersion(state.loading?.version, version) ? state.loading! : this.startLoad(name, state, version);
+    const waitMs = state.current ? (this.options.reloadWaitMs ?? Infinity) : firstLoadWaitMs;
     const loaded = await within(loading.done, waitMs).catch((error: unknown) => {
       if (state.current) return undefined;
       throw error;

@@ -41,8 +41,10 @@ export interface LocalBackendOptions {
   readonly engine?: LocalEngine;
   /** Where columnar snapshots of loaded tables go (see `local-snapshot.ts`); none: no snapshots. */
   readonly snapshotDir?: string;
-  /** How long a hunt waits for a table that is loading before answering without it (see `local-tables.ts`). Default: as long as it takes. */
+  /** How long a hunt waits for a table's first load before answering that the data is loading (see `local-tables.ts`). Default: as long as it takes. */
   readonly loadWaitMs?: number;
+  /** How long a hunt waits for a changed file's new version before the previous version answers. Default: as long as it takes. */
+  readonly reloadWaitMs?: number;
   /** Start loading every table file at once, rather than on first use. */
   readonly preload?: boolean;
   /** Where loading is logged. */
@@ -71,6 +73,7 @@ export function createLocalBackend(options: LocalBackendOptions): Backend {
     engine,
     ...(options.snapshotDir ? { snapshotDir: options.snapshotDir } : {}),
     ...(options.loadWaitMs !== undefined ? { loadWaitMs: options.loadWaitMs } : {}),
+    ...(options.reloadWaitMs !== undefined ? { reloadWaitMs: options.reloadWaitMs } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   if (options.preload) {

@@ -124,7 +124,7 @@ describe('local engine threads', () => {
 
   test('a changed file is loaded in the background while the previous version keeps answering', async () => {
     writeRows(10);
-    const b = backend({ engine: engine({ threads: 1 }), loadWaitMs: 0 });
+    const b = backend({ engine: engine({ threads: 1 }), loadWaitMs: 0, reloadWaitMs: 0 });
     let answer: QueryResult | undefined;
     while (!answer) answer = await run(b, COUNT).catch(async () => sleep(50).then(() => undefined));
     expect(answer.rows).toEqual([{ Count: 10 }]);
