@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { executeKql, KqlError, tablesFrom, type Table } from '../kql';
+import { executeKql, KqlError, tablesFrom, type KqlErrorKind, type SourcePosition, type Table } from '../kql';
 import type { QueryResult } from './backend';
 import { LocalDataError } from './local-data-error';
 import type { TableFileSource } from './local-jsonl';
@@ -36,7 +36,9 @@ export interface QueryTask {
 }
 
 /** A query's answer. */
-export type QueryAnswer = { readonly ok: true; readonly result: QueryResult } | { readonly ok: false; readonly kqlError: string };
+export type QueryAnswer =
+  | { readonly ok: true; readonly result: QueryResult }
+  | { readonly ok: false; readonly kqlError: { readonly kind: KqlErrorKind; readonly detail: string; readonly position?: SourcePosition } };
 
 /** Opens a table's snapshot (the `open` task). */
 export interface OpenTask {
@@ -120,7 +122,7 @@ export function query(task: QueryTask): QueryAnswer {
   try {
     return { ok: true, result: executeKql(task.kql, { tables: tablesFrom(tables), now: new Date(task.now) }) };
   } catch (error) {
-    if (error instanceof KqlError) return { ok: false, kqlError: error.message };
+    if (error instanceof KqlError) return { ok: false, kqlError: { kind: error.kind, detail: error.detail, ...(error.position ? { position: error.position } : {}) } };
     throw error;
   }
 }

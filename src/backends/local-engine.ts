@@ -25,6 +25,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { KqlError } from '../kql';
 import { BackendError, type QueryResult } from './backend';
 import { cancelledError } from './cancellation';
 import type { MergeAnswer, MergeTask, OpenAnswer, OpenTask, QueryAnswer, QueryTask, ReadPartAnswer, ReadPartTask } from './local-engine-worker';
@@ -166,7 +167,12 @@ export class LocalEngine {
       }
       throw error;
     }
-    if (!answer.ok) throw new BackendError('query', answer.kqlError);
+    if (!answer.ok) {
+      // The engine's error, as the thread saw it (errors cross threads as plain data).
+      const { kind, detail, position } = answer.kqlError;
+      const error = new KqlError(kind, detail, position);
+      throw new BackendError('query', error.message, { cause: error });
+    }
     return answer.result;
   }
 
