@@ -5,9 +5,9 @@
  * Threads come from piscina (the Node.js project's worker pool: it starts threads, replaces one
  * that dies or that it terminates, queues tasks and passes an `AbortSignal` on by terminating the
  * thread running the task). Two pools: `threads` for queries (one query per thread at a time; the
- * backend's concurrency cap sits in front, see `create-backend.ts`) and one thread for loading, so
- * a long load never holds up a query. Tables live in shared memory (`local-shared-table.ts`): a
- * query posts only their handles.
+ * backend's concurrency cap sits in front, see `create-backend.ts`) and `loadThreads` for loading
+ * (a large file is read in parts at once, then merged), so a long load never holds up a query.
+ * Tables live in shared memory (`local-shared-table.ts`): a query posts only their handles.
  *
  * A query that runs longer than `queryTimeoutMs` is stopped (its thread terminated and replaced)
  * and fails as a `timeout`; a query whose caller gives up (`signal`) is stopped the same way; a
