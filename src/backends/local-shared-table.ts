@@ -64,13 +64,6 @@ export function buffersOf<B extends ArrayBufferLike>(table: TableBuffers<B>): B[
 /** The buffers of a column, in the order snapshots store them. */
 export const BUFFER_KINDS = ['values', 'codes', 'dictBytes', 'dictOffsets'] as const;
 
-/** Bytes a shared table holds. */
-export function sharedTableBytes(table: TableBuffers<ArrayBufferLike>): number {
-  let bytes = 0;
-  for (const column of table.columns) for (const kind of BUFFER_KINDS) bytes += column[kind]?.byteLength ?? 0;
-  return bytes;
-}
-
 /** The entries of a shared dictionary as strings. */
 export function decodeDictionary(bytes: ArrayBufferLike, offsets: ArrayBufferLike): string[] {
   const text = Buffer.from(bytes);

@@ -29,6 +29,6 @@ export { tablesFrom, type TableProvider } from './table-provider';
 export { DEFENDER_SCHEMAS, defenderSchema, type DefenderTableName } from './schemas';
 export type { KustoType } from './types';
 export { FALSE, NULL, TRUE, type Column } from './vectors';
-export { parseIsoDatetime, parseDatetimeBytes, parseDatetimeValue, formatDatetime } from './datetime';
+export { parseIsoDatetime, parseDatetimeBytes, formatDatetime } from './datetime';
 export { formatTimespan, parseTimespanText } from './timespan';
 export type { Query } from './ast';
