@@ -26,6 +26,11 @@ export const ENV = {
   backend: 'HUNT_BACKEND',
   dataDir: 'HUNT_DATA_DIR',
   localMaxWindow: 'HUNT_LOCAL_MAX_WINDOW',
+  localTimeout: 'HUNT_LOCAL_TIMEOUT',
+  localThreads: 'HUNT_LOCAL_THREADS',
+  localWorkerMemory: 'HUNT_LOCAL_WORKER_MEMORY',
+  localSnapshotDir: 'HUNT_LOCAL_SNAPSHOT_DIR',
+  localLoadWait: 'HUNT_LOCAL_LOAD_WAIT',
   workspaceId: 'LOG_ANALYTICS_WORKSPACE_ID',
   workspaceResourceId: 'LOG_ANALYTICS_WORKSPACE_RESOURCE_ID',
   workspaces: 'LOG_ANALYTICS_WORKSPACES',
@@ -53,6 +58,9 @@ export const ENV = {
 
 /** The embedded default store: a SQLite file under the working directory. */
 export const DEFAULT_STORE = 'sqlite:.huntops/huntops.db';
+
+/** Where the local backend keeps columnar snapshots of its tables unless told otherwise. */
+export const DEFAULT_SNAPSHOT_DIR = '.huntops/snapshots';
 
 /** The sample data shipped with the project: the local backend's default. */
 export const SAMPLE_DATA_DIR = path.resolve(__dirname, '..', 'data', 'sample');
@@ -100,7 +108,7 @@ export interface WorkspaceConfig {
 
 /** Where hunts run. */
 export type BackendConfig =
-  | { readonly kind: 'local'; readonly dataDir: string; readonly maxWindow: HuntWindow }
+  | { readonly kind: 'local'; readonly dataDir: string; readonly maxWindow: HuntWindow; readonly engine: LocalEngineConfig }
   | {
       readonly kind: 'loganalytics';
       readonly endpoint: string;
@@ -110,6 +118,20 @@ export type BackendConfig =
       readonly queryTimeoutSeconds: number;
     }
   | { readonly kind: 'defender'; readonly graphUrl: string; readonly queryTimeoutSeconds: number };
+
+/** How the local backend's engine runs (see `backends/local-engine.ts`). */
+export interface LocalEngineConfig {
+  /** Queries at once, each on its own thread (default: one per core; they run at a lower priority than the event loop). */
+  readonly threads: number;
+  /** A query running longer is stopped and fails as a timeout. */
+  readonly timeoutSeconds: number;
+  /** Heap of each engine thread, MB. */
+  readonly workerMemoryMb: number;
+  /** Columnar snapshots of loaded tables; absent: none (`off`). */
+  readonly snapshotDir?: string;
+  /** How long a hunt waits for a table's first load before answering that the data is loading. */
+  readonly loadWaitSeconds: number;
+}
 
 /** A list of ids, or everyone. */
 export type IdList = '*' | readonly string[];
@@ -204,6 +226,31 @@ const envSchema = z.object({
     .default('local'),
   [ENV.dataDir]: z.string().trim().min(1).optional(),
   [ENV.localMaxWindow]: z.string().trim().default('90d'),
+  [ENV.localTimeout]: z.coerce
+    .number({ message: `${ENV.localTimeout} must be a number of seconds` })
+    .int(`${ENV.localTimeout} must be a whole number of seconds`)
+    .min(1, `${ENV.localTimeout} must be between 1 and 3600 of seconds`)
+    .max(3600, `${ENV.localTimeout} must be between 1 and 3600 of seconds`)
+    .default(60),
+  [ENV.localThreads]: z.coerce
+    .number({ message: `${ENV.localThreads} must be a number` })
+    .int(`${ENV.localThreads} must be a whole number`)
+    .min(1, `${ENV.localThreads} must be between 1 and 64`)
+    .max(64, `${ENV.localThreads} must be between 1 and 64`)
+    .optional(),
+  [ENV.localWorkerMemory]: z.coerce
+    .number({ message: `${ENV.localWorkerMemory} must be a number of MB` })
+    .int(`${ENV.localWorkerMemory} must be a whole number of MB`)
+    .min(64, `${ENV.localWorkerMemory} must be between 64 and 65536 of MB`)
+    .max(65536, `${ENV.localWorkerMemory} must be between 64 and 65536 of MB`)
+    .default(1024),
+  [ENV.localLoadWait]: z.coerce
+    .number({ message: `${ENV.localLoadWait} must be a number of seconds` })
+    .int(`${ENV.localLoadWait} must be a whole number of seconds`)
+    .min(0, `${ENV.localLoadWait} must be between 0 and 600 of seconds`)
+    .max(600, `${ENV.localLoadWait} must be between 0 and 600 of seconds`)
+    .default(5),
+  [ENV.localSnapshotDir]: z.string().trim().min(1).default(DEFAULT_SNAPSHOT_DIR),
   [ENV.workspaceId]: z.string().trim().optional(),
   [ENV.workspaceResourceId]: z.string().trim().optional(),
   [ENV.workspaces]: z.string().trim().optional(),
@@ -466,7 +513,15 @@ function backendConfig(e: Partial<Env>, problems: string[]): BackendConfig | und
       const maxWindow = parseWindow(e[ENV.localMaxWindow] ?? '');
       if (!maxWindow) problems.push(`${ENV.localMaxWindow}=${e[ENV.localMaxWindow]} is not a window (e.g. 30d, P90D)`);
       const dataDir = path.resolve(e[ENV.dataDir] ?? SAMPLE_DATA_DIR);
-      return maxWindow ? { kind: 'local', dataDir, maxWindow } : undefined;
+      const snapshots = e[ENV.localSnapshotDir] ?? DEFAULT_SNAPSHOT_DIR;
+      const engine: LocalEngineConfig = {
+        threads: e[ENV.localThreads] ?? os.availableParallelism(),
+        timeoutSeconds: e[ENV.localTimeout] ?? 60,
+        workerMemoryMb: e[ENV.localWorkerMemory] ?? 1024,
+        loadWaitSeconds: e[ENV.localLoadWait] ?? 5,
+        ...(snapshots === 'off' ? {} : { snapshotDir: path.resolve(snapshots) }),
+      };
+      return maxWindow ? { kind: 'local', dataDir, maxWindow, engine } : undefined;
     }
     case 'defender': {
       const graphUrl = httpsUrl(ENV.graphUrl, e[ENV.graphUrl] ?? DEFAULT_GRAPH_URL, problems);

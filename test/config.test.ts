@@ -22,7 +22,12 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 3978,
       bot: { mode: 'anonymous' },
-      backend: { kind: 'local', dataDir: SAMPLE_DATA_DIR, maxWindow: { ms: 90 * 86_400_000 } },
+      backend: {
+        kind: 'local',
+        dataDir: SAMPLE_DATA_DIR,
+        maxWindow: { ms: 90 * 86_400_000 },
+        engine: { threads: os.availableParallelism(), timeoutSeconds: 60, workerMemoryMb: 1024, loadWaitSeconds: 5, snapshotDir: path.resolve('.huntops/snapshots') },
+      },
       maxDevices: 500,
       store: { kind: 'sqlite', path: path.resolve('.huntops/huntops.db') },
       access: { allowedTenants: '*', responders: '*' },
@@ -101,9 +106,28 @@ describe('loadConfig', () => {
   });
 
   test('local backend options', () => {
-    const config = loadConfig({ HUNT_DATA_DIR: 'some/dir', HUNT_LOCAL_MAX_WINDOW: '30d' });
-    expect(config.backend).toEqual({ kind: 'local', dataDir: path.resolve('some/dir'), maxWindow: { ms: 30 * 86_400_000 } });
+    const config = loadConfig({
+      HUNT_DATA_DIR: 'some/dir',
+      HUNT_LOCAL_MAX_WINDOW: '30d',
+      HUNT_LOCAL_TIMEOUT: '15',
+      HUNT_LOCAL_THREADS: '3',
+      HUNT_LOCAL_WORKER_MEMORY: '512',
+      HUNT_LOCAL_LOAD_WAIT: '0',
+      HUNT_LOCAL_SNAPSHOT_DIR: 'cache/columns',
+    });
+    expect(config.backend).toEqual({
+      kind: 'local',
+      dataDir: path.resolve('some/dir'),
+      maxWindow: { ms: 30 * 86_400_000 },
+      engine: { threads: 3, timeoutSeconds: 15, workerMemoryMb: 512, loadWaitSeconds: 0, snapshotDir: path.resolve('cache/columns') },
+    });
+    expect(loadConfig({ HUNT_LOCAL_SNAPSHOT_DIR: 'off' }).backend).not.toHaveProperty('engine.snapshotDir');
     expect(problems({ HUNT_LOCAL_MAX_WINDOW: 'forever' })).toEqual([expect.stringMatching(/HUNT_LOCAL_MAX_WINDOW=forever is not a window/)]);
+    expect(problems({ HUNT_LOCAL_TIMEOUT: '0', HUNT_LOCAL_THREADS: 'many', HUNT_LOCAL_WORKER_MEMORY: '8' })).toEqual([
+      expect.stringMatching(/HUNT_LOCAL_TIMEOUT must be between 1 and 3600/),
+      expect.stringMatching(/HUNT_LOCAL_THREADS must be a number/),
+      expect.stringMatching(/HUNT_LOCAL_WORKER_MEMORY must be between 64 and 65536/),
+    ]);
   });
 
   test('Log Analytics needs a workspace id, and an https endpoint ending in /v1', () => {

@@ -35,7 +35,7 @@ describe('HealthCheck', () => {
     const dataDir = path.join(root, 'telemetry', 'not-there-yet');
     const store = SqliteStore.open(path.join(root, 'store', 'huntops.db'));
     const credential = new SwitchableCredential();
-    const local = createTargets({ kind: 'local', dataDir, maxWindow: parseWindow('30d')! });
+    const local = createTargets({ kind: 'local', dataDir, maxWindow: parseWindow('30d')!, engine: { threads: 1, timeoutSeconds: 60, workerMemoryMb: 256, loadWaitSeconds: 0 } });
     const sentinel = createTargets(
       { kind: 'loganalytics', endpoint: 'https://api.loganalytics.io/v1', workspaces: [{ workspaceId: WORKSPACE, alias: 'emea' }], queryTimeoutSeconds: 60 },
       { credential },
