@@ -47,7 +47,7 @@ export function viewText(view: View, allGroups?: readonly ResultGroup[]): string
       return ['HuntOps commands', '', table(['Command', 'What it does', 'Example'], view.commands.map((c) => [c.usage, c.summary, c.example])), '', view.windows].join('\n');
     case 'tools':
       return [
-        `RMM tools (${view.total}), page ${view.page} of ${view.pageCount}`,
+        `RMM tools${view.filter ? ` matching "${view.filter}"` : ''} (${view.total}), page ${view.page} of ${view.pageCount}`,
         '',
         table(['Tool', 'Also known as', 'Hunts'], view.tools.map((t) => [t.name, [t.id, ...t.aliases].join(', '), t.hunts.join(', ')])),
       ].join('\n');

@@ -44,6 +44,8 @@ export interface ToolEntry {
 export interface ToolsView {
   readonly name: 'tools';
   readonly tools: readonly ToolEntry[];
+  /** The words the tools were filtered by (`tools screen`); empty for the whole catalog. */
+  readonly filter: string;
   readonly page: number;
   readonly pageCount: number;
   readonly total: number;
