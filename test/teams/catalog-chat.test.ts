@@ -5,7 +5,6 @@
  */
 import { createLocalBackend } from '../../src/backends/local';
 import { SAMPLE_DATA_DIR } from '../../src/config';
-import { VERBS } from '../../src/core/verbs';
 import { loadCatalog } from '../../src/hunt/catalog';
 import { filterTools } from '../../src/hunt/tool-lookup';
 import { parseWindow } from '../../src/hunt/window';
