@@ -1,7 +1,9 @@
 /**
  * The configured places to hunt: backends wrapped so identical hunts share one query and each
  * identity runs at most a few queries at once (Log Analytics allows 5 per identity), with their
- * portal links.
+ * portal links. Each place is wrapped twice: for analysts' hunts (interactive priority) and for
+ * watches (background priority, under the same limiter, so that a watch never makes a hunt wait;
+ * sharing stays within each priority, so that a hunt never joins a watch's query queued behind it).
  */
 import { readdir } from 'node:fs/promises';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
@@ -55,25 +57,33 @@ const defenderPortal: HuntTarget['portal'] = (kql, window) => ({ title: 'Open in
 /** Builds the targets a configuration names. */
 export function createTargets(config: BackendConfig, options: TargetOptions = {}): HuntTargets {
   const share = (backend: Backend) => shareIdenticalHunts(backend);
+  /** The interactive and background backends of `backend` under `limiter`. */
+  const prioritised = (limiter: ConcurrencyLimiter, backend: Backend) => ({
+    backend: share(limiter.wrap(backend)),
+    background: share(limiter.wrap(backend, { priority: 'background' })),
+  });
   switch (config.kind) {
-    case 'local':
+    case 'local': {
+      const local = createLocalBackend({
+        dataDir: config.dataDir,
+        maxWindow: config.maxWindow,
+        label: config.dataDir === SAMPLE_DATA_DIR ? 'sample data' : `local files in ${config.dataDir}`,
+      });
+      // The embedded engine runs hunts as they come (no service limit to respect); watches still
+      // take at most the background share of a limiter's slots.
       return new HuntTargets({
-        backend: share(
-          createLocalBackend({
-            dataDir: config.dataDir,
-            maxWindow: config.maxWindow,
-            label: config.dataDir === SAMPLE_DATA_DIR ? 'sample data' : `local files in ${config.dataDir}`,
-          }),
-        ),
+        backend: share(local),
+        background: share(new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrent ?? 5 }).wrap(local, { priority: 'background' })),
         portal: defenderPortal,
         appliesWindow: false,
         ready: () => localReady(config.dataDir),
       });
+    }
     case 'defender': {
       const limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrent ?? 5 });
       const credential = options.credential ?? new DefaultAzureCredential();
       return new HuntTargets({
-        backend: share(limiter.wrap(createDefenderBackend({ credential, baseUrl: config.graphUrl, deadlineMs: deadlineMs(config.queryTimeoutSeconds) }))),
+        ...prioritised(limiter, createDefenderBackend({ credential, baseUrl: config.graphUrl, deadlineMs: deadlineMs(config.queryTimeoutSeconds) })),
         portal: defenderPortal,
         appliesWindow: true,
         ready: tokenReady(credential, 'https://graph.microsoft.com/.default'),
@@ -84,17 +94,16 @@ export function createTargets(config: BackendConfig, options: TargetOptions = {}
       const credential = options.credential ?? new DefaultAzureCredential();
       const [first, ...rest] = config.workspaces.map(
         (workspace): HuntTarget => ({
-          backend: share(
-            limiter.wrap(
-              createLogAnalyticsBackend({
-                workspaceId: workspace.workspaceId,
-                endpoint: config.endpoint,
-                credential,
-                serverTimeoutSeconds: config.queryTimeoutSeconds,
-                deadlineMs: deadlineMs(config.queryTimeoutSeconds),
-                ...(workspace.alias ? { alias: workspace.alias } : {}),
-              }),
-            ),
+          ...prioritised(
+            limiter,
+            createLogAnalyticsBackend({
+              workspaceId: workspace.workspaceId,
+              endpoint: config.endpoint,
+              credential,
+              serverTimeoutSeconds: config.queryTimeoutSeconds,
+              deadlineMs: deadlineMs(config.queryTimeoutSeconds),
+              ...(workspace.alias ? { alias: workspace.alias } : {}),
+            }),
           ),
           ...(workspace.alias ? { alias: workspace.alias } : {}),
           appliesWindow: true,

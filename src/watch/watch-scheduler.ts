@@ -206,6 +206,7 @@ export class WatchScheduler {
       const result = await runner.runHunt(watch.spec, window, { priority: 'background', tenant: watch.tenant, signal });
       const sorted = await sortWatchFindings({
         tenant: watch.tenant,
+        spec: watch.spec,
         findings: result.findings,
         window,
         now,

@@ -11,6 +11,7 @@ import { CHECK_USAGE, HUNT_USAGE, parseCheckArgs, parseHuntArgs, type HuntArgs }
 import { button, command, type ButtonEntry, type CommandEntry } from '../pipeline';
 import { checkProgressView, checkView } from '../presenters/check-views';
 import { finishedHuntView, huntPageView, huntProgressView } from '../presenters/hunt-views';
+import { tenantOf } from '../tenant';
 import { storedToolId } from '../tool-ref';
 import { VERBS } from '../verbs';
 import type { RouteDeps } from './route-deps';
@@ -60,7 +61,7 @@ export function huntCommands(deps: RouteDeps): CommandEntry[] {
       example: 'check WS-FIN-014 24h',
       parse: (words) => parseCheckArgs(words),
       access: 'anyone',
-      start: async (args) => deps.checks.start(args),
+      start: async (args, context) => deps.checks.start(args, tenantOf(context)),
       progress: checkProgressView,
       present: checkView,
       audit: { action: 'check', request: (args) => ({ device: args.device, windowMs: args.window.ms }), result: (_args, finished) => checkAudit(finished) },
