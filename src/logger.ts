@@ -37,7 +37,8 @@ export function createLogger(level: pino.LevelWithSilent, destination?: pino.Des
       level,
       base: { service: 'huntops' },
       redact: { paths: REDACT, censor: '[redacted]' },
-      mixin: () => turns.getStore() ?? {},
+      // A copy: pino merges each line's fields into what the mixin returns.
+      mixin: () => ({ ...turns.getStore() }),
     },
     destination,
   );

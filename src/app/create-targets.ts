@@ -3,7 +3,8 @@
  * identity runs at most a few queries at once (Log Analytics allows 5 per identity), with their
  * portal links. Each place is wrapped twice: for analysts' hunts (interactive priority) and for
  * watches (background priority, under the same limiter, so that a watch never makes a hunt wait;
- * sharing stays within each priority, so that a hunt never joins a watch's query queued behind it).
+ * sharing stays within each priority, so that a hunt never joins a watch's query queued behind it,
+ * and watches share only queries in flight).
  */
 import { readdir } from 'node:fs/promises';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
@@ -57,10 +58,15 @@ const defenderPortal: HuntTarget['portal'] = (kql, window) => ({ title: 'Open in
 /** Builds the targets a configuration names. */
 export function createTargets(config: BackendConfig, options: TargetOptions = {}): HuntTargets {
   const share = (backend: Backend) => shareIdenticalHunts(backend);
+  /**
+   * Watches share queries in flight only: a run must see the data as it is now, not an answer kept
+   * from a run a moment ago (a watch's query text repeats from run to run).
+   */
+  const shareInFlight = (backend: Backend) => shareIdenticalHunts(backend, { shareWindowMs: 0 });
   /** The interactive and background backends of `backend` under `limiter`. */
   const prioritised = (limiter: ConcurrencyLimiter, backend: Backend) => ({
     backend: share(limiter.wrap(backend)),
-    background: share(limiter.wrap(backend, { priority: 'background' })),
+    background: shareInFlight(limiter.wrap(backend, { priority: 'background' })),
   });
   switch (config.kind) {
     case 'local': {
@@ -73,7 +79,7 @@ export function createTargets(config: BackendConfig, options: TargetOptions = {}
       // take at most the background share of a limiter's slots.
       return new HuntTargets({
         backend: share(local),
-        background: share(new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrent ?? 5 }).wrap(local, { priority: 'background' })),
+        background: shareInFlight(new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrent ?? 5 }).wrap(local, { priority: 'background' })),
         portal: defenderPortal,
         appliesWindow: false,
         ready: () => localReady(config.dataDir),
