@@ -134,7 +134,7 @@ export class HuntService {
         const kept = found.filter((f) => !findExclusion(exclusions, { deviceName: f.deviceName, toolId: f.toolId, now }));
         const visible = rekey(sortFindings(kept, plan.byTool ? (id) => toolRefName(id, this.deps.catalog) : undefined));
         const hiddenCount = found.length - kept.length;
-        const sanctions = await this.sanctionMarks(visible, { tenant: tenantOf(context), window: args.window, backend: target.backend, huntId: hunt.id });
+        const sanctions = await this.marksOf(visible, { tenant: tenantOf(context), window: args.window, backend: target.backend, huntId: hunt.id });
         const notes: Note[] = [
           ...plan.notes,
           ...sanctions.notes,
@@ -159,7 +159,7 @@ export class HuntService {
    * What the tenant's sanctions make of the devices, by row key; a tool whose instances could not
    * be checked is named in a note and its devices stay unmarked.
    */
-  private async sanctionMarks(
+  private async marksOf(
     findings: readonly StoredFinding[],
     where: { readonly tenant: string; readonly window: HuntWindow; readonly backend: Backend; readonly huntId: string },
   ): Promise<{ readonly marks: Record<string, SanctionMark>; readonly notes: Note[] }> {
