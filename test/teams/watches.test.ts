@@ -202,6 +202,18 @@ describe('watch', () => {
     ]);
   });
 
+  test('watches is paged; its page buttons answer with the next page', async () => {
+    for (let i = 0; i < 11; i += 1) await ask(`watch kaseya ${i + 1}d every 1h`);
+    const { card, messageId } = await ask('watches');
+    expect(cardText(card)).toContain('11 active, page 1 of 2');
+    const next = card.actions.find((a: any) => a.title === 'Next');
+    expect(next).toMatchObject({ verb: VERBS.watchesPage, data: { page: 2 } });
+    const res = await bot.post(execute(bot.connector.url, next.verb, next.data, messageId));
+    expect(cardText(res.body.value)).toContain('11 active, page 2 of 2');
+    expect(cardText(res.body.value)).toMatch(/11 · Kaseya, every 1 hour/);
+    expect(JSON.stringify(res.body.value)).toContain('"data":{"watchId":11,"page":2}');
+  });
+
   test('what watch refuses: no interval, too short, a bad hunt, a non-responder (audited)', async () => {
     const noInterval = cardText((await ask('watch kaseya 5d')).card);
     expect(noInterval).toContain('How often?');
@@ -248,6 +260,19 @@ describe('sanction', () => {
     expect(cardText((await ask('unsanction kaseya')).card)).toContain('Kaseya is not sanctioned');
     expect((await audit('sanction')).map((e) => (e.details as { toolId: string }).toolId)).toEqual(['anydesk', 'kaseya']);
     expect(await audit('unsanction')).toMatchObject([{ outcome: 'ok', details: { toolId: 'kaseya', instances: 'managedsupport.kaseya.net vsa.contoso.com' } }]);
+  });
+
+  test('sanctions is paged; its page buttons answer with the next page', async () => {
+    const tools = ['kaseya', 'anydesk', 'teamviewer', 'atera', 'splashtop', 'action1', 'dwservice', 'todesk', 'hoptodesk', 'sunlogin', 'absolute'];
+    for (const tool of tools) await ask(`sanction ${tool} reason "ours"`);
+    const { card, messageId } = await ask('sanctions');
+    expect(cardText(card)).toContain('11 sanctioned, page 1 of 2.');
+    const next = card.actions.find((a: any) => a.title === 'Next');
+    expect(next).toMatchObject({ verb: VERBS.sanctionsPage, data: { page: 2 } });
+    const res = await bot.post(execute(bot.connector.url, next.verb, next.data, messageId));
+    const page2 = cardText(res.body.value);
+    expect(page2).toContain('11 sanctioned, page 2 of 2.');
+    expect(page2.match(/^Instances: any instance$/gm)).toHaveLength(1);
   });
 
   test('what sanction refuses: no reason, a bad instance, an unknown tool, instances of a tool without network evidence, a non-responder', async () => {
