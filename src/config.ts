@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { isWorkspaceResourceId } from './hunt/portal-links';
-import { parseWindow, type HuntWindow } from './hunt/window';
+import { parseWindow, windowToKql, type HuntWindow } from './hunt/window';
 import { isLoopbackUrl } from './net/canonical-url';
 import { DEFAULT_RESOURCE_MANAGER_URL } from './sentinel/arm-client';
 import { DEFAULT_EXCLUSIONS_WATCHLIST } from './sentinel/exclusion-item';
@@ -43,6 +43,8 @@ export const ENV = {
   sentinelWorkspaceResourceId: 'SENTINEL_WORKSPACE_RESOURCE_ID',
   sentinelWatchlist: 'SENTINEL_WATCHLIST',
   resourceManagerUrl: 'AZURE_RESOURCE_MANAGER_URL',
+  retention: 'HUNT_RETENTION',
+  auditRetention: 'HUNT_AUDIT_RETENTION',
   testOpenIdMetadataUrl: 'HUNT_TEST_OPENID_METADATA_URL',
   testConnectorUrl: 'HUNT_TEST_CONNECTOR_URL',
   watchMinInterval: 'HUNT_WATCH_MIN_INTERVAL',
@@ -140,6 +142,14 @@ export interface WatchConfig {
   readonly overlapMs: number;
 }
 
+/** How long the store keeps records (`Store.purge`, run by the retention scheduler). */
+export interface RetentionConfig {
+  /** Hunts, their findings, and delivered or dead outbox posts (`HUNT_RETENTION`, default 90 days). */
+  readonly huntsMs: number;
+  /** Audit entries (`HUNT_AUDIT_RETENTION`, default 365 days). */
+  readonly auditMs: number;
+}
+
 /** Everything HuntOps is configured with. */
 export interface Config {
   readonly host: string;
@@ -158,6 +168,7 @@ export interface Config {
   readonly instanceId: string;
   /** Set when escalations and exclusions go to Microsoft Sentinel too. */
   readonly sentinel?: SentinelConfig;
+  readonly retention: RetentionConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly watch: WatchConfig;
 }
@@ -219,6 +230,8 @@ const envSchema = z.object({
     .optional(),
   [ENV.instanceId]: z.string().trim().max(128).default(os.hostname()),
   [ENV.rulesDir]: z.string().trim().optional(),
+  [ENV.retention]: z.string().trim().default('90d'),
+  [ENV.auditRetention]: z.string().trim().default('365d'),
   [ENV.queryTimeout]: z.coerce
     .number({ message: `${ENV.queryTimeout} must be a number of seconds` })
     .int(`${ENV.queryTimeout} must be a whole number of seconds`)
@@ -256,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const access = accessConfig(e, bot, problems);
   const sentinel = sentinelConfig(e, problems);
   const watch = watchConfig(e, problems);
+  const retention = retentionConfig(e, problems);
   const { [ENV.port]: port, [ENV.logLevel]: logLevel, [ENV.incidentChannel]: incidentChannel, [ENV.instanceId]: instanceId, [ENV.maxDevices]: maxDevices } = e;
   if (
     problems.length > 0 ||
@@ -263,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     !store ||
     !access ||
     !watch ||
+    !retention ||
     host === undefined ||
     port === undefined ||
     logLevel === undefined ||
@@ -284,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(incidentChannel ? { incidentChannel } : {}),
     instanceId,
     ...(sentinel ? { sentinel } : {}),
+    retention,
     logLevel,
     watch,
   });
@@ -305,6 +321,25 @@ function watchConfig(e: Partial<Env>, problems: string[]): WatchConfig | undefin
   return minIntervalMs !== undefined && overlapMs !== undefined ? { minIntervalMs, overlapMs } : undefined;
 }
 
+const DAY_MS = 86_400_000;
+
+/** The retention periods: durations written as hunt windows are (`90d`, `52w`, `P365D`), at least a day. */
+function retentionConfig(e: Partial<Env>, problems: string[]): RetentionConfig | undefined {
+  const period = (name: typeof ENV.retention | typeof ENV.auditRetention): number | undefined => {
+    const text = e[name];
+    if (text === undefined) return undefined;
+    const ms = parseWindow(text)?.ms;
+    if (ms === undefined || ms < DAY_MS) {
+      problems.push(`${name}=${text} must be a period of at least a day, such as 90d, 52w or P365D`);
+      return undefined;
+    }
+    return ms;
+  };
+  const huntsMs = period(ENV.retention);
+  const auditMs = period(ENV.auditRetention);
+  return huntsMs && auditMs ? { huntsMs, auditMs } : undefined;
+}
+
 function storeSpec(spec: string | undefined, problems: string[]): StoreSpec | undefined {
   if (spec === undefined) return undefined;
   try {
@@ -315,12 +350,14 @@ function storeSpec(spec: string | undefined, problems: string[]): StoreSpec | un
   }
 }
 
-function idList(name: string, text: string, problems: string[]): IdList | undefined {
-  if (text === '*') return '*';
+/** `*` (unless `everyone: false`) or GUIDs separated by commas, spaces or semicolons. */
+function idList(name: string, text: string, problems: string[], options: { readonly everyone?: boolean } = {}): IdList | undefined {
+  const everyone = options.everyone ?? true;
+  if (everyone && text === '*') return '*';
   const ids = text.split(/[\s,;]+/).filter(Boolean);
   const bad = ids.filter((id) => !GUID.test(id));
   if (bad.length > 0 || ids.length === 0) {
-    problems.push(`${name} must be * or a list of GUIDs separated by commas${bad.length ? ` (not ${bad.slice(0, 3).join(', ')})` : ''}`);
+    problems.push(`${name} must be ${everyone ? '* or ' : ''}a list of GUIDs separated by commas${bad.length ? ` (not ${bad.slice(0, 3).join(', ')})` : ''}`);
     return undefined;
   }
   return ids.map((id) => id.toLowerCase());
@@ -328,17 +365,21 @@ function idList(name: string, text: string, problems: string[]): IdList | undefi
 
 /**
  * Secure by default: anonymous (local) use lets everyone in; with an app registration the tenants
- * must be named (a single-tenant app defaults to its own) and nobody may exclude or escalate until
- * responders are named.
+ * must be named — `*` is refused — (a single-tenant app defaults to its own) and nobody may exclude
+ * or escalate until responders are named.
  */
 function accessConfig(e: Partial<Env>, bot: BotAuth, problems: string[]): AccessConfig | undefined {
   const tenantsText = e[ENV.allowedTenants];
   const respondersText = e[ENV.responders];
   let allowedTenants: IdList | undefined;
-  if (tenantsText !== undefined) allowedTenants = idList(ENV.allowedTenants, tenantsText, problems);
-  else if (bot.mode === 'anonymous') allowedTenants = '*';
+  if (bot.mode === 'anonymous') allowedTenants = tenantsText === undefined ? '*' : idList(ENV.allowedTenants, tenantsText, problems);
+  else if (tenantsText === '*') {
+    problems.push(
+      `${ENV.allowedTenants}=* is refused with ${ENV.appId}: any Microsoft 365 tenant could hunt this organisation's telemetry; list the tenant ids allowed to use the bot`,
+    );
+  } else if (tenantsText !== undefined) allowedTenants = idList(ENV.allowedTenants, tenantsText, problems, { everyone: false });
   else if (bot.tenantId) allowedTenants = [bot.tenantId.toLowerCase()];
-  else if (bot.appType === 'MultiTenant') problems.push(`${ENV.allowedTenants} is needed with a multi-tenant ${ENV.appId}: the tenant ids allowed to use the bot, or *`);
+  else if (bot.appType === 'MultiTenant') problems.push(`${ENV.allowedTenants} is needed with a multi-tenant ${ENV.appId}: the tenant ids allowed to use the bot`);
   let responders: IdList | undefined;
   if (respondersText !== undefined) responders = idList(ENV.responders, respondersText, problems);
   else responders = bot.mode === 'anonymous' ? '*' : [];
@@ -510,6 +551,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     incidentChannel: config.incidentChannel,
     instanceId: config.instanceId,
     sentinel: config.sentinel,
+    retention: { hunts: windowToKql({ ms: config.retention.huntsMs }), audit: windowToKql({ ms: config.retention.auditMs }) },
     logLevel: config.logLevel,
     watch: config.watch,
   };

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       store: { kind: 'sqlite', path: path.resolve('.huntops/huntops.db') },
       access: { allowedTenants: '*', responders: '*' },
       instanceId: os.hostname(),
+      retention: { huntsMs: 90 * 86_400_000, auditMs: 365 * 86_400_000 },
       logLevel: 'info',
       watch: { minIntervalMs: 15 * 60_000, overlapMs: 30 * 60_000 },
     });
@@ -89,12 +90,12 @@ describe('loadConfig', () => {
   });
 
   test('app registration problems', () => {
-    expect(problems({ MicrosoftAppId: 'not-a-guid', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*' })).toEqual([expect.stringMatching(/GUID/)]);
-    expect(problems({ MicrosoftAppId: APP_ID, HUNT_ALLOWED_TENANTS: '*' })).toEqual([expect.stringMatching(/MicrosoftAppPassword is not/)]);
+    expect(problems({ MicrosoftAppId: 'not-a-guid', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: TENANT })).toEqual([expect.stringMatching(/GUID/)]);
+    expect(problems({ MicrosoftAppId: APP_ID, HUNT_ALLOWED_TENANTS: TENANT })).toEqual([expect.stringMatching(/MicrosoftAppPassword is not/)]);
     expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 'x' })).toEqual([
       expect.stringMatching(/needs MicrosoftAppTenantId/),
     ]);
-    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'Personal', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*' })).toEqual([
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'Personal', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: TENANT })).toEqual([
       expect.stringMatching(/MicrosoftAppType must be/),
     ]);
   });
@@ -222,6 +223,33 @@ describe('loadConfig', () => {
     ]);
     expect(problems({ SENTINEL_WATCHLIST: 'Exclusions' })).toEqual([expect.stringMatching(/SENTINEL_WATCHLIST is set but no Sentinel workspace is/)]);
     expect(problems({ LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: 'ws' })).toEqual([expect.stringMatching(/LOG_ANALYTICS_WORKSPACE_RESOURCE_ID is not a workspace resource id \(Sentinel uses it unless SENTINEL_WORKSPACE_RESOURCE_ID=off\)/)]);
+  });
+
+  test('HUNT_ALLOWED_TENANTS=* is refused with an app id (any tenant could hunt), and listed with every other problem', () => {
+    const refusal = /HUNT_ALLOWED_TENANTS=\* is refused with MicrosoftAppId: any Microsoft 365 tenant could hunt/;
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*' })).toEqual([expect.stringMatching(refusal)]);
+    const singleTenant = { MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'x' };
+    expect(problems({ ...singleTenant, HUNT_ALLOWED_TENANTS: ' * ' })).toEqual([expect.stringMatching(refusal)]);
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*', PORT: 'eighty', HUNT_RESPONDERS: 'ada' })).toEqual([
+      expect.stringMatching(/PORT must be a number/),
+      expect.stringMatching(refusal),
+      expect.stringMatching(/HUNT_RESPONDERS must be \* or a list of GUIDs/),
+    ]);
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: `${TENANT}, *` })).toEqual([
+      expect.stringMatching(/HUNT_ALLOWED_TENANTS must be a list of GUIDs separated by commas \(not \*\)/),
+    ]);
+    expect(loadConfig({ HUNT_ALLOWED_TENANTS: '*' }).access.allowedTenants).toBe('*');
+  });
+
+  test('retention: hunts 90 days and the audit 365 days by default, at least a day each', () => {
+    expect(loadConfig({ HUNT_RETENTION: '30d', HUNT_AUDIT_RETENTION: 'P730D' }).retention).toEqual({ huntsMs: 30 * 86_400_000, auditMs: 730 * 86_400_000 });
+    expect(loadConfig({ HUNT_RETENTION: '2w' }).retention).toEqual({ huntsMs: 14 * 86_400_000, auditMs: 365 * 86_400_000 });
+    expect(describeConfig(loadConfig({ HUNT_RETENTION: '36h' }))).toMatchObject({ retention: { hunts: '36h', audit: '365d' } });
+    expect(problems({ HUNT_RETENTION: '12h', HUNT_AUDIT_RETENTION: 'forever', PORT: 'x' })).toEqual([
+      expect.stringMatching(/PORT must be a number/),
+      'HUNT_RETENTION=12h must be a period of at least a day, such as 90d, 52w or P365D',
+      'HUNT_AUDIT_RETENTION=forever must be a period of at least a day, such as 90d, 52w or P365D',
+    ]);
   });
 
   test('incident channel and instance id', () => {

@@ -5,6 +5,8 @@
  */
 import { ConfigError, describeConfig, loadConfig } from '../config';
 import { OutboxWorker } from '../core/outbox-worker';
+import { RetentionScheduler } from '../core/retention-scheduler';
+import { HealthCheck } from '../health';
 import { createLogger } from '../logger';
 import { openParsedStore } from '../store/open-store';
 import { createAdapter } from '../teams/adapter';
@@ -26,20 +28,13 @@ async function start(): Promise<void> {
   const appId = config.bot.mode === 'app' ? config.bot.appId : '';
   const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, appId), log });
   const huntOps = createHuntOps(await huntOpsOptions(config, { store, log, instanceId: config.instanceId, notifyOutbox: () => outbox.notify() }));
+  const health = new HealthCheck({ store, targets: huntOps.targets.all, log });
   const { server, updater, inFlight } = createTeamsHost({
     app: huntOps.app,
     adapter,
     appId,
     log,
-    health: async () => {
-      const [storeHealth, backends] = await Promise.all([
-        store.health().catch((error: unknown) => ({ ok: false, detail: String(error) })),
-        Promise.all(
-          huntOps.targets.all.map(async (t) => ({ kind: t.backend.kind, source: t.backend.source, ...(t.ready ? await t.ready() : { ok: true, detail: 'no check' }) })),
-        ),
-      ]);
-      return { ok: storeHealth.ok && backends.every((b) => b.ok), backends, store: storeHealth, inFlight: inFlight.size };
-    },
+    health: async () => ({ ...(await health.report()), inFlight: inFlight.size }),
   });
 
   for (const interrupted of await huntOps.interruptUnfinished()) {
@@ -53,6 +48,8 @@ async function start(): Promise<void> {
   const port = await listen(server, config.host, config.port);
   log.info({ url: `http://${config.host}:${port}/api/messages` }, 'listening');
   huntOps.watches.start();
+  const retention = new RetentionScheduler({ store, policy: config.retention, log });
+  retention.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -67,6 +64,7 @@ async function start(): Promise<void> {
       await huntOps.watches.stop();
       const drained = await inFlight.drain(DRAIN_MS);
       await outbox.stop();
+      await retention.stop();
       await store.close();
       log.info({ drained }, 'stopped');
       code = drained ? 0 : 1;
