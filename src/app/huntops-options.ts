@@ -30,6 +30,18 @@ export interface HuntOpsOptions {
   /** Default: the catalog shipped with HuntOps. */
   readonly catalog?: Catalog;
   readonly now?: () => Date;
+  /** How watches run (`HUNT_WATCH_MIN_INTERVAL`, `HUNT_WATCH_OVERLAP`); the scheduler's defaults otherwise. */
+  readonly watch?: WatchOptions;
+}
+
+/** How watches run. */
+export interface WatchOptions {
+  /** The shortest interval a watch may have. Default 15 minutes. */
+  readonly minIntervalMs?: number;
+  /** How far each run reaches back into the previous one. Default 30 minutes. */
+  readonly overlapMs?: number;
+  /** How often the scheduler looks for due watches. Default: from the shortest interval. */
+  readonly pollMs?: number;
 }
 
 /** What a transport adds to the configuration. */
@@ -48,6 +60,7 @@ export async function huntOpsOptions(config: Config, runtime: RuntimeOptions): P
     access: config.access,
     maxDevices: config.maxDevices,
     rules,
+    watch: config.watch,
     ...(config.incidentChannel ? { incidentChannel: config.incidentChannel } : {}),
   };
 }

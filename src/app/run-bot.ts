@@ -1,6 +1,7 @@
 /**
- * The bot process: configuration → store → adapter → HuntOps → Teams host → listening, and a
- * clean stop on SIGTERM/SIGINT that lets in-flight hunts finish.
+ * The bot process: configuration → store → adapter → HuntOps → Teams host → listening, the outbox
+ * worker and the watch scheduler running, and a clean stop on SIGTERM/SIGINT that lets in-flight
+ * hunts finish (a watch's run in flight is cancelled: it keeps its window and runs again later).
  */
 import { ConfigError, describeConfig, loadConfig } from '../config';
 import { OutboxWorker } from '../core/outbox-worker';
@@ -46,6 +47,7 @@ async function start(): Promise<void> {
   outbox.start();
   const port = await listen(server, config.host, config.port);
   log.info({ url: `http://${config.host}:${port}/api/messages` }, 'listening');
+  huntOps.watches.start();
   const retention = new RetentionScheduler({ store, policy: config.retention, log });
   retention.start();
 
@@ -59,6 +61,7 @@ async function start(): Promise<void> {
     try {
       log.info({ signal, inFlight: inFlight.size }, 'stopping: finishing in-flight work');
       server.close();
+      await huntOps.watches.stop();
       const drained = await inFlight.drain(DRAIN_MS);
       await outbox.stop();
       await retention.stop();

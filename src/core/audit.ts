@@ -23,6 +23,12 @@ export const AUDIT_ACTIONS = {
   'set-incident-channel': 'set the incident channel',
   audit: 'read the audit trail',
   'post-escalation': 'post an escalation',
+  watch: 'create watches',
+  unwatch: 'stop watches',
+  'watch-post': "post a watch's new devices",
+  'post-watch': "deliver a watch's post",
+  sanction: 'sanction tools',
+  unsanction: 'remove sanctions',
 } as const;
 
 /** An audited action. */

@@ -2,6 +2,8 @@
  * Delivers the outbox: claims due items with a lease, posts them through the transport, and records
  * the outcome — sent, retried later (429, 5xx, network: with backoff, honouring Retry-After) or dead.
  * Several bot instances may run workers on one store: the lease keeps them from posting one item twice.
+ * Escalations (`new-thread`, `reply`) and watches' posts (`post`) are told apart in the log, and a
+ * post that is given up is audited as `post-escalation` or `post-watch`.
  */
 import type { ClaimedOutboxItem, Store } from '../store/store';
 import type { Log } from './log';
@@ -104,20 +106,24 @@ export class OutboxWorker {
         ...(failure?.options.retryAfterMs !== undefined ? { retryAfterMs: failure.options.retryAfterMs } : {}),
         ...(failure && !failure.options.retryable ? { permanent: true } : {}),
       });
-      log.warn({ outboxId: item.id, attempts: item.attempts, status, err: error }, 'outbox post failed');
+      log.warn({ outboxId: item.id, kind: item.kind, attempts: item.attempts, status, err: error }, item.kind === 'post' ? 'watch post failed' : 'outbox post failed');
       if (status === 'dead') {
         await store.appendAudit({
           actor: SYSTEM,
           conversationId: 'outbox',
-          action: 'post-escalation',
-          details: { outboxId: item.id, incident: item.incidentNumber, attempts: item.attempts, error: message },
+          action: item.kind === 'post' ? 'post-watch' : 'post-escalation',
+          details:
+            item.kind === 'post'
+              ? { outboxId: item.id, key: item.key, attempts: item.attempts, error: message }
+              : { outboxId: item.id, incident: item.incidentNumber, attempts: item.attempts, error: message },
           outcome: 'failed',
         });
       }
       return;
     }
     const completed = await store.completeOutbox(item.lease, { activityId });
-    if (!completed) log.warn({ outboxId: item.id, activityId }, 'outbox item was posted after its lease passed to another worker');
+    if (!completed) log.warn({ outboxId: item.id, kind: item.kind, activityId }, 'outbox item was posted after its lease passed to another worker');
+    else if (item.kind === 'post') log.info({ outboxId: item.id, activityId, key: item.key }, 'watch post posted');
     else log.info({ outboxId: item.id, activityId, kind: item.kind, incident: item.incidentNumber }, 'escalation posted');
   }
 }

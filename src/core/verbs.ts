@@ -12,6 +12,9 @@ export const VERBS = {
   toolsPage: 'toolsPage',
   exclusionsPage: 'exclusionsPage',
   rulesPage: 'rulesPage',
+  unwatch: 'unwatch',
+  watchesPage: 'watchesPage',
+  sanctionsPage: 'sanctionsPage',
 } as const;
 
 /** A verb HuntOps understands. */

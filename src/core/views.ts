@@ -44,6 +44,8 @@ export interface ToolEntry {
 export interface ToolsView {
   readonly name: 'tools';
   readonly tools: readonly ToolEntry[];
+  /** The words the tools were filtered by (`tools screen`); empty for the whole catalog. */
+  readonly filter: string;
   readonly page: number;
   readonly pageCount: number;
   readonly total: number;
@@ -91,6 +93,14 @@ export interface FindingRow {
   readonly count: number;
   /** What has been decided about this device on this card. */
   readonly state?: RowState;
+  /** Short facts about the device shown under its name ("Sanctioned", "Unsanctioned instance: …"). */
+  readonly marks?: readonly RowMark[];
+}
+
+/** A short fact about a row, shown with it. */
+export interface RowMark {
+  readonly text: string;
+  readonly tone: Tone;
 }
 
 /** A decision shown on a result row. */
@@ -112,9 +122,12 @@ export interface HuntResultView {
   readonly name: 'huntResult';
   readonly huntId: string;
   readonly header: HuntHeader;
+  /** The card's first line instead of "<subject>: N devices" (a watch's post: "Kaseya: 2 new devices."). */
+  readonly title?: string;
   /** Devices on the card (all pages). */
   readonly deviceCount: number;
-  readonly queryMs: number;
+  /** How long the query took; absent when the card does not show one query's result (a watch's post). */
+  readonly queryMs?: number;
   readonly groups: readonly ResultGroup[];
   /** 1-based. */
   readonly page: number;
@@ -152,6 +165,8 @@ export interface CheckRow {
   readonly count: number;
   /** "Excluded by Ada: IT admin workstation". */
   readonly excluded?: string;
+  /** "Sanctioned", "Unsanctioned instance: rmm-7731.kaseya.net". */
+  readonly marks?: readonly RowMark[];
 }
 
 /** `check <device>`: which RMM tools were seen on one device. */
@@ -255,6 +270,61 @@ export interface EscalationView {
   readonly at: string;
 }
 
+/** One active watch. */
+export interface WatchEntry {
+  /** Its number in the tenant (`unwatch <id>`). */
+  readonly id: number;
+  /** What it hunts: "Kaseya", "All RMM tools". */
+  readonly subject: string;
+  /** The hunt as typed: `kaseya net 5d device WS-1`. */
+  readonly hunt: string;
+  /** "15 minutes". */
+  readonly every: string;
+  /** Where it posts: "here", "a channel", "a group chat", "a personal chat". */
+  readonly where: string;
+  readonly by: string;
+  /** ISO 8601 UTC without fraction. */
+  readonly createdAt: string;
+  /** When the last run finished; absent before the first. */
+  readonly lastRun?: string;
+  /** What the last run found: "Baseline: 4 devices", "2 new devices", "Failed: …"; absent before the first. */
+  readonly lastResult?: string;
+  readonly lastResultTone: Tone;
+  /** When the next run is due. */
+  readonly nextRun: string;
+}
+
+/** A page of the tenant's active watches, each with Stop. */
+export interface WatchesView {
+  readonly name: 'watches';
+  readonly watches: readonly WatchEntry[];
+  readonly page: number;
+  readonly pageCount: number;
+  readonly total: number;
+  readonly notes: readonly Note[];
+}
+
+/** One sanctioned tool. */
+export interface SanctionEntry {
+  readonly toolName: string;
+  /** "vsa.contoso.com, managedsupport.kaseya.net" (a few, then "and N more"), or "any instance". */
+  readonly instances: string;
+  readonly reason: string;
+  readonly by: string;
+  /** ISO 8601 UTC without fraction. */
+  readonly at: string;
+}
+
+/** A page of the tenant's sanctioned tools. */
+export interface SanctionsView {
+  readonly name: 'sanctions';
+  readonly sanctions: readonly SanctionEntry[];
+  readonly page: number;
+  readonly pageCount: number;
+  readonly total: number;
+  readonly notes: readonly Note[];
+}
+
 /** One audit entry. */
 export interface AuditRow {
   readonly at: string;
@@ -286,6 +356,8 @@ export type View =
   | EscalateFormView
   | ExclusionsView
   | EscalationView
+  | WatchesView
+  | SanctionsView
   | AuditView;
 
 /** Shorthand for a notice. */

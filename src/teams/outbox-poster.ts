@@ -1,7 +1,9 @@
 /**
  * Posts outbox items into Teams: a new incident starts a thread in the incident channel, later
- * escalations reply in it. Within Teams' limits per conversation (7 messages a second, 60 in 30 s);
- * a 429 or 5xx becomes a retryable {@link PostFailure} honouring Retry-After, other refusals are final.
+ * escalations reply in it, a watch's post (`post`) goes into the conversation the watch was set in
+ * (its stored reference: a chat, or the channel thread). Within Teams' limits per conversation (7
+ * messages a second, 60 in 30 s); a 429 or 5xx becomes a retryable {@link PostFailure} honouring
+ * Retry-After, other refusals are final.
  */
 import Bottleneck from 'bottleneck';
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
@@ -55,12 +57,40 @@ export class TeamsOutboxPoster implements OutboxPoster {
   ) {}
 
   async post(item: ClaimedOutboxItem): Promise<{ readonly activityId: string }> {
+    if (item.kind === 'post') return this.postToConversation(item);
     const target = readIncidentTarget(item.target);
     if (!target) throw new PostFailure('the outbox item names no incident channel', { retryable: false });
     const view = outboxView(item.payload);
     if (!view) throw new PostFailure('the outbox item carries nothing this version can post', { retryable: false });
     const conversationId = item.kind === 'new-thread' ? target.channelId : `${target.channelId};messageid=${item.threadRootActivityId ?? ''}`;
     return this.limiter.key(target.channelId).schedule(() => this.send(item, { target, view, conversationId }));
+  }
+
+  /** A watch's post, into the conversation of its stored reference. */
+  private async postToConversation(item: ClaimedOutboxItem): Promise<{ readonly activityId: string }> {
+    let reference: Partial<ConversationReference>;
+    try {
+      reference = storedReference(item.target);
+    } catch (error) {
+      throw new PostFailure(error instanceof Error ? error.message : String(error), { retryable: false });
+    }
+    const view = outboxView(item.payload);
+    if (!view) throw new PostFailure('the outbox item carries nothing this version can post', { retryable: false });
+    const conversationId = reference.conversation!.id;
+    const activity = cardActivity(view);
+    return this.limiter.key(conversationId.split(';')[0]!).schedule(async () => {
+      let activityId: string | undefined;
+      try {
+        activityId = await inConversation(this.adapter, this.appId, reference, async (context) => {
+          const client = context.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
+          return (await client.conversations.sendToConversation(conversationId, activity)).id;
+        });
+      } catch (error) {
+        throw postFailureOf(error);
+      }
+      if (!activityId) throw new PostFailure('Teams did not say which message it created', { retryable: false });
+      return { activityId };
+    });
   }
 
   private async send(item: ClaimedOutboxItem, post: { target: IncidentTarget; view: View; conversationId: string }): Promise<{ activityId: string }> {

@@ -3,7 +3,7 @@
  * same, what the first release wrote (no version) still reads, and what no version wrote does not.
  */
 import { readHuntMeta, storedHuntMeta } from '../../src/core/payloads/hunt-meta';
-import { escalationPayload, readOutboxPayload } from '../../src/core/payloads/outbox-payload';
+import { escalationPayload, readOutboxPayload, watchPostPayload } from '../../src/core/payloads/outbox-payload';
 import { outboxView } from '../../src/core/presenters/escalation-views';
 
 const FALLBACK = { subject: 'Kaseya', byTool: false };
@@ -11,8 +11,27 @@ const FALLBACK = { subject: 'Kaseya', byTool: false };
 describe('hunt meta', () => {
   test('what this version stores reads back, version and all', () => {
     const meta = { subject: 'AnyDesk network connections', byTool: false, queryMs: 812, notes: [{ text: 'Partial result: x', tone: 'warning' as const }], portal: { title: 'Open in Defender', url: 'https://security.microsoft.com/x' } };
-    expect(storedHuntMeta(meta)).toMatchObject({ version: 1 });
+    expect(storedHuntMeta(meta)).toMatchObject({ version: 2 });
     expect(readHuntMeta(JSON.parse(JSON.stringify(storedHuntMeta(meta))), FALLBACK)).toEqual(meta);
+    // A watch's post: a title, sanction marks by row key, and no query time.
+    const post = {
+      subject: 'Kaseya',
+      byTool: false,
+      notes: [{ text: 'Watch 3, every 1 hour, set by Ada. Type unwatch 3 to stop it.', tone: 'default' as const }],
+      title: 'Kaseya: 2 new devices (1 talks to an unsanctioned instance).',
+      marks: { '0': { kind: 'sanctioned' as const }, '1': { kind: 'unsanctioned-instance' as const, instances: ['rmm-7731.kaseya.net'] } },
+    };
+    expect(readHuntMeta(JSON.parse(JSON.stringify(storedHuntMeta(post))), FALLBACK)).toEqual(post);
+  });
+
+  test('version 1 (before sanction marks and watch posts) still reads, with its query time', () => {
+    const v1 = { version: 1, subject: 'Kaseya', byTool: false, queryMs: 812, notes: [] };
+    expect(readHuntMeta(v1, FALLBACK)).toEqual({ subject: 'Kaseya', byTool: false, queryMs: 812, notes: [] });
+  });
+
+  test('forged marks are not trusted', () => {
+    const forged = { version: 2, subject: 'Kaseya', byTool: false, notes: [], marks: { '0': { kind: 'trusted-by-attacker' } } };
+    expect(readHuntMeta(forged, FALLBACK)).toEqual({ ...FALLBACK, queryMs: 0, notes: [] });
   });
 
   test('the first release\'s meta (no version, fields optional) still reads', () => {
@@ -57,5 +76,38 @@ describe('outbox payloads', () => {
     expect(readOutboxPayload({ name: 'huntResult', groups: [] })).toBeUndefined();
     expect(readOutboxPayload({ ...escalationPayload(facts), version: 2 })).toBeUndefined();
     expect(readOutboxPayload(null)).toBeUndefined();
+  });
+
+  const watch = { id: 3, intervalMs: 3_600_000, createdBy: 'Ada Analyst' };
+
+  test("a watch's baseline is stored as facts and posted as its summary", () => {
+    const stored = JSON.parse(JSON.stringify(watchPostPayload({ watch, subject: 'Kaseya', batch: 'baseline', devices: 4, unsanctioned: 0 })));
+    expect(stored).toMatchObject({ version: 1, kind: 'watch-post' });
+    expect(outboxView(stored)).toMatchObject({ name: 'notice', title: 'Kaseya: 4 devices now — you will hear about new ones.' });
+    expect(JSON.stringify(outboxView(stored))).toContain('unwatch 3');
+  });
+
+  test("a watch's new devices are posted as a result card whose rows name the kept hunt, flagged instances marked", () => {
+    const rows = [
+      { row: '0', deviceId: 'd1', deviceName: 'ws-fin-014', toolName: 'Kaseya', firstSeen: '2026-11-25T08:00:00.000Z', lastSeen: '2026-11-28T17:30:00.000Z', count: 2, unsanctionedInstances: ['rmm-7731.kaseya.net'] },
+      { row: '1', deviceId: 'd2', deviceName: 'ws-2', toolName: 'Kaseya', firstSeen: '2026-11-25T08:00:00.000Z', lastSeen: '2026-11-28T17:30:00.000Z', count: 1 },
+    ];
+    const found = { huntId: 'AbCdEfGhIjKl', windowMs: 5_400_000, source: 'sample data', byTool: false, pageCount: 1, rows };
+    const stored = JSON.parse(JSON.stringify(watchPostPayload({ watch, subject: 'Kaseya', batch: 'new-devices', devices: 2, unsanctioned: 1, found })));
+    const view = outboxView(stored);
+    if (view?.name !== 'huntResult') throw new Error(`not a result card: ${JSON.stringify(view)}`);
+    expect(view.title).toBe('Kaseya: 2 new devices (1 talks to an unsanctioned instance).');
+    expect(view.huntId).toBe('AbCdEfGhIjKl');
+    expect(view.queryMs).toBeUndefined();
+    expect(view.header.windowText).toBe('1 hour 30 minutes');
+    expect(view.groups).toEqual([
+      {
+        rows: [
+          { row: '0', deviceId: 'd1', deviceName: 'ws-fin-014', firstSeen: '2026-11-25T08:00:00Z', lastSeen: '2026-11-28T17:30:00Z', count: 2, marks: [{ text: 'Unsanctioned instance: rmm-7731.kaseya.net', tone: 'attention' }] },
+          { row: '1', deviceId: 'd2', deviceName: 'ws-2', firstSeen: '2026-11-25T08:00:00Z', lastSeen: '2026-11-28T17:30:00Z', count: 1 },
+        ],
+      },
+    ]);
+    expect(readOutboxPayload({ ...stored, kind: 'watch-posts' })).toBeUndefined();
   });
 });

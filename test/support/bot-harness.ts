@@ -14,6 +14,7 @@ import type { RuleBook } from '../../src/hunt/rule-book';
 import { SILENT_LOG } from '../../src/core/log';
 import { OutboxWorker } from '../../src/core/outbox-worker';
 import { createHuntOps, type HuntOps } from '../../src/app/create-huntops';
+import type { HuntOpsOptions } from '../../src/app/huntops-options';
 import { openStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/store';
 import { createAdapter } from '../../src/teams/adapter';
@@ -52,6 +53,8 @@ export interface BotOptions {
   readonly incidentChannel?: string;
   /** Outbox poll interval; default 100 ms. */
   readonly outboxPollMs?: number;
+  /** How watches run; their scheduler is started only when `start` is set (tests otherwise tick it with `core.watches.runDue()`). */
+  readonly watch?: HuntOpsOptions['watch'] & { readonly start?: boolean };
 }
 
 /** Starts the bot against `options.backend`. */
@@ -73,9 +76,11 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
     notifyOutbox: () => outbox.notify(),
     ...(options.incidentChannel ? { incidentChannel: options.incidentChannel } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.watch ? { watch: options.watch } : {}),
   });
   const { server, inFlight } = createTeamsHost({ app: core.app, adapter, appId: '', log, health: async () => ({ ok: true }) });
   outbox.start();
+  if (options.watch?.start) core.watches.start();
   await listen(server, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
   return {
@@ -91,6 +96,7 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
       return { status: res.status, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
     },
     async stop() {
+      await core.watches.stop();
       await inFlight.drain(10_000);
       await outbox.stop();
       server.server.closeAllConnections();

@@ -1,12 +1,14 @@
 /**
  * Escalations as views: the inline Escalate form, and the card an outbox item posts into the
- * incident thread (made when it is posted, from the stored payload of any version).
+ * incident thread (made when it is posted, from the stored payload of any version) — or, for a
+ * watch's post, into the watch's conversation.
  */
 import { describeWindow } from '../../hunt/window';
 import type { Incident } from '../../store/store';
 import { readOutboxPayload, type EscalationPayload } from '../payloads/outbox-payload';
 import type { EscalateFormView, EscalationView, FormSubject, View } from '../views';
 import { isoSeconds } from './format';
+import { watchPostView } from './watch-views';
 
 /** The title a new incident gets unless changed. */
 export function defaultIncidentTitle(subject: Pick<FormSubject, 'toolName' | 'deviceName'>): string {
@@ -50,6 +52,6 @@ export function escalationView(payload: EscalationPayload): EscalationView {
 export function outboxView(stored: unknown): View | undefined {
   const payload = readOutboxPayload(stored);
   if (!payload) return undefined;
-  if ('version' in payload) return escalationView(payload);
+  if ('version' in payload) return payload.kind === 'watch-post' ? watchPostView(payload) : escalationView(payload);
   return payload;
 }

@@ -10,6 +10,8 @@ import { exclusionRoutes } from './exclusion-routes';
 import { huntButtons, huntCommands } from './hunt-routes';
 import { listingRoutes } from './listing-routes';
 import type { RouteDeps } from './route-deps';
+import { sanctionRoutes } from './sanction-routes';
+import { watchRoutes } from './watch-routes';
 
 export type { RouteDeps } from './route-deps';
 
@@ -18,8 +20,19 @@ export function createRoutes(deps: RouteDeps): RouteTable {
   const listings = listingRoutes(deps);
   const exclusions = exclusionRoutes(deps);
   const escalations = escalationRoutes(deps);
+  const watches = watchRoutes(deps);
+  const sanctions = sanctionRoutes(deps);
   const [tools, rules, audit] = listings.commands;
-  const commands: CommandEntry[] = [...huntCommands(deps), tools!, rules!, ...exclusions.commands, ...escalations.commands, audit!];
+  const commands: CommandEntry[] = [
+    ...huntCommands(deps),
+    tools!,
+    rules!,
+    ...exclusions.commands,
+    ...escalations.commands,
+    ...watches.commands,
+    ...sanctions.commands,
+    audit!,
+  ];
   const listed: CommandHelp[] = [...commands, { usage: ['help'], summary: 'This list.', example: 'help' }];
   const help = command({
     command: 'help',
@@ -31,6 +44,6 @@ export function createRoutes(deps: RouteDeps): RouteTable {
   });
   return {
     commands: [...commands, help],
-    buttons: [...huntButtons(deps), ...listings.buttons, ...exclusions.buttons, ...escalations.buttons],
+    buttons: [...huntButtons(deps), ...listings.buttons, ...exclusions.buttons, ...escalations.buttons, ...watches.buttons, ...sanctions.buttons],
   };
 }

@@ -8,6 +8,8 @@ import type { DeviceCheckService } from '../device-check';
 import type { EscalationService } from '../escalations';
 import type { ExclusionService } from '../exclusions';
 import type { HuntService } from '../hunt-service';
+import type { SanctionService } from '../sanctions';
+import type { WatchService } from '../watches';
 
 /** The routes' dependencies. */
 export interface RouteDeps {
@@ -17,6 +19,10 @@ export interface RouteDeps {
   readonly checks: DeviceCheckService;
   readonly exclusions: ExclusionService;
   readonly escalations: EscalationService;
+  readonly watches: WatchService;
+  readonly sanctions: SanctionService;
+  /** The shortest interval a watch may have (`HUNT_WATCH_MIN_INTERVAL`). */
+  readonly watchMinIntervalMs: number;
   /** The audit trail, for `audit`. */
   readonly store: Store;
   readonly now: () => Date;
