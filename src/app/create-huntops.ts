@@ -8,9 +8,11 @@ import { HuntOpsApp } from '../core/app';
 import { Auditor } from '../core/audit';
 import { DeviceCheckService } from '../core/device-check';
 import { EscalationService } from '../core/escalations';
+import { ExclusionSync } from '../core/exclusion-sync';
 import { ExclusionService } from '../core/exclusions';
 import type { HuntTargets } from '../core/hunt-targets';
 import { HuntService } from '../core/hunt-service';
+import { IncidentService } from '../core/incidents';
 import { interruptedHuntView } from '../core/presenters/hunt-views';
 import { createRoutes } from '../core/routes';
 import type { View } from '../core/views';
@@ -31,6 +33,8 @@ export interface MessageUpdate {
 export interface HuntOps {
   readonly app: HuntOpsApp;
   readonly targets: HuntTargets;
+  /** The exclusions' Sentinel watchlist (its periodic pass is started by the bot), when Sentinel is configured. */
+  readonly mirror?: ExclusionSync;
   /** Marks the hunts a restart interrupted; returns their messages, to say so on them. */
   interruptUnfinished(): Promise<MessageUpdate[]>;
 }
@@ -43,15 +47,20 @@ export function createHuntOps(options: HuntOpsOptions): HuntOps {
   const { targets, store, log } = options;
   const hunts = new HuntService({ targets, catalog, store, log, instanceId: options.instanceId, maxDevices: options.maxDevices ?? 500, now });
   const checks = new DeviceCheckService({ targets, catalog, store, log, now });
-  const exclusions = new ExclusionService({ store, now });
+  const notifyOutbox = options.notifyOutbox ?? (() => {});
+  const sentinel = options.sentinel ? { sentinel: options.sentinel } : {};
+  const mirror = options.sentinel && new ExclusionSync({ store, sentinel: options.sentinel, now, notifyOutbox, log });
+  const exclusions = new ExclusionService({ store, now, ...(mirror ? { changed: (exclusion) => mirror.changed(exclusion) } : {}) });
   const escalations = new EscalationService({
     store,
     catalog,
-    notifyOutbox: options.notifyOutbox ?? (() => {}),
+    notifyOutbox,
+    ...sentinel,
     ...(options.incidentChannel ? { configuredChannel: options.incidentChannel } : {}),
   });
+  const incidents = new IncidentService({ store, notifyOutbox, ...sentinel });
   const app = new HuntOpsApp({
-    routes: createRoutes({ catalog, rules, hunts, checks, exclusions, escalations, store, now }),
+    routes: createRoutes({ catalog, rules, hunts, checks, exclusions, escalations, incidents, ...(mirror ? { mirror } : {}), store, now }),
     access: new AccessPolicy(options.access),
     auditor: new Auditor(store, log),
     log,
@@ -59,6 +68,7 @@ export function createHuntOps(options: HuntOpsOptions): HuntOps {
   return {
     app,
     targets,
+    ...(mirror ? { mirror } : {}),
     interruptUnfinished: async () =>
       (await hunts.interruptUnfinished()).map((interrupted) => ({
         huntId: interrupted.hunt.id,

@@ -3,7 +3,6 @@
  * clean stop on SIGTERM/SIGINT that lets in-flight hunts finish.
  */
 import { ConfigError, describeConfig, loadConfig } from '../config';
-import { OutboxWorker } from '../core/outbox-worker';
 import { createLogger } from '../logger';
 import { openParsedStore } from '../store/open-store';
 import { createAdapter } from '../teams/adapter';
@@ -13,6 +12,7 @@ import { storedReference } from '../teams/stored-reference';
 import { createTeamsHost } from '../teams/teams-host';
 import { createHuntOps } from './create-huntops';
 import { huntOpsOptions } from './huntops-options';
+import { createOutboxWorkers, type OutboxWorkers } from './outbox-workers';
 
 const DRAIN_MS = 25_000;
 
@@ -23,8 +23,10 @@ async function start(): Promise<void> {
   const store = await openParsedStore(config.store);
   const adapter = createAdapter(config.bot, log);
   const appId = config.bot.mode === 'app' ? config.bot.appId : '';
-  const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, appId), log });
-  const huntOps = createHuntOps(await huntOpsOptions(config, { store, log, instanceId: config.instanceId, notifyOutbox: () => outbox.notify() }));
+  let outbox: OutboxWorkers | undefined;
+  const options = await huntOpsOptions(config, { store, log, instanceId: config.instanceId, notifyOutbox: () => outbox?.notify() });
+  outbox = createOutboxWorkers({ store, log, teams: new TeamsOutboxPoster(adapter, appId), ...(options.sentinel ? { sentinel: options.sentinel } : {}) });
+  const huntOps = createHuntOps(options);
   const { server, updater, inFlight } = createTeamsHost({
     app: huntOps.app,
     adapter,
@@ -49,6 +51,7 @@ async function start(): Promise<void> {
     );
   }
   outbox.start();
+  huntOps.mirror?.start();
   const port = await listen(server, config.host, config.port);
   log.info({ url: `http://${config.host}:${port}/api/messages` }, 'listening');
 
@@ -63,7 +66,7 @@ async function start(): Promise<void> {
       log.info({ signal, inFlight: inFlight.size }, 'stopping: finishing in-flight work');
       server.close();
       const drained = await inFlight.drain(DRAIN_MS);
-      await outbox.stop();
+      await Promise.all([outbox.stop(), huntOps.mirror?.stop()]);
       await store.close();
       log.info({ drained }, 'stopped');
       code = drained ? 0 : 1;

@@ -12,6 +12,12 @@ export const VERBS = {
   toolsPage: 'toolsPage',
   exclusionsPage: 'exclusionsPage',
   rulesPage: 'rulesPage',
+  incidentsPage: 'incidentsPage',
+  closeIncident: 'closeIncident',
+  closeIncidentSubmit: 'closeIncidentSubmit',
+  incidentCard: 'incidentCard',
+  retrySentinel: 'retrySentinel',
+  syncExclusions: 'syncExclusions',
 } as const;
 
 /** A verb HuntOps understands. */

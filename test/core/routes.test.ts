@@ -151,7 +151,7 @@ describe('the pipeline', () => {
     const help = view(await huntOps.app.handleMessage('help', as(BOB))).view;
     if (help.name !== 'help') throw new Error('help answers with help');
     const firstWords = help.commands.map((c) => c.usage.split(' ')[0]);
-    expect(firstWords).toEqual(['hunt', 'check', 'tools', 'rules', 'exclude', 'exclusions', 'unexclude', 'incident', 'audit', 'help']);
+    expect(firstWords).toEqual(['hunt', 'check', 'tools', 'rules', 'exclude', 'exclusions', 'unexclude', 'exclusions', 'incident', 'incidents', 'audit', 'help']);
     expect(help.commands[0]!.usage.split('\n')).toHaveLength(3);
     expect(view(await huntOps.app.handleMessage('', as(BOB))).view).toEqual(help);
   });
