@@ -8,12 +8,13 @@ import type { SentinelServices } from '../core/sentinel-services';
 import { createSentinel, type SentinelOptions } from '../sentinel/create-sentinel';
 import type { Store } from '../store/store';
 
-/** The Sentinel services of a configuration, on `store`. */
-export function sentinelServices(config: SentinelConfig, store: Store, options: SentinelOptions = {}): SentinelServices {
-  const sentinel = createSentinel(config, options);
+/** The Sentinel services of a configuration, on `store`; `now` is the clock exclusions expire by (default: the system clock). */
+export function sentinelServices(config: SentinelConfig, store: Store, options: SentinelOptions & { readonly now?: () => Date } = {}): SentinelServices {
+  const { now, ...clients } = options;
+  const sentinel = createSentinel(config, clients);
   return {
     escalator: sentinel.escalator,
-    mirror: sentinel.exclusionMirror(storeLedger(store)),
+    mirror: sentinel.exclusionMirror(storeLedger(store), now),
     watchlist: config.watchlist,
     workspaceName: sentinel.workspace.name,
   };

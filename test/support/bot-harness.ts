@@ -53,8 +53,8 @@ export interface BotOptions {
   readonly incidentChannel?: string;
   /** Outbox poll interval; default 100 ms. */
   readonly outboxPollMs?: number;
-  /** Microsoft Sentinel (the caller builds it against its fake Resource Manager). */
-  readonly sentinel?: SentinelServices;
+  /** Microsoft Sentinel on the bot's store (the caller builds it against its fake Resource Manager). */
+  readonly sentinel?: (store: Store) => SentinelServices;
 }
 
 /** Starts the bot against `options.backend`. */
@@ -64,12 +64,13 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
   const dir = options.store ? undefined : mkdtempSync(path.join(os.tmpdir(), 'huntops-store-'));
   const store = await openStore(options.store ?? `sqlite:${path.join(dir!, 'huntops.db')}`, options.now ? { clock: options.now } : {});
   const adapter = createAdapter({ mode: 'anonymous' }, log);
+  const sentinel = options.sentinel?.(store);
   const outbox = createOutboxWorkers({
     store,
     log,
     teams: new TeamsOutboxPoster(adapter, ''),
     pollMs: options.outboxPollMs ?? 100,
-    ...(options.sentinel ? { sentinel: options.sentinel } : {}),
+    ...(sentinel ? { sentinel } : {}),
   });
   const core = createHuntOps({
     targets: options.backend instanceof HuntTargets ? options.backend : new HuntTargets({ backend: options.backend, appliesWindow: false }),
@@ -82,7 +83,7 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
     notifyOutbox: () => outbox.notify(),
     ...(options.incidentChannel ? { incidentChannel: options.incidentChannel } : {}),
     ...(options.now ? { now: options.now } : {}),
-    ...(options.sentinel ? { sentinel: options.sentinel } : {}),
+    ...(sentinel ? { sentinel } : {}),
   });
   const { server, inFlight } = createTeamsHost({ app: core.app, adapter, appId: '', log, health: async () => ({ ok: true }) });
   outbox.start();
