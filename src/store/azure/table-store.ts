@@ -33,7 +33,7 @@
  * table, bounded by retention) and due outbox items or escalations of a hunt (the triage table, small).
  *
  * Watches and sanctions (in the triage table, and a `<prefix>watchseen` table) are laid out in
- * `table-watches.ts` and `table-sanctions.ts`.
+ * `table-watches.ts` and `table-sanctions.ts`, the exclusion mirror's ledger in `table-mirror-ledger.ts`.
  */
 import { odata, TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { idFromKey, newHuntId, newToken } from '../ids';
@@ -99,6 +99,7 @@ import {
 import { checkOutboxKind } from '../watch-validate';
 import { getJson, getText, putJson, putText } from './entity-text';
 import { isContention, isNotFound, statusOf, withRetries } from './optimistic';
+import { TableMirrorLedger } from './table-mirror-ledger';
 import { TableSanctions } from './table-sanctions';
 import { TableWatches } from './table-watches';
 
@@ -116,7 +117,6 @@ type Stored = TableEntityResult<Entity>;
 const HUNT = 'hunt';
 const FINDING = 'finding|';
 const EXCLUSIONS = 'exclusion';
-const MIRRORED = 'mirrored';
 const COUNTER = 'counter';
 const CHANNEL = 'channel';
 const INCIDENT = 'incident|';
@@ -289,6 +289,7 @@ export class TableStore implements Store {
   private auditSeq = 0;
   private readonly watches: TableWatches;
   private readonly sanctions: TableSanctions;
+  private readonly ledger: TableMirrorLedger;
 
   private constructor(
     private readonly hunts: TableClient,
@@ -310,6 +311,7 @@ export class TableStore implements Store {
       getOutboxItem: (team, id) => this.getOutboxItem(team, id),
     });
     this.sanctions = new TableSanctions(triage, teamPartition, () => this.now());
+    this.ledger = new TableMirrorLedger(exclusions, () => this.now());
   }
 
   /**
@@ -876,22 +878,16 @@ export class TableStore implements Store {
 
   // ---------------------------------------------------------------------------------- mirror ledger
 
-  async listMirroredExclusions(): Promise<string[]> {
-    return (await this.query(this.exclusions, odata`PartitionKey eq ${MIRRORED}`)).map((e) => s(e, 'exclusionId')).sort();
+  listMirroredExclusions(): Promise<string[]> {
+    return this.ledger.listMirroredExclusions();
   }
 
-  async markExclusionMirrored(exclusionId: string): Promise<void> {
-    checkKey('exclusion id', exclusionId);
-    await this.insert(this.exclusions, { partitionKey: MIRRORED, rowKey: idFromKey('mirrored', exclusionId), exclusionId, mirroredAt: new Date(this.now()) });
+  markExclusionMirrored(exclusionId: string): Promise<void> {
+    return this.ledger.markExclusionMirrored(exclusionId);
   }
 
-  async markExclusionUnmirrored(exclusionId: string): Promise<void> {
-    checkKey('exclusion id', exclusionId);
-    try {
-      await this.exclusions.deleteEntity(MIRRORED, idFromKey('mirrored', exclusionId));
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+  markExclusionUnmirrored(exclusionId: string): Promise<void> {
+    return this.ledger.markExclusionUnmirrored(exclusionId);
   }
 
   // ------------------------------------------------------------------------------------------ audit

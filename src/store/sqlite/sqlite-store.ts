@@ -78,6 +78,7 @@ import {
 import { checkOutboxKind } from '../watch-validate';
 import { Checkpointer } from './checkpointer';
 import { migrate } from './schema';
+import { SqliteMirrorLedger } from './sqlite-mirror-ledger';
 import { SqliteSanctions } from './sqlite-sanctions';
 import { SqliteWatches, type SqliteParts } from './sqlite-watches';
 
@@ -262,6 +263,7 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly watches: SqliteWatches;
   private readonly sanctions: SqliteSanctions;
+  private readonly ledger: SqliteMirrorLedger;
 
   private constructor(
     private readonly db: Database.Database,
@@ -279,6 +281,7 @@ export class SqliteStore implements Store {
     };
     this.watches = new SqliteWatches(parts);
     this.sanctions = new SqliteSanctions(parts);
+    this.ledger = new SqliteMirrorLedger(parts);
   }
 
   /** Opens (creating the file and its folder if missing) and migrates the database at `path`. */
@@ -714,18 +717,16 @@ export class SqliteStore implements Store {
 
   // ---------------------------------------------------------------------------------- mirror ledger
 
-  async listMirroredExclusions(): Promise<string[]> {
-    return this.all('SELECT exclusion_id FROM mirrored_exclusions ORDER BY exclusion_id', (row) => str(row, 'exclusion_id'));
+  listMirroredExclusions(): Promise<string[]> {
+    return this.ledger.listMirroredExclusions();
   }
 
-  async markExclusionMirrored(exclusionId: string): Promise<void> {
-    checkKey('exclusion id', exclusionId);
-    this.sql('INSERT INTO mirrored_exclusions (exclusion_id, mirrored_at) VALUES (?, ?) ON CONFLICT (exclusion_id) DO NOTHING').run(exclusionId, this.now());
+  markExclusionMirrored(exclusionId: string): Promise<void> {
+    return this.ledger.markExclusionMirrored(exclusionId);
   }
 
-  async markExclusionUnmirrored(exclusionId: string): Promise<void> {
-    checkKey('exclusion id', exclusionId);
-    this.sql('DELETE FROM mirrored_exclusions WHERE exclusion_id = ?').run(exclusionId);
+  markExclusionUnmirrored(exclusionId: string): Promise<void> {
+    return this.ledger.markExclusionUnmirrored(exclusionId);
   }
 
   // ------------------------------------------------------------------------------------------ audit
