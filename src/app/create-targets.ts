@@ -4,11 +4,14 @@
  * portal links.
  */
 import { readdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { Backend } from '../backends/backend';
 import { ConcurrencyLimiter } from '../backends/concurrency-limit-decorator';
 import { createDefenderBackend } from '../backends/defender';
 import { createLocalBackend } from '../backends/local';
+import { LocalEngine } from '../backends/local-engine';
+import type { LocalLog } from '../backends/local-tables';
 import { createLogAnalyticsBackend } from '../backends/log-analytics';
 import { shareIdenticalHunts } from '../backends/shared-hunts-decorator';
 import { SAMPLE_DATA_DIR, type BackendConfig } from '../config';
@@ -17,6 +20,8 @@ import { defenderHuntingLink, logsBladeLink } from '../hunt/portal-links';
 
 /** What building the targets may be given instead of the defaults. */
 export interface TargetOptions {
+  /** Where the local backend logs its loading. */
+  readonly log?: LocalLog;
   /** Default: `new DefaultAzureCredential()` (managed identity in Azure). */
   readonly credential?: TokenCredential;
   /** Queries one identity runs at once. Default 5, the Log Analytics limit. */
@@ -56,19 +61,37 @@ const defenderPortal: HuntTarget['portal'] = (kql, window) => ({ title: 'Open in
 export function createTargets(config: BackendConfig, options: TargetOptions = {}): HuntTargets {
   const share = (backend: Backend) => shareIdenticalHunts(backend);
   switch (config.kind) {
-    case 'local':
+    case 'local': {
+      // As the Azure backends: identical hunts share a query, and at most `threads` run at once
+      // (one per engine thread), the rest queued with a "queued" card.
+      const { engine } = config;
       return new HuntTargets({
         backend: share(
           createLocalBackend({
             dataDir: config.dataDir,
             maxWindow: config.maxWindow,
             label: config.dataDir === SAMPLE_DATA_DIR ? 'sample data' : `local files in ${config.dataDir}`,
+            // Loading leaves a core to the event loop, which answers Teams.
+            engine: new LocalEngine({
+              threads: engine.threads,
+              loadThreads: Math.max(1, availableParallelism() - 1),
+              queryTimeoutMs: engine.timeoutSeconds * 1000,
+              workerMemoryMb: engine.workerMemoryMb,
+            }),
+            limiter: new ConcurrencyLimiter({ maxConcurrent: engine.threads }),
+            loadWaitMs: engine.loadWaitSeconds * 1000,
+            // A changed file: the previous version answers at once while the new one loads.
+            reloadWaitMs: 0,
+            preload: true,
+            ...(engine.snapshotDir ? { snapshotDir: engine.snapshotDir } : {}),
+            ...(options.log ? { log: options.log } : {}),
           }),
         ),
         portal: defenderPortal,
         appliesWindow: false,
         ready: () => localReady(config.dataDir),
       });
+    }
     case 'defender': {
       const limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrent ?? 5 });
       const credential = options.credential ?? new DefaultAzureCredential();

@@ -48,7 +48,7 @@ export async function huntOpsOptions(config: Config, runtime: RuntimeOptions): P
   }
   return {
     ...runtime,
-    targets: createTargets(config.backend),
+    targets: createTargets(config.backend, { log: runtime.log }),
     access: config.access,
     maxDevices: config.maxDevices,
     rules,

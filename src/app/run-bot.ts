@@ -3,6 +3,8 @@
  * clean stop on SIGTERM/SIGINT that lets in-flight hunts finish.
  */
 import { ConfigError, describeConfig, loadConfig } from '../config';
+import { RetentionScheduler } from '../core/retention-scheduler';
+import { HealthCheck } from '../health';
 import { createLogger } from '../logger';
 import { openParsedStore } from '../store/open-store';
 import { createAdapter } from '../teams/adapter';
@@ -27,20 +29,13 @@ async function start(): Promise<void> {
   const options = await huntOpsOptions(config, { store, log, instanceId: config.instanceId, notifyOutbox: () => outbox?.notify() });
   outbox = createOutboxWorkers({ store, log, teams: new TeamsOutboxPoster(adapter, appId), ...(options.sentinel ? { sentinel: options.sentinel } : {}) });
   const huntOps = createHuntOps(options);
+  const health = new HealthCheck({ store, targets: huntOps.targets.all, log });
   const { server, updater, inFlight } = createTeamsHost({
     app: huntOps.app,
     adapter,
     appId,
     log,
-    health: async () => {
-      const [storeHealth, backends] = await Promise.all([
-        store.health().catch((error: unknown) => ({ ok: false, detail: String(error) })),
-        Promise.all(
-          huntOps.targets.all.map(async (t) => ({ kind: t.backend.kind, source: t.backend.source, ...(t.ready ? await t.ready() : { ok: true, detail: 'no check' }) })),
-        ),
-      ]);
-      return { ok: storeHealth.ok && backends.every((b) => b.ok), backends, store: storeHealth, inFlight: inFlight.size };
-    },
+    health: async () => ({ ...(await health.report()), inFlight: inFlight.size }),
   });
 
   for (const interrupted of await huntOps.interruptUnfinished()) {
@@ -54,6 +49,8 @@ async function start(): Promise<void> {
   huntOps.mirror?.start();
   const port = await listen(server, config.host, config.port);
   log.info({ url: `http://${config.host}:${port}/api/messages` }, 'listening');
+  const retention = new RetentionScheduler({ store, policy: config.retention, log });
+  retention.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -67,6 +64,7 @@ async function start(): Promise<void> {
       server.close();
       const drained = await inFlight.drain(DRAIN_MS);
       await Promise.all([outbox.stop(), huntOps.mirror?.stop()]);
+      await retention.stop();
       await store.close();
       log.info({ drained }, 'stopped');
       code = drained ? 0 : 1;

@@ -690,10 +690,19 @@ export interface StoreHealth {
   readonly detail: string;
 }
 
+/** What {@link Store.purge} removes: what was recorded before each cut-off. */
+export interface PurgeCutoffs {
+  /** Hunts (with their findings) created before this, and outbox items created before it that are sent or dead. */
+  readonly huntsBefore: Date;
+  /** Audit entries written before this. */
+  readonly auditBefore: Date;
+}
+
 /** What {@link Store.purge} removed. */
 export interface PurgeResult {
   readonly hunts: number;
   readonly outboxItems: number;
+  readonly auditEntries: number;
 }
 
 /** The whole store. */
@@ -709,10 +718,14 @@ export interface Store
     SanctionStore {
   readonly kind: 'sqlite' | 'azuretables';
   /**
-   * Retention: removes hunts (with their findings) created before `before`, and outbox items sent or
-   * dead before it. Exclusions, incidents, escalations and audit entries are kept.
+   * Retention: removes hunts (with their findings) and sent or dead outbox items created before
+   * `huntsBefore`, and audit entries written before `auditBefore`. Everything else is kept:
+   * exclusions (active, expired and removed: the record of who hid what), incidents open and
+   * closed with their escalations, pending and sending outbox items, the incident channel
+   * settings, watches (with the devices they reported) and sanctions. Works in small
+   * batches so that other calls are not held up; safe to run on several instances at once.
    */
-  purge(before: Date): Promise<PurgeResult>;
+  purge(cutoffs: PurgeCutoffs): Promise<PurgeResult>;
   /** A cheap round trip to the storage. */
   health(): Promise<StoreHealth>;
   /** Releases the connection; the store is unusable afterwards. */

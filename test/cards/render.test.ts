@@ -122,6 +122,7 @@ function allViews(): Array<[string, View]> {
     ],
     ['rules, none configured', { name: 'rules', rules: [], problems: [], page: 1, pageCount: 1, total: 0, configured: false }],
     ['interrupted', { name: 'huntFailed', header, failure: 'interrupted', message: 'This hunt was interrupted: HuntOps restarted before it finished. Run it again: hunt kaseya 5d' }],
+    ['data still loading', { name: 'huntFailed', header, failure: 'loading', message: 'The local data is still loading (DeviceFileCertificateInfo, 42 % read (4,200,000 events), for 12 s); hunt again in a minute.' }],
     ['exclude form', { name: 'excludeForm', subject }],
     ['exclude form with error', { name: 'excludeForm', subject, error: 'Give a reason: it is what the next analyst reads.' }],
     [
@@ -443,6 +444,15 @@ describe('plain text', () => {
     expect(text).not.toMatch(/[<>]/);
     expect(text).toContain('hunt ‹tool› [window]');
     expect(text).toContain('Usage of ‹b›hunt‹/b›');
+  });
+});
+
+describe('failed hunt card', () => {
+  test('says the data is still loading, as a warning, when it is', () => {
+    const card: any = renderCard({ name: 'huntFailed', header, failure: 'loading', message: 'The local data is still loading.' });
+    expect(card.body[0]).toMatchObject({ text: `${header.subject}: the data is still loading`, color: 'Warning' });
+    const failed: any = renderCard({ name: 'huntFailed', header, failure: 'timeout', message: 'm' });
+    expect(failed.body[0]).toMatchObject({ text: `${header.subject}: the hunt failed`, color: 'Attention' });
   });
 });
 

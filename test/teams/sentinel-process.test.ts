@@ -83,6 +83,7 @@ test('Escalate → exactly one incident and one comment per later escalation, ac
   await post(execute(connector.url, VERBS.escalateSubmit, { ...first, note: 'Installed from Downloads', incident: 'new', title: 'Kaseya on a finance laptop', severity: 'High' }, messageId));
   const [root] = await connector.waitFor((c) => c.kind === 'createConversation' && c.status < 300, 1, 20_000);
   await waitUntil(() => sentinelItems()[0]?.status === 'pending' && sentinelItems()[0]!.attempts === 1, 'the lost create to be put back', 30_000);
+  expect(sentinelItems()[0]!.last_error).toMatch(/unavailable \(504/);
   expect(incidents().size).toBe(1);
   await bot!.stop('SIGKILL');
 

@@ -30,7 +30,10 @@
  * Long text is split over several properties (`entity-text.ts`).
  *
  * Queries that are not point reads scan one table with a filter: running hunts and purging (the hunts
- * table, bounded by retention) and due outbox items or escalations of a hunt (the triage table, small).
+ * table: every hunt and finding of the retention period, `HUNT_RETENTION`, 90 days by default, once
+ * the retention job purges it; every one ever recorded if it does not run), due outbox items or
+ * escalations of a hunt (the triage table, small), and old audit entries (a row-key range: the
+ * audit partition sorts newest first).
  *
  * Watches and sanctions (in the triage table, and a `<prefix>watchseen` table) are laid out in
  * `table-watches.ts` and `table-sanctions.ts`, the exclusion mirror's ledger in `table-mirror-ledger.ts`.
@@ -67,6 +70,7 @@ import type {
   OutboxMessage,
   OutboxPolicy,
   OutboxStatus,
+  PurgeCutoffs,
   PurgeResult,
   Sanction,
   Store,
@@ -987,20 +991,56 @@ export class TableStore implements Store {
 
   // ------------------------------------------------------------------------------------- operations
 
-  async purge(before: Date): Promise<PurgeResult> {
-    const cutoff = new Date(before.getTime());
-    const old = await this.query(this.hunts, odata`RowKey eq ${HUNT} and createdAt lt ${cutoff}`);
-    for (const header of old) {
+  async purge(cutoffs: PurgeCutoffs): Promise<PurgeResult> {
+    const huntsBefore = new Date(cutoffs.huntsBefore.getTime());
+    let hunts = 0;
+    for (const header of await this.query(this.hunts, odata`RowKey eq ${HUNT} and createdAt lt ${huntsBefore}`)) {
       const huntId = header.partitionKey!;
-      await this.deleteFindings(huntId);
-      await this.hunts.deleteEntity(huntId, HUNT);
+      const findings = await this.query(this.hunts, `PartitionKey eq ${quote(huntId)} and ${rowPrefix(FINDING)}`);
+      await this.deleteAll(this.hunts, huntId, findings.map((row) => row.rowKey!));
+      if (await this.deleteOne(this.hunts, huntId, HUNT)) hunts++;
     }
+    let outboxItems = 0;
     const done = await this.query(
       this.triage,
-      `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'sent'} or status eq ${'dead'}) and createdAt lt ${cutoff}`}`,
+      `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'sent'} or status eq ${'dead'}) and createdAt lt ${huntsBefore}`}`,
     );
-    for (const row of done) await this.triage.deleteEntity(row.partitionKey!, row.rowKey!);
-    return { hunts: old.length, outboxItems: done.length };
+    for (const row of done) if (await this.deleteOne(this.triage, row.partitionKey!, row.rowKey!)) outboxItems++;
+    // Audit row keys start with the inverted time: everything written before the cut-off sorts at or after this key.
+    const firstOld = String(MAX_TIME - cutoffs.auditBefore.getTime() + 1).padStart(13, '0');
+    const old = await this.query(this.audit, odata`PartitionKey eq ${AUDIT} and RowKey ge ${firstOld}`);
+    const auditEntries = await this.deleteAll(this.audit, AUDIT, old.map((row) => row.rowKey!));
+    return { hunts, outboxItems, auditEntries };
+  }
+
+  /** Deletes an entity; false when it was already gone (another instance purging at the same time). */
+  private async deleteOne(table: TableClient, partitionKey: string, rowKey: string): Promise<boolean> {
+    try {
+      await table.deleteEntity(partitionKey, rowKey);
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes entities of one partition in transactions of up to 100; a transaction refused because
+   * one of them is already gone is redone one by one. Returns how many this call deleted.
+   */
+  private async deleteAll(table: TableClient, partitionKey: string, rowKeys: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (let i = 0; i < rowKeys.length; i += BATCH) {
+      const batch = rowKeys.slice(i, i + BATCH);
+      try {
+        await table.submitTransaction(batch.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]));
+        deleted += batch.length;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        for (const rowKey of batch) if (await this.deleteOne(table, partitionKey, rowKey)) deleted++;
+      }
+    }
+    return deleted;
   }
 
   async health(): Promise<StoreHealth> {

@@ -13,8 +13,6 @@
  * - The outbox keeps the lease expiry of a `sending` item in `next_attempt_at`, so "due" is one
  *   indexed condition for both pending items and expired leases.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { idFromKey, newHuntId, newToken } from '../ids';
 import { backoffMs, resolveOutboxPolicy } from '../outbox-policy';
@@ -47,6 +45,7 @@ import type {
   OutboxMessage,
   OutboxPolicy,
   OutboxStatus,
+  PurgeCutoffs,
   PurgeResult,
   Sanction,
   Store,
@@ -77,6 +76,7 @@ import {
 } from '../validate';
 import { checkOutboxKind } from '../watch-validate';
 import { Checkpointer } from './checkpointer';
+import { preparePrivateDatabase } from './private-files';
 import { migrate } from './schema';
 import { SqliteMirrorLedger } from './sqlite-mirror-ledger';
 import { SqliteSanctions } from './sqlite-sanctions';
@@ -247,6 +247,10 @@ const OUTBOX_SELECT = `
   SELECT o.*, i.thread_root AS thread_root FROM outbox o
   LEFT JOIN incidents i ON i.team = o.team AND i.number = o.incident_number`;
 
+/** Hunts deleted per purge transaction (each takes its findings with it: up to a few hundred rows). */
+const PURGE_HUNTS_BATCH = 50;
+/** Outbox items or audit entries deleted per purge transaction. */
+const PURGE_ROWS_BATCH = 500;
 /** Due, and (for a reply or a Sentinel call of an incident) the thread exists. */
 const OUTBOX_DUE = `
   o.status IN ('pending', 'sending') AND o.next_attempt_at <= @now
@@ -284,9 +288,12 @@ export class SqliteStore implements Store {
     this.ledger = new SqliteMirrorLedger(parts);
   }
 
-  /** Opens (creating the file and its folder if missing) and migrates the database at `path`. */
+  /**
+   * Opens (creating the file and its folder if missing) and migrates the database at `path`; its
+   * folder, if created, is 0700 and its files 0600 (`private-files.ts`).
+   */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') preparePrivateDatabase(path);
     const db = new Database(path);
     try {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -809,13 +816,38 @@ export class SqliteStore implements Store {
 
   // ------------------------------------------------------------------------------------- operations
 
-  async purge(before: Date): Promise<PurgeResult> {
-    return this.write(() => {
-      const cutoff = before.getTime();
-      const hunts = this.sql('DELETE FROM hunts WHERE created_at < ?').run(cutoff).changes;
-      const outboxItems = this.sql(`DELETE FROM outbox WHERE status IN ('sent', 'dead') AND created_at < ?`).run(cutoff).changes;
-      return { hunts, outboxItems };
-    });
+  async purge(cutoffs: PurgeCutoffs): Promise<PurgeResult> {
+    const hunts = await this.deleteInBatches(
+      `DELETE FROM hunts WHERE id IN (SELECT id FROM hunts WHERE created_at < ? LIMIT ${PURGE_HUNTS_BATCH})`,
+      cutoffs.huntsBefore,
+      PURGE_HUNTS_BATCH,
+    );
+    const outboxItems = await this.deleteInBatches(
+      `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE status IN ('sent', 'dead') AND created_at < ? LIMIT ${PURGE_ROWS_BATCH})`,
+      cutoffs.huntsBefore,
+      PURGE_ROWS_BATCH,
+    );
+    const auditEntries = await this.deleteInBatches(
+      `DELETE FROM audit WHERE seq IN (SELECT seq FROM audit WHERE at < ? LIMIT ${PURGE_ROWS_BATCH})`,
+      cutoffs.auditBefore,
+      PURGE_ROWS_BATCH,
+    );
+    return { hunts, outboxItems, auditEntries };
+  }
+
+  /**
+   * Runs a `DELETE … LIMIT batch` until it deletes less than a batch, each in its own transaction,
+   * yielding to the event loop in between (better-sqlite3 is synchronous: one large delete would
+   * hold up every turn). Returns how many rows it deleted.
+   */
+  private async deleteInBatches(sql: string, before: Date, batch: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = this.write(() => this.sql(sql).run(before.getTime()).changes);
+      total += deleted;
+      if (deleted < batch) return total;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   async health(): Promise<StoreHealth> {
