@@ -8,9 +8,11 @@ import { HuntOpsApp } from '../core/app';
 import { Auditor } from '../core/audit';
 import { DeviceCheckService } from '../core/device-check';
 import { EscalationService } from '../core/escalations';
+import { ExclusionSync } from '../core/exclusion-sync';
 import { ExclusionService } from '../core/exclusions';
 import type { HuntTargets } from '../core/hunt-targets';
 import { HuntService } from '../core/hunt-service';
+import { IncidentService } from '../core/incidents';
 import { interruptedHuntView } from '../core/presenters/hunt-views';
 import { createRoutes } from '../core/routes';
 import type { View } from '../core/views';
@@ -39,6 +41,8 @@ export interface HuntOps {
   readonly targets: HuntTargets;
   /** Runs the watches; the bot starts and stops it (the CLI never does). */
   readonly watches: WatchScheduler;
+  /** The exclusions' Sentinel watchlist (its periodic pass is started by the bot), when Sentinel is configured. */
+  readonly mirror?: ExclusionSync;
   /** Marks the hunts a restart interrupted; returns their messages, to say so on them. */
   interruptUnfinished(): Promise<MessageUpdate[]>;
 }
@@ -52,11 +56,15 @@ export function createHuntOps(options: HuntOpsOptions): HuntOps {
   const maxDevices = options.maxDevices ?? 500;
   const hunts = new HuntService({ targets, catalog, store, log, instanceId: options.instanceId, maxDevices, now });
   const checks = new DeviceCheckService({ targets, catalog, store, log, now });
-  const exclusions = new ExclusionService({ store, now });
+  const notifyOutbox = options.notifyOutbox ?? (() => {});
+  const sentinel = options.sentinel ? { sentinel: options.sentinel } : {};
+  const mirror = options.sentinel && new ExclusionSync({ store, sentinel: options.sentinel, now, notifyOutbox, log });
+  const exclusions = new ExclusionService({ store, now, ...(mirror ? { changed: (exclusion) => mirror.changed(exclusion) } : {}) });
   const escalations = new EscalationService({
     store,
     catalog,
-    notifyOutbox: options.notifyOutbox ?? (() => {}),
+    notifyOutbox,
+    ...sentinel,
     ...(options.incidentChannel ? { configuredChannel: options.incidentChannel } : {}),
   });
   const watch = options.watch ?? {};
@@ -68,7 +76,7 @@ export function createHuntOps(options: HuntOpsOptions): HuntOps {
     classify: watchClassifier(watchDeps),
     present: watchPostPresenter({ ...watchDeps, store, instanceId: options.instanceId, ...(watch.overlapMs !== undefined ? { overlapMs: watch.overlapMs } : {}) }),
     audit: watchPostAuditor(store, log),
-    onEnqueued: options.notifyOutbox ?? (() => {}),
+    onEnqueued: notifyOutbox,
     log,
     now,
     minIntervalMs,
@@ -77,8 +85,23 @@ export function createHuntOps(options: HuntOpsOptions): HuntOps {
   });
   const watches = new WatchService({ scheduler, store, targets, now });
   const sanctions = new SanctionService(store);
+  const incidents = new IncidentService({ store, notifyOutbox, ...sentinel });
   const app = new HuntOpsApp({
-    routes: createRoutes({ catalog, rules, hunts, checks, exclusions, escalations, watches, sanctions, watchMinIntervalMs: minIntervalMs, store, now }),
+    routes: createRoutes({
+      catalog,
+      rules,
+      hunts,
+      checks,
+      exclusions,
+      escalations,
+      incidents,
+      ...(mirror ? { mirror } : {}),
+      watches,
+      sanctions,
+      watchMinIntervalMs: minIntervalMs,
+      store,
+      now,
+    }),
     access: new AccessPolicy(options.access),
     auditor: new Auditor(store, log),
     log,
@@ -87,6 +110,7 @@ export function createHuntOps(options: HuntOpsOptions): HuntOps {
     app,
     targets,
     watches: scheduler,
+    ...(mirror ? { mirror } : {}),
     interruptUnfinished: async () =>
       (await hunts.interruptUnfinished()).map((interrupted) => ({
         huntId: interrupted.hunt.id,

@@ -122,5 +122,24 @@ export function viewText(view: View, allGroups?: readonly ResultGroup[]): string
       return table(['When (UTC)', 'Who', 'Action', 'Outcome', 'What', 'Where'], view.entries.map((e) => [utc(e.at), e.who, e.action, e.outcome, e.what, e.where]));
     case 'escalation':
       return `Incident ${view.incident.number}: ${view.incident.title}\n${view.toolName} on ${view.deviceName}, escalated by ${view.by}: ${view.note}`;
+    case 'incidents':
+      return [
+        ...notes(view.notes),
+        `Open incidents (${view.total}), page ${view.page} of ${view.pageCount}`,
+        '',
+        table(['Incident', 'Title', 'Findings', 'Opened by', 'Open for'], view.incidents.map((i) => [String(i.number), i.title, String(i.findings), i.openedBy, i.age])),
+      ].join('\n');
+    case 'closeIncidentForm':
+      return `Close incident ${view.incident.number}: use the card in Teams.${view.error ? `\n${view.error}` : ''}`;
+    case 'exclusionsSync':
+      return [
+        ...notes(view.notes),
+        `Exclusions and Microsoft Sentinel watchlist ${view.watchlist} (workspace ${view.workspace})`,
+        '',
+        table(['Found', 'Exclusions'], view.counts.map((c) => [c.title, c.value])),
+        ...view.sections.flatMap((section) => ['', `${section.title}:`, ...section.lines.map((line) => `  ${line}`)]),
+      ].join('\n');
+    case 'sentinelRefused':
+      return `Incident ${view.incident.number}: ${view.incident.title}\nMicrosoft Sentinel: ${view.message}`;
   }
 }

@@ -15,6 +15,12 @@ export const VERBS = {
   unwatch: 'unwatch',
   watchesPage: 'watchesPage',
   sanctionsPage: 'sanctionsPage',
+  incidentsPage: 'incidentsPage',
+  closeIncident: 'closeIncident',
+  closeIncidentSubmit: 'closeIncidentSubmit',
+  incidentCard: 'incidentCard',
+  retrySentinel: 'retrySentinel',
+  syncExclusions: 'syncExclusions',
 } as const;
 
 /** A verb HuntOps understands. */

@@ -224,6 +224,8 @@ export interface EscalateFormView {
   readonly incidents: ReadonlyArray<{ readonly number: number; readonly title: string }>;
   /** The title a new incident gets unless changed. */
   readonly defaultTitle: string;
+  /** With Microsoft Sentinel: the severities a new incident can have there, and the default. */
+  readonly sentinel?: { readonly severities: readonly string[]; readonly defaultSeverity: string };
   readonly error?: string;
 }
 
@@ -268,6 +270,78 @@ export interface EscalationView {
   readonly by: string;
   readonly note: string;
   readonly at: string;
+  /** The incident in Microsoft Sentinel, when HuntOps writes incidents there. */
+  readonly sentinelUrl?: string;
+  /** On the incident's root card (the thread's opening post): Close while it is open. */
+  readonly closeable?: boolean;
+  /** On the root card of a closed incident: who closed it, when and why. */
+  readonly closed?: string;
+}
+
+/** One open incident. */
+export interface IncidentEntry {
+  readonly number: number;
+  readonly title: string;
+  /** Escalations in it. */
+  readonly findings: number;
+  readonly openedBy: string;
+  /** ISO 8601 UTC without fraction. */
+  readonly openedAt: string;
+  /** How long it has been open: "3 days", "5 hours", "less than a minute". */
+  readonly age: string;
+  /** The incident in Microsoft Sentinel, when HuntOps writes incidents there. */
+  readonly sentinelUrl?: string;
+}
+
+/** `incidents [page]`: the open incidents, each with Close. */
+export interface IncidentsView {
+  readonly name: 'incidents';
+  readonly incidents: readonly IncidentEntry[];
+  readonly page: number;
+  readonly pageCount: number;
+  readonly total: number;
+  readonly notes: readonly Note[];
+}
+
+/** One reason an incident can be closed for. */
+export interface CloseReasonChoice {
+  readonly value: string;
+  readonly title: string;
+  readonly description: string;
+}
+
+/** The inline Close form: a reason (required) and a note. */
+export interface CloseIncidentFormView {
+  readonly name: 'closeIncidentForm';
+  readonly incident: { readonly number: number; readonly title: string };
+  readonly reasons: readonly CloseReasonChoice[];
+  /** Where the form was opened: the incidents card (its page) or the incident's root card. */
+  readonly from: { readonly kind: 'list'; readonly page: number } | { readonly kind: 'root' };
+  /** True when the close goes to Microsoft Sentinel too (the form says so). */
+  readonly sentinel: boolean;
+  readonly error?: string;
+}
+
+/** A Sentinel call for an incident failed for good: what happened, and Retry once it is fixed. */
+export interface SentinelRefusedView {
+  readonly name: 'sentinelRefused';
+  readonly incident: { readonly number: number; readonly title: string };
+  /** What Sentinel said, and what to do (the role the bot's identity needs). */
+  readonly message: string;
+}
+
+/** What `exclusions sync` found and did. */
+export interface ExclusionsSyncView {
+  readonly name: 'exclusionsSync';
+  readonly watchlist: string;
+  readonly workspace: string;
+  /** Counts by what was found, in order: "Added (never written)" → 2. */
+  readonly counts: ReadonlyArray<{ readonly title: string; readonly value: string }>;
+  /** Sections of examples, each a bounded list ("and N more"). */
+  readonly sections: ReadonlyArray<{ readonly title: string; readonly lines: readonly string[] }>;
+  /** True when items deleted in Sentinel can be written again (the Add again button). */
+  readonly canRestore: boolean;
+  readonly notes: readonly Note[];
 }
 
 /** One active watch. */
@@ -358,6 +432,10 @@ export type View =
   | EscalationView
   | WatchesView
   | SanctionsView
+  | IncidentsView
+  | CloseIncidentFormView
+  | SentinelRefusedView
+  | ExclusionsSyncView
   | AuditView;
 
 /** Shorthand for a notice. */

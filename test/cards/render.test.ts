@@ -12,6 +12,9 @@ import type { FindingRow, HuntHeader, View } from '../../src/core/views';
 import { CARDS_DIR, renderCard } from '../../src/cards/render';
 import { loadCatalog } from '../../src/hunt/catalog';
 import { cardSchemaErrors } from '../support/adaptive-card-schema';
+import { INCIDENTS_PAGE_SIZE, MAX_CLOSE_NOTE } from '../../src/core/routes/incident-routes';
+import { SYNC_LINES } from '../../src/core/presenters/sync-views';
+import { CLOSE_REASONS } from '../../src/sentinel/close-reasons';
 
 const MAX_CARD_BYTES = 40 * 1024;
 
@@ -252,6 +255,7 @@ function allViews(): Array<[string, View]> {
       },
     ],
     ['sanctions, none', { name: 'sanctions', sanctions: [], page: 1, pageCount: 1, total: 0, notes: [] }],
+    ...incidentViews(),
   ];
   const pageCount = toolsView(catalogPage(catalog, 1)).pageCount;
   for (let page = 1; page <= pageCount; page += 1) views.push([`tools page ${page}`, toolsView(catalogPage(catalog, page))]);
@@ -265,6 +269,79 @@ function allViews(): Array<[string, View]> {
     },
   ]);
   return views;
+}
+
+/** The views of the incident life cycle and of Sentinel, with the largest realistic data. */
+function incidentViews(): Array<[string, View]> {
+  const sentinelUrl = `https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident/subscriptions/${'s'.repeat(36)}/resourceGroups/${'g'.repeat(90)}/providers/Microsoft.OperationalInsights/workspaces/${'w'.repeat(63)}/providers/Microsoft.SecurityInsights/incidents/${'i'.repeat(36)}`;
+  const escalation = allEscalation();
+  const incident = { number: 123456, title: 't'.repeat(MAX_TITLE) };
+  return [
+    ['escalation, root card with Close and Sentinel', { ...escalation, closeable: true, sentinelUrl }],
+    ['escalation, root card closed', { ...escalation, sentinelUrl, closed: `Closed by ${longName} at 2026-11-30T09:00:00Z: Malicious or unauthorised. ${'c'.repeat(MAX_CLOSE_NOTE)}` }],
+    [
+      'escalate form with Sentinel severity',
+      { name: 'escalateForm', subject, incidents: [{ number: 1, title: 'Kaseya on ws-1' }], defaultTitle: 'Kaseya on ws-1', sentinel: { severities: ['High', 'Medium', 'Low', 'Informational'], defaultSeverity: 'Medium' } },
+    ],
+    [
+      'incidents',
+      {
+        name: 'incidents',
+        incidents: Array.from({ length: INCIDENTS_PAGE_SIZE }, (_, i) => ({
+          number: 123_450 + i,
+          title: 't'.repeat(MAX_TITLE),
+          findings: 1_000 + i,
+          openedBy: longName,
+          openedAt: '2026-11-01T10:00:00Z',
+          age: '29 days',
+          sentinelUrl,
+        })),
+        page: 2,
+        pageCount: 9,
+        total: 70,
+        notes: [{ text: `Closed incident 123449: ${'t'.repeat(MAX_TITLE)}. The closing note is being posted in its thread.`, tone: 'good' }],
+      },
+    ],
+    ['incidents, none', { name: 'incidents', incidents: [], page: 1, pageCount: 1, total: 0, notes: [] }],
+    [
+      'close form from the list, with error',
+      { name: 'closeIncidentForm', incident, reasons: CLOSE_REASONS.map((r) => ({ value: r.reason, title: r.title, description: r.description })), from: { kind: 'list', page: 3 }, sentinel: true, error: 'Choose why the incident is closed.' },
+    ],
+    ['close form from the root card', { name: 'closeIncidentForm', incident, reasons: CLOSE_REASONS.map((r) => ({ value: r.reason, title: r.title, description: r.description })), from: { kind: 'root' }, sentinel: false }],
+    ['sentinel refused', { name: 'sentinelRefused', incident, message: 'm'.repeat(2000) }],
+    [
+      'exclusions sync',
+      {
+        name: 'exclusionsSync',
+        watchlist: 'HuntOpsExclusions',
+        workspace: 'w'.repeat(63),
+        counts: Array.from({ length: 7 }, (_, i) => ({ title: `Found kind ${i}`, value: String(10_000 + i) })),
+        sections: Array.from({ length: 4 }, (_, i) => ({ title: `Section ${i}`, lines: [...Array.from({ length: SYNC_LINES }, () => `IT-ADM-${'X'.repeat(200)}-* (every RMM hunt), excluded by ${longName}: ${'r'.repeat(MAX_REASON)}`), 'and 990 more'] })),
+        canRestore: true,
+        notes: [{ text: 'n'.repeat(400), tone: 'warning' }],
+      },
+    ],
+  ];
+}
+
+function allEscalation(): Extract<View, { name: 'escalation' }> {
+  return {
+    name: 'escalation',
+    incident: { number: 123456, title: 't'.repeat(MAX_TITLE) },
+    deviceName: row(0).deviceName,
+    deviceId: 'f'.repeat(40),
+    toolName: 'ConnectWise ScreenConnect',
+    windowText: '14 days',
+    firstSeen: '2026-11-24T08:15:00Z',
+    lastSeen: '2026-11-29T17:42:00Z',
+    count: 1_234_567,
+    reportIds: Array.from({ length: 200 }, (_, i) => String(1_000_000 + i)),
+    kql,
+    source: header.source,
+    by: longName,
+    note: 'n'.repeat(MAX_NOTE),
+    at: '2026-11-29T18:00:00Z',
+  };
 }
 
 /** The first device table of a result card. */

@@ -3,8 +3,9 @@
  * same, what the first release wrote (no version) still reads, and what no version wrote does not.
  */
 import { readHuntMeta, storedHuntMeta } from '../../src/core/payloads/hunt-meta';
-import { escalationPayload, readOutboxPayload, watchPostPayload } from '../../src/core/payloads/outbox-payload';
-import { outboxView } from '../../src/core/presenters/escalation-views';
+import { escalationPayload, incidentClosedPayload, readOutboxPayload, sentinelRefusedPayload, watchPostPayload } from '../../src/core/payloads/outbox-payload';
+import { readSentinelPayload, sentinelClosePayload, sentinelExclusionPayload } from '../../src/core/payloads/sentinel-payload';
+import { closedRootView, outboxView } from '../../src/core/presenters/escalation-views';
 
 const FALLBACK = { subject: 'Kaseya', byTool: false };
 
@@ -68,6 +69,32 @@ describe('outbox payloads', () => {
     const stored = JSON.parse(JSON.stringify(escalationPayload(facts)));
     expect(stored).toMatchObject({ version: 1, kind: 'escalation' });
     expect(outboxView(stored)).toMatchObject({ name: 'escalation', windowText: '5 days', firstSeen: '2026-11-25T08:00:00Z', incident: facts.incident });
+  });
+
+  test('an escalation with a Sentinel link reads back with it, and starts its thread with Close', () => {
+    const stored = JSON.parse(JSON.stringify(escalationPayload({ ...facts, sentinelIncidentUrl: 'https://portal.azure.com/#asset/x' })));
+    expect(outboxView(stored, 'new-thread')).toMatchObject({ name: 'escalation', sentinelUrl: 'https://portal.azure.com/#asset/x', closeable: true });
+    expect(outboxView(stored, 'reply')).not.toHaveProperty('closeable');
+    expect(outboxView(escalationPayload(facts))).not.toHaveProperty('sentinelUrl');
+  });
+
+  test('a closing note posts a notice and carries the root card, shown closed', () => {
+    const stored = JSON.parse(JSON.stringify(incidentClosedPayload({ incident: facts.incident, by: 'Bo', reason: 'Expected IT activity', note: 'IT rollout', at: '2026-11-30T09:00:00.000Z', root: escalationPayload(facts) })));
+    expect(outboxView(stored)).toEqual({ name: 'notice', title: 'Incident 3 closed: Kaseya on ws-1', text: 'Closed by Bo at 2026-11-30T09:00:00Z: Expected IT activity. IT rollout', tone: 'good' });
+    expect(closedRootView(stored)).toMatchObject({ name: 'escalation', closed: 'Closed by Bo at 2026-11-30T09:00:00Z: Expected IT activity. IT rollout' });
+    expect(closedRootView(stored)).not.toHaveProperty('closeable');
+    expect(closedRootView({ ...stored, root: { forged: true } })).toBeUndefined();
+    expect(closedRootView(escalationPayload(facts))).toBeUndefined();
+  });
+
+  test('a refused Sentinel call posts its card; Sentinel items read back through their own schema', () => {
+    expect(outboxView(sentinelRefusedPayload({ incident: facts.incident, message: 'needs a role' }))).toEqual({ name: 'sentinelRefused', incident: facts.incident, message: 'needs a role' });
+    const close = sentinelClosePayload({ incident: { team: 't', number: 3, openedAt: '2026-11-29T12:00:00.000Z', title: 'x' }, reason: 'expected', closedBy: { name: 'Bo' }, note: '' });
+    expect(readSentinelPayload(JSON.parse(JSON.stringify(close)))).toEqual(close);
+    expect(readSentinelPayload(sentinelExclusionPayload('ex-1'))).toEqual({ version: 1, kind: 'sentinel-exclusion', exclusionId: 'ex-1' });
+    expect(readSentinelPayload({ ...close, reason: 'pwned' })).toBeUndefined();
+    expect(readSentinelPayload(escalationPayload(facts))).toBeUndefined();
+    expect(readOutboxPayload(close)).toBeUndefined();
   });
 
   test('the first release\'s payloads (views, no version) still read; others do not', () => {

@@ -1,9 +1,11 @@
 /**
  * What an outbox item carries, versioned and read back through a schema: the facts of an
  * escalation (version 1), which the escalation card is made from when the item is posted, so a
- * later version's card shows them; the facts of a watch's post (`watch-post`, version 1). Items
- * written before versions carried the card's view itself (an `escalation` view, or a `notice`);
- * they are read as such and still post.
+ * later version's card shows them; the closing note of an incident; a Sentinel call that failed
+ * for good; the facts of a watch's post (`watch-post`, version 1). Items written before versions
+ * carried the card's view itself (an `escalation` view, or a `notice`); they are read as such and
+ * still post. A field may be added to a version only as an optional one that older readers can
+ * ignore (zod drops what a schema does not name).
  */
 import { z } from 'zod';
 
@@ -27,6 +29,32 @@ const ESCALATION_V1 = z.object({
   by: z.string(),
   note: z.string(),
   at: z.string(),
+  /** The incident in Microsoft Sentinel (its id is chosen by HuntOps, so the link is known before it exists). */
+  sentinelIncidentUrl: z.string().optional(),
+});
+
+/** An incident was closed: the note in its thread, and (when it was still stored) its opening escalation, to show the root card closed. */
+const INCIDENT_CLOSED_V1 = z.object({
+  version: z.literal(1),
+  kind: z.literal('incident-closed'),
+  incident: z.object({ number: z.number().int(), title: z.string() }),
+  by: z.string(),
+  /** The close reason's title ("Expected IT activity"). */
+  reason: z.string(),
+  note: z.string(),
+  /** ISO 8601. */
+  at: z.string(),
+  sentinelIncidentUrl: z.string().optional(),
+  /** The stored payload of the incident's opening escalation (read through this schema when posted). */
+  root: z.unknown().optional(),
+});
+
+/** A call to Microsoft Sentinel for an incident failed for good. */
+const SENTINEL_REFUSED_V1 = z.object({
+  version: z.literal(1),
+  kind: z.literal('sentinel-refused'),
+  incident: z.object({ number: z.number().int(), title: z.string() }),
+  message: z.string(),
 });
 
 /** A device a watch reports, as its post shows it (the first page of them). */
@@ -96,7 +124,7 @@ const UNVERSIONED_NOTICE = z.object({
   usage: z.array(z.string()).optional(),
 });
 
-const PAYLOAD = z.union([ESCALATION_V1, WATCH_POST_V1, UNVERSIONED_ESCALATION, UNVERSIONED_NOTICE]);
+const PAYLOAD = z.union([ESCALATION_V1, WATCH_POST_V1, INCIDENT_CLOSED_V1, SENTINEL_REFUSED_V1, UNVERSIONED_ESCALATION, UNVERSIONED_NOTICE]);
 
 /** The facts of an escalation, as stored (version 1). */
 export type EscalationPayload = z.infer<typeof ESCALATION_V1>;
@@ -106,6 +134,12 @@ export type WatchPostPayload = z.infer<typeof WATCH_POST_V1>;
 
 /** A device of a watch's post, as stored. */
 export type WatchPostDevice = z.infer<typeof WATCH_DEVICE_V1>;
+
+/** An incident's closing note, as stored (version 1). */
+export type IncidentClosedPayload = z.infer<typeof INCIDENT_CLOSED_V1>;
+
+/** A Sentinel call that failed for good, as stored (version 1). */
+export type SentinelRefusedPayload = z.infer<typeof SENTINEL_REFUSED_V1>;
 
 /** Any payload this version can post. */
 export type OutboxPayload = z.infer<typeof PAYLOAD>;
@@ -118,6 +152,16 @@ export function escalationPayload(facts: Omit<EscalationPayload, 'version' | 'ki
 /** The payload to store for a watch's post. */
 export function watchPostPayload(facts: Omit<WatchPostPayload, 'version' | 'kind'>): WatchPostPayload {
   return { version: 1, kind: 'watch-post', ...facts };
+}
+
+/** The payload to store for an incident's closing note. */
+export function incidentClosedPayload(facts: Omit<IncidentClosedPayload, 'version' | 'kind'>): IncidentClosedPayload {
+  return { version: 1, kind: 'incident-closed', ...facts };
+}
+
+/** The payload to store for a Sentinel call that failed for good. */
+export function sentinelRefusedPayload(facts: Omit<SentinelRefusedPayload, 'version' | 'kind'>): SentinelRefusedPayload {
+  return { version: 1, kind: 'sentinel-refused', ...facts };
 }
 
 /** A stored payload, or undefined when no version of HuntOps wrote it. */
