@@ -57,7 +57,14 @@ function templateFor(name: View['name']): ACData.Template {
 }
 
 function templateData(view: View): object {
-  return view.name === 'notice' ? { ...view, color: TONE_COLOR[view.tone], usage: view.usage ?? [], verbs: VERBS } : { ...view, verbs: VERBS };
+  switch (view.name) {
+    case 'notice':
+      return { ...view, color: TONE_COLOR[view.tone], usage: view.usage ?? [], verbs: VERBS };
+    case 'escalation':
+      return { ...view, closeable: view.closeable === true, verbs: VERBS };
+    default:
+      return { ...view, verbs: VERBS };
+  }
 }
 
 /** Text styles a template computes that only restate the schema's default (`"isSubtle": false`). */

@@ -6,8 +6,9 @@
  * A check is stored as a hunt of kind `device-check` whose findings are the tools seen (one per
  * tool and device id: a name can name more than one device), so that each of its rows has what a
  * hunt's row has — Details, Exclude and Escalate on stored ids that are looked up server-side and
- * belong to the conversation — and the card can be drawn again after a decision. The card is made by
- * `presenters/check-views.ts`.
+ * belong to the conversation — and the card can be drawn again after a decision. What the tenant's
+ * sanctions make of each row (sanctioned, or an unsanctioned instance) is kept with it as the marks
+ * of a hunt are (`payloads/hunt-meta.ts`). The card is made by `presenters/check-views.ts`.
  */
 import { performance } from 'node:perf_hooks';
 import type { Catalog, RmmTool } from '../hunt/catalog';
@@ -28,6 +29,8 @@ import { CARD_FACTS, deviceFacts } from './payloads/evidence-facts';
 import { storedCheckMeta } from './payloads/check-meta';
 import { Deferred } from './route';
 import { runFailureOf, type RunFailure } from './run-failure';
+import { markKey, sanctionMarks, type SanctionMark } from './sanction-marks';
+import { tenantOf } from './tenant';
 import type { Note, PortalLinkView } from './views';
 
 /** What a device check needs. */
@@ -84,10 +87,14 @@ function plural(n: number, one: string, many: string): string {
 export class DeviceCheckService {
   constructor(private readonly deps: DeviceCheckDeps) {}
 
-  /** Checks the window against the target and records the check; its queries run once the acknowledgement is posted. */
+  /**
+   * Checks the window against the target and records the check; its queries run once the
+   * acknowledgement is posted. Rows get the marks of the sanctions of the caller's tenant.
+   */
   async start(args: CheckArgs, context: RequestContext): Promise<Deferred<StartedCheck, FinishedCheck>> {
     const { store, targets, catalog } = this.deps;
     const target = targets.resolve(args.workspace);
+    const tenant = tenantOf(context);
     checkWindow(args.window, target.backend.maxWindow, target.backend.source, CHECK_USAGE);
     const batch = buildDeviceCheckQueries({ tools: catalog.tools, device: args.device, window: args.window }, { dialect: target.backend.dialect });
     const deviceQuery = buildDeviceContextByNameQuery({ device: args.device, window: args.window }, { dialect: target.backend.dialect });
@@ -112,10 +119,20 @@ export class DeviceCheckService {
         const seen = this.seenTools(result.rows);
         const kept = seen.slice(0, MAX_CHECK_TOOLS);
         const findings = rekey(kept.map((s): UnkeyedFinding => this.findingOf(s)));
+        const marked = await sanctionMarks({ devices: findings, sanctions: await store.listSanctions(tenant), catalog, window: args.window, backend: target.backend });
+        const marks: Record<string, SanctionMark> = {};
+        for (const finding of findings) {
+          const mark = marked.marks.get(markKey(finding.toolId, finding.deviceId));
+          if (mark) marks[finding.rowKey] = mark;
+        }
         const devices = 'devices' in context ? context.devices : [];
         const deviceIds = new Set([...seen.map((s) => s.deviceId), ...devices.map((d) => d.deviceId)]);
         const notes: Note[] = [
           ...(result.partial ? [{ text: `Partial result: ${result.partial.message}`, tone: 'warning' as const }] : []),
+          ...marked.failures.map(({ tool, error }): Note => ({
+            text: `Could not tell which ${tool.name} instances it talks to: ${runFailureOf(error, this.deps.log, { device: args.device, tool: tool.id }).message}`,
+            tone: 'warning',
+          })),
           ...('problem' in context ? [{ text: `The device's context could not be read: ${context.problem}`, tone: 'warning' as const }] : []),
           ...(seen.length > MAX_CHECK_TOOLS
             ? [{ text: `${seen.length} tools were seen; these are the ${MAX_CHECK_TOOLS} seen most recently. Hunt each of the rest by name.`, tone: 'warning' as const }]
@@ -132,6 +149,7 @@ export class DeviceCheckService {
           queryMs,
           notes,
           ...link,
+          marks,
           evidence,
           ...(device ? { device: deviceFacts(device, CARD_FACTS) } : {}),
         });

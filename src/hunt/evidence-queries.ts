@@ -80,8 +80,9 @@ export function deviceIdFilter(deviceId: string): string {
 
 /**
  * What identifies the tool: the `let` of its binaries (absent when it has none), the network
- * hunt's condition and the process hunt's condition (each absent without one; a tool has at least
- * binaries or a network hunt). The file sets that `signedBy` predicates need are declared first.
+ * hunt's condition (absent without one), and the process hunt's condition (absent without one).
+ * The file sets that `signedBy` predicates need are declared first. Every catalog tool has
+ * binaries or a network hunt, so its connections can always be told.
  */
 export interface ToolIdentity {
   readonly lets: readonly string[];
@@ -101,7 +102,7 @@ export function toolIdentity(tool: RmmTool, dialect: Dialect): ToolIdentity {
   const process = tool.process?.filter.length ? condition(tool.process.filter) : undefined;
   if (process) legs.push(`    (DeviceProcessEvents ${timeRangeFilter(dialect)} | where ${process} | project SHA1)`);
   const network = tool.network?.filter.length ? condition(tool.network.filter) : undefined;
-  if (legs.length === 0 && network === undefined) throw new Error(`${tool.id} has no hunt`);
+  if (legs.length === 0 && !network) throw new Error(`${tool.id} has neither binaries nor a network hunt`);
   const files = legs.length === 0 ? [] : [`let ${TOOL_FILES} = union`, legs.join(',\n'), '    | where isnotempty(SHA1)', '    | distinct SHA1;'];
   return { lets: [...fileSets.lets(dialect), ...files], hasFiles: legs.length > 0, ...(network ? { network } : {}), ...(process ? { process } : {}) };
 }
@@ -191,7 +192,8 @@ export function buildProcessEvidenceQuery(spec: EvidenceSpec, options: EvidenceQ
 
 /** The condition on `DeviceNetworkEvents` rows that are the tool's: made by its binaries, or matched by its network hunt. */
 export function toolConnections(identity: ToolIdentity): string {
-  return [...(identity.hasFiles ? [`InitiatingProcessSHA1 in (${TOOL_FILES})`] : []), ...(identity.network ? [identity.network] : [])].join(' or ');
+  const byFiles = identity.hasFiles ? `InitiatingProcessSHA1 in (${TOOL_FILES})` : undefined;
+  return [byFiles, identity.network].filter((c): c is string => c !== undefined).join(' or ');
 }
 
 /**

@@ -237,3 +237,53 @@ describe('plain text', () => {
     expect(cardRow(card, '{{DATE').title).toBe('{{DATE\u2060(2026-01-01T00:00:00Z, SHORT)}}');
   });
 });
+
+describe('failed hunt card', () => {
+  const header = { subject: 'Kaseya', windowText: '5 days', source: 'sample data' };
+
+  test('says the data is still loading, as a warning, when it is', () => {
+    const card: any = renderCard({ name: 'huntFailed', header, failure: 'loading', message: 'The local data is still loading.' });
+    expect(texts(card)[0]).toBe('Kaseya: the data is still loading');
+    expect(nodes(card.body[0]).find((n) => n.type === 'TextRun')).toMatchObject({ color: 'Warning' });
+    const failed: any = renderCard({ name: 'huntFailed', header, failure: 'timeout', message: 'm' });
+    expect(texts(failed)[0]).toBe('Kaseya: the hunt failed');
+    expect(nodes(failed.body[0]).find((n) => n.type === 'TextRun')).toMatchObject({ color: 'Attention' });
+  });
+});
+
+describe("sanction marks and a watch's post", () => {
+  const post = renderCard(named("a watch's post of new devices, each with a sanction mark")) as any;
+
+  test('a mark is a line of its row, coloured by its tone, naming three instances and counting the rest', () => {
+    const rows = cardRows(post);
+    expect(rows).toHaveLength(10);
+    const marked = rows[0]!;
+    const mark = marked.lines.find((l) => l.startsWith('Unsanctioned instance: '))!;
+    expect(mark).toMatch(/^Unsanctioned instance: [^,]+, [^,]+, [^,]+ and 47 more$/);
+    const run = nodes(marked.json).find((n) => n.type === 'TextRun' && n.text === mark);
+    expect(run).toMatchObject({ color: 'Attention' });
+    expect(rows[1]!.lines.some((l) => l.startsWith('Unsanctioned'))).toBe(false);
+    expect(marked.actions.map((a) => a.title)).toEqual(['Details', 'Exclude', 'Escalate']);
+  });
+
+  test('a title replaces the device count line, the rows count from when the run found them, and no query time is shown', () => {
+    const text = texts(post);
+    expect(text[0]).toBe('ConnectWise ScreenConnect network connections: 500 new devices (250 talk to an unsanctioned instance).');
+    expect(text.join('\n')).not.toMatch(/\d ms\b/);
+    expect(text.join('\n')).toContain('as of 2026-11-29 18:00 UTC');
+    expect(cardRows(post)[0]!.lines).toContain('1,234,567 events · seen 14\u00a0d to 18\u00a0min ago');
+  });
+
+  test('each watch has Stop carrying only its number and the page', () => {
+    const card = renderCard({
+      name: 'watches',
+      watches: [{ id: 7, subject: 'Kaseya', hunt: 'kaseya 5d', every: '1 hour', where: 'here', by: 'Ada', createdAt: '2026-11-01T10:00:00Z', lastResultTone: 'default', nextRun: '2026-11-01T10:00:00Z' }],
+      page: 1,
+      pageCount: 1,
+      total: 1,
+      notes: [],
+    });
+    const stops = nodes(card).filter((n) => n.title === 'Stop');
+    expect(stops.map((a) => [a.verb, a.associatedInputs, a.data])).toEqual([[VERBS.unwatch, 'none', { watchId: 7, page: 1 }]]);
+  });
+});

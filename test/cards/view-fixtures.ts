@@ -11,12 +11,18 @@ import { storedCheckMeta } from '../../src/core/payloads/check-meta';
 import { CARD_FACTS, deviceFacts, evidenceFacts, SUMMARY_FACTS } from '../../src/core/payloads/evidence-facts';
 import { storedEvidenceMeta } from '../../src/core/payloads/evidence-meta';
 import { storedHuntMeta, readHuntMeta } from '../../src/core/payloads/hunt-meta';
-import { escalationPayload } from '../../src/core/payloads/outbox-payload';
+import { escalationPayload, watchPostPayload } from '../../src/core/payloads/outbox-payload';
 import { escalationView } from '../../src/core/presenters/escalation-views';
 import { deviceRow } from '../../src/core/presenters/finding-rows';
 import { huntPageView } from '../../src/core/presenters/hunt-views';
 import { toolsView, WINDOW_HELP } from '../../src/core/presenters/listing-views';
 import { AUDIT_MAX, catalogPage, RULES_PAGE_SIZE } from '../../src/core/routes/listing-routes';
+import { INCIDENTS_PAGE_SIZE, MAX_CLOSE_NOTE } from '../../src/core/routes/incident-routes';
+import { SANCTIONS_PAGE_SIZE } from '../../src/core/routes/sanction-routes';
+import { WATCHES_PAGE_SIZE } from '../../src/core/routes/watch-routes';
+import { SYNC_LINE_LENGTH, SYNC_LINES } from '../../src/core/presenters/sync-views';
+import { watchPostView } from '../../src/core/presenters/watch-views';
+import { CLOSE_REASONS } from '../../src/sentinel/close-reasons';
 import type { FindingRow, HuntHeader, Note, View } from '../../src/core/views';
 import { loadCatalog } from '../../src/hunt/catalog';
 import { instancesOf, MAX_TEXT, type Evidence } from '../../src/hunt/evidence';
@@ -324,9 +330,13 @@ export function largestViews(): Array<[string, View]> {
       },
     ],
     ['audit, empty', { name: 'audit', entries: [] }],
+    ['data still loading', { name: 'huntFailed', header, failure: 'loading', message: 'The local data is still loading (DeviceFileCertificateInfo, 42 % read (4,200,000 events), for 12 s); hunt again in a minute.' }],
+    ...watchViews(),
+    ...incidentViews(escalation),
   ];
   const pageCount = toolsView(catalogPage(catalog, 1)).pageCount;
   for (let page = 1; page <= pageCount; page += 1) views.push([`tools page ${page}`, toolsView(catalogPage(catalog, page))]);
+  views.push(['tools filtered, page 2', toolsView(catalogPage(catalog, 2, 'net'))], ['tools, no match', toolsView(catalogPage(catalog, 1, 'z'.repeat(100)))]);
   views.push([
     'help',
     {
@@ -336,6 +346,129 @@ export function largestViews(): Array<[string, View]> {
     },
   ]);
   return views;
+}
+
+/** A watch's post of new devices (each with a sanction mark naming many instances), the watches and the sanctions, at their largest. */
+function watchViews(): Array<[string, View]> {
+  const instances = (i: number) => Array.from({ length: 50 }, (_, j) => textOf(`${i}-${j}-tenant.`, 60) + '.screenconnect.com');
+  const post = watchPostPayload({
+    watch: { id: 123_456, intervalMs: 2 * 86_400_000 - 60_000, createdBy: longName },
+    subject: 'ConnectWise ScreenConnect network connections',
+    batch: 'new-devices',
+    devices: 500,
+    unsanctioned: 250,
+    at: '2026-11-29T18:00:00Z',
+    found: {
+      huntId: 'AbCdEfGhIjKl',
+      windowMs: 14 * 86_400_000,
+      source: header.source,
+      byTool: false,
+      pageCount: 50,
+      rows: Array.from({ length: HUNT_PAGE_SIZE }, (_, i) => ({
+        row: String(i),
+        deviceId: finding(i).deviceId,
+        deviceName: deviceName(i),
+        toolName: 'ConnectWise ScreenConnect',
+        firstSeen: '2026-11-15T08:15:00Z',
+        lastSeen: '2026-11-29T17:42:00Z',
+        count: 1_234_567,
+        ...(i % 2 ? {} : { unsanctionedInstances: instances(i) }),
+      })),
+    },
+  });
+  return [
+    ["a watch's post of new devices, each with a sanction mark", watchPostView(post)],
+    [
+      'watches',
+      {
+        name: 'watches',
+        watches: Array.from({ length: WATCHES_PAGE_SIZE }, (_, i) => ({
+          id: 100_000 + i,
+          subject: 'ConnectWise ScreenConnect network connections',
+          hunt: `connectwise net 30d device ${deviceName(i)} in emea`,
+          every: '6 days 23 hours 59 minutes 59 seconds',
+          where: i % 2 ? 'here' : 'a channel',
+          by: longName,
+          createdAt: '2026-11-01T10:00:00Z',
+          ...(i % 3 ? { lastRun: '2026-11-29T17:42:00Z', lastResult: `Failed: ${'m'.repeat(500)}`, lastResultTone: 'attention' as const } : { lastResultTone: 'default' as const }),
+          nextRun: '2026-11-30T17:42:00Z',
+        })),
+        page: 2,
+        pageCount: 5,
+        total: 45,
+        notes: [{ text: 'Stopped watch 100001: it will not run again.', tone: 'good' }],
+      },
+    ],
+    ['watches, none', { name: 'watches', watches: [], page: 1, pageCount: 1, total: 0, notes: [] }],
+    [
+      'sanctions',
+      {
+        name: 'sanctions',
+        sanctions: Array.from({ length: SANCTIONS_PAGE_SIZE }, () => ({
+          toolName: 'ConnectWise ScreenConnect',
+          instances: `${Array.from({ length: 5 }, (_, j) => `${String(j).repeat(60)}.screenconnect.com`).join(', ')} and 45 more`,
+          reason: 'r'.repeat(MAX_REASON),
+          by: longName,
+          at: '2026-11-01T10:00:00Z',
+        })),
+        page: 1,
+        pageCount: 22,
+        total: 211,
+        notes: [{ text: `Sanctioned ConnectWise ScreenConnect (any instance): ${'r'.repeat(MAX_REASON)}`, tone: 'good' }],
+      },
+    ],
+    ['sanctions, none', { name: 'sanctions', sanctions: [], page: 1, pageCount: 1, total: 0, notes: [] }],
+  ];
+}
+
+/** The views of the incident life cycle and of Sentinel, with the largest realistic data. */
+function incidentViews(escalation: Extract<View, { name: 'escalation' }>): Array<[string, View]> {
+  const sentinelUrl = `https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident/subscriptions/${'s'.repeat(36)}/resourceGroups/${'g'.repeat(90)}/providers/Microsoft.OperationalInsights/workspaces/${'w'.repeat(63)}/providers/Microsoft.SecurityInsights/incidents/${'i'.repeat(36)}`;
+  const incident = { number: 123456, title: 't'.repeat(MAX_TITLE) };
+  const reasons = CLOSE_REASONS.map((r) => ({ value: r.reason, title: r.title, description: r.description }));
+  return [
+    ['escalation, root card with Close and Sentinel', { ...escalation, closeable: true, sentinelUrl }],
+    ['escalation, root card closed', { ...escalation, sentinelUrl, closed: `Closed by ${longName} at 2026-11-30 09:00 UTC: Malicious or unauthorised. ${'c'.repeat(MAX_CLOSE_NOTE)}` }],
+    [
+      'escalate form with Sentinel severity',
+      { name: 'escalateForm', subject, incidents: [{ number: 1, title: 'Kaseya on ws-1' }], defaultTitle: 'Kaseya on ws-1', sentinel: { severities: ['High', 'Medium', 'Low', 'Informational'], defaultSeverity: 'Medium' } },
+    ],
+    [
+      'incidents',
+      {
+        name: 'incidents',
+        incidents: Array.from({ length: INCIDENTS_PAGE_SIZE }, (_, i) => ({
+          number: 123_450 + i,
+          title: 't'.repeat(MAX_TITLE),
+          findings: 1_000 + i,
+          openedBy: longName,
+          openedAt: '2026-11-01T10:00:00Z',
+          age: '29 days',
+          sentinelUrl,
+        })),
+        page: 2,
+        pageCount: 9,
+        total: 70,
+        notes: [{ text: `Closed incident 123449: ${'t'.repeat(MAX_TITLE)}. The closing note is being posted in its thread.`, tone: 'good' }],
+      },
+    ],
+    ['incidents, none', { name: 'incidents', incidents: [], page: 1, pageCount: 1, total: 0, notes: [] }],
+    ['close form from the list, with error', { name: 'closeIncidentForm', incident, reasons, from: { kind: 'list', page: 3 }, sentinel: true, error: 'Choose why the incident is closed.' }],
+    ['close form from the root card', { name: 'closeIncidentForm', incident, reasons, from: { kind: 'root' }, sentinel: false }],
+    ['sentinel refused', { name: 'sentinelRefused', incident, message: 'm'.repeat(2000) }],
+    [
+      'exclusions sync',
+      {
+        name: 'exclusionsSync',
+        watchlist: 'HuntOpsExclusions',
+        workspace: 'w'.repeat(63),
+        counts: Array.from({ length: 7 }, (_, i) => ({ title: `Found kind ${i}`, value: String(10_000 + i) })),
+        sections: Array.from({ length: 4 }, (_, i) => ({ title: `Section ${i}`, lines: [...Array.from({ length: SYNC_LINES }, () => textOf(`IT-ADM-${'X'.repeat(200)}-* (every RMM hunt), excluded by ${longName}: ${'r'.repeat(MAX_REASON)}`, SYNC_LINE_LENGTH)), 'and 990 more'] })),
+        canRestore: true,
+        notes: [{ text: 'n'.repeat(400), tone: 'warning' }],
+      },
+    ],
+  ];
 }
 
 /** An escalation's facts of an ordinary size (for the cases that are not about size). */
@@ -369,7 +502,7 @@ export const HOSTILE_MARKUP =
  * Keys whose strings are not text from anyone: what a view is, colours, states, ids buttons carry,
  * links, and the ISO times presenters write from a `Date` (which templates cut to a date).
  */
-const STRUCTURAL = new Set(['name', 'tone', 'kind', 'state', 'failure', 'huntId', 'row', 'id', 'url', 'deviceId', 'outcome', 'style', 'createdAt', 'expiresAt', 'at']);
+const STRUCTURAL = new Set(['name', 'tone', 'kind', 'state', 'failure', 'huntId', 'row', 'id', 'url', 'deviceId', 'outcome', 'style', 'createdAt', 'expiresAt', 'at', 'lastRun', 'nextRun']);
 
 /** A hostile string with a marker `⟦n⟧` in front, so that a test can find where each one is shown. */
 export function hostileText(n: number): string {

@@ -1,40 +1,32 @@
 /**
  * What a stored device check keeps besides its findings (the store's opaque `meta`), versioned
- * and read back through a schema: the fields every hunt's meta has (`hunt-meta.ts`, so that a
- * check reads as a hunt too), the kinds of evidence of each row, and the device's context.
+ * and read back through a schema: a hunt's meta of the same version (`hunt-meta.ts`, so that a
+ * check reads as a hunt too, with its rows' sanction marks), the kinds of evidence of each row, and
+ * the device's context. Version 2 is written; version 1 (a hunt's meta of version 1 with the same
+ * fields beside it, from before marks) is still read.
  */
 import { z } from 'zod';
-import type { HuntMeta } from './hunt-meta';
+import { HUNT_META_V1, HUNT_META_V2, storedHuntMeta, type HuntMeta } from './hunt-meta';
 import { EVIDENCE_FACTS, type DeviceFacts } from './evidence-facts';
 
-const NOTE = z.object({ text: z.string(), tone: z.enum(['default', 'good', 'warning', 'attention', 'accent']) });
-
-const V1 = z.object({
-  version: z.literal(1),
+const FIELDS = {
   kind: z.literal('device-check'),
-  subject: z.string(),
-  byTool: z.boolean(),
-  queryMs: z.number(),
-  notes: z.array(NOTE),
-  portal: z.object({ title: z.string(), url: z.string() }).optional(),
   /** The kinds of evidence (`file-signature`, `process`, `network`) of each row, by row key. */
   evidence: z.record(z.string(), z.array(z.string())),
   device: EVIDENCE_FACTS.shape.device,
-});
+};
 
-/** A device check's meta, as stored. */
-export type CheckMeta = z.infer<typeof V1>;
+const V1 = HUNT_META_V1.extend(FIELDS);
+const V2 = HUNT_META_V2.extend(FIELDS);
+
+/** A device check's meta, as stored (and as older versions are read). */
+export type CheckMeta = z.infer<typeof V2>;
 
 /** The meta to store for a device check. */
 export function storedCheckMeta(meta: HuntMeta & { readonly evidence: Readonly<Record<string, readonly string[]>>; readonly device?: DeviceFacts }): CheckMeta {
   return {
-    version: 1,
+    ...storedHuntMeta(meta),
     kind: 'device-check',
-    subject: meta.subject,
-    byTool: meta.byTool,
-    queryMs: meta.queryMs,
-    notes: [...meta.notes],
-    ...(meta.portal ? { portal: meta.portal } : {}),
     evidence: Object.fromEntries(Object.entries(meta.evidence).map(([row, kinds]) => [row, [...kinds]])),
     ...(meta.device ? { device: meta.device } : {}),
   };
@@ -42,6 +34,7 @@ export function storedCheckMeta(meta: HuntMeta & { readonly evidence: Readonly<R
 
 /** A stored check's meta, or undefined for a shape no version wrote. */
 export function readCheckMeta(stored: unknown): CheckMeta | undefined {
-  const parsed = V1.safeParse(stored);
-  return parsed.success ? parsed.data : undefined;
+  const parsed = z.union([V2, V1]).safeParse(stored);
+  if (!parsed.success) return undefined;
+  return parsed.data.version === 2 ? parsed.data : { ...parsed.data, version: 2 };
 }

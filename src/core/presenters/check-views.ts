@@ -1,7 +1,7 @@
 /**
  * Device checks as views: the progress card, and the card of a stored check — the device's context
- * first, then one row per tool seen (the hunt result's row component, titled by the tool) — or the
- * failure card.
+ * first, then one row per tool seen (the hunt result's row component, titled by the tool, with what
+ * the tenant's sanctions make of it among its marks) — or the failure card.
  */
 import type { Catalog } from '../../hunt/catalog';
 import { describeWindow } from '../../hunt/window';
@@ -14,7 +14,7 @@ import type { ProgressState } from '../route';
 import { toolRefName } from '../tool-ref';
 import type { DeviceCheckView, FindingRow, HuntHeader, Mark, Note, View } from '../views';
 import { deviceContextView } from './evidence-display';
-import { toolRow } from './finding-rows';
+import { sanctionMarkViews, toolRow } from './finding-rows';
 import { utcText } from './format';
 import { resultTime, runFailedView } from './run-views';
 
@@ -42,7 +42,10 @@ export function checkPageView(page: HuntPage, catalog: Catalog, note?: Note): De
   const deviceIds = new Set(rows.items.map((r) => r.finding.deviceId));
   const checkRows = rows.items.map(({ finding, decision }): FindingRow => {
     const kinds = stored?.evidence[finding.rowKey] ?? [];
-    const marks: Mark[] = deviceIds.size > 1 ? [{ text: `device id ${finding.deviceId}`, tone: 'default' }] : [];
+    const marks: Mark[] = [
+      ...(deviceIds.size > 1 ? [{ text: `device id ${finding.deviceId}`, tone: 'default' as const }] : []),
+      ...sanctionMarkViews(meta.marks?.[finding.rowKey]),
+    ];
     return toolRow({ huntId: hunt.id, finding, ...(decision ? { decision } : {}), marks }, asOf, {
       name: toolRefName(finding.toolId, catalog),
       evidence: kinds.map(huntKindLabel).join(', '),
@@ -53,7 +56,7 @@ export function checkPageView(page: HuntPage, catalog: Catalog, note?: Note): De
     huntId: hunt.id,
     header: checkHeader(hunt),
     asOf: utcText(asOf),
-    queryMs: meta.queryMs,
+    queryMs: meta.queryMs ?? 0,
     ...(stored?.device ? { device: deviceContextView(stored.device, asOf) } : {}),
     rows: checkRows,
     toolCount: rows.total,

@@ -41,7 +41,7 @@ export function evidencePageView(page: HuntPage, note?: Note): EvidenceView {
   const row = page.rows.items[0];
   const decision = row?.decision;
   const { domain } = splitDeviceName(row?.finding.deviceName ?? hunt.request.device ?? '');
-  const subtitle = [...(domain ? [domain] : []), `last ${describeWindow({ ms: hunt.request.windowMs })}`, hunt.source, `${meta.queryMs} ms`].join(' · ');
+  const subtitle = [...(domain ? [domain] : []), `last ${describeWindow({ ms: hunt.request.windowMs })}`, hunt.source, ...(meta.queryMs !== undefined ? [`${meta.queryMs} ms`] : [])].join(' · ');
   const display = stored ? evidenceDisplay(stored.facts, asOf) : { sections: [] };
   return {
     name: 'evidence',

@@ -2,11 +2,13 @@
  * Findings as card rows ({@link FindingRow}): the one row component of every card that lists
  * findings. A hunt result's row is titled by the device's host name with its domain beneath; a
  * device check's by the tool, with the kinds of evidence beneath. Whatever lists findings (a watch
- * post too) builds its rows here and draws them with `cards/parts/finding-rows.json`.
+ * post too) builds its rows here and draws them with `cards/parts/finding-rows.json`; what the
+ * tenant's sanctions make of a row is one of its marks.
  */
 import type { StoredFinding } from '../../store/store';
 import type { RowDecision } from '../hunt-service';
-import type { FindingRow, Mark, RowState } from '../views';
+import type { SanctionMark } from '../sanction-marks';
+import type { FindingRow, Mark, ResultGroup, RowState } from '../views';
 import { eventsText, isoSeconds, seenText, splitDeviceName } from './format';
 
 /** What a row is made from. */
@@ -60,4 +62,28 @@ export function deviceRow(source: RowSource, asOf: Date): FindingRow {
 /** A device check's row: the tool, and what kinds of evidence showed it. */
 export function toolRow(source: RowSource, asOf: Date, tool: { readonly name: string; readonly evidence: string }): FindingRow {
   return baseRow(source, asOf, tool.name, tool.evidence || undefined);
+}
+
+/** Unsanctioned instances a mark names at most; the rest are counted. */
+const MARK_INSTANCES = 3;
+
+/** The marks a row of a sanctioned tool gets: "Sanctioned", or the other instances its agent talks to. */
+export function sanctionMarkViews(mark: SanctionMark | undefined): Mark[] {
+  if (!mark) return [];
+  if (mark.kind === 'sanctioned') return [{ text: 'Sanctioned', tone: 'good' }];
+  const shown = mark.instances.slice(0, MARK_INSTANCES).join(', ');
+  const more = mark.instances.length - MARK_INSTANCES;
+  return [{ text: `Unsanctioned instance: ${shown}${more > 0 ? ` and ${more} more` : ''}`, tone: 'attention' }];
+}
+
+/** Rows grouped by tool, in order: a titled group per tool when `byTool`, else one group. */
+export function groupRows(rows: ReadonlyArray<{ readonly toolName: string; readonly row: FindingRow }>, byTool: boolean): ResultGroup[] {
+  if (!byTool) return [{ rows: rows.map((r) => r.row) }];
+  const groups: Array<{ title: string; rows: FindingRow[] }> = [];
+  for (const { toolName, row } of rows) {
+    const last = groups[groups.length - 1];
+    if (last && last.title === toolName) last.rows.push(row);
+    else groups.push({ title: toolName, rows: [row] });
+  }
+  return groups;
 }

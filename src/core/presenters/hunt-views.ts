@@ -10,10 +10,10 @@ import { windowToKql } from '../../hunt/window';
 import { huntCommandText } from '../parse-hunt';
 import type { ProgressState } from '../route';
 import { toolRefName } from '../tool-ref';
-import type { FindingRow, Note, ResultGroup, View } from '../views';
+import type { Note, View } from '../views';
 import { checkPageView } from './check-views';
 import { evidencePageView } from './evidence-views';
-import { deviceRow } from './finding-rows';
+import { deviceRow, groupRows, sanctionMarkViews } from './finding-rows';
 import { plural, utcText } from './format';
 import { huntHeader, resultTime, runFailedView } from './run-views';
 
@@ -35,6 +35,7 @@ export function huntPageView(page: HuntPage, catalog: Catalog, note?: Note): Vie
   return resultPageView(page, catalog, note);
 }
 
+/** A hunt's page of devices (a watch's post's too: its title instead of the count, no query time). */
 function resultPageView(page: HuntPage, catalog: Catalog, note?: Note): View {
   const { hunt, meta, rows } = page;
   const header = huntHeader(hunt, meta.subject);
@@ -46,22 +47,20 @@ function resultPageView(page: HuntPage, catalog: Catalog, note?: Note): View {
   ];
   const portal = meta.portal ? { portal: meta.portal } : {};
   const asOf = resultTime(hunt);
-  if (rows.total === 0) return { name: 'huntEmpty', header, asOf: utcText(asOf), queryMs: meta.queryMs, notes, ...portal };
-  const groups: Array<{ toolId: string; rows: FindingRow[] }> = [];
-  for (const { finding, decision } of rows.items) {
-    const row = deviceRow({ huntId: hunt.id, finding, ...(decision ? { decision } : {}) }, asOf);
-    const last = groups[groups.length - 1];
-    if (last && last.toolId === finding.toolId) last.rows.push(row);
-    else groups.push({ toolId: finding.toolId, rows: [row] });
-  }
+  if (rows.total === 0) return { name: 'huntEmpty', header, asOf: utcText(asOf), queryMs: meta.queryMs ?? 0, notes, ...portal };
+  const shown = rows.items.map(({ finding, decision }) => ({
+    toolName: toolRefName(finding.toolId, catalog),
+    row: deviceRow({ huntId: hunt.id, finding, ...(decision ? { decision } : {}), marks: sanctionMarkViews(meta.marks?.[finding.rowKey]) }, asOf),
+  }));
   return {
     name: 'huntResult',
     huntId: hunt.id,
     header,
     asOf: utcText(asOf),
+    ...(meta.title !== undefined ? { title: meta.title } : {}),
     deviceCount: rows.total,
-    queryMs: meta.queryMs,
-    groups: groups.map(({ toolId, rows }): ResultGroup => (meta.byTool ? { title: toolRefName(toolId, catalog), rows } : { rows })),
+    ...(meta.queryMs !== undefined ? { queryMs: meta.queryMs } : {}),
+    groups: groupRows(shown, meta.byTool),
     page: rows.page,
     pageCount: rows.pageCount,
     notes,

@@ -45,7 +45,7 @@ export function huntCommands(deps: RouteDeps): CommandEntry[] {
       command: 'hunt',
       usage: HUNT_USAGE,
       summary:
-        'Hunt for an RMM tool: devices where binaries signed by its vendor were seen (proc: its processes, net: connections to its domains), every tool at once, or one of your rules.',
+        'Hunt for an RMM tool: devices where binaries signed by its vendor were seen (proc: its processes, net: connections to its domains; a tool without a signature hunt runs its first kind), every tool at once, or one of your rules.',
       example: 'hunt kaseya 5d',
       parse: (words) => parseHuntArgs(words, deps),
       access: 'anyone',
