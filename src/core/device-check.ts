@@ -1,20 +1,22 @@
 /**
  * `check <device> [window]` as a domain operation: which RMM tools were seen on one device, by
  * file signature, process or network evidence, in as few queries as the catalog allows
- * (`hunt/query-batch.ts`). Read-only: nothing is stored but the
- * audit. The card is made by `presenters/check-views.ts`.
+ * (`hunt/query-batch.ts`). Read-only: nothing is stored but the audit. The caller's tenant's
+ * exclusions apply as in hunts: by DeviceId for exclusions made from a card (a name can belong to
+ * several devices), by name for typed patterns. The card is made by `presenters/check-views.ts`.
  */
 import { performance } from 'node:perf_hooks';
 import type { Catalog, RmmTool } from '../hunt/catalog';
 import { buildDeviceCheckQueries } from '../hunt/hunt-queries-device-check';
 import { runBatch } from '../hunt/query-batch';
-import { findExclusion } from '../store/exclusion-match';
+import { findExclusion, namesakeExclusions } from '../store/exclusion-match';
 import type { Exclusion, Store } from '../store/store';
 import type { HuntTargets } from './hunt-targets';
 import type { Log } from './log';
 import { CHECK_USAGE, checkWindow, type CheckArgs } from './parse-hunt';
 import { Deferred } from './route';
 import { runFailureOf, type RunFailure } from './run-failure';
+import { tenantScope } from './tenant-scope';
 import type { PortalLinkView } from './views';
 
 /** What a device check needs. */
@@ -32,6 +34,8 @@ export const MAX_CHECK_TOOLS = 20;
 /** A check on its way. */
 export interface StartedCheck {
   readonly args: CheckArgs;
+  /** The caller's tenant scope: whose exclusions apply. */
+  readonly tenant: string;
   /** Where it runs ("sample data"). */
   readonly source: string;
 }
@@ -44,8 +48,10 @@ export interface SeenTool {
   readonly firstSeen: Date;
   readonly lastSeen: Date;
   readonly count: number;
-  /** The exclusion covering the device for this tool, if any. */
+  /** The exclusion covering the device (every device of that name seen with the tool), if any. */
   readonly exclusion?: Exclusion;
+  /** A device of that name not excluded although another device's exclusion records its name. */
+  readonly namesake?: { readonly deviceId: string; readonly exclusion: Exclusion };
 }
 
 /** How a check ended. */
@@ -71,12 +77,12 @@ export class DeviceCheckService {
   }
 
   /** Checks the window against the target; the query runs once the acknowledgement is posted. */
-  start(args: CheckArgs): Deferred<StartedCheck, FinishedCheck> {
+  start(args: CheckArgs, tenantId: string | undefined): Deferred<StartedCheck, FinishedCheck> {
     const target = this.deps.targets.resolve(args.workspace);
     checkWindow(args.window, target.backend.maxWindow, target.backend.source, CHECK_USAGE);
     const batch = buildDeviceCheckQueries({ tools: this.deps.catalog.tools, device: args.device, window: args.window }, { dialect: target.backend.dialect });
     const portal = batch.queries.length === 1 ? target.portal?.(batch.queries[0]!, args.window) : undefined;
-    const started: StartedCheck = { args, source: target.backend.source };
+    const started: StartedCheck = { args, tenant: tenantScope(tenantId), source: target.backend.source };
     const link = portal ? { portal } : {};
     return new Deferred(started, async (): Promise<FinishedCheck> => {
       const began = performance.now();
@@ -84,15 +90,16 @@ export class DeviceCheckService {
         const result = await runBatch(batch, (kql) => target.backend.run({ kql, window: args.window }));
         const queryMs = Math.round(performance.now() - began);
         const now = this.now();
-        const exclusions = await this.deps.store.listExclusions({ activeAt: now });
-        const byTool = new Map<string, { tool: RmmTool; evidence: Set<string>; first: number; last: number; count: number }>();
+        const exclusions = await this.deps.store.listExclusions({ activeAt: now, tenant: started.tenant });
+        const byTool = new Map<string, { tool: RmmTool; evidence: Set<string>; first: number; last: number; count: number; devices: Map<string, string> }>();
         for (const row of result.rows) {
           const tool = this.deps.catalog.get(typeof row.Tool === 'string' ? row.Tool : '');
           const first = Date.parse(String(row.FirstSeen));
           const last = Date.parse(String(row.LastSeen));
           if (!tool || Number.isNaN(first) || Number.isNaN(last)) continue;
-          const seen = byTool.get(tool.id) ?? { tool, evidence: new Set<string>(), first, last, count: 0 };
+          const seen = byTool.get(tool.id) ?? { tool, evidence: new Set<string>(), first, last, count: 0, devices: new Map<string, string>() };
           seen.evidence.add(String(row.Evidence));
+          if (typeof row.DeviceId === 'string' && typeof row.DeviceName === 'string') seen.devices.set(row.DeviceId, row.DeviceName);
           seen.first = Math.min(seen.first, first);
           seen.last = Math.max(seen.last, last);
           seen.count += typeof row.Count === 'number' ? row.Count : 0;
@@ -100,8 +107,20 @@ export class DeviceCheckService {
         }
         const seen = [...byTool.values()].sort((a, b) => b.last - a.last);
         const tools = seen.slice(0, MAX_CHECK_TOOLS).map((s): SeenTool => {
-          const exclusion = findExclusion(exclusions, { deviceName: args.device, toolId: s.tool.id, now });
-          return { tool: s.tool, evidence: [...s.evidence], firstSeen: new Date(s.first), lastSeen: new Date(s.last), count: s.count, ...(exclusion ? { exclusion } : {}) };
+          const devices = [...s.devices].map(([deviceId, deviceName]) => ({ deviceId, deviceName, toolId: s.tool.id, now }));
+          const hiding = devices.map((device) => findExclusion(exclusions, device));
+          const exclusion = hiding.length > 0 && hiding.every(Boolean) ? hiding[0] : undefined;
+          const shown = devices.find((device, i) => !hiding[i] && namesakeExclusions(exclusions, device).length > 0);
+          const namesake = shown && { deviceId: shown.deviceId, exclusion: namesakeExclusions(exclusions, shown)[0]! };
+          return {
+            tool: s.tool,
+            evidence: [...s.evidence],
+            firstSeen: new Date(s.first),
+            lastSeen: new Date(s.last),
+            count: s.count,
+            ...(exclusion ? { exclusion } : {}),
+            ...(namesake ? { namesake } : {}),
+          };
         });
         return { kind: 'done', started, tools, seenCount: seen.length, queryMs, ...(result.partial ? { partial: result.partial.message } : {}), ...link };
       } catch (error) {

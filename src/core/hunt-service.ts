@@ -1,15 +1,17 @@
 /**
- * Hunts, as domain operations: start one (record it, then run its query outside the turn, hide
- * excluded devices, keep the result), read a page of a finished one with what was decided about
- * each row, find the finding a button names, and mark hunts a restart interrupted. Views are made
- * by `presenters/hunt-views.ts`.
+ * Hunts, as domain operations: start one (record it with where it was asked, then run its query
+ * outside the turn, hide the devices the tenant's exclusions cover, keep the result), read a page of
+ * a finished one with what was decided about each row, find the finding a button names, and mark
+ * hunts a restart interrupted. A hunt's pages and findings are read only in the conversation (and
+ * tenant) it was asked in: card action data is untrusted, and names hunts. Views are made by
+ * `presenters/hunt-views.ts`.
  */
 import { performance } from 'node:perf_hooks';
 import type { Catalog } from '../hunt/catalog';
 import { rekey, sortFindings } from '../hunt/finding';
 import { runBatch } from '../hunt/query-batch';
-import { findExclusion, isActive } from '../store/exclusion-match';
-import type { Hunt, Store, StoredFinding } from '../store/store';
+import { exclusionKind, findExclusion, isActive, namesakeExclusions } from '../store/exclusion-match';
+import type { Exclusion, Hunt, Store, StoredFinding } from '../store/store';
 import { actorOf } from './access';
 import type { RequestContext } from './context';
 import { ALL_TOOLS, planHunt } from './hunt-plan';
@@ -20,6 +22,7 @@ import { checkWindow, type HuntArgs } from './parse-hunt';
 import { readHuntMeta, storedHuntMeta, type HuntMeta } from './payloads/hunt-meta';
 import { Deferred } from './route';
 import { runFailureOf, type RunFailure } from './run-failure';
+import { callerTenant } from './tenant-scope';
 import { toolRefName } from './tool-ref';
 import { UserError } from './user-error';
 import type { Note, PortalLinkView } from './views';
@@ -60,11 +63,20 @@ export interface HuntRow {
   readonly decision?: RowDecision;
 }
 
+/** A device shown although its name is the recorded name of a device the tenant excluded. */
+export interface Namesake {
+  readonly finding: StoredFinding;
+  /** The exclusion of the other device. */
+  readonly exclusion: Exclusion;
+}
+
 /** A page of a finished hunt. */
 export interface HuntPage {
   readonly hunt: Hunt;
   readonly meta: HuntMeta;
   readonly rows: Page<HuntRow>;
+  /** Devices of the page that bear the name of another device excluded for this tool. */
+  readonly namesakes: readonly Namesake[];
 }
 
 /** How a hunt ended. */
@@ -106,6 +118,7 @@ export class HuntService {
     const target = targets.resolve(args.workspace);
     checkWindow(args.window, target.backend.maxWindow, target.backend.source);
     const plan = planHunt(args, target, { catalog: this.deps.catalog, maxDevices: this.deps.maxDevices });
+    const tenant = callerTenant(context);
     const hunt = await store.createHunt({
       request: plan.request,
       kql: plan.kql,
@@ -113,6 +126,7 @@ export class HuntService {
       conversation: context.reference ?? null,
       requestedBy: actorOf(context),
       instanceId: this.deps.instanceId,
+      origin: { tenant, conversationId: context.conversation.id },
     });
     const portal = plan.batch.queries.length === 1 ? target.portal?.(plan.kql, args.window) : undefined;
     return new Deferred({ hunt, subject: plan.subject }, async (posted, queued) => {
@@ -125,9 +139,15 @@ export class HuntService {
         const result = await runBatch(plan.batch, (kql) => target.backend.run({ kql, window: { ms: request.windowMs }, onQueued: queued }));
         const queryMs = Math.round(performance.now() - started);
         const now = this.now();
-        const exclusions = await store.listExclusions({ activeAt: now });
+        const exclusions = await store.listExclusions({ activeAt: now, tenant });
         const { findings: found, total } = plan.findings(result);
-        const kept = found.filter((f) => !findExclusion(exclusions, { deviceName: f.deviceName, toolId: f.toolId, now }));
+        const kept: typeof found = [];
+        let hiddenByPattern = 0;
+        for (const finding of found) {
+          const exclusion = findExclusion(exclusions, { ...finding, now });
+          if (!exclusion) kept.push(finding);
+          else if (exclusionKind(exclusion) === 'pattern') hiddenByPattern += 1;
+        }
         const visible = rekey(sortFindings(kept, plan.byTool ? (id) => toolRefName(id, this.deps.catalog) : undefined));
         const hiddenCount = found.length - kept.length;
         const notes: Note[] = [
@@ -137,10 +157,10 @@ export class HuntService {
             ? [{ text: `Showing the ${plural(found.length, 'device', 'devices')} seen most recently of ${plural(total, 'device', 'devices')} found; narrow the window or name a device for the rest.`, tone: 'warning' as const }]
             : []),
         ];
-        const meta = storedHuntMeta({ subject: plan.subject, byTool: plan.byTool, queryMs, notes, ...(portal ? { portal } : {}) });
+        const meta = storedHuntMeta({ subject: plan.subject, byTool: plan.byTool, queryMs, notes, hiddenByPattern, ...(portal ? { portal } : {}) });
         await store.finishHunt(hunt.id, { status: 'done', findings: visible, hiddenCount, meta });
         log.info({ huntId: hunt.id, devices: visible.length, hidden: hiddenCount, total, partial: Boolean(result.partial), queryMs }, 'hunt finished');
-        return { kind: 'done', page: await this.page(hunt.id, 1) };
+        return { kind: 'done', page: await this.pageOf(await this.finished(hunt.id), 1) };
       } catch (error) {
         const failure = runFailureOf(error, log, { huntId: hunt.id });
         await store.finishHunt(hunt.id, { status: 'failed', error: failure.message }).catch((e: unknown) => log.error({ err: e, huntId: hunt.id }, 'could not record the failed hunt'));
@@ -149,23 +169,35 @@ export class HuntService {
     });
   }
 
-  /** Page `page` (1-based, clamped) of a finished hunt. */
-  async page(huntId: string, page: number): Promise<HuntPage> {
-    const hunt = await this.finished(huntId);
+  /**
+   * Page `page` (1-based, clamped) of a finished hunt asked in the caller's conversation and
+   * tenant; any other hunt is answered as one that is no longer available.
+   */
+  async page(huntId: string, page: number, context: RequestContext): Promise<HuntPage> {
+    return this.pageOf(await this.finished(huntId, context), page);
+  }
+
+  private async pageOf(hunt: Hunt, page: number): Promise<HuntPage> {
     const meta = readHuntMeta(hunt.meta, { subject: this.subjectOf(hunt), byTool: hunt.request.toolId === ALL_TOOLS });
-    const findings = await this.deps.store.listFindings(huntId);
+    const findings = await this.deps.store.listFindings(hunt.id);
     const shown = pageOf(findings, page, HUNT_PAGE_SIZE);
-    const decisions = shown.items.length ? await this.decisions(huntId) : new Map<string, RowDecision>();
+    const now = this.now();
+    const exclusions = shown.items.length ? await this.deps.store.listExclusions({ activeAt: now, ...(hunt.origin ? { tenant: hunt.origin.tenant } : {}) }) : [];
+    const decisions = shown.items.length ? await this.decisions(hunt.id, exclusions, now) : new Map<string, RowDecision>();
     const items = shown.items.map((finding): HuntRow => {
       const decision = decisions.get(finding.rowKey);
       return decision ? { finding, decision } : { finding };
     });
-    return { hunt, meta, rows: { ...shown, items } };
+    const namesakes = shown.items.flatMap((finding) => namesakeExclusions(exclusions, { ...finding, now }).slice(0, 1).map((exclusion) => ({ finding, exclusion })));
+    return { hunt, meta, rows: { ...shown, items }, namesakes };
   }
 
-  /** The finding a card button names, and the page it is on; refuses ids and keys it does not know. */
-  async finding(huntId: string, key: string): Promise<FindingRef> {
-    const hunt = await this.finished(huntId);
+  /**
+   * The finding a card button names, and the page it is on; refuses ids and keys it does not know,
+   * and hunts asked in another conversation or tenant (as if unknown).
+   */
+  async finding(huntId: string, key: string, context: RequestContext): Promise<FindingRef> {
+    const hunt = await this.finished(huntId, context);
     const finding = await this.deps.store.getFinding(huntId, key);
     if (!finding) throw new UserError('That device is not part of this hunt', 'Run the hunt again and use the buttons of the new card.');
     const index = Number(key);
@@ -197,22 +229,26 @@ export class HuntService {
     return interrupted;
   }
 
-  private async finished(huntId: string): Promise<Hunt> {
+  /**
+   * The finished hunt `huntId`; with a context, only one asked in its conversation and tenant (a
+   * hunt recorded before hunts kept where they were asked is refused too).
+   */
+  private async finished(huntId: string, context?: RequestContext): Promise<Hunt> {
     const hunt = await this.deps.store.getHunt(huntId);
-    if (!hunt || hunt.status !== 'done') {
+    const foreign = context !== undefined && (hunt?.origin?.tenant !== callerTenant(context) || hunt.origin.conversationId !== context.conversation.id);
+    if (!hunt || hunt.status !== 'done' || foreign) {
       throw new UserError('That hunt is no longer available', 'Run the hunt again to see its devices.');
     }
     return hunt;
   }
 
-  /** What has been decided about each row of a hunt: exclusions made from it, escalations of it. */
-  private async decisions(huntId: string): Promise<Map<string, RowDecision>> {
-    const now = this.now();
+  /** What has been decided about each row of a hunt: escalations of it, exclusions made from it. */
+  private async decisions(huntId: string, exclusions: readonly Exclusion[], now: Date): Promise<Map<string, RowDecision>> {
     const decisions = new Map<string, RowDecision>();
     for (const escalation of await this.deps.store.listEscalations({ huntId })) {
       decisions.set(escalation.rowKey, { kind: 'escalated', by: escalation.by.name, incident: escalation.incidentNumber });
     }
-    for (const exclusion of await this.deps.store.listExclusions({ activeAt: now })) {
+    for (const exclusion of exclusions) {
       if (exclusion.source?.huntId === huntId && isActive(exclusion, now)) {
         decisions.set(exclusion.source.rowKey, { kind: 'excluded', by: exclusion.createdBy.name, reason: exclusion.reason });
       }

@@ -86,6 +86,7 @@ export async function runRoute<Request, Result, Started>(
       return {
         kind: 'deferred',
         progress: spec.progress(deferred.started, 'running'),
+        ...(deferred.messageId !== undefined ? { messageId: deferred.messageId } : {}),
         complete: async (posted, progress) => {
           try {
             const queued = () => void progress(spec.progress(deferred.started, 'queued')).catch(() => undefined);
@@ -107,7 +108,8 @@ export async function runRoute<Request, Result, Started>(
 }
 
 function presented(shown: Presentation): ViewReply {
-  return 'everyone' in shown ? reply(shown.view, shown.everyone) : reply(shown);
+  if (!('everyone' in shown)) return reply(shown);
+  return shown.messageId === undefined ? reply(shown.view) : reply(shown.view, { view: shown.everyone, messageId: shown.messageId });
 }
 
 async function record<Request, Result>(

@@ -38,8 +38,12 @@ export interface AuditSpec<Request, Result> {
   readonly result?: (request: Request, result: Result) => AuditRecord | undefined;
 }
 
-/** A result shown now, or shown now and shown again to everyone (the card's latest state). */
-export type Presentation = View | { readonly view: View; readonly everyone: () => Promise<View> };
+/**
+ * A result shown now, or shown now and shown again to everyone (the card's latest state) in the
+ * stored message `messageId` — a message HuntOps recorded (a hunt's `messageId`), never an id taken
+ * from the request. Without a stored message there is no update for everyone.
+ */
+export type Presentation = View | { readonly view: View; readonly everyone: () => Promise<View>; readonly messageId: string | undefined };
 
 /** Whether long work is still waiting for the backend or running. */
 export type ProgressState = 'running' | 'queued';
@@ -53,6 +57,8 @@ export class Deferred<Started, Finished> {
   constructor(
     readonly started: Started,
     readonly finish: (posted: PostedMessage, queued: () => void) => Promise<Finished>,
+    /** For a card button: the stored message the work updates (a hunt's `messageId`), never one the request names. */
+    readonly messageId?: string,
   ) {}
 }
 

@@ -215,6 +215,11 @@ export interface EscalateFormView {
 /** One active exclusion. */
 export interface ExclusionEntry {
   readonly id: string;
+  /** What it binds: one device (by id), or the devices a typed name pattern covers. */
+  readonly kind: 'device' | 'pattern';
+  /** "Pattern IT-ADM-*", "Device ws-fin-014 (id 3f9a0c1d…)": what the list shows. */
+  readonly label: string;
+  /** The pattern as typed, or the device's recorded name. */
   readonly pattern: string;
   /** "Kaseya hunts" / "every RMM tool". */
   readonly scope: string;

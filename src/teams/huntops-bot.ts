@@ -64,10 +64,11 @@ export class HuntOpsBot extends ActivityHandler {
       };
     }
     const reply = await this.deps.app.handleAction(action.verb, action.data, requestContext(context.activity));
-    const cardId = context.activity.replyToId;
-    if (cardId && reply.kind === 'deferred') this.runDeferred(context, reply, cardId);
-    if (cardId && reply.kind === 'view' && reply.everyone) {
-      this.track(this.deps.updater.update(TurnContext.getConversationReference(context.activity), cardId, reply.everyone), cardId);
+    // The invoke's replyToId is untrusted: only a message the core names from its store is updated.
+    if (reply.kind === 'deferred' && reply.messageId) this.runDeferred(context, reply, reply.messageId);
+    if (reply.kind === 'deferred' && !reply.messageId) this.deps.log.error({ verb: String(action.verb).slice(0, 40) }, 'a card action started work but named no stored message to update');
+    if (reply.kind === 'view' && reply.everyone && reply.messageId) {
+      this.track(this.deps.updater.update(TurnContext.getConversationReference(context.activity), reply.messageId, reply.everyone), reply.messageId);
     }
     const view = reply.kind === 'view' ? reply.view : reply.progress;
     return { status: StatusCodes.OK, body: { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(view) } };

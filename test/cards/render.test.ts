@@ -138,6 +138,8 @@ function allViews(): Array<[string, View]> {
         name: 'exclusions',
         exclusions: Array.from({ length: EXCLUSIONS_PAGE_SIZE }, (_, i) => ({
           id: `x${'0'.repeat(30)}${i}`,
+          kind: 'pattern' as const,
+          label: `Pattern IT-ADM-${'X'.repeat(200)}-*`,
           pattern: `IT-ADM-${'X'.repeat(200)}-*`,
           scope: i % 2 ? 'every RMM tool' : 'ConnectWise ScreenConnect hunts',
           reason: 'r'.repeat(MAX_REASON),

@@ -10,9 +10,21 @@ const FALLBACK = { subject: 'Kaseya', byTool: false };
 
 describe('hunt meta', () => {
   test('what this version stores reads back, version and all', () => {
-    const meta = { subject: 'AnyDesk network connections', byTool: false, queryMs: 812, notes: [{ text: 'Partial result: x', tone: 'warning' as const }], portal: { title: 'Open in Defender', url: 'https://security.microsoft.com/x' } };
-    expect(storedHuntMeta(meta)).toMatchObject({ version: 1 });
+    const meta = {
+      subject: 'AnyDesk network connections',
+      byTool: false,
+      queryMs: 812,
+      notes: [{ text: 'Partial result: x', tone: 'warning' as const }],
+      portal: { title: 'Open in Defender', url: 'https://security.microsoft.com/x' },
+      hiddenByPattern: 2,
+    };
+    expect(storedHuntMeta(meta)).toMatchObject({ version: 2, hiddenByPattern: 2 });
     expect(readHuntMeta(JSON.parse(JSON.stringify(storedHuntMeta(meta))), FALLBACK)).toEqual(meta);
+  });
+
+  test('version 1 (before pattern counts) still reads, without a pattern count', () => {
+    const v1 = { version: 1, subject: 'Kaseya', byTool: false, queryMs: 9, notes: [] };
+    expect(readHuntMeta(v1, FALLBACK)).toEqual({ subject: 'Kaseya', byTool: false, queryMs: 9, notes: [] });
   });
 
   test('the first release\'s meta (no version, fields optional) still reads', () => {

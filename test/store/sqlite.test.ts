@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/open-store';
 import { describeStoreContract, type ContractHarness, type StoreLocation } from './store-contract';
+import { describeTrustContract } from './trust-contract';
 import { describeWatchContract } from './watch-contract';
 
 const root = mkdtempSync(join(tmpdir(), 'huntops-store-'));
@@ -22,3 +23,4 @@ const harness = (): ContractHarness => ({
 
 describeStoreContract('sqlite', harness);
 describeWatchContract('sqlite', harness);
+describeTrustContract('sqlite', harness);

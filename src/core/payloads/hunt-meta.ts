@@ -1,7 +1,8 @@
 /**
  * What a finished hunt keeps about its result besides the devices (the store's opaque `meta`),
  * versioned and read back through a schema. Version 1 adds the version number to the shape the
- * first release stored, whose fields were all optional; both are read.
+ * first release stored, whose fields were all optional; version 2 adds how many of the hidden
+ * devices typed name patterns hid. All three are read.
  */
 import { z } from 'zod';
 import type { Note, PortalLinkView } from '../views';
@@ -17,6 +18,8 @@ const V1 = z.object({
   notes: z.array(NOTE),
   portal: PORTAL.optional(),
 });
+
+const V2 = V1.extend({ version: z.literal(2), hiddenByPattern: z.number().int().nonnegative() });
 
 /** Stored before versions: the same fields, each optional. */
 const UNVERSIONED = z.object({
@@ -38,19 +41,29 @@ export interface HuntMeta {
   /** Warnings about the result (partial, capped, how a rule's window applied). */
   readonly notes: readonly Note[];
   readonly portal?: PortalLinkView;
+  /** Of the devices exclusions hid, how many typed name patterns hid; unknown for hunts of earlier versions. */
+  readonly hiddenByPattern?: number;
 }
 
 /** What is stored. */
-export type StoredHuntMeta = z.infer<typeof V1>;
+export type StoredHuntMeta = z.infer<typeof V2>;
 
 /** The meta to store. */
-export function storedHuntMeta(meta: HuntMeta): StoredHuntMeta {
-  return { version: 1, subject: meta.subject, byTool: meta.byTool, queryMs: meta.queryMs, notes: [...meta.notes], ...(meta.portal ? { portal: meta.portal } : {}) };
+export function storedHuntMeta(meta: HuntMeta & { readonly hiddenByPattern: number }): StoredHuntMeta {
+  return {
+    version: 2,
+    subject: meta.subject,
+    byTool: meta.byTool,
+    queryMs: meta.queryMs,
+    notes: [...meta.notes],
+    hiddenByPattern: meta.hiddenByPattern,
+    ...(meta.portal ? { portal: meta.portal } : {}),
+  };
 }
 
 /** The stored meta of a hunt; what it does not say (or a shape no version wrote) comes from `fallback`. */
 export function readHuntMeta(stored: unknown, fallback: Pick<HuntMeta, 'subject' | 'byTool'>): HuntMeta {
-  const parsed = z.union([V1, UNVERSIONED]).safeParse(stored ?? {});
+  const parsed = z.union([V2, V1, UNVERSIONED]).safeParse(stored ?? {});
   const meta: Partial<HuntMeta> = parsed.success ? parsed.data : {};
   return {
     subject: meta.subject ?? fallback.subject,
@@ -58,5 +71,6 @@ export function readHuntMeta(stored: unknown, fallback: Pick<HuntMeta, 'subject'
     queryMs: meta.queryMs ?? 0,
     notes: meta.notes ?? [],
     ...(meta.portal ? { portal: meta.portal } : {}),
+    ...(meta.hiddenByPattern !== undefined ? { hiddenByPattern: meta.hiddenByPattern } : {}),
   };
 }

@@ -6,6 +6,8 @@ import { MAX_CHECK_TOOLS, type FinishedCheck, type StartedCheck } from '../devic
 import { huntKindLabel } from '../hunt-kinds';
 import type { ProgressState } from '../route';
 import type { CheckRow, HuntHeader, Note, View } from '../views';
+import { exclusionKind } from '../../store/exclusion-match';
+import { shortDeviceId } from './exclusion-views';
 import { isoSeconds } from './format';
 import { runFailedView } from './hunt-views';
 
@@ -30,10 +32,27 @@ export function checkView(finished: FinishedCheck): View {
       firstSeen: isoSeconds(seen.firstSeen),
       lastSeen: isoSeconds(seen.lastSeen),
       count: seen.count,
-      ...(seen.exclusion ? { excluded: `Excluded by ${seen.exclusion.createdBy.name}: ${seen.exclusion.reason}` } : {}),
+      ...(seen.exclusion
+        ? {
+            excluded:
+              exclusionKind(seen.exclusion) === 'pattern'
+                ? `Excluded by ${seen.exclusion.createdBy.name}'s pattern ${seen.exclusion.pattern}: ${seen.exclusion.reason}`
+                : `Excluded by ${seen.exclusion.createdBy.name}: ${seen.exclusion.reason}`,
+          }
+        : {}),
     }),
   );
   const notes: Note[] = [
+    ...finished.tools.flatMap((seen) =>
+      seen.namesake
+        ? [
+            {
+              text: `${seen.tool.name} on ${finished.started.args.device} (id ${shortDeviceId(seen.namesake.deviceId)}) is shown: its name matches an exclusion for another device (id ${shortDeviceId(seen.namesake.exclusion.deviceId ?? '')}).`,
+              tone: 'warning' as const,
+            },
+          ]
+        : [],
+    ),
     ...(finished.partial !== undefined ? [{ text: `Partial result: ${finished.partial}`, tone: 'warning' as const }] : []),
     ...(finished.seenCount > MAX_CHECK_TOOLS
       ? [{ text: `${finished.seenCount} tools were seen; these are the ${MAX_CHECK_TOOLS} seen most recently. Hunt each of the rest by name.`, tone: 'warning' as const }]

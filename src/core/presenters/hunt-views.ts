@@ -11,6 +11,7 @@ import type { ProgressState } from '../route';
 import type { RunFailure } from '../run-failure';
 import { toolRefName } from '../tool-ref';
 import type { FindingRow, HuntFailedView, HuntHeader, Note, PortalLinkView, ResultGroup, RowState, View } from '../views';
+import { shortDeviceId } from './exclusion-views';
 import { isoSeconds, plural } from './format';
 
 /** What every card of a hunt says about it. */
@@ -45,6 +46,15 @@ function rowState(decision: RowDecision): RowState {
     : { kind: 'escalated', text: `Escalated by ${decision.by} → incident ${decision.incident}` };
 }
 
+/** ", 2 of them by name patterns": how many of the hidden devices typed patterns hid, when known. */
+function byPatterns(hidden: number, byPattern: number | undefined): string {
+  if (byPattern === undefined) return '';
+  if (byPattern === 0) return ', none by a name pattern';
+  if (hidden === 1) return ', by a name pattern';
+  if (byPattern === hidden) return ', all by name patterns';
+  return `, ${byPattern} of them by ${byPattern === 1 ? 'a name pattern' : 'name patterns'}`;
+}
+
 /** A page of a finished hunt's devices; `note` first (the outcome of a click). */
 export function huntPageView(page: HuntPage, catalog: Catalog, note?: Note): View {
   const { hunt, meta, rows } = page;
@@ -53,7 +63,13 @@ export function huntPageView(page: HuntPage, catalog: Catalog, note?: Note): Vie
   const notes: Note[] = [
     ...(note ? [note] : []),
     ...meta.notes,
-    ...(hidden > 0 ? [{ text: `${plural(hidden, 'device is', 'devices are')} hidden by exclusions (type exclusions to see them).`, tone: 'default' as const }] : []),
+    ...(hidden > 0
+      ? [{ text: `${plural(hidden, 'device is', 'devices are')} hidden by exclusions${byPatterns(hidden, meta.hiddenByPattern)} (type exclusions to see them).`, tone: 'default' as const }]
+      : []),
+    ...page.namesakes.map(({ finding, exclusion }) => ({
+      text: `${finding.deviceName} (id ${shortDeviceId(finding.deviceId)}) is shown: its name matches an exclusion for another device (id ${shortDeviceId(exclusion.deviceId ?? '')}, by ${exclusion.createdBy.name}).`,
+      tone: 'warning' as const,
+    })),
   ];
   const portal = meta.portal ? { portal: meta.portal } : {};
   if (rows.total === 0) return { name: 'huntEmpty', header, queryMs: meta.queryMs, notes, ...portal };

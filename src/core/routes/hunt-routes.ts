@@ -60,7 +60,7 @@ export function huntCommands(deps: RouteDeps): CommandEntry[] {
       example: 'check WS-FIN-014 24h',
       parse: (words) => parseCheckArgs(words),
       access: 'anyone',
-      start: async (args) => deps.checks.start(args),
+      start: async (args, context) => deps.checks.start(args, context.conversation.tenantId),
       progress: checkProgressView,
       present: checkView,
       audit: { action: 'check', request: (args) => ({ device: args.device, windowMs: args.window.ms }), result: (_args, finished) => checkAudit(finished) },
@@ -75,7 +75,7 @@ export function huntButtons(deps: RouteDeps): ButtonEntry[] {
       verb: VERBS.huntPage,
       data: z.object({ huntId: HUNT_ID, page: PAGE }).strict(),
       access: 'anyone',
-      handle: ({ huntId, page }) => deps.hunts.page(huntId, page),
+      handle: ({ huntId, page }, context) => deps.hunts.page(huntId, page, context),
       present: (page) => huntPageView(page, deps.catalog),
     }),
   ];

@@ -15,7 +15,7 @@
  * | triage     | 〃                          | `incident|<number, 10 digits>`          | one incident |
  * | triage     | 〃                          | `escalation|<hash(team, key)>`          | one escalation |
  * | triage     | 〃                          | `outbox|<hash(team, key)>`              | one outbox item |
- * | audit      | `audit`                     | `<inverted time>|<inverted seq>|<rand>` | newest first |
+ * | audit      | see `table-audit.ts`        |                                         | the audit trail |
  * | refs       | —                           | —                                       | empty: the health check's round trip |
  *
  * Everything about one team's incidents lives in one partition, so an escalation — counter bump,
@@ -32,7 +32,12 @@
  * table, bounded by retention) and due outbox items or escalations of a hunt (the triage table, small).
  *
  * Watches and sanctions (in the triage table, and a `<prefix>watchseen` table) are laid out in
- * `table-watches.ts` and `table-sanctions.ts`.
+ * `table-watches.ts` and `table-sanctions.ts`, the audit in `table-audit.ts`, and what happens when
+ * an outbox item dies (an incident is re-rooted) in `table-outbox-death.ts`.
+ *
+ * Exclusions made from a card before they bound device ids are bound to their source finding's
+ * device when the store is opened (`bindLegacyExclusions`); those whose finding is gone are marked
+ * checked and keep their recorded name, read literally.
  */
 import { odata, TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { idFromKey, newHuntId, newToken } from '../ids';
@@ -51,6 +56,7 @@ import type {
   Incident,
   IncidentChannel,
   NewAuditEntry,
+  NewCountedAuditEntry,
   NewEscalation,
   NewExclusion,
   NewHunt,
@@ -80,12 +86,12 @@ import type {
 } from '../store';
 import { StoreError } from '../store-error';
 import {
-  checkAuditEntry,
   checkFindings,
   checkIncidentNumber,
   checkKey,
   checkNewExclusion,
   checkNewHunt,
+  checkSourceDevice,
   clampLimit,
   isHuntId,
   isRowKey,
@@ -93,6 +99,8 @@ import {
 import { checkOutboxKind } from '../watch-validate';
 import { getJson, getText, putJson, putText } from './entity-text';
 import { isContention, isNotFound, statusOf, withRetries } from './optimistic';
+import { TableAudit } from './table-audit';
+import { deathActions, incidentRowKey, rootlessIncident } from './table-outbox-death';
 import { TableSanctions } from './table-sanctions';
 import { TableWatches } from './table-watches';
 
@@ -115,13 +123,10 @@ const CHANNEL = 'channel';
 const INCIDENT = 'incident|';
 const ESCALATION = 'escalation|';
 const OUTBOX = 'outbox|';
-const AUDIT = 'audit';
 const BATCH = 100;
-/** Above every epoch-ms time until the year 2286, so `MAX_TIME - t` sorts newest first. */
-const MAX_TIME = 9_999_999_999_999;
 
 const teamPartition = (team: string): string => `team-${idFromKey('team', team)}`;
-const incidentRow = (number: number): string => `${INCIDENT}${String(number).padStart(10, '0')}`;
+const incidentRow = incidentRowKey;
 /** A filter for row keys starting with `prefix` (`|` is followed by `}` in code order). */
 const rowPrefix = (prefix: string): string => odata`RowKey ge ${prefix} and RowKey lt ${`${prefix.slice(0, -1)}}`}`;
 
@@ -146,6 +151,7 @@ function huntFrom(e: Entity): Hunt {
   const messageId = optS(e, 'messageId');
   const error = optS(e, 'error');
   const finishedAt = optDate(e, 'finishedAt');
+  const originTenant = optS(e, 'originTenant');
   return {
     id: s(e, 'partitionKey'),
     request: { toolId: s(e, 'toolId'), windowMs: int(e, 'windowMs'), kind: s(e, 'kind') as Hunt['request']['kind'], ...(device !== undefined && { device }) },
@@ -154,6 +160,7 @@ function huntFrom(e: Entity): Hunt {
     conversation: getJson(e, 'conversation'),
     requestedBy: actorOf(e, 'requestedBy'),
     ...(instanceId !== undefined && { instanceId }),
+    ...(originTenant !== undefined && { origin: { tenant: originTenant, conversationId: getText(e, 'originConversation')! } }),
     status: s(e, 'status') as Hunt['status'],
     ...(messageId !== undefined && { messageId }),
     ...(error !== undefined && { error }),
@@ -174,6 +181,7 @@ function findingFrom(e: Entity): StoredFinding {
     lastSeen: time(e, 'lastSeen'),
     count: int(e, 'count'),
     reportIds: getJson(e, 'reportIds') as string[],
+    ...(e.reportCount !== undefined && e.reportCount !== null && { reportCount: int(e, 'reportCount') }),
     toolId: s(e, 'toolId'),
   };
 }
@@ -183,10 +191,14 @@ function exclusionFrom(e: Entity): Exclusion {
   const sourceHuntId = optS(e, 'sourceHuntId');
   const removedAt = optDate(e, 'removedAt');
   const removedBy = optActor(e, 'removedBy');
+  const deviceId = getText(e, 'deviceId');
+  const tenant = getText(e, 'tenant');
   return {
     id: s(e, 'rowKey'),
     key: getText(e, 'key')!,
-    pattern: s(e, 'pattern'),
+    pattern: getText(e, 'pattern')!,
+    ...(deviceId !== undefined && { deviceId }),
+    ...(tenant !== undefined && { tenant }),
     scope: toolId === undefined ? { kind: 'all' } : { kind: 'tool', toolId },
     reason: getText(e, 'reason')!,
     createdBy: actorOf(e, 'createdBy'),
@@ -255,18 +267,6 @@ function outboxFrom(e: Entity, threadRootActivityId?: string): OutboxItem {
   };
 }
 
-function auditFrom(e: Entity): AuditEntry {
-  return {
-    id: s(e, 'rowKey'),
-    at: time(e, 'at'),
-    actor: actorOf(e, 'actor'),
-    conversationId: getText(e, 'conversationId')!,
-    action: s(e, 'action'),
-    details: getJson(e, 'details'),
-    outcome: s(e, 'outcome') as AuditEntry['outcome'],
-  };
-}
-
 const byTimeThenId = <T extends { readonly id: string }>(time: (item: T) => number) => (a: T, b: T): number =>
   time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -275,15 +275,15 @@ export class TableStore implements Store {
   readonly kind = 'azuretables' as const;
   private readonly clock: () => Date;
   private readonly policy: OutboxPolicy;
-  private auditSeq = 0;
   private readonly watches: TableWatches;
+  private readonly auditTrail: TableAudit;
   private readonly sanctions: TableSanctions;
 
   private constructor(
     private readonly hunts: TableClient,
     private readonly exclusions: TableClient,
     private readonly triage: TableClient,
-    private readonly audit: TableClient,
+    audit: TableClient,
     private readonly refs: TableClient,
     seen: TableClient,
     options: TableStoreOptions,
@@ -299,6 +299,7 @@ export class TableStore implements Store {
       getOutboxItem: (team, id) => this.getOutboxItem(team, id),
     });
     this.sanctions = new TableSanctions(triage, teamPartition, () => this.now());
+    this.auditTrail = new TableAudit(audit, () => this.now());
   }
 
   /**
@@ -323,7 +324,9 @@ export class TableStore implements Store {
     const created = await Promise.allSettled(clients.map((table) => table.createTable()));
     const failed = created.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw new StoreError('unavailable', `cannot use Azure Table Storage at ${new URL(clients[0].url).host}: ${describe(failed.reason)}`);
-    return new TableStore(...clients, options);
+    const store = new TableStore(...clients, options);
+    await store.bindLegacyExclusions();
+    return store;
   }
 
   private now(): number {
@@ -375,6 +378,10 @@ export class TableStore implements Store {
       };
       if (hunt.request.device !== undefined) entity.device = hunt.request.device;
       if (hunt.instanceId !== undefined) entity.instanceId = hunt.instanceId;
+      if (hunt.origin !== undefined) {
+        entity.originTenant = hunt.origin.tenant;
+        putText(entity, 'originConversation', hunt.origin.conversationId);
+      }
       putText(entity, 'kql', hunt.kql);
       putJson(entity, 'conversation', hunt.conversation);
       putActor(entity, 'requestedBy', hunt.requestedBy);
@@ -437,6 +444,7 @@ export class TableStore implements Store {
         count: BigInt(f.count),
         toolId: f.toolId,
       };
+      if (f.reportCount !== undefined) entity.reportCount = BigInt(f.reportCount);
       putJson(entity, 'reportIds', f.reportIds);
       return ['upsert', entity, 'Replace'];
     });
@@ -484,13 +492,19 @@ export class TableStore implements Store {
     const existing = await this.read(this.exclusions, EXCLUSIONS, id);
     if (existing) return { record: exclusionFrom(existing), created: false };
     const { source } = exclusion;
-    if (source && !(await this.getFinding(source.huntId, source.rowKey))) throw new StoreError('not-found', 'no such finding');
+    if (source) {
+      const finding = await this.getFinding(source.huntId, source.rowKey);
+      if (!finding) throw new StoreError('not-found', 'no such finding');
+      checkSourceDevice(exclusion, finding.deviceId);
+    }
     const entity: Entity & { partitionKey: string; rowKey: string } = {
       partitionKey: EXCLUSIONS,
       rowKey: id,
-      pattern: exclusion.pattern,
       createdAt: new Date(this.now()),
     };
+    putText(entity, 'pattern', exclusion.pattern);
+    if (exclusion.deviceId !== undefined) putText(entity, 'deviceId', exclusion.deviceId);
+    if (exclusion.tenant !== undefined) putText(entity, 'tenant', exclusion.tenant);
     putText(entity, 'key', exclusion.key);
     putText(entity, 'reason', exclusion.reason);
     putActor(entity, 'createdBy', exclusion.createdBy);
@@ -510,11 +524,35 @@ export class TableStore implements Store {
     return entity && exclusionFrom(entity);
   }
 
-  async listExclusions(filter: { readonly activeAt?: Date } = {}): Promise<Exclusion[]> {
+  async listExclusions(filter: { readonly activeAt?: Date; readonly tenant?: string } = {}): Promise<Exclusion[]> {
     const all = (await this.query(this.exclusions, odata`PartitionKey eq ${EXCLUSIONS}`)).map(exclusionFrom).sort(byTimeThenId((x) => x.createdAt.getTime()));
     const at = filter.activeAt?.getTime();
-    if (at === undefined) return all;
-    return all.filter((x) => x.removedAt === undefined && (x.expiresAt === null || x.expiresAt.getTime() > at));
+    const { tenant } = filter;
+    return all.filter(
+      (x) =>
+        (at === undefined || (x.removedAt === undefined && (x.expiresAt === null || x.expiresAt.getTime() > at))) &&
+        (tenant === undefined || x.tenant === undefined || x.tenant === tenant),
+    );
+  }
+
+  /**
+   * Binds exclusions made from a card before exclusions bound device ids to their source finding's
+   * device; marks those whose finding is gone as checked (they keep their name, read literally).
+   */
+  private async bindLegacyExclusions(): Promise<void> {
+    const legacy = (await this.query(this.exclusions, odata`PartitionKey eq ${EXCLUSIONS}`)).filter(
+      (e) => typeof e.sourceHuntId === 'string' && getText(e, 'deviceId') === undefined && e.legacyChecked !== true,
+    );
+    for (const entity of legacy) {
+      const finding = await this.getFinding(s(entity, 'sourceHuntId'), s(entity, 'sourceRowKey'));
+      const update: Entity & { partitionKey: string; rowKey: string } = { partitionKey: EXCLUSIONS, rowKey: entity.rowKey!, legacyChecked: true };
+      if (finding) putText(update, 'deviceId', finding.deviceId);
+      try {
+        await this.exclusions.updateEntity(update, 'Merge', { etag: entity.etag });
+      } catch (error) {
+        if (!isContention(error)) throw error;
+      }
+    }
   }
 
   async removeExclusion(id: string, removedBy: Actor): Promise<{ readonly record: Exclusion; readonly removed: boolean } | undefined> {
@@ -641,7 +679,7 @@ export class TableStore implements Store {
         actions.push(['update', { partitionKey, rowKey: found.rowKey!, status: 'open' }, 'Merge', { etag: found.etag }]);
         incident = incidentFrom(found);
       }
-      const kind = escalation.incident.kind === 'new' ? 'new-thread' : 'reply';
+      const kind = escalation.incident.kind === 'new' || (await this.rootless(partitionKey, incident)) ? 'new-thread' : 'reply';
       const message = escalation.message({ incident, escalationId: id, kind, at: new Date(at) });
       const item = this.outboxEntity(outboxId, { key: `escalation:${escalation.key}`, team, kind, incidentNumber: incident.number, ...message }, at);
       actions.push(['create', item]);
@@ -668,6 +706,11 @@ export class TableStore implements Store {
         outbox: outboxFrom(item, incident.threadRootActivityId),
       };
     });
+  }
+
+  /** True when the incident has no thread root and no opening post still on its way. */
+  private async rootless(partitionKey: string, incident: Incident): Promise<boolean> {
+    return incident.threadRootActivityId === undefined && (await rootlessIncident(this.triage, partitionKey, incident.number)).rootless;
   }
 
   private async escalationResult(escalation: Escalation, created: boolean): Promise<EscalationResult> {
@@ -768,11 +811,7 @@ export class TableStore implements Store {
       const keys = { partitionKey: row.partitionKey!, rowKey: row.rowKey! };
       try {
         if (item.status === 'sending' && item.attempts >= this.policy.maxAttempts) {
-          await this.triage.updateEntity(
-            { ...keys, status: 'dead', leaseToken: null, lastError: `lease expired on the last of ${this.policy.maxAttempts} attempts` },
-            'Merge',
-            { etag: row.etag },
-          );
+          await this.triage.submitTransaction(await deathActions(this.triage, row, { lastError: `lease expired on the last of ${this.policy.maxAttempts} attempts` }));
           continue;
         }
         const token = newToken();
@@ -829,9 +868,14 @@ export class TableStore implements Store {
       if (row === undefined) return undefined;
       const attempts = n(row, 'attempts');
       const status: OutboxStatus = failure.permanent || attempts >= this.policy.maxAttempts ? 'dead' : 'pending';
-      const next = this.now() + (status === 'pending' ? backoffMs(this.policy, attempts, failure.retryAfterMs) : 0);
+      const lastError = failure.error.slice(0, 2000);
+      if (status === 'dead') {
+        await this.triage.submitTransaction(await deathActions(this.triage, row, { lastError, nextAttemptAt: new Date(this.now()) }));
+        return status;
+      }
+      const next = this.now() + backoffMs(this.policy, attempts, failure.retryAfterMs);
       await this.triage.updateEntity(
-        { partitionKey: row.partitionKey!, rowKey: row.rowKey!, status, leaseToken: null, lastError: failure.error.slice(0, 2000), nextAttemptAt: new Date(next) },
+        { partitionKey: row.partitionKey!, rowKey: row.rowKey!, status, leaseToken: null, lastError, nextAttemptAt: new Date(next) },
         'Merge',
         { etag: row.etag },
       );
@@ -847,37 +891,38 @@ export class TableStore implements Store {
     return items.sort(byTimeThenId((x) => x.createdAt.getTime()));
   }
 
-  // ------------------------------------------------------------------------------------------ audit
-
-  async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
-    checkAuditEntry(entry);
-    const at = this.now();
-    this.auditSeq = (this.auditSeq + 1) % 1_000_000;
-    const entity: Entity & { partitionKey: string; rowKey: string } = {
-      partitionKey: AUDIT,
-      rowKey: `${String(MAX_TIME - at).padStart(13, '0')}|${String(999_999 - this.auditSeq).padStart(6, '0')}|${newToken()}`,
-      at: new Date(at),
-      action: entry.action,
-      outcome: entry.outcome,
-    };
-    putActor(entity, 'actor', entry.actor);
-    putText(entity, 'conversationId', entry.conversationId);
-    putJson(entity, 'details', entry.details);
-    await this.audit.createEntity(entity);
-    return auditFrom(entity);
+  async giveUpOutbox(options: { readonly createdBefore: Date; readonly error: string; readonly limit?: number }): Promise<OutboxItem[]> {
+    const now = this.now();
+    const filter = `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'pending'} or status eq ${'sending'}) and createdAt lt ${new Date(options.createdBefore.getTime())}`}`;
+    const stale = (await this.query(this.triage, filter))
+      .filter((row) => row.status === 'pending' || (row.nextAttemptAt as Date).getTime() <= now)
+      .sort((a, b) => (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime())
+      .slice(0, clampLimit(options.limit, 100, 1000));
+    const given: OutboxItem[] = [];
+    for (const { partitionKey, rowKey } of stale) {
+      const item = await withRetries('give up outbox item', async () => {
+        const row = await this.read(this.triage, partitionKey!, rowKey!);
+        if (!row || !(row.status === 'pending' || (row.status === 'sending' && (row.nextAttemptAt as Date).getTime() <= this.now()))) return undefined;
+        await this.triage.submitTransaction(await deathActions(this.triage, row, { lastError: options.error.slice(0, 2000) }));
+        return this.getOutboxItem(getText(row, 'team')!, s(row, 'id'));
+      });
+      if (item) given.push(item);
+    }
+    return given;
   }
 
-  async listAudit(options: { readonly limit?: number } = {}): Promise<AuditEntry[]> {
-    const limit = clampLimit(options.limit, 20, 1000);
-    const found: AuditEntry[] = [];
-    const pages = this.audit.listEntities<Entity>({ queryOptions: { filter: odata`PartitionKey eq ${AUDIT}` } }).byPage({ maxPageSize: limit });
-    for await (const page of pages) {
-      for (const entity of page) {
-        found.push(auditFrom(entity));
-        if (found.length >= limit) return found;
-      }
-    }
-    return found;
+  // ------------------------------------------------------------------------------------------ audit
+
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+    return this.auditTrail.appendAudit(entry);
+  }
+
+  countAudit(entry: NewCountedAuditEntry): Promise<AuditEntry> {
+    return this.auditTrail.countAudit(entry);
+  }
+
+  listAudit(options?: { readonly limit?: number; readonly tenant?: string }): Promise<AuditEntry[]> {
+    return this.auditTrail.listAudit(options);
   }
 
   // -------------------------------------------------------------------------- watches and sanctions
