@@ -53,7 +53,7 @@ export function createHuntOps(options: HuntOpsOptions): HuntOps {
   const app = new HuntOpsApp({
     routes: createRoutes({ catalog, rules, hunts, checks, exclusions, escalations, store, now }),
     access: new AccessPolicy(options.access),
-    auditor: new Auditor(store, log),
+    auditor: new Auditor(store, log, now),
     log,
   });
   return {

@@ -6,7 +6,7 @@
  */
 import { distance } from 'fastest-levenshtein';
 import type { AccessPolicy } from './access';
-import type { AuditDetails, Auditor } from './audit';
+import type { Auditor } from './audit';
 import type { RequestContext } from './context';
 import type { Log } from './log';
 import { trouble, type ButtonEntry, type CommandEntry, type PipelineDeps } from './pipeline';
@@ -48,7 +48,7 @@ export class HuntOpsApp {
 
   /** Answers a chat message (mention already removed). Never throws. */
   async handleMessage(text: string, context: RequestContext): Promise<Reply> {
-    const refused = await this.refuseTenant(context, { command: 'message' });
+    const refused = await this.refuseTenant(context);
     if (refused) return refused;
     let words: string[];
     try {
@@ -61,12 +61,12 @@ export class HuntOpsApp {
 
   /** Answers a command already split into words (a shell's argv). Never throws. */
   async handleWords(words: readonly string[], context: RequestContext): Promise<Reply> {
-    return (await this.refuseTenant(context, { command: 'message' })) ?? this.runWords(words, context);
+    return (await this.refuseTenant(context)) ?? this.runWords(words, context);
   }
 
   /** Answers an `Action.Execute` click. The verb and data are untrusted. Never throws. */
   async handleAction(verb: unknown, data: unknown, context: RequestContext): Promise<Reply> {
-    const refused = await this.refuseTenant(context, { verb: isVerb(verb) ? verb : 'unknown' });
+    const refused = await this.refuseTenant(context);
     if (refused) return refused;
     const button = isVerb(verb) ? this.buttons.get(verb) : undefined;
     if (!button) {
@@ -82,11 +82,14 @@ export class HuntOpsApp {
     return entry.run(first === undefined ? [] : args, context, this.pipeline);
   }
 
-  /** The refusal of a caller whose tenant may not use the bot (audited as `use`), if it may not. */
-  private async refuseTenant(context: RequestContext, details: AuditDetails): Promise<Reply | undefined> {
+  /**
+   * The refusal of a caller whose tenant may not use the bot, if it may not: counted as `use`, one
+   * audit entry per tenant per hour, whatever the request held.
+   */
+  private async refuseTenant(context: RequestContext): Promise<Reply | undefined> {
     const refusal = this.deps.access.tenantRefusal(context);
     if (!refusal) return undefined;
-    await this.deps.auditor.record(context, 'use', details, 'refused');
+    await this.deps.auditor.refusedTenant(context);
     return troubleReply(notice(refusal.title, refusal.hint, { tone: 'warning' }), 'refused');
   }
 

@@ -110,7 +110,7 @@ export class OutboxWorker {
           actor: SYSTEM,
           conversationId: 'outbox',
           action: 'post-escalation',
-          details: { outboxId: item.id, incident: item.incidentNumber, attempts: item.attempts, error: message },
+          details: { outboxId: item.id, incident: item.incidentNumber, attempts: item.attempts, error: message.replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 200) },
           outcome: 'failed',
         });
       }

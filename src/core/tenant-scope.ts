@@ -4,12 +4,24 @@
  */
 import type { RequestContext } from './context';
 
-/** The scope of a tenant id: the id as Teams sends it, or `local` outside Teams (the CLI, tests). */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The scope of a tenant id: the id (a GUID, in lower case, as Teams sends it), `local` outside
+ * Teams (the CLI, tests), and `unverified` for anything else (which only anonymous, local use lets in).
+ */
 export function tenantScope(tenantId: string | undefined): string {
-  return tenantId ?? 'local';
+  if (tenantId === undefined) return 'local';
+  return GUID.test(tenantId) ? tenantId.toLowerCase() : 'unverified';
 }
 
 /** The tenant scope of the caller. */
 export function callerTenant(context: RequestContext): string {
   return tenantScope(context.conversation.tenantId);
+}
+
+/** A tenant id as a record of a refusal names it: the GUID, `(none)`, or `(not a tenant id)`. */
+export function tenantLabel(tenantId: string | undefined): string {
+  if (tenantId === undefined) return '(none)';
+  return GUID.test(tenantId) ? tenantId.toLowerCase() : '(not a tenant id)';
 }

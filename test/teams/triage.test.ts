@@ -388,7 +388,7 @@ describe('who may do what', () => {
       expect(cardText(cardOf(answer!))).toContain('HuntOps is not enabled for your organisation');
       expect(bot.connector.calls.filter((c) => c.kind === 'update')).toEqual([]);
       const [entry] = await bot.store.listAudit({ limit: 1 });
-      expect(entry).toMatchObject({ action: 'use', outcome: 'refused', details: { command: 'message' } });
+      expect(entry).toMatchObject({ action: 'use', outcome: 'refused', count: 1, details: { tenant: TENANT_ID } });
     } finally {
       await bot.stop();
     }

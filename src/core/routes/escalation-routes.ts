@@ -34,12 +34,15 @@ const SUBMIT_DATA = z
 
 const INCIDENT_USAGE = ['incident channel here'];
 
+/** A Teams channel id, as `HUNT_INCIDENT_CHANNEL` takes it. */
+const CHANNEL_ID = /^19:[^;\s]+@thread\.(tacv2|skype)$/;
+
 function parseIncidentWords(words: readonly string[], context: RequestContext): { readonly channelId: string } {
   if (words.length !== 2 || words[0]!.toLowerCase() !== 'channel' || words[1]!.toLowerCase() !== 'here') {
     throw new UserError('Did you mean incident channel here?', 'Type it in the channel where escalations should be posted.', INCIDENT_USAGE);
   }
   const { channelId } = context.conversation;
-  if (context.conversation.kind !== 'channel' || !channelId) {
+  if (context.conversation.kind !== 'channel' || !channelId || channelId.length > 256 || !CHANNEL_ID.test(channelId)) {
     throw new UserError('Incidents go to a channel', 'Type @HuntOps incident channel here in the team channel where escalations should be posted.');
   }
   return { channelId };
