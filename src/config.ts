@@ -47,6 +47,10 @@ export const ENV = {
   testConnectorUrl: 'HUNT_TEST_CONNECTOR_URL',
   watchMinInterval: 'HUNT_WATCH_MIN_INTERVAL',
   watchOverlap: 'HUNT_WATCH_OVERLAP',
+  userRate: 'HUNT_USER_RATE',
+  pendingPerConversation: 'HUNT_PENDING_PER_CONVERSATION',
+  pendingMax: 'HUNT_PENDING_MAX',
+  outboxMaxAge: 'HUNT_OUTBOX_MAX_AGE',
 } as const;
 
 /** The embedded default store: a SQLite file under the working directory. */
@@ -140,6 +144,22 @@ export interface WatchConfig {
   readonly overlapMs: number;
 }
 
+/** Per-user limits on hunts, checks and Details (`core/hunt-limits.ts`). */
+export interface LimitsConfig {
+  /** Requests one user may make in a minute (default 10). */
+  readonly userPerMinute: number;
+  /** Work pending in one conversation (default 10). */
+  readonly pendingPerConversation: number;
+  /** Work pending in all (default 50). */
+  readonly pendingTotal: number;
+}
+
+/** How escalation posts are delivered. */
+export interface OutboxConfig {
+  /** How long a post may stay unsent before it is given up, audited and the channel told (default 24 hours). */
+  readonly maxAgeMs: number;
+}
+
 /** Everything HuntOps is configured with. */
 export interface Config {
   readonly host: string;
@@ -160,6 +180,8 @@ export interface Config {
   readonly sentinel?: SentinelConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly watch: WatchConfig;
+  readonly limits: LimitsConfig;
+  readonly outbox: OutboxConfig;
 }
 
 /** Start-up stops with this, listing every problem. */
@@ -171,6 +193,12 @@ export class ConfigError extends Error {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A whole number from `min` to `max`, `fallback` when unset. */
+function wholeNumber(name: string, min: number, max: number, fallback: number) {
+  const range = `${name} must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ message: range }).int(range).min(min, range).max(max, range).default(fallback);
+}
 
 const envSchema = z.object({
   [ENV.host]: z.string().trim().min(1).default('127.0.0.1'),
@@ -232,6 +260,10 @@ const envSchema = z.object({
   [ENV.testConnectorUrl]: z.string().trim().optional(),
   [ENV.watchMinInterval]: z.string().trim().default('15m'),
   [ENV.watchOverlap]: z.string().trim().default('30m'),
+  [ENV.userRate]: wholeNumber(ENV.userRate, 1, 10_000, 10),
+  [ENV.pendingPerConversation]: wholeNumber(ENV.pendingPerConversation, 1, 1_000, 10),
+  [ENV.pendingMax]: wholeNumber(ENV.pendingMax, 1, 10_000, 50),
+  [ENV.outboxMaxAge]: z.string().trim().default('24h'),
 });
 
 /** Reads the configuration from an environment (default: the process's), once. */
@@ -256,6 +288,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const access = accessConfig(e, bot, problems);
   const sentinel = sentinelConfig(e, problems);
   const watch = watchConfig(e, problems);
+  const outboxMaxAgeMs = duration(ENV.outboxMaxAge, e[ENV.outboxMaxAge], 10 * 60_000, 7 * 86_400_000, problems);
+  const { [ENV.userRate]: userPerMinute, [ENV.pendingPerConversation]: pendingPerConversation, [ENV.pendingMax]: pendingTotal } = e;
   const { [ENV.port]: port, [ENV.logLevel]: logLevel, [ENV.incidentChannel]: incidentChannel, [ENV.instanceId]: instanceId, [ENV.maxDevices]: maxDevices } = e;
   if (
     problems.length > 0 ||
@@ -263,6 +297,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     !store ||
     !access ||
     !watch ||
+    outboxMaxAgeMs === undefined ||
+    userPerMinute === undefined ||
+    pendingPerConversation === undefined ||
+    pendingTotal === undefined ||
     host === undefined ||
     port === undefined ||
     logLevel === undefined ||
@@ -286,6 +324,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(sentinel ? { sentinel } : {}),
     logLevel,
     watch,
+    limits: { userPerMinute, pendingPerConversation, pendingTotal },
+    outbox: { maxAgeMs: outboxMaxAgeMs },
   });
 }
 
@@ -512,5 +552,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     sentinel: config.sentinel,
     logLevel: config.logLevel,
     watch: config.watch,
+    limits: config.limits,
+    outbox: config.outbox,
   };
 }

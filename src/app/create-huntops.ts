@@ -10,6 +10,7 @@ import { DeviceCheckService } from '../core/device-check';
 import { EscalationService } from '../core/escalations';
 import { ExclusionService } from '../core/exclusions';
 import type { HuntTargets } from '../core/hunt-targets';
+import { DEFAULT_HUNT_LIMITS, HuntLimiter } from '../core/hunt-limits';
 import { HuntService } from '../core/hunt-service';
 import { interruptedHuntView } from '../core/presenters/hunt-views';
 import { createRoutes } from '../core/routes';
@@ -55,6 +56,7 @@ export function createHuntOps(options: HuntOpsOptions): HuntOps {
     access: new AccessPolicy(options.access),
     auditor: new Auditor(store, log, now),
     log,
+    limits: new HuntLimiter({ ...DEFAULT_HUNT_LIMITS, ...options.limits }),
   });
   return {
     app,

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config';
 import type { AccessRules } from '../core/access';
+import type { HuntLimits } from '../core/hunt-limits';
 import type { HuntTargets } from '../core/hunt-targets';
 import type { Log } from '../core/log';
 import type { Catalog } from '../hunt/catalog';
@@ -27,6 +28,8 @@ export interface HuntOpsOptions {
   readonly incidentChannel?: string;
   /** Wakes the outbox worker; the CLI, which posts nothing, leaves it out. */
   readonly notifyOutbox?: () => void;
+  /** Per-user rate and pending caps of hunts, checks and Details; default `DEFAULT_HUNT_LIMITS`. */
+  readonly limits?: Partial<HuntLimits>;
   /** Default: the catalog shipped with HuntOps. */
   readonly catalog?: Catalog;
   readonly now?: () => Date;
@@ -47,6 +50,7 @@ export async function huntOpsOptions(config: Config, runtime: RuntimeOptions): P
     targets: createTargets(config.backend),
     access: config.access,
     maxDevices: config.maxDevices,
+    limits: config.limits,
     rules,
     ...(config.incidentChannel ? { incidentChannel: config.incidentChannel } : {}),
   };

@@ -23,7 +23,7 @@ async function start(): Promise<void> {
   const store = await openParsedStore(config.store);
   const adapter = createAdapter(config.bot, log);
   const appId = config.bot.mode === 'app' ? config.bot.appId : '';
-  const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, appId), log });
+  const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, appId), log, maxAgeMs: config.outbox.maxAgeMs });
   const huntOps = createHuntOps(await huntOpsOptions(config, { store, log, instanceId: config.instanceId, notifyOutbox: () => outbox.notify() }));
   const { server, updater, inFlight } = createTeamsHost({
     app: huntOps.app,

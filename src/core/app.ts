@@ -7,6 +7,7 @@
 import { distance } from 'fastest-levenshtein';
 import type { AccessPolicy } from './access';
 import type { Auditor } from './audit';
+import { HuntLimiter } from './hunt-limits';
 import type { RequestContext } from './context';
 import type { Log } from './log';
 import { trouble, type ButtonEntry, type CommandEntry, type PipelineDeps } from './pipeline';
@@ -28,6 +29,8 @@ export interface AppDeps {
   readonly access: AccessPolicy;
   readonly auditor: Auditor;
   readonly log: Log;
+  /** The limits of `limited` routes; default the documented defaults. */
+  readonly limits?: HuntLimiter;
 }
 
 /** The command an empty message runs. */
@@ -43,7 +46,7 @@ export class HuntOpsApp {
     this.commands = uniqueBy(deps.routes.commands, (c) => c.command, 'command');
     this.buttons = uniqueBy(deps.routes.buttons, (b) => b.verb, 'verb');
     if (!this.commands.has(DEFAULT_COMMAND)) throw new Error(`the route table has no ${DEFAULT_COMMAND} command`);
-    this.pipeline = { access: deps.access, auditor: deps.auditor, log: deps.log };
+    this.pipeline = { access: deps.access, auditor: deps.auditor, log: deps.log, limits: deps.limits ?? new HuntLimiter() };
   }
 
   /** Answers a chat message (mention already removed). Never throws. */

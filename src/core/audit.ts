@@ -10,6 +10,7 @@
  * entry per tenant per hour, naming nothing but the tenant id (when it is one) and the hour.
  */
 import type { AuditEntry, Store } from '../store/store';
+import type { LimitRefusal } from './hunt-limits';
 import { actorOf } from './access';
 import type { RequestContext } from './context';
 import type { Log } from './log';
@@ -81,6 +82,29 @@ export class Auditor {
       await this.store.appendAudit({ tenant: callerTenant(context), actor: actorOf(context), conversationId, action, details, outcome });
     } catch (error) {
       this.log.error({ err: error, action, outcome, conversation: conversationId }, 'could not write the audit entry');
+    }
+  }
+
+  /**
+   * Counts a refusal by a limit (`hunt-limits.ts`): one entry per caller, action and hour, in the
+   * caller's tenant, naming the limit.
+   */
+  async limited(context: RequestContext, action: AuditAction, refusal: LimitRefusal): Promise<void> {
+    const actor = actorOf(context);
+    const tenant = callerTenant(context);
+    const hour = hourOf(this.now());
+    try {
+      await this.store.countAudit({
+        key: `limited:${tenant}:${actor.aadObjectId}:${action}:${hour}`,
+        tenant,
+        actor,
+        conversationId: auditedConversation(context),
+        action,
+        details: { limit: refusal.kind, max: refusal.limit, hour },
+        outcome: 'refused',
+      });
+    } catch (error) {
+      this.log.error({ err: error, action }, 'could not count the refusal');
     }
   }
 

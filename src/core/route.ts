@@ -81,8 +81,18 @@ interface Later<Request, Started, Result> {
   readonly present: (result: Result, request: Request) => View;
 }
 
+/**
+ * Whether a route's work counts against the caller's limits (`hunt-limits.ts`): the per-user rate
+ * and the pending caps. Routes that reach the backend (hunts, checks, Details, a watch's manual run)
+ * say `limited: true`; the pipeline refuses over a limit with a card saying when to try again.
+ */
+interface Limit {
+  readonly limited?: boolean;
+}
+
 /** What a route does once its request is read. */
 export type RouteBody<Request, Result, Started = never> = Guard<Request, Result> &
+  Limit &
   (Immediate<Request, Result> | Later<Request, Started, Result>);
 
 /** A chat command: its first word, its help, and its word grammar. */

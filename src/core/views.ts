@@ -252,7 +252,10 @@ export interface EscalationView {
   readonly firstSeen: string;
   readonly lastSeen: string;
   readonly count: number;
+  /** A bounded sample of the report ids. */
   readonly reportIds: readonly string[];
+  /** How many there were in all, when known. */
+  readonly reportCount?: number;
   readonly kql: string;
   readonly source: string;
   readonly by: string;

@@ -104,7 +104,7 @@ describe('the core under hostile input', () => {
         internalErrors.push(`${message}: ${String((fields as { err?: unknown }).err)}`);
       },
     };
-    ({ app } = createHuntOps({ targets: new HuntTargets({ backend, appliesWindow: false }), store, access: { allowedTenants: '*', responders: '*' }, log, instanceId: 'fuzz', maxDevices: MAX_DEVICES, now: () => NOW }));
+    ({ app } = createHuntOps({ targets: new HuntTargets({ backend, appliesWindow: false }), store, access: { allowedTenants: '*', responders: '*' }, log, instanceId: 'fuzz', maxDevices: MAX_DEVICES, now: () => NOW, limits: { userPerMinute: 1_000_000 } }));
   });
 
   afterAll(async () => {

@@ -52,6 +52,8 @@ export interface BotOptions {
   readonly incidentChannel?: string;
   /** Outbox poll interval; default 100 ms. */
   readonly outboxPollMs?: number;
+  /** How long an outbox post may stay unsent before it is given up; default the worker's. */
+  readonly outboxMaxAgeMs?: number;
 }
 
 /** Starts the bot against `options.backend`. */
@@ -61,7 +63,14 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
   const dir = options.store ? undefined : mkdtempSync(path.join(os.tmpdir(), 'huntops-store-'));
   const store = await openStore(options.store ?? `sqlite:${path.join(dir!, 'huntops.db')}`, options.now ? { clock: options.now } : {});
   const adapter = createAdapter({ mode: 'anonymous' }, log);
-  const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, ''), log, pollMs: options.outboxPollMs ?? 100 });
+  const outbox = new OutboxWorker({
+    store,
+    poster: new TeamsOutboxPoster(adapter, ''),
+    log,
+    pollMs: options.outboxPollMs ?? 100,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.outboxMaxAgeMs ? { maxAgeMs: options.outboxMaxAgeMs } : {}),
+  });
   const core = createHuntOps({
     targets: options.backend instanceof HuntTargets ? options.backend : new HuntTargets({ backend: options.backend, appliesWindow: false }),
     ...(options.rules ? { rules: options.rules } : {}),

@@ -138,7 +138,7 @@ describe('the bot process', () => {
     let bot = await startBotProcess(env);
     try {
       await post(bot, message(connector.url, 'exclude device ws-fin-014 reason "finance jump host" tool kaseya'));
-      await connector.waitFor((c) => c.kind === 'reply' && cardText(cardOf(c)).includes('Excluded ws-fin-014'));
+      await connector.waitFor((c) => c.kind === 'reply' && cardText(cardOf(c)).includes('Excluded pattern ws-fin-014'));
       await bot.stop('SIGKILL');
       bot = await startBotProcess(env);
       await post(bot, message(connector.url, 'hunt kaseya 5d'));

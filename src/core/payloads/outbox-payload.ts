@@ -1,8 +1,10 @@
 /**
  * What an outbox item carries, versioned and read back through a schema: the facts of an
- * escalation (version 1), which the escalation card is made from when the item is posted, so a
- * later version's card shows them. Items written before versions carried the card's view itself
- * (an `escalation` view, or a `notice`); they are read as such and still post.
+ * escalation (version 1; `reportCount` was added later and is optional), which the escalation card
+ * is made from when the item is posted, so a later version's card shows them; or a notice to the
+ * incident channel (version 1: a post that could not be delivered). Items written before versions
+ * carried the card's view itself (an `escalation` view, or a `notice`); they are read as such and
+ * still post.
  */
 import { z } from 'zod';
 
@@ -20,12 +22,24 @@ const ESCALATION_V1 = z.object({
   firstSeen: z.string(),
   lastSeen: z.string(),
   count: z.number(),
+  /** A bounded sample. */
   reportIds: z.array(z.string()),
+  /** How many report ids there were in all; absent in items written before it was counted. */
+  reportCount: z.number().int().nonnegative().optional(),
   kql: z.string(),
   source: z.string(),
   by: z.string(),
   note: z.string(),
   at: z.string(),
+});
+
+/** A notice to the channel (a post that could not be delivered). */
+const NOTICE_V1 = z.object({
+  version: z.literal(1),
+  kind: z.literal('notice'),
+  title: z.string(),
+  text: z.string(),
+  tone: TONE,
 });
 
 /** An unversioned item: the escalation card's view as the first release stored it. */
@@ -56,10 +70,13 @@ const UNVERSIONED_NOTICE = z.object({
   usage: z.array(z.string()).optional(),
 });
 
-const PAYLOAD = z.union([ESCALATION_V1, UNVERSIONED_ESCALATION, UNVERSIONED_NOTICE]);
+const PAYLOAD = z.union([ESCALATION_V1, NOTICE_V1, UNVERSIONED_ESCALATION, UNVERSIONED_NOTICE]);
 
 /** The facts of an escalation, as stored (version 1). */
 export type EscalationPayload = z.infer<typeof ESCALATION_V1>;
+
+/** A notice to the channel, as stored (version 1). */
+export type NoticePayload = z.infer<typeof NOTICE_V1>;
 
 /** Any payload this version can post. */
 export type OutboxPayload = z.infer<typeof PAYLOAD>;
@@ -67,6 +84,11 @@ export type OutboxPayload = z.infer<typeof PAYLOAD>;
 /** The payload to store for an escalation. */
 export function escalationPayload(facts: Omit<EscalationPayload, 'version' | 'kind'>): EscalationPayload {
   return { version: 1, kind: 'escalation', ...facts };
+}
+
+/** The payload of a notice to the channel. */
+export function noticePayload(notice: Omit<NoticePayload, 'version' | 'kind'>): NoticePayload {
+  return { version: 1, kind: 'notice', ...notice };
 }
 
 /** A stored payload, or undefined when no version of HuntOps wrote it. */
