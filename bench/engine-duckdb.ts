@@ -1,6 +1,8 @@
 /**
- * The DuckDB side of the engine bench: the same JSONL file loaded into an in-memory DuckDB table
- * (`@duckdb/node-api`, a devDependency used by this bench only), the same hunts as SQL.
+ * The DuckDB side of the engine bench: the same JSONL or CSV file loaded into an in-memory DuckDB
+ * table (`read_json` / `read_csv` with the schema's column types, on DuckDB's default threads,
+ * one per core), the same hunts as SQL (on as many threads as the engine gives a query).
+ * `@duckdb/node-api` is a devDependency used by this bench only.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { TableSchema } from '../src/kql';
@@ -33,16 +35,23 @@ export class DuckBench {
     readonly version: string,
   ) {}
 
-  /** Loads `file` (JSONL of `schema`) into the table `cert`. */
+  /** Loads `file` (JSONL or CSV of `schema`) into the table `cert`. */
   static async open(file: string, schema: TableSchema): Promise<DuckBench> {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const columns = schema.map((c) => `${c.name}: '${DUCK_TYPES[c.type]}'`).join(', ');
+    const quoted = `'${file.replace(/'/g, "''")}'`;
+    const reader = file.endsWith('.csv') ? `read_csv(${quoted}, header = true, columns = {${columns}})` : `read_json(${quoted}, format = 'newline_delimited', columns = {${columns}})`;
     const started = performance.now();
-    await connection.run(`CREATE TABLE cert AS SELECT * FROM read_json('${file.replace(/'/g, "''")}', format = 'newline_delimited', columns = {${columns}})`);
+    await connection.run(`CREATE TABLE cert AS SELECT * FROM ${reader}`);
     const loadMs = performance.now() - started;
     const settings = (await connection.runAndReadAll("SELECT current_setting('threads') AS threads, version() AS version")).getRowObjectsJson()[0]!;
     return new DuckBench(connection, loadMs, String(settings['threads']), String(settings['version']));
+  }
+
+  /** Runs the hunts on this many threads from now on. */
+  async setThreads(threads: number): Promise<void> {
+    await this.connection.run(`SET threads = ${Number(threads)}`);
   }
 
   /** Runs `sql` with the window bound; the rows as {@link HuntRow}s, and the time it took. */

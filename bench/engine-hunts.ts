@@ -19,6 +19,9 @@ import type { RmmTool } from '../src/hunt/catalog';
 import { buildHuntQuery, kqlString } from '../src/hunt/kql-builder';
 import { parseWindow } from '../src/hunt/window';
 
+/** The table the bench hunts. */
+export const TABLE = 'DeviceFileCertificateInfo';
+
 /** The window every bench hunt covers. */
 export const BENCH_WINDOW = parseWindow('5d')!;
 

@@ -1,6 +1,6 @@
 /**
- * Compiles what the load bench runs in child processes — `src/`, the echo bot and the fake
- * connector — to CommonJS in `bench/out/build/`, so they run on plain `node` as production runs
+ * Compiles what the benches run in child processes — `src/`, the echo bot, the fake connector and
+ * the engine bench's phases — to CommonJS in `bench/out/build/`, so they run on plain `node` as production runs
  * `dist/` (a TypeScript loader such as tsx adds ~30–40 MB of RSS and start-up work to every process
  * it loads). Transpile only, file by file (the project sets `isolatedModules`): type errors are
  * `npm run typecheck`'s business. `cards/` and `data/` are linked in beside `src/`, where the
@@ -14,14 +14,15 @@ import { ROOT } from './load-processes';
 /** Where the build goes (git-ignored). */
 export const BUILD_DIR = path.join(ROOT, 'bench', 'out', 'build');
 
-/** The bench's own files the children run. */
-const BENCH_ENTRIES = ['echo-bot.ts', 'load-connector.ts'];
+/** The bench's own files the children run (and what they import). */
+const BENCH_ENTRIES = ['echo-bot.ts', 'load-connector.ts', 'engine-child.ts', 'engine-duckdb.ts', 'engine-hunts.ts', 'load-stats.ts'];
 
 /** The compiled entry points. */
 export interface BenchBuild {
   readonly huntops: string;
   readonly echo: string;
   readonly connector: string;
+  readonly engineChild: string;
 }
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
@@ -67,6 +68,7 @@ export function builtForBench(): BenchBuild {
     huntops: path.join(BUILD_DIR, 'src', 'index.js'),
     echo: path.join(BUILD_DIR, 'bench', 'echo-bot.js'),
     connector: path.join(BUILD_DIR, 'bench', 'load-connector.js'),
+    engineChild: path.join(BUILD_DIR, 'bench', 'engine-child.js'),
   };
   for (const file of Object.values(build)) if (!existsSync(file)) throw new Error(`${file} is missing: run without --reuse-build first`);
   return build;

@@ -65,7 +65,7 @@ export function classify(activity: unknown): PostedKind {
   }
   const text = cardText((attachment.content as { body?: unknown } | undefined)?.body).join('\n');
   if (/^(Queued: )?Hunting /.test(text)) return 'progress';
-  if (/ hunt failed\n|Something went wrong/.test(text)) return 'failed';
+  if (/ hunt failed\n|: the data is still loading\n|Something went wrong/.test(text)) return 'failed';
   if (/^[^\n]+: no devices\n/.test(text)) return 'empty';
   if (/^[^\n]+: \d+ devices?\n/.test(text)) return 'result';
   return 'other';

@@ -32,6 +32,8 @@ export class ConnectorHandle {
 /** A bot under load. */
 export interface BotUnderLoad {
   readonly name: 'huntops' | 'echo';
+  /** `http://127.0.0.1:<port>`. */
+  readonly origin: string;
   readonly client: LoadClient;
   readonly meter: ProcessMeter;
   /** Whether it is still running (a crash ends the bench). */

@@ -5,15 +5,17 @@
  *   npx tsx bench/load.ts [--burst 200] [--rate 50 --duration 30] [--conversations N]
  *                         [--repeat 3] [--burst-repeat 5] [--warmup 3] [--data DIR] [--json FILE] [--cpu-prof DIR]
  *                         [--connections N] [--completion-timeout S] [--log-level info] [--reuse-build] [--nice=-N]
- *                         [--node-args "--trace-gc ..."]
+ *                         [--node-args "--trace-gc ..."] [--heavy DIR [--heavy-duration 90] [--only-heavy]]
  *
  * Starts three child processes — the HuntOps bot (`src/index.ts`), the echo bot
  * (`bench/echo-bot.ts`) and the fake Bot Connector (`bench/load-connector.ts`) — warms both bots
  * up, then runs the burst `--burst-repeat` times and the steady load `--repeat` times, alternating
  * which bot goes first, and prints the medians, the HuntOps/echo ratios and PASS/FAIL per target.
+ * With `--heavy DIR` (a folder of the generator's `xlarge` preset), it then runs the heavy phases
+ * of `load-heavy.ts` on a HuntOps bot of their own (`--only-heavy`: only those).
  * It is a measurement: the exit code is 0 whatever the figures, 1 only if something crashed.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +28,8 @@ import type { ConnectorMessage } from './load-connector';
 import { ConnectorHandle, runPhase, type BotUnderLoad, type PhaseFigures, type PhaseOptions } from './load-phase';
 import { ForeignLoad, ProcessMeter, ROOT, startChild, waitForBotUrl, type Child } from './load-processes';
 import { buildReport, formatPhase, formatReport } from './load-report';
+import { HEAVY_MAX_RATIO, heavyDataDir, runHeavyPhases } from './load-heavy';
+import { median } from './load-stats';
 
 const HUNT_TEXT = 'hunt kaseya 5d';
 const SAMPLE_DIR = path.join(ROOT, 'data', 'sample');
@@ -49,6 +53,9 @@ function options() {
       'reuse-build': { type: 'boolean', default: false },
       nice: { type: 'string', default: '0' },
       'node-args': { type: 'string', default: '' },
+      heavy: { type: 'string' },
+      'heavy-duration': { type: 'string', default: '90' },
+      'only-heavy': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -75,6 +82,9 @@ function options() {
     reuseBuild: values['reuse-build'] ?? false,
     nice: niceness(values.nice),
     nodeArgs: (values['node-args'] ?? '').split(' ').filter(Boolean),
+    heavy: values.heavy ? path.resolve(values.heavy) : undefined,
+    heavyDuration: int('heavy-duration', values['heavy-duration'], 10),
+    onlyHeavy: values['only-heavy'] ?? false,
   };
 }
 
@@ -100,12 +110,12 @@ function dataDir(opts: Options, work: string): string {
   return out;
 }
 
-async function startConnector(build: BenchBuild, work: string, children: Child[]): Promise<ConnectorHandle> {
+async function startConnector(build: BenchBuild, work: string, children: Child[], name = 'connector'): Promise<ConnectorHandle> {
   const child = startChild({
-    name: 'connector',
+    name,
     script: build.connector,
     env: {},
-    logFile: path.join(work, 'connector.log'),
+    logFile: path.join(work, `${name}.log`),
     ipc: true,
   });
   children.push(child);
@@ -124,7 +134,8 @@ async function startBot(
   work: string,
   data: string,
   children: Child[],
-): Promise<BotUnderLoad> {
+  instance: string = name,
+): Promise<BotUnderLoad & { readonly logFile: string }> {
   const profileDir = opts.cpuProf ? path.resolve(opts.cpuProf) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const child = startChild({
@@ -135,12 +146,13 @@ async function startBot(
       PORT: '0',
       LOG_LEVEL: opts.logLevel,
       HUNT_BACKEND: 'local',
-      // The bench's own store: never the developer's `.huntops/` database.
-      HUNT_STORE: `sqlite:${path.join(work, `${name}.db`)}`,
+      // The bench's own store and snapshots: never the developer's `.huntops/`.
+      HUNT_STORE: `sqlite:${path.join(work, `${instance}.db`)}`,
+      HUNT_LOCAL_SNAPSHOT_DIR: path.join(work, `${instance}-snapshots`),
       // Unset for the sample data, so the bot finds it itself and labels it as it does in production.
       ...(data === SAMPLE_DIR ? {} : { HUNT_DATA_DIR: data }),
     },
-    logFile: path.join(work, `${name}.log`),
+    logFile: path.join(work, `${instance}.log`),
     nodeArgs: [...opts.nodeArgs, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [])],
   });
   children.push(child);
@@ -149,6 +161,8 @@ async function startBot(
   void child.exited.then(() => (running = false));
   return {
     name,
+    origin,
+    logFile: path.join(work, `${instance}.log`),
     client: new LoadClient(origin, { connections: opts.connections }),
     meter: new ProcessMeter(child.pid),
     alive: () => running,
@@ -175,14 +189,7 @@ async function main(): Promise<void> {
   try {
     const build = opts.reuseBuild ? builtForBench() : buildForBench();
     const connector = await startConnector(build, work, children);
-    const [echo, huntops] = await Promise.all([
-      startBot('echo', build, opts, work, data, children),
-      startBot('huntops', build, opts, work, data, children),
-    ]);
-    clients.push(echo.client, huntops.client);
     const foreign = new ForeignLoad(() => [process.pid, ...children.map((c) => c.pid)]);
-    say(`peak RSS measured as ${huntops.meter.method}; idle RSS after start: echo ${mb(echo.meter.rss())}, HuntOps ${mb(huntops.meter.rss())}`);
-
     const phase = (load: PhaseOptions['load'], tag: string, run = 0): PhaseOptions => ({
       load,
       count: load === 'burst' ? opts.burst : steadyCount,
@@ -193,59 +200,118 @@ async function main(): Promise<void> {
       run,
       completionTimeoutMs: opts.completionTimeoutMs,
     });
+    if (!opts.onlyHeavy) {
+      const [echo, huntops] = await Promise.all([
+        startBot('echo', build, opts, work, data, children),
+        startBot('huntops', build, opts, work, data, children),
+      ]);
+      clients.push(echo.client, huntops.client);
+      say(`peak RSS measured as ${huntops.meter.method}; idle RSS after start: echo ${mb(echo.meter.rss())}, HuntOps ${mb(huntops.meter.rss())}`);
 
-    for (const bot of [echo, huntops]) {
-      if (opts.warmup > 0) {
-        const warm = await runPhase(bot, connector, foreign, { ...phase('steady', `${bot.name}-warmup-steady`), count: opts.rate * opts.warmup });
-        say(`warm-up ${formatPhase(warm)}`);
-      }
-      for (const round of [1, 2]) {
-        const warmBurst = await runPhase(bot, connector, foreign, phase('burst', `${bot.name}-warmup-burst-${round}`));
-        say(`warm-up ${formatPhase(warmBurst)}`);
-      }
-    }
-    say(`idle RSS after warm-up: echo ${mb(echo.meter.rss())}, HuntOps ${mb(huntops.meter.rss())}`);
-
-    const phases: PhaseFigures[] = [];
-    for (const load of ['burst', 'steady'] as const) {
-      for (let run = 1; run <= (load === 'burst' ? opts.burstRepeat : opts.repeat); run += 1) {
-        const order = run % 2 === 1 ? [echo, huntops] : [huntops, echo];
-        for (const bot of order) {
-          const figures = await runPhase(bot, connector, foreign, phase(load, `${bot.name}-${load}-${run}`, run));
-          phases.push(figures);
-          say(formatPhase(figures));
+      for (const bot of [echo, huntops]) {
+        if (opts.warmup > 0) {
+          const warm = await runPhase(bot, connector, foreign, { ...phase('steady', `${bot.name}-warmup-steady`), count: opts.rate * opts.warmup });
+          say(`warm-up ${formatPhase(warm)}`);
+        }
+        for (const round of [1, 2]) {
+          const warmBurst = await runPhase(bot, connector, foreign, phase('burst', `${bot.name}-warmup-burst-${round}`));
+          say(`warm-up ${formatPhase(warmBurst)}`);
         }
       }
+      say(`idle RSS after warm-up: echo ${mb(echo.meter.rss())}, HuntOps ${mb(huntops.meter.rss())}`);
+
+      const phases: PhaseFigures[] = [];
+      for (const load of ['burst', 'steady'] as const) {
+        for (let run = 1; run <= (load === 'burst' ? opts.burstRepeat : opts.repeat); run += 1) {
+          const order = run % 2 === 1 ? [echo, huntops] : [huntops, echo];
+          for (const bot of order) {
+            const figures = await runPhase(bot, connector, foreign, phase(load, `${bot.name}-${load}-${run}`, run));
+            phases.push(figures);
+            say(formatPhase(figures));
+          }
+        }
+      }
+      const report = buildReport(phases, {
+        burst: opts.burst,
+        steadyPerSecond: opts.rate,
+        steadySeconds: opts.duration,
+        conversations: opts.conversations,
+        repeat: { burst: opts.burstRepeat, steady: opts.repeat },
+        warmupSeconds: opts.warmup,
+        connections: opts.connections,
+        text: HUNT_TEXT,
+        data,
+        cpus: os.cpus().length,
+        node: process.version,
+        peakRssMethod: huntops.meter.method,
+        nice: opts.nice,
+        nodeArgs: opts.nodeArgs,
+        generatorLoopDelayP99Ms: generatorLoop.percentile(99) / 1e6,
+      });
+      say('');
+      say(formatReport(report));
+      if (opts.json) {
+        writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
+        say(`\nfigures written to ${opts.json}`);
+      }
     }
-    const report = buildReport(phases, {
-      burst: opts.burst,
-      steadyPerSecond: opts.rate,
-      steadySeconds: opts.duration,
-      conversations: opts.conversations,
-      repeat: { burst: opts.burstRepeat, steady: opts.repeat },
-      warmupSeconds: opts.warmup,
-      connections: opts.connections,
-      text: HUNT_TEXT,
-      data,
-      cpus: os.cpus().length,
-      node: process.version,
-      peakRssMethod: huntops.meter.method,
-      nice: opts.nice,
-      nodeArgs: opts.nodeArgs,
-      generatorLoopDelayP99Ms: generatorLoop.percentile(99) / 1e6,
-    });
-    say('');
-    say(formatReport(report));
-    if (opts.json) {
-      writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
-      say(`\nfigures written to ${opts.json}`);
-    }
+    if (opts.heavy) await heavyPhases(opts, build, work, children, clients, connector, foreign, phase, say);
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     const codes = await Promise.all(children.reverse().map(async (c) => `${c.name} ${await c.stop()}`));
     for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(work, `huntops.db${suffix}`), { force: true });
     if (opts.cpuProf) say(`CPU profiles in ${path.resolve(opts.cpuProf)} (${codes.join(', ')})`);
   }
+}
+
+/** The heavy phases (issue 15, see `load-heavy.ts`) on a bot of their own. */
+async function heavyPhases(
+  opts: Options,
+  build: BenchBuild,
+  work: string,
+  children: Child[],
+  clients: LoadClient[],
+  connector: ConnectorHandle,
+  foreign: ForeignLoad,
+  phase: (load: PhaseOptions['load'], tag: string, run?: number) => PhaseOptions,
+  say: (line: string) => void,
+): Promise<void> {
+  const bigFile = path.join(opts.heavy!, 'DeviceFileCertificateInfo.jsonl');
+  const bigRows = (JSON.parse(readFileSync(path.join(opts.heavy!, 'dataset.json'), 'utf8')) as { rows: Record<string, number> }).rows['DeviceFileCertificateInfo'] ?? 0;
+  const dataDir = heavyDataDir(SAMPLE_DIR, work);
+  const heavyConnector = await startConnector(build, work, children, 'heavy-connector');
+  const bot = await startBot('huntops', build, opts, work, dataDir, children, 'huntops-heavy');
+  clients.push(bot.client);
+  say(`heavy phases: steady ${opts.rate}/s for ${opts.heavyDuration} s, quiet / while ${bigRows.toLocaleString('en')} rows load from ${bigFile} and 'hunt all Nd' runs back to back / quiet`);
+  const warm = await runPhase(bot, connector, foreign, { ...phase('steady', 'heavy-bot-warmup'), count: opts.rate * Math.max(opts.warmup, 3) });
+  say(`warm-up ${formatPhase(warm)}`);
+  const figures = await runHeavyPhases({
+    bot,
+    botLog: bot.logFile,
+    dataDir,
+    bigFile,
+    bigRows,
+    connector,
+    heavyConnector,
+    foreign,
+    phase: (tag) => ({ ...phase('steady', tag, 1), count: opts.rate * opts.heavyDuration }),
+    say,
+  });
+  say('');
+  say('| steady 50/s, same bot | ack p50 | ack p99 | errors | peak RSS | others |');
+  say('|---|---|---|---|---|---|');
+  const row = (label: string, p: PhaseFigures) =>
+    say(`| ${label} | ${p.ackP50Ms.toFixed(1)} ms | ${p.ackP99Ms.toFixed(1)} ms | ${p.errorCount} | ${mb(p.peakRssBytes)} | ${p.foreignCores.toFixed(2)} |`);
+  row('quiet, before', figures.quiet[0]!);
+  row(`loading ${bigRows.toLocaleString('en')} rows + hunt all, back to back`, figures.heavy);
+  row('quiet, after (big table loaded)', figures.quiet[1]!);
+  say('');
+  say(
+    `big table loaded ${figures.bigLoadedAfterMs === undefined ? 'NOT within the phase' : `after ${(figures.bigLoadedAfterMs / 1000).toFixed(1)} s (${figures.bigRows?.toLocaleString('en')} rows)`}; ` +
+      `${figures.heavyHunts.length} heavy hunts, median ${(median(figures.heavyHunts.map((h) => h.ms)) / 1000).toFixed(1)} s, shown: ${[...new Set(figures.heavyHunts.map((h) => h.shows))].join(', ')}`,
+  );
+  say(`heavy ack p99 / quiet (before) ack p99: ${figures.ratio.toFixed(2)}x (target <= ${HEAVY_MAX_RATIO}x, no errors): ${figures.pass ? 'PASS' : 'FAIL'}`);
+  if (opts.json) writeFileSync(opts.json.replace(/(\.json)?$/, '-heavy.json'), `${JSON.stringify(figures, null, 2)}\n`);
 }
 
 function mb(bytes: number): string {

@@ -4,7 +4,7 @@
  * `<Table>.jsonl` or `<Table>.csv`, plus `dataset.json` (`anchor`, `seed`, `preset`, ...). The local backend shifts every time by
  * (now − anchor), so recorded data always looks recent.
  *
- *   npx tsx scripts/generate-data.ts --out <dir> [--preset sample|large] [--rows N] [--seed S]
+ *   npx tsx scripts/generate-data.ts --out <dir> [--preset sample|large|xlarge] [--rows N] [--seed S]
  *                                    [--format jsonl|csv] [--tables T1,T2] [--anchor ISO]
  *
  * Deterministic: the same arguments give byte-identical files. Each table has its own random
@@ -16,8 +16,10 @@
  * little everyday noise. `large`: about 6,000 devices, the same planted scenario and stories,
  * every catalog tool planted for each of its hunts on a few devices (listed in `dataset.json`
  * under `synthetic`), and noise: a million certificate rows and 250,000 process, network and
- * file rows (`--rows N`: N rows of noise in every event table). `DeviceInfo` has no noise: one
- * report per device (see `data-stories.ts`).
+ * file rows (`--rows N`: N rows of noise in every event table). `xlarge`, a real organisation's
+ * month: about 10,000 devices, ten million certificate rows and 2,500,000 process, network and
+ * file rows, planted like `large`. `DeviceInfo` has no noise: one report per device (see
+ * `data-stories.ts`).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -36,7 +38,7 @@ import { satisfy } from './data-synthetic';
 import { openRowWriter, type DataFormat } from './data-writers';
 
 /** The generator's presets. */
-export type Preset = 'sample' | 'large';
+export type Preset = 'sample' | 'large' | 'xlarge';
 
 /** The tables the generator writes, in this order. */
 export const TABLES: readonly DefenderTableName[] = ['DeviceFileCertificateInfo', 'DeviceProcessEvents', 'DeviceNetworkEvents', 'DeviceFileEvents', 'DeviceInfo'];
@@ -70,6 +72,11 @@ const PRESETS: Readonly<Record<Preset, PresetSettings>> = {
   large: {
     inventory: { scale: 20, digits: 4 },
     noise: { DeviceFileCertificateInfo: 1_000_000, DeviceProcessEvents: 250_000, DeviceNetworkEvents: 250_000, DeviceFileEvents: 250_000 },
+    syntheticDevices: 3,
+  },
+  xlarge: {
+    inventory: { scale: 36, digits: 4 },
+    noise: { DeviceFileCertificateInfo: 10_000_000, DeviceProcessEvents: 2_500_000, DeviceNetworkEvents: 2_500_000, DeviceFileEvents: 2_500_000 },
     syntheticDevices: 3,
   },
 };
@@ -268,7 +275,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Dataset
 }
 
 const USAGE =
-  'usage: npx tsx scripts/generate-data.ts --out <dir> [--preset sample|large] [--rows N] [--seed S] [--format jsonl|csv] [--tables T1,T2] [--anchor ISO]';
+  'usage: npx tsx scripts/generate-data.ts --out <dir> [--preset sample|large|xlarge] [--rows N] [--seed S] [--format jsonl|csv] [--tables T1,T2] [--anchor ISO]';
 
 /** Parses the command line; throws with the usage on anything it does not know. */
 export function parseArgs(argv: readonly string[]): GenerateOptions {
@@ -283,7 +290,7 @@ export function parseArgs(argv: readonly string[]): GenerateOptions {
         options.out = value;
         break;
       case '--preset':
-        if (value !== 'sample' && value !== 'large') throw new Error(`unknown preset '${value}'\n${USAGE}`);
+        if (value !== 'sample' && value !== 'large' && value !== 'xlarge') throw new Error(`unknown preset '${value}'\n${USAGE}`);
         options.preset = value;
         break;
       case '--rows':

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { isWorkspaceResourceId } from './hunt/portal-links';
-import { parseWindow, type HuntWindow } from './hunt/window';
+import { parseWindow, windowToKql, type HuntWindow } from './hunt/window';
 import { isLoopbackUrl } from './net/canonical-url';
 import { DEFAULT_RESOURCE_MANAGER_URL } from './sentinel/arm-client';
 import { DEFAULT_EXCLUSIONS_WATCHLIST } from './sentinel/exclusion-item';
@@ -26,6 +26,11 @@ export const ENV = {
   backend: 'HUNT_BACKEND',
   dataDir: 'HUNT_DATA_DIR',
   localMaxWindow: 'HUNT_LOCAL_MAX_WINDOW',
+  localTimeout: 'HUNT_LOCAL_TIMEOUT',
+  localThreads: 'HUNT_LOCAL_THREADS',
+  localWorkerMemory: 'HUNT_LOCAL_WORKER_MEMORY',
+  localSnapshotDir: 'HUNT_LOCAL_SNAPSHOT_DIR',
+  localLoadWait: 'HUNT_LOCAL_LOAD_WAIT',
   workspaceId: 'LOG_ANALYTICS_WORKSPACE_ID',
   workspaceResourceId: 'LOG_ANALYTICS_WORKSPACE_RESOURCE_ID',
   workspaces: 'LOG_ANALYTICS_WORKSPACES',
@@ -43,6 +48,8 @@ export const ENV = {
   sentinelWorkspaceResourceId: 'SENTINEL_WORKSPACE_RESOURCE_ID',
   sentinelWatchlist: 'SENTINEL_WATCHLIST',
   resourceManagerUrl: 'AZURE_RESOURCE_MANAGER_URL',
+  retention: 'HUNT_RETENTION',
+  auditRetention: 'HUNT_AUDIT_RETENTION',
   testOpenIdMetadataUrl: 'HUNT_TEST_OPENID_METADATA_URL',
   testConnectorUrl: 'HUNT_TEST_CONNECTOR_URL',
   watchMinInterval: 'HUNT_WATCH_MIN_INTERVAL',
@@ -55,6 +62,9 @@ export const ENV = {
 
 /** The embedded default store: a SQLite file under the working directory. */
 export const DEFAULT_STORE = 'sqlite:.huntops/huntops.db';
+
+/** Where the local backend keeps columnar snapshots of its tables unless told otherwise. */
+export const DEFAULT_SNAPSHOT_DIR = '.huntops/snapshots';
 
 /** The sample data shipped with the project: the local backend's default. */
 export const SAMPLE_DATA_DIR = path.resolve(__dirname, '..', 'data', 'sample');
@@ -102,7 +112,7 @@ export interface WorkspaceConfig {
 
 /** Where hunts run. */
 export type BackendConfig =
-  | { readonly kind: 'local'; readonly dataDir: string; readonly maxWindow: HuntWindow }
+  | { readonly kind: 'local'; readonly dataDir: string; readonly maxWindow: HuntWindow; readonly engine: LocalEngineConfig }
   | {
       readonly kind: 'loganalytics';
       readonly endpoint: string;
@@ -112,6 +122,20 @@ export type BackendConfig =
       readonly queryTimeoutSeconds: number;
     }
   | { readonly kind: 'defender'; readonly graphUrl: string; readonly queryTimeoutSeconds: number };
+
+/** How the local backend's engine runs (see `backends/local-engine.ts`). */
+export interface LocalEngineConfig {
+  /** Queries at once, each on its own thread (default: one per core; they run at a lower priority than the event loop). */
+  readonly threads: number;
+  /** A query running longer is stopped and fails as a timeout. */
+  readonly timeoutSeconds: number;
+  /** Heap of each engine thread, MB. */
+  readonly workerMemoryMb: number;
+  /** Columnar snapshots of loaded tables; absent: none (`off`). */
+  readonly snapshotDir?: string;
+  /** How long a hunt waits for a table's first load before answering that the data is loading. */
+  readonly loadWaitSeconds: number;
+}
 
 /** A list of ids, or everyone. */
 export type IdList = '*' | readonly string[];
@@ -154,10 +178,18 @@ export interface LimitsConfig {
   readonly pendingTotal: number;
 }
 
-/** How escalation posts are delivered. */
+/** How Teams posts (escalations, closing notes, watches' posts) are delivered. */
 export interface OutboxConfig {
-  /** How long a post may stay unsent before it is given up, audited and the channel told (default 24 hours). */
+  /** How long a Teams post may stay unsent before it is given up, audited and an incident's channel told (default 24 hours). */
   readonly maxAgeMs: number;
+}
+
+/** How long the store keeps records (`Store.purge`, run by the retention scheduler). */
+export interface RetentionConfig {
+  /** Hunts, their findings, and delivered or dead outbox posts (`HUNT_RETENTION`, default 90 days). */
+  readonly huntsMs: number;
+  /** Audit entries (`HUNT_AUDIT_RETENTION`, default 365 days). */
+  readonly auditMs: number;
 }
 
 /** Everything HuntOps is configured with. */
@@ -178,6 +210,7 @@ export interface Config {
   readonly instanceId: string;
   /** Set when escalations and exclusions go to Microsoft Sentinel too. */
   readonly sentinel?: SentinelConfig;
+  readonly retention: RetentionConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly watch: WatchConfig;
   readonly limits: LimitsConfig;
@@ -221,6 +254,31 @@ const envSchema = z.object({
     .default('local'),
   [ENV.dataDir]: z.string().trim().min(1).optional(),
   [ENV.localMaxWindow]: z.string().trim().default('90d'),
+  [ENV.localTimeout]: z.coerce
+    .number({ message: `${ENV.localTimeout} must be a number of seconds` })
+    .int(`${ENV.localTimeout} must be a whole number of seconds`)
+    .min(1, `${ENV.localTimeout} must be between 1 and 3600 of seconds`)
+    .max(3600, `${ENV.localTimeout} must be between 1 and 3600 of seconds`)
+    .default(60),
+  [ENV.localThreads]: z.coerce
+    .number({ message: `${ENV.localThreads} must be a number` })
+    .int(`${ENV.localThreads} must be a whole number`)
+    .min(1, `${ENV.localThreads} must be between 1 and 64`)
+    .max(64, `${ENV.localThreads} must be between 1 and 64`)
+    .optional(),
+  [ENV.localWorkerMemory]: z.coerce
+    .number({ message: `${ENV.localWorkerMemory} must be a number of MB` })
+    .int(`${ENV.localWorkerMemory} must be a whole number of MB`)
+    .min(64, `${ENV.localWorkerMemory} must be between 64 and 65536 of MB`)
+    .max(65536, `${ENV.localWorkerMemory} must be between 64 and 65536 of MB`)
+    .default(1024),
+  [ENV.localLoadWait]: z.coerce
+    .number({ message: `${ENV.localLoadWait} must be a number of seconds` })
+    .int(`${ENV.localLoadWait} must be a whole number of seconds`)
+    .min(0, `${ENV.localLoadWait} must be between 0 and 600 of seconds`)
+    .max(600, `${ENV.localLoadWait} must be between 0 and 600 of seconds`)
+    .default(5),
+  [ENV.localSnapshotDir]: z.string().trim().min(1).default(DEFAULT_SNAPSHOT_DIR),
   [ENV.workspaceId]: z.string().trim().optional(),
   [ENV.workspaceResourceId]: z.string().trim().optional(),
   [ENV.workspaces]: z.string().trim().optional(),
@@ -247,6 +305,8 @@ const envSchema = z.object({
     .optional(),
   [ENV.instanceId]: z.string().trim().max(128).default(os.hostname()),
   [ENV.rulesDir]: z.string().trim().optional(),
+  [ENV.retention]: z.string().trim().default('90d'),
+  [ENV.auditRetention]: z.string().trim().default('365d'),
   [ENV.queryTimeout]: z.coerce
     .number({ message: `${ENV.queryTimeout} must be a number of seconds` })
     .int(`${ENV.queryTimeout} must be a whole number of seconds`)
@@ -290,6 +350,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const watch = watchConfig(e, problems);
   const outboxMaxAgeMs = duration(ENV.outboxMaxAge, e[ENV.outboxMaxAge], 10 * 60_000, 7 * 86_400_000, problems);
   const { [ENV.userRate]: userPerMinute, [ENV.pendingPerConversation]: pendingPerConversation, [ENV.pendingMax]: pendingTotal } = e;
+  const retention = retentionConfig(e, problems);
   const { [ENV.port]: port, [ENV.logLevel]: logLevel, [ENV.incidentChannel]: incidentChannel, [ENV.instanceId]: instanceId, [ENV.maxDevices]: maxDevices } = e;
   if (
     problems.length > 0 ||
@@ -301,6 +362,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     userPerMinute === undefined ||
     pendingPerConversation === undefined ||
     pendingTotal === undefined ||
+    !retention ||
     host === undefined ||
     port === undefined ||
     logLevel === undefined ||
@@ -322,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(incidentChannel ? { incidentChannel } : {}),
     instanceId,
     ...(sentinel ? { sentinel } : {}),
+    retention,
     logLevel,
     watch,
     limits: { userPerMinute, pendingPerConversation, pendingTotal },
@@ -345,6 +408,25 @@ function watchConfig(e: Partial<Env>, problems: string[]): WatchConfig | undefin
   return minIntervalMs !== undefined && overlapMs !== undefined ? { minIntervalMs, overlapMs } : undefined;
 }
 
+const DAY_MS = 86_400_000;
+
+/** The retention periods: durations written as hunt windows are (`90d`, `52w`, `P365D`), at least a day. */
+function retentionConfig(e: Partial<Env>, problems: string[]): RetentionConfig | undefined {
+  const period = (name: typeof ENV.retention | typeof ENV.auditRetention): number | undefined => {
+    const text = e[name];
+    if (text === undefined) return undefined;
+    const ms = parseWindow(text)?.ms;
+    if (ms === undefined || ms < DAY_MS) {
+      problems.push(`${name}=${text} must be a period of at least a day, such as 90d, 52w or P365D`);
+      return undefined;
+    }
+    return ms;
+  };
+  const huntsMs = period(ENV.retention);
+  const auditMs = period(ENV.auditRetention);
+  return huntsMs && auditMs ? { huntsMs, auditMs } : undefined;
+}
+
 function storeSpec(spec: string | undefined, problems: string[]): StoreSpec | undefined {
   if (spec === undefined) return undefined;
   try {
@@ -355,12 +437,14 @@ function storeSpec(spec: string | undefined, problems: string[]): StoreSpec | un
   }
 }
 
-function idList(name: string, text: string, problems: string[]): IdList | undefined {
-  if (text === '*') return '*';
+/** `*` (unless `everyone: false`) or GUIDs separated by commas, spaces or semicolons. */
+function idList(name: string, text: string, problems: string[], options: { readonly everyone?: boolean } = {}): IdList | undefined {
+  const everyone = options.everyone ?? true;
+  if (everyone && text === '*') return '*';
   const ids = text.split(/[\s,;]+/).filter(Boolean);
   const bad = ids.filter((id) => !GUID.test(id));
   if (bad.length > 0 || ids.length === 0) {
-    problems.push(`${name} must be * or a list of GUIDs separated by commas${bad.length ? ` (not ${bad.slice(0, 3).join(', ')})` : ''}`);
+    problems.push(`${name} must be ${everyone ? '* or ' : ''}a list of GUIDs separated by commas${bad.length ? ` (not ${bad.slice(0, 3).join(', ')})` : ''}`);
     return undefined;
   }
   return ids.map((id) => id.toLowerCase());
@@ -368,17 +452,21 @@ function idList(name: string, text: string, problems: string[]): IdList | undefi
 
 /**
  * Secure by default: anonymous (local) use lets everyone in; with an app registration the tenants
- * must be named (a single-tenant app defaults to its own) and nobody may exclude or escalate until
- * responders are named.
+ * must be named — `*` is refused — (a single-tenant app defaults to its own) and nobody may exclude
+ * or escalate until responders are named.
  */
 function accessConfig(e: Partial<Env>, bot: BotAuth, problems: string[]): AccessConfig | undefined {
   const tenantsText = e[ENV.allowedTenants];
   const respondersText = e[ENV.responders];
   let allowedTenants: IdList | undefined;
-  if (tenantsText !== undefined) allowedTenants = idList(ENV.allowedTenants, tenantsText, problems);
-  else if (bot.mode === 'anonymous') allowedTenants = '*';
+  if (bot.mode === 'anonymous') allowedTenants = tenantsText === undefined ? '*' : idList(ENV.allowedTenants, tenantsText, problems);
+  else if (tenantsText === '*') {
+    problems.push(
+      `${ENV.allowedTenants}=* is refused with ${ENV.appId}: any Microsoft 365 tenant could hunt this organisation's telemetry; list the tenant ids allowed to use the bot`,
+    );
+  } else if (tenantsText !== undefined) allowedTenants = idList(ENV.allowedTenants, tenantsText, problems, { everyone: false });
   else if (bot.tenantId) allowedTenants = [bot.tenantId.toLowerCase()];
-  else if (bot.appType === 'MultiTenant') problems.push(`${ENV.allowedTenants} is needed with a multi-tenant ${ENV.appId}: the tenant ids allowed to use the bot, or *`);
+  else if (bot.appType === 'MultiTenant') problems.push(`${ENV.allowedTenants} is needed with a multi-tenant ${ENV.appId}: the tenant ids allowed to use the bot`);
   let responders: IdList | undefined;
   if (respondersText !== undefined) responders = idList(ENV.responders, respondersText, problems);
   else responders = bot.mode === 'anonymous' ? '*' : [];
@@ -465,7 +553,15 @@ function backendConfig(e: Partial<Env>, problems: string[]): BackendConfig | und
       const maxWindow = parseWindow(e[ENV.localMaxWindow] ?? '');
       if (!maxWindow) problems.push(`${ENV.localMaxWindow}=${e[ENV.localMaxWindow]} is not a window (e.g. 30d, P90D)`);
       const dataDir = path.resolve(e[ENV.dataDir] ?? SAMPLE_DATA_DIR);
-      return maxWindow ? { kind: 'local', dataDir, maxWindow } : undefined;
+      const snapshots = e[ENV.localSnapshotDir] ?? DEFAULT_SNAPSHOT_DIR;
+      const engine: LocalEngineConfig = {
+        threads: e[ENV.localThreads] ?? os.availableParallelism(),
+        timeoutSeconds: e[ENV.localTimeout] ?? 60,
+        workerMemoryMb: e[ENV.localWorkerMemory] ?? 1024,
+        loadWaitSeconds: e[ENV.localLoadWait] ?? 5,
+        ...(snapshots === 'off' ? {} : { snapshotDir: path.resolve(snapshots) }),
+      };
+      return maxWindow ? { kind: 'local', dataDir, maxWindow, engine } : undefined;
     }
     case 'defender': {
       const graphUrl = httpsUrl(ENV.graphUrl, e[ENV.graphUrl] ?? DEFAULT_GRAPH_URL, problems);
@@ -550,6 +646,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     incidentChannel: config.incidentChannel,
     instanceId: config.instanceId,
     sentinel: config.sentinel,
+    retention: { hunts: windowToKql({ ms: config.retention.huntsMs }), audit: windowToKql({ ms: config.retention.auditMs }) },
     logLevel: config.logLevel,
     watch: config.watch,
     limits: config.limits,

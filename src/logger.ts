@@ -1,27 +1,14 @@
 /**
- * Structured JSON logs (pino) with secrets redacted wherever they might appear, and one id per
- * turn: every line written while a turn is handled — and by the work it starts, such as a hunt that
- * finishes after the turn — carries that turn's `turnId`.
+ * Structured JSON logs (pino) with secrets redacted wherever they might appear (`log-redaction.ts`:
+ * by name and in text at any depth of the logged fields, errors and requests included; in text in
+ * the message and the rest of the line), and one id per turn: every line
+ * written while a turn is handled — and by the work it starts, such as a hunt that finishes after
+ * the turn — carries that turn's `turnId`.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-
-const REDACT = [
-  'password',
-  '*.password',
-  'MicrosoftAppPassword',
-  '*.MicrosoftAppPassword',
-  'authorization',
-  '*.authorization',
-  '*.headers.authorization',
-  'connectionString',
-  '*.connectionString',
-  'token',
-  '*.token',
-  'access_token',
-  '*.access_token',
-];
+import { redactDeep, redactText } from './log-redaction';
 
 const turns = new AsyncLocalStorage<{ readonly turnId: string }>();
 
@@ -36,8 +23,15 @@ export function createLogger(level: pino.LevelWithSilent, destination?: pino.Des
     {
       level,
       base: { service: 'huntops' },
-      redact: { paths: REDACT, censor: '[redacted]' },
-      mixin: () => turns.getStore() ?? {},
+      formatters: { log: (fields) => redactDeep(fields) as Record<string, unknown> },
+      serializers: {
+        err: redactDeep,
+        msg: (message: unknown) => (typeof message === 'string' ? redactText(message) : redactDeep(message)),
+      },
+      // The last net, over the whole line: child loggers' bindings bypass the formatters above.
+      hooks: { streamWrite: redactText },
+      // A copy: pino merges each line's fields into what the mixin returns.
+      mixin: () => ({ ...turns.getStore() }),
     },
     destination,
   );

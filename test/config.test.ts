@@ -22,11 +22,17 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 3978,
       bot: { mode: 'anonymous' },
-      backend: { kind: 'local', dataDir: SAMPLE_DATA_DIR, maxWindow: { ms: 90 * 86_400_000 } },
+      backend: {
+        kind: 'local',
+        dataDir: SAMPLE_DATA_DIR,
+        maxWindow: { ms: 90 * 86_400_000 },
+        engine: { threads: os.availableParallelism(), timeoutSeconds: 60, workerMemoryMb: 1024, loadWaitSeconds: 5, snapshotDir: path.resolve('.huntops/snapshots') },
+      },
       maxDevices: 500,
       store: { kind: 'sqlite', path: path.resolve('.huntops/huntops.db') },
       access: { allowedTenants: '*', responders: '*' },
       instanceId: os.hostname(),
+      retention: { huntsMs: 90 * 86_400_000, auditMs: 365 * 86_400_000 },
       logLevel: 'info',
       watch: { minIntervalMs: 15 * 60_000, overlapMs: 30 * 60_000 },
       limits: { userPerMinute: 10, pendingPerConversation: 10, pendingTotal: 50 },
@@ -103,20 +109,39 @@ describe('loadConfig', () => {
   });
 
   test('app registration problems', () => {
-    expect(problems({ MicrosoftAppId: 'not-a-guid', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*' })).toEqual([expect.stringMatching(/GUID/)]);
-    expect(problems({ MicrosoftAppId: APP_ID, HUNT_ALLOWED_TENANTS: '*' })).toEqual([expect.stringMatching(/MicrosoftAppPassword is not/)]);
+    expect(problems({ MicrosoftAppId: 'not-a-guid', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: TENANT })).toEqual([expect.stringMatching(/GUID/)]);
+    expect(problems({ MicrosoftAppId: APP_ID, HUNT_ALLOWED_TENANTS: TENANT })).toEqual([expect.stringMatching(/MicrosoftAppPassword is not/)]);
     expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 'x' })).toEqual([
       expect.stringMatching(/needs MicrosoftAppTenantId/),
     ]);
-    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'Personal', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*' })).toEqual([
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'Personal', MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: TENANT })).toEqual([
       expect.stringMatching(/MicrosoftAppType must be/),
     ]);
   });
 
   test('local backend options', () => {
-    const config = loadConfig({ HUNT_DATA_DIR: 'some/dir', HUNT_LOCAL_MAX_WINDOW: '30d' });
-    expect(config.backend).toEqual({ kind: 'local', dataDir: path.resolve('some/dir'), maxWindow: { ms: 30 * 86_400_000 } });
+    const config = loadConfig({
+      HUNT_DATA_DIR: 'some/dir',
+      HUNT_LOCAL_MAX_WINDOW: '30d',
+      HUNT_LOCAL_TIMEOUT: '15',
+      HUNT_LOCAL_THREADS: '3',
+      HUNT_LOCAL_WORKER_MEMORY: '512',
+      HUNT_LOCAL_LOAD_WAIT: '0',
+      HUNT_LOCAL_SNAPSHOT_DIR: 'cache/columns',
+    });
+    expect(config.backend).toEqual({
+      kind: 'local',
+      dataDir: path.resolve('some/dir'),
+      maxWindow: { ms: 30 * 86_400_000 },
+      engine: { threads: 3, timeoutSeconds: 15, workerMemoryMb: 512, loadWaitSeconds: 0, snapshotDir: path.resolve('cache/columns') },
+    });
+    expect(loadConfig({ HUNT_LOCAL_SNAPSHOT_DIR: 'off' }).backend).not.toHaveProperty('engine.snapshotDir');
     expect(problems({ HUNT_LOCAL_MAX_WINDOW: 'forever' })).toEqual([expect.stringMatching(/HUNT_LOCAL_MAX_WINDOW=forever is not a window/)]);
+    expect(problems({ HUNT_LOCAL_TIMEOUT: '0', HUNT_LOCAL_THREADS: 'many', HUNT_LOCAL_WORKER_MEMORY: '8' })).toEqual([
+      expect.stringMatching(/HUNT_LOCAL_TIMEOUT must be between 1 and 3600/),
+      expect.stringMatching(/HUNT_LOCAL_THREADS must be a number/),
+      expect.stringMatching(/HUNT_LOCAL_WORKER_MEMORY must be between 64 and 65536/),
+    ]);
   });
 
   test('Log Analytics needs a workspace id, and an https endpoint ending in /v1', () => {
@@ -236,6 +261,33 @@ describe('loadConfig', () => {
     ]);
     expect(problems({ SENTINEL_WATCHLIST: 'Exclusions' })).toEqual([expect.stringMatching(/SENTINEL_WATCHLIST is set but no Sentinel workspace is/)]);
     expect(problems({ LOG_ANALYTICS_WORKSPACE_RESOURCE_ID: 'ws' })).toEqual([expect.stringMatching(/LOG_ANALYTICS_WORKSPACE_RESOURCE_ID is not a workspace resource id \(Sentinel uses it unless SENTINEL_WORKSPACE_RESOURCE_ID=off\)/)]);
+  });
+
+  test('HUNT_ALLOWED_TENANTS=* is refused with an app id (any tenant could hunt), and listed with every other problem', () => {
+    const refusal = /HUNT_ALLOWED_TENANTS=\* is refused with MicrosoftAppId: any Microsoft 365 tenant could hunt/;
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*' })).toEqual([expect.stringMatching(refusal)]);
+    const singleTenant = { MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'x' };
+    expect(problems({ ...singleTenant, HUNT_ALLOWED_TENANTS: ' * ' })).toEqual([expect.stringMatching(refusal)]);
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: '*', PORT: 'eighty', HUNT_RESPONDERS: 'ada' })).toEqual([
+      expect.stringMatching(/PORT must be a number/),
+      expect.stringMatching(refusal),
+      expect.stringMatching(/HUNT_RESPONDERS must be \* or a list of GUIDs/),
+    ]);
+    expect(problems({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', HUNT_ALLOWED_TENANTS: `${TENANT}, *` })).toEqual([
+      expect.stringMatching(/HUNT_ALLOWED_TENANTS must be a list of GUIDs separated by commas \(not \*\)/),
+    ]);
+    expect(loadConfig({ HUNT_ALLOWED_TENANTS: '*' }).access.allowedTenants).toBe('*');
+  });
+
+  test('retention: hunts 90 days and the audit 365 days by default, at least a day each', () => {
+    expect(loadConfig({ HUNT_RETENTION: '30d', HUNT_AUDIT_RETENTION: 'P730D' }).retention).toEqual({ huntsMs: 30 * 86_400_000, auditMs: 730 * 86_400_000 });
+    expect(loadConfig({ HUNT_RETENTION: '2w' }).retention).toEqual({ huntsMs: 14 * 86_400_000, auditMs: 365 * 86_400_000 });
+    expect(describeConfig(loadConfig({ HUNT_RETENTION: '36h' }))).toMatchObject({ retention: { hunts: '36h', audit: '365d' } });
+    expect(problems({ HUNT_RETENTION: '12h', HUNT_AUDIT_RETENTION: 'forever', PORT: 'x' })).toEqual([
+      expect.stringMatching(/PORT must be a number/),
+      'HUNT_RETENTION=12h must be a period of at least a day, such as 90d, 52w or P365D',
+      'HUNT_AUDIT_RETENTION=forever must be a period of at least a day, such as 90d, 52w or P365D',
+    ]);
   });
 
   test('incident channel and instance id', () => {

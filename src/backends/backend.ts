@@ -30,7 +30,12 @@ export interface QueryRequest {
    * slot under the backend's concurrency cap, so the hunt's card can say it is queued.
    */
   readonly onQueued?: (queue: QueuedInfo) => void;
+  /** Who waits for it, under a concurrency cap: an analyst (`interactive`, the default) or a watch (`background`). */
+  readonly priority?: QueryPriority;
 }
+
+/** Who is waiting for a query: an analyst (`interactive`) or a watch (`background`). */
+export type QueryPriority = 'interactive' | 'background';
 
 /** Where a waiting query stands when it is queued. */
 export interface QueuedInfo {
@@ -54,8 +59,11 @@ export interface Backend {
   run(request: QueryRequest): Promise<QueryResult>;
 }
 
-/** Why a backend failed, as far as the analyst is concerned. */
-export type BackendFailure = 'query' | 'auth' | 'throttled' | 'timeout' | 'unavailable';
+/**
+ * Why a backend failed, as far as the analyst is concerned. `loading`: the data is still being
+ * loaded (the local backend's first load of a large file); the same hunt will work later.
+ */
+export type BackendFailure = 'query' | 'auth' | 'throttled' | 'timeout' | 'unavailable' | 'loading';
 
 /** A backend failure with a message fit for the analyst (no secrets, no stack). */
 export class BackendError extends Error {

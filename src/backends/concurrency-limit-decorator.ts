@@ -13,11 +13,10 @@
  * The semaphores are `async-mutex`'s (its queue orders by priority, then arrival).
  */
 import { Semaphore } from 'async-mutex';
-import { BackendError, type Backend, type QueryRequest, type QueryResult } from './backend';
+import { BackendError, type Backend, type QueryPriority, type QueryRequest, type QueryResult } from './backend';
 import { untilAborted } from './cancellation';
 
-/** Who is waiting for a query: an analyst (`interactive`) or a watch (`background`). */
-export type QueryPriority = 'interactive' | 'background';
+export type { QueryPriority } from './backend';
 
 /** How many queries run at once and how many may wait. */
 export interface ConcurrencyLimitOptions {
@@ -77,15 +76,22 @@ export class ConcurrencyLimiter {
       source: backend.source,
       dialect: backend.dialect,
       maxWindow: backend.maxWindow,
-      run: async (request: QueryRequest): Promise<QueryResult> => {
-        const release = await this.acquire(request, backend.source, priority);
-        try {
-          return await backend.run(request);
-        } finally {
-          release();
-        }
-      },
+      run: (request: QueryRequest): Promise<QueryResult> => this.run({ ...request, priority }, backend.source, () => backend.run(request)),
     };
+  }
+
+  /**
+   * Runs `work` for `request` under the cap at the request's priority (default `interactive`): at
+   * once when a slot is free, else queued (told to `request.onQueued`), refused when the queue is
+   * full. For a backend that does part of its work (waiting for data) outside the cap.
+   */
+  async run<T>(request: QueryRequest, source: string, work: () => Promise<T>): Promise<T> {
+    const release = await this.acquire(request, source, request.priority ?? 'interactive');
+    try {
+      return await work();
+    } finally {
+      release();
+    }
   }
 
   /**

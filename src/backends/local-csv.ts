@@ -17,7 +17,7 @@ const WHOLE = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** The JSON-like value of one CSV field for a column of `type` (what a JSONL file would hold). */
-function fieldValue(column: string, type: KustoType, text: string): unknown {
+export function fieldValue(column: string, type: KustoType, text: string): unknown {
   if (type === 'string') return text;
   if (text === '') return null;
   switch (type) {

@@ -2,25 +2,30 @@
  * The `local` backend, HuntOps' embedded default: the hunt's KQL runs on the project's own KQL
  * engine over event files in a folder, one file per table, JSONL (`DeviceFileCertificateInfo.jsonl`)
  * or CSV as Defender's advanced hunting exports it (`DeviceFileCertificateInfo.csv`; both for one
- * table is an error: which one is meant?), loaded on first use and kept in memory, reloaded when
- * the file changes. A folder with a `dataset.json` holds a recorded sample whose datetimes are
- * moved to look recent (see `local-dataset.ts`).
+ * table is an error: which one is meant?). Queries and loading run on the engine's worker threads
+ * (`local-engine.ts`), never on the caller's event loop; tables are loaded once per version of
+ * their file, from a columnar snapshot when there is a valid one, and a changed file is loaded
+ * again in the background while the previous version answers (`local-tables.ts`). A folder with
+ * a `dataset.json` holds a recorded sample whose datetimes are moved to look recent (see
+ * `local-dataset.ts`).
  *
  * Failures the analyst sees: a KQL error or a table without a file is a `query` failure; a data
- * file that cannot be read as events is `unavailable`; a cancelled request rejects at once as
- * `timeout` (see `cancellation.ts`).
+ * file that cannot be read as events is `unavailable`, as is a query that needs more memory than
+ * an engine thread has; a table still in its first load is `loading`; a query that runs too long
+ * is stopped as a `timeout`, and a cancelled request rejects at once as `timeout` and stops its
+ * query (see `cancellation.ts`).
  */
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { defenderSchema, executeKql, KqlError, parseKql, referencedTables, tablesFrom, type Table } from '../kql';
+import { defenderSchema, KqlError, parseKql, referencedTables } from '../kql';
 import type { HuntWindow } from '../hunt/window';
 import { BackendError, type Backend, type QueryRequest, type QueryResult } from './backend';
 import { cancelledError, untilAborted } from './cancellation';
+import type { ConcurrencyLimiter } from './concurrency-limit-decorator';
 import { LocalDataError } from './local-data-error';
 import { readDatasetAnchor } from './local-dataset';
-import { loadCsvTable } from './local-csv';
-import { loadJsonlTable } from './local-jsonl';
-import { FileTableCache } from './local-table-cache';
+import { defaultLocalEngine, type LocalEngine } from './local-engine';
+import type { SharedTable } from './local-shared-table';
+import { LocalTables, type LocalLog } from './local-tables';
 
 /** Options of {@link createLocalBackend}. */
 export interface LocalBackendOptions {
@@ -32,16 +37,23 @@ export interface LocalBackendOptions {
   readonly maxWindow: HuntWindow;
   /** How cards name the source, e.g. "sample data". Defaults to the folder. */
   readonly label?: string;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
-  }
+  /** The threads queries and loads run on. Default: the process's engine with default options. */
+  readonly engine?: LocalEngine;
+  /** Where columnar snapshots of loaded tables go (see `local-snapshot.ts`); none: no snapshots. */
+  readonly snapshotDir?: string;
+  /** How long a hunt waits for a table's first load before answering that the data is loading (see `local-tables.ts`). Default: as long as it takes. */
+  readonly loadWaitMs?: number;
+  /** How long a hunt waits for a changed file's new version before the previous version answers. Default: as long as it takes. */
+  readonly reloadWaitMs?: number;
+  /** Start loading every table file at once, rather than on first use. */
+  readonly preload?: boolean;
+  /** Where loading is logged. */
+  readonly log?: LocalLog;
+  /**
+   * The cap on queries at once: only running a query takes a slot, waiting for a table to load
+   * does not (a hunt waiting for data must not hold up hunts that could answer).
+   */
+  readonly limiter?: ConcurrencyLimiter;
 }
 
 function asBackendError(error: unknown): unknown {
@@ -55,56 +67,36 @@ export function createLocalBackend(options: LocalBackendOptions): Backend {
   const clock = options.now ?? ((): Date => new Date());
   const source = options.label ?? `local files in ${options.dataDir}`;
   const datasetFile = path.join(options.dataDir, 'dataset.json');
-  const caches = new Map<string, FileTableCache>();
-  const shifted = new Map<string, { readonly base: Table; readonly delta: number; readonly table: Table }>();
-
-  const cacheFor = (name: string): FileTableCache => {
-    let cache = caches.get(name);
-    if (!cache) {
-      const schema = defenderSchema(name)!;
-      cache = new FileTableCache((file) => (file.endsWith('.csv') ? loadCsvTable : loadJsonlTable)({ file, table: name, schema }));
-      caches.set(name, cache);
-    }
-    return cache;
-  };
-
-  /** The table `name` from whichever of its files exists, or `undefined` when neither does. */
-  const loadTable = async (name: string): Promise<Table | undefined> => {
-    const jsonl = path.join(options.dataDir, `${name}.jsonl`);
-    const csv = path.join(options.dataDir, `${name}.csv`);
-    const [fromJsonl, fromCsv] = await Promise.all([exists(jsonl), exists(csv)]);
-    if (fromJsonl && fromCsv) {
-      throw new LocalDataError(options.dataDir, undefined, `both ${name}.jsonl and ${name}.csv exist; keep one of them, so it is clear which events the table holds`);
-    }
-    if (!fromJsonl && !fromCsv) return undefined;
-    return cacheFor(name).get(fromCsv ? csv : jsonl);
-  };
-
-  /** The table moved by `delta` ms, reusing the previous result while neither changes. */
-  const shift = (base: Table, delta: number): Table => {
-    const previous = shifted.get(base.name);
-    if (previous && previous.base === base && previous.delta === delta) return previous.table;
-    const table = base.withShiftedDatetimes(delta);
-    shifted.set(base.name, { base, delta, table });
-    return table;
-  };
+  const engine = options.engine ?? defaultLocalEngine();
+  const tables = new LocalTables({
+    dataDir: options.dataDir,
+    engine,
+    ...(options.snapshotDir ? { snapshotDir: options.snapshotDir } : {}),
+    ...(options.loadWaitMs !== undefined ? { loadWaitMs: options.loadWaitMs } : {}),
+    ...(options.reloadWaitMs !== undefined ? { reloadWaitMs: options.reloadWaitMs } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  if (options.preload) {
+    tables.preload().catch((error: unknown) => options.log?.warn({ dataDir: options.dataDir, err: error }, 'could not list the local data'));
+  }
 
   const runQuery = async (request: QueryRequest): Promise<QueryResult> => {
     const names = referencedTables(parseKql(request.kql));
     const now = clock();
     const anchor = await readDatasetAnchor(datasetFile);
-    const delta = anchor === undefined ? 0 : now.getTime() - anchor;
-    const tables: Table[] = [];
+    const shiftMs = anchor === undefined ? 0 : now.getTime() - anchor;
+    const shared: SharedTable[] = [];
     for (const name of names) {
       if (!defenderSchema(name)) continue;
-      const table = await loadTable(name);
+      const table = await tables.table(name);
       if (!table) {
         throw new BackendError('query', `There is no local data for the table ${name}: neither ${path.join(options.dataDir, `${name}.jsonl`)} nor ${name}.csv exists.`);
       }
-      tables.push(shift(table, delta));
+      shared.push(table);
     }
     if (request.signal?.aborted) throw request.signal.reason;
-    return executeKql(request.kql, { tables: tablesFrom(tables), now });
+    const query = () => engine.query({ kql: request.kql, now, shiftMs, tables: shared, source, ...(request.signal ? { signal: request.signal } : {}) });
+    return options.limiter ? options.limiter.run(request, source, query) : query();
   };
 
   return {

@@ -49,7 +49,9 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
     out(USAGE);
     return words.length === 0 ? EXIT.wrongCommand : EXIT.answered;
   }
-  const config = loadConfig();
+  const loaded = loadConfig();
+  // One answer and the process ends: a hunt waits for the local data however long it loads.
+  const config: Config = loaded.backend.kind === 'local' ? { ...loaded, backend: { ...loaded.backend, engine: { ...loaded.backend.engine, loadWaitSeconds: Infinity } } } : loaded;
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
   const store = await openParsedStore(config.store);
   try {

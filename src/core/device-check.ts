@@ -16,7 +16,7 @@ import type { Log } from './log';
 import { CHECK_USAGE, checkWindow, type CheckArgs } from './parse-hunt';
 import { Deferred } from './route';
 import { runFailureOf, type RunFailure } from './run-failure';
-import { tenantScope } from './tenant-scope';
+import { markKey, sanctionMarks, type SanctionMark } from './sanction-marks';
 import type { PortalLinkView } from './views';
 
 /** What a device check needs. */
@@ -52,6 +52,19 @@ export interface SeenTool {
   readonly exclusion?: Exclusion;
   /** A device of that name not excluded although another device's exclusion records its name. */
   readonly namesake?: { readonly deviceId: string; readonly exclusion: Exclusion };
+  /**
+   * What the tenant's sanction of the tool makes of the device: `unsanctioned-instance` when its
+   * agent talks to another instance (under any of the device ids the name matched that no
+   * exclusion hides), `sanctioned` when every one is; absent otherwise.
+   */
+  readonly sanction?: SanctionMark;
+}
+
+/** One mark for a tool from the marks of each device id the name matched. */
+function toolMark(marks: ReadonlyArray<SanctionMark | undefined>): SanctionMark | undefined {
+  const foreign = [...new Set(marks.flatMap((m) => (m?.kind === 'unsanctioned-instance' ? m.instances : [])))].sort();
+  if (foreign.length > 0) return { kind: 'unsanctioned-instance', instances: foreign };
+  return marks.length > 0 && marks.every((m) => m?.kind === 'sanctioned') ? { kind: 'sanctioned' } : undefined;
 }
 
 /** How a check ended. */
@@ -76,13 +89,16 @@ export class DeviceCheckService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Checks the window against the target; the query runs once the acknowledgement is posted. */
-  start(args: CheckArgs, tenantId: string | undefined): Deferred<StartedCheck, FinishedCheck> {
+  /**
+   * Checks the window against the target; the query runs once the acknowledgement is posted.
+   * Exclusions and sanctions are those of `tenant` (the caller's tenant scope).
+   */
+  start(args: CheckArgs, tenant: string): Deferred<StartedCheck, FinishedCheck> {
     const target = this.deps.targets.resolve(args.workspace);
     checkWindow(args.window, target.backend.maxWindow, target.backend.source, CHECK_USAGE);
     const batch = buildDeviceCheckQueries({ tools: this.deps.catalog.tools, device: args.device, window: args.window }, { dialect: target.backend.dialect });
     const portal = batch.queries.length === 1 ? target.portal?.(batch.queries[0]!, args.window) : undefined;
-    const started: StartedCheck = { args, tenant: tenantScope(tenantId), source: target.backend.source };
+    const started: StartedCheck = { args, tenant, source: target.backend.source };
     const link = portal ? { portal } : {};
     return new Deferred(started, async (): Promise<FinishedCheck> => {
       const began = performance.now();
@@ -90,7 +106,7 @@ export class DeviceCheckService {
         const result = await runBatch(batch, (kql) => target.backend.run({ kql, window: args.window }));
         const queryMs = Math.round(performance.now() - began);
         const now = this.now();
-        const exclusions = await this.deps.store.listExclusions({ activeAt: now, tenant: started.tenant });
+        const exclusions = await this.deps.store.listExclusions({ activeAt: now, tenant });
         const byTool = new Map<string, { tool: RmmTool; evidence: Set<string>; first: number; last: number; count: number; devices: Map<string, string> }>();
         for (const row of result.rows) {
           const tool = this.deps.catalog.get(typeof row.Tool === 'string' ? row.Tool : '');
@@ -106,12 +122,26 @@ export class DeviceCheckService {
           byTool.set(tool.id, seen);
         }
         const seen = [...byTool.values()].sort((a, b) => b.last - a.last);
-        const tools = seen.slice(0, MAX_CHECK_TOOLS).map((s): SeenTool => {
+        const listed = seen.slice(0, MAX_CHECK_TOOLS).map((s) => {
           const devices = [...s.devices].map(([deviceId, deviceName]) => ({ deviceId, deviceName, toolId: s.tool.id, now }));
           const hiding = devices.map((device) => findExclusion(exclusions, device));
           const exclusion = hiding.length > 0 && hiding.every(Boolean) ? hiding[0] : undefined;
           const shown = devices.find((device, i) => !hiding[i] && namesakeExclusions(exclusions, device).length > 0);
           const namesake = shown && { deviceId: shown.deviceId, exclusion: namesakeExclusions(exclusions, shown)[0]! };
+          // Marks judge the devices the tool is shown for: those no exclusion hides (all of them when the row is excluded).
+          const marked = exclusion ? devices : devices.filter((_, i) => !hiding[i]);
+          return { seen: s, exclusion, namesake, deviceIds: marked.map((device) => device.deviceId) };
+        });
+        const sanctions = await this.deps.store.listSanctions(tenant);
+        const marked = await sanctionMarks({
+          devices: listed.flatMap((l) => l.deviceIds.map((deviceId) => ({ toolId: l.seen.tool.id, deviceId }))),
+          sanctions,
+          catalog: this.deps.catalog,
+          window: args.window,
+          backend: target.backend,
+        });
+        const tools = listed.map(({ seen: s, exclusion, namesake, deviceIds }): SeenTool => {
+          const sanction = toolMark(deviceIds.map((id) => marked.marks.get(markKey(s.tool.id, id))));
           return {
             tool: s.tool,
             evidence: [...s.evidence],
@@ -120,9 +150,14 @@ export class DeviceCheckService {
             count: s.count,
             ...(exclusion ? { exclusion } : {}),
             ...(namesake ? { namesake } : {}),
+            ...(sanction ? { sanction } : {}),
           };
         });
-        return { kind: 'done', started, tools, seenCount: seen.length, queryMs, ...(result.partial ? { partial: result.partial.message } : {}), ...link };
+        const unchecked = marked.failures.map(
+          ({ tool, error }) => `could not tell which ${tool.name} instances it talks to: ${runFailureOf(error, this.deps.log, { device: args.device, tool: tool.id }).message}`,
+        );
+        const partial = [result.partial?.message, ...unchecked].filter((m): m is string => m !== undefined).join('; ');
+        return { kind: 'done', started, tools, seenCount: seen.length, queryMs, ...(partial ? { partial } : {}), ...link };
       } catch (error) {
         return { kind: 'failed', started, failure: runFailureOf(error, this.deps.log, { device: args.device }), ...link };
       }

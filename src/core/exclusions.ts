@@ -25,6 +25,8 @@ export type Expiry = { readonly kind: 'never' } | { readonly kind: 'after'; read
 export interface ExclusionDeps {
   readonly store: Store;
   readonly now: () => Date;
+  /** Told after an exclusion was made or removed (the Sentinel watchlist mirror hooks in here). */
+  readonly changed?: (exclusion: Exclusion) => Promise<void>;
 }
 
 /** A name pattern to exclude (typed by a responder). */
@@ -70,9 +72,16 @@ export class ExclusionService {
   }
 
   /** Excludes the devices a typed name pattern covers. */
-  exclude(input: ExcludeInput): Promise<Created<Exclusion>> {
+  async exclude(input: ExcludeInput): Promise<Created<Exclusion>> {
     const { key, pattern, scope, reason, by, tenant } = input;
-    return this.deps.store.addExclusion({ key, pattern, scope, reason, tenant, createdBy: by, expiresAt: this.expiresAt(input.expiry) });
+    const made = await this.deps.store.addExclusion({ key, pattern, scope, reason, tenant, createdBy: by, expiresAt: this.expiresAt(input.expiry) });
+    return this.told(made, made.created);
+  }
+
+  /** Tells the `changed` hook when this call changed the exclusion. */
+  private async told<T extends { readonly record: Exclusion }>(outcome: T, changed: boolean): Promise<T> {
+    if (changed) await this.deps.changed?.(outcome.record);
+    return outcome;
   }
 
   /**
@@ -96,7 +105,7 @@ export class ExclusionService {
         expiresAt: this.expiresAt(input.expiry),
         source: { huntId: hunt.id, rowKey: finding.rowKey },
       });
-      if (made.created || isActive(made.record, this.deps.now())) return made;
+      if (made.created || isActive(made.record, this.deps.now())) return this.told(made, made.created);
       key = `exclude:${hunt.id}:${finding.rowKey}:after:${made.record.id}`;
     }
   }
@@ -114,7 +123,8 @@ export class ExclusionService {
   async remove(id: string, by: Actor, tenant: string): Promise<{ readonly record: Exclusion; readonly removed: boolean } | undefined> {
     const found = await this.deps.store.getExclusion(id);
     if (!found || (found.tenant !== undefined && found.tenant !== tenant)) return undefined;
-    return this.deps.store.removeExclusion(id, by);
+    const outcome = await this.deps.store.removeExclusion(id, by);
+    return outcome && this.told(outcome, outcome.removed);
   }
 
   /**
@@ -129,7 +139,7 @@ export class ExclusionService {
     }
     const removed = [];
     for (const exclusion of exact) {
-      const outcome = await this.deps.store.removeExclusion(exclusion.id, by);
+      const outcome = await this.remove(exclusion.id, by, tenant);
       removed.push({ record: outcome?.record ?? exclusion, removed: outcome?.removed ?? false });
     }
     return { removed, covering: [] };

@@ -1,6 +1,6 @@
 /**
- * Per-user limits on the work that reaches the backend (hunts, checks, Details, watches' manual
- * runs): a rate per user (`HUNT_USER_RATE`, default 10 a minute) and caps on the work pending per
+ * Per-user limits on the work that reaches the backend (hunts, checks, Details, creating a watch):
+ * a rate per user (`HUNT_USER_RATE`, default 10 a minute) and caps on the work pending per
  * conversation (`HUNT_PENDING_PER_CONVERSATION`, default 10) and in all (`HUNT_PENDING_MAX`, default
  * 50), so that one user cannot fill the backend's concurrency slots and queue (on Log Analytics: 5
  * running, then "throttled" for everyone). A route opts in with `limited: true`; the pipeline takes

@@ -83,8 +83,9 @@ interface Later<Request, Started, Result> {
 
 /**
  * Whether a route's work counts against the caller's limits (`hunt-limits.ts`): the per-user rate
- * and the pending caps. Routes that reach the backend (hunts, checks, Details, a watch's manual run)
- * say `limited: true`; the pipeline refuses over a limit with a card saying when to try again.
+ * and the pending caps. Routes that reach the backend (hunts, checks, Details, creating a watch: its
+ * baseline runs at once) say `limited: true`; the pipeline refuses over a limit with a card saying
+ * when to try again.
  */
 interface Limit {
   readonly limited?: boolean;
@@ -97,7 +98,7 @@ export type RouteBody<Request, Result, Started = never> = Guard<Request, Result>
 
 /** A chat command: its first word, its help, and its word grammar. */
 export type CommandSpec<Request, Result, Started = never> = RouteBody<Request, Result, Started> & {
-  /** The first word (lower case). */
+  /** The first word (lower case), or the first two (`exclusions sync`: matched before the one-word command). */
   readonly command: string;
   readonly usage: readonly string[];
   readonly summary: string;

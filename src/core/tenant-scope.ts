@@ -1,5 +1,6 @@
 /**
- * The tenant scope of a request: what exclusions, incidents, the audit and watches are kept per.
+ * The tenant scope of a request: what exclusions, incidents, the audit, watches and sanctions are
+ * kept per.
  * When several tenants may use HuntOps, what one tenant does never shows in, or changes, another's.
  */
 import type { RequestContext } from './context';
@@ -15,8 +16,8 @@ export function tenantScope(tenantId: string | undefined): string {
   return GUID.test(tenantId) ? tenantId.toLowerCase() : 'unverified';
 }
 
-/** The tenant scope of the caller. */
-export function callerTenant(context: RequestContext): string {
+/** The tenant scope of the caller (the one helper every per-tenant record is kept by). */
+export function callerTenant(context: Pick<RequestContext, 'conversation'>): string {
   return tenantScope(context.conversation.tenantId);
 }
 

@@ -34,8 +34,11 @@ export class RuleBook {
 /** An empty book, when no rules folder is configured. */
 export const NO_RULES = new RuleBook([], [], false);
 
-/** Loads every rule of a folder. */
+/**
+ * Loads every rule of a folder. Rules and problems name files relative to the folder, and the
+ * folder itself `HUNT_RULES_DIR`: cards never show where the bot's files are.
+ */
 export async function loadRuleBook(dir: string): Promise<RuleBook> {
-  const { rules, problems } = await loadRuleDir(dir);
+  const { rules, problems } = await loadRuleDir(dir, { folderName: 'HUNT_RULES_DIR' });
   return new RuleBook(rules, problems);
 }

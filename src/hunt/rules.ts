@@ -7,7 +7,7 @@
  * per file (file, line, reason) and never stops the rest of a folder from loading.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, relative } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { scanTopLevelFields } from './rule-line-scan';
 import { expandIndentTabs, reindentConnectorBlock, type TextRepair } from './rule-repair';
@@ -72,6 +72,18 @@ export interface ParseRuleOptions {
 export interface LoadRuleDirOptions {
   /** Also read sub-folders (default `true`). Entries whose names start with `.` are skipped. */
   readonly recursive?: boolean;
+  /**
+   * Given, files are named relative to the folder (`team/anydesk.yaml`) and the folder itself by
+   * this name (`HUNT_RULES_DIR`) in rules and problems, so that no absolute path reaches a card.
+   * Omitted, files are named by their paths.
+   */
+  readonly folderName?: string;
+}
+
+/** Options of {@link loadRuleFile}. */
+export interface LoadRuleFileOptions {
+  /** How the file is named in its rule and problems (default: its path). */
+  readonly name?: string;
 }
 
 /** Rule files are small; anything bigger is not one. */
@@ -263,26 +275,27 @@ function ioReason(error: unknown): string {
     case 'ENOTDIR':
       return 'is a file, not a folder';
     default:
-      return `cannot be read (${code ?? (error as Error).message})`;
+      return `cannot be read (${code ?? 'unknown error'})`;
   }
 }
 
 /** Loads the rule of one file. Never rejects: a file that cannot be read is a problem. */
-export async function loadRuleFile(path: string): Promise<RuleLoadResult> {
+export async function loadRuleFile(path: string, options: LoadRuleFileOptions = {}): Promise<RuleLoadResult> {
+  const file = options.name ?? path;
   let bytes: Buffer;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
     if (info.size > MAX_RULE_BYTES) {
-      return { rules: [], problems: [{ file: path, severity: 'error', message: `is ${info.size} bytes; a rule file is at most ${MAX_RULE_BYTES} bytes` }], repairs: [] };
+      return { rules: [], problems: [{ file, severity: 'error', message: `is ${info.size} bytes; a rule file is at most ${MAX_RULE_BYTES} bytes` }], repairs: [] };
     }
     bytes = await readFile(path);
   } catch (error) {
-    return { rules: [], problems: [{ file: path, severity: 'error', message: ioReason(error) }], repairs: [] };
+    return { rules: [], problems: [{ file, severity: 'error', message: ioReason(error) }], repairs: [] };
   }
   const decoded = decodeRuleText(bytes);
-  const result = parseRuleText(decoded.text, { source: path });
-  return decoded.encodingNote ? { ...result, repairs: [{ file: path, message: decoded.encodingNote }, ...result.repairs] } : result;
+  const result = parseRuleText(decoded.text, { source: file });
+  return decoded.encodingNote ? { ...result, repairs: [{ file, message: decoded.encodingNote }, ...result.repairs] } : result;
 }
 
 async function listRuleFiles(dir: string, recursive: boolean): Promise<string[]> {
@@ -306,19 +319,21 @@ async function listRuleFiles(dir: string, recursive: boolean): Promise<string[]>
  * file-name order. A rule whose id an earlier file already used is not loaded. Never rejects.
  */
 export async function loadRuleDir(dir: string, options: LoadRuleDirOptions = {}): Promise<RuleLoadResult> {
+  const folder = options.folderName ?? dir;
+  const nameOf = (file: string): string => (options.folderName === undefined ? file : relative(dir, file));
   let files: string[];
   try {
     const info = await stat(dir);
     if (!info.isDirectory()) throw Object.assign(new Error('file'), { code: 'ENOTDIR' });
     files = await listRuleFiles(dir, options.recursive ?? true);
   } catch (error) {
-    return { rules: [], problems: [{ file: dir, severity: 'error', message: `rules folder ${ioReason(error)}` }], repairs: [] };
+    return { rules: [], problems: [{ file: folder, severity: 'error', message: `rules folder ${ioReason(error)}` }], repairs: [] };
   }
   if (files.length === 0) {
-    return { rules: [], problems: [{ file: dir, severity: 'warning', message: 'rules folder holds no .yaml or .yml files' }], repairs: [] };
+    return { rules: [], problems: [{ file: folder, severity: 'warning', message: 'rules folder holds no .yaml or .yml files' }], repairs: [] };
   }
 
-  const results = await Promise.all(files.map((file) => loadRuleFile(file)));
+  const results = await Promise.all(files.map((file) => loadRuleFile(file, { name: nameOf(file) })));
   const rules: HuntingRule[] = [];
   const problems: RuleProblem[] = [];
   const repairs: RuleRepair[] = [];

@@ -1,8 +1,8 @@
 /**
  * The binary operators the engine evaluates, by their KQL spelling. Each entry checks its
  * operand types (a mismatch is a semantic error naming the operator) and compiles to a
- * {@link CompiledExpression}. Operators Kusto has that are not listed here (`matches regex`) are
- * refused as `unsupported` by the expression compiler.
+ * {@link CompiledExpression}. Operators Kusto has that are not listed here are refused as
+ * `unsupported` by the expression compiler. `matches regex` is in `regex-functions.ts`.
  *
  * String operators follow Kusto's table of string operators: `has`/`hasprefix`/`hassuffix` match
  * terms (see `term-match.ts`), `contains`/`startswith`/`endswith` substrings; each is
@@ -15,6 +15,7 @@ import { boolByte, boolConstant, boolVector, evaluateBools, type CompiledExpress
 import { compileAnd, compileOr } from './logical-operators';
 import { ARITHMETIC_OPERATORS, compileComparison } from './number-operators';
 import { compileNumberPredicate } from './number-predicates';
+import { compileMatchesRegex } from './regex-functions';
 import type { Scope } from './scope';
 import { compileStringPredicate, type StringMatcherFactory } from './string-predicates';
 import { NeedleWithoutTermError, prepareTermMatch, type TermMatchOptions } from './term-match';
@@ -172,5 +173,6 @@ export const BINARY_OPERATORS: ReadonlyMap<string, BinaryOperatorCompiler> = new
     [`!${name}`, stringOperator(negate(factory))],
   ]),
   ...(['<', '<=', '>', '>='] as const).map((op): [string, BinaryOperatorCompiler] => [op, (l, r, node, scope) => compileComparison(op, l, r, node, scope)]),
+  ['matches regex', compileMatchesRegex],
   ...ARITHMETIC_OPERATORS,
 ]);

@@ -109,3 +109,41 @@ export function parseDatetimeValue(text: string): number | undefined {
 export function formatDatetime(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/**
+ * {@link parseDatetimeValue}'s fast form read straight from UTF-8 bytes `[start, end)` (a data
+ * file's buffer), with the same result; `undefined` when the bytes are not in that form (the
+ * caller then decodes the text and goes the general way).
+ */
+export function parseDatetimeBytes(bytes: Uint8Array, start: number, end: number): number | undefined {
+  const n = end - start;
+  if (n < 20 || n > 28 || bytes[end - 1] !== 90 || bytes[start + 4] !== 45 || bytes[start + 7] !== 45 || bytes[start + 10] !== 84 || bytes[start + 13] !== 58 || bytes[start + 16] !== 58) {
+    return undefined;
+  }
+  const year = byteDigits(bytes, start, 4);
+  const month = byteDigits(bytes, start + 5, 2);
+  const day = byteDigits(bytes, start + 8, 2);
+  const hour = byteDigits(bytes, start + 11, 2);
+  const minute = byteDigits(bytes, start + 14, 2);
+  const second = byteDigits(bytes, start + 17, 2);
+  if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59)) return undefined;
+  let ticks = 0;
+  if (n > 20) {
+    const count = n - 21;
+    const value = bytes[start + 19] === 46 && count >= 1 ? byteDigits(bytes, start + 20, count) : -1;
+    if (value < 0) return undefined;
+    ticks = value * TICK_SCALE[count]!;
+  }
+  if (day > DAYS_IN_MONTH[month - 1]! + (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0)) return undefined;
+  return (daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + ticks / 10_000;
+}
+
+function byteDigits(bytes: Uint8Array, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = bytes[i]! - DIGIT_0;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}

@@ -13,11 +13,12 @@
  *   `startofday(t)`.
  * - conversions `tostring`, `tolong`, `toint`, `toreal`/`todouble`, `todatetime` (see
  *   `conversions.ts`), `parse_json`/`todynamic`, `array_length`; string functions in
- *   `string-functions.ts`.
+ *   `string-functions.ts`, those taking a regular expression in `regex-functions.ts`.
  */
 import { compileNot } from './logical-operators';
 import { compileRowwise, type Value } from './rowwise';
 import { arity, requireType, type ScalarFunctionCompiler } from './scalar-function';
+import { REGEX_FUNCTIONS } from './regex-functions';
 import { STRING_FUNCTIONS } from './string-functions';
 import { constant, type CompiledExpression } from './compiled-expression';
 import { toDatetime, toKustoString, toRealNumber, toWholeNumber } from './conversions';
@@ -217,4 +218,5 @@ export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunctionCompiler> = new
     },
   ],
   ...STRING_FUNCTIONS,
+  ...REGEX_FUNCTIONS,
 ]);

@@ -1,16 +1,13 @@
 /**
- * String functions: `tolower`, `toupper`, `strcat`, `strlen`, `trim`, `trim_start`, `trim_end`,
- * `split`, `replace_string`, `isempty`, `isnotempty`. Kusto strings are never null: a null
- * argument of another type is converted to `""` by `strcat`, as `tostring` does.
+ * String functions: `tolower`, `toupper`, `strcat`, `strlen`, `split`, `replace_string`,
+ * `isempty`, `isnotempty` (those taking a regular expression are in `regex-functions.ts`). Kusto
+ * strings are never null: a null argument of another type is converted to `""` by `strcat`, as
+ * `tostring` does.
  */
-import type { CallExpression } from './ast';
-import type { CompiledExpression } from './compiled-expression';
 import { toKustoString } from './conversions';
-import { RegexSubsetError, translateRe2 } from './re2-subset';
 import { compileRowwise, type Value } from './rowwise';
 import type { ScalarFunctionCompiler } from './scalar-function';
 import { arity, requireType } from './scalar-function';
-import type { Scope } from './scope';
 
 function stringFunction(name: string, fn: (s: string) => Value, type: 'string' | 'long' | 'bool' = 'string'): readonly [string, ScalarFunctionCompiler] {
   return [
@@ -23,51 +20,11 @@ function stringFunction(name: string, fn: (s: string) => Value, type: 'string' |
   ];
 }
 
-function constantRegex(args: readonly CompiledExpression[], call: CallExpression, scope: Scope): RegExp['source'] {
-  const pattern = args[0]!;
-  if (pattern.kind !== 'constant') {
-    throw scope.error('unsupported', `a regular expression computed from the row in ${call.name}() is not supported by the local KQL engine`, call.args[0]!.start);
-  }
-  try {
-    return translateRe2(pattern.value as string);
-  } catch (e) {
-    if (e instanceof RegexSubsetError) throw scope.error('unsupported', e.message, call.args[0]!.start);
-    throw e;
-  }
-}
-
-function trimFunction(name: string, wrap: (source: string) => string): readonly [string, ScalarFunctionCompiler] {
-  return [
-    name,
-    (args, call, scope) => {
-      arity(call, scope, args, 2, 2);
-      requireType(call, scope, args, 0, ['string']);
-      requireType(call, scope, args, 1, ['string']);
-      const regex = new RegExp(wrap(constantRegex(args, call, scope)));
-      return compileRowwise('string', args, ([, s]) => (s as string).replace(regex, ''));
-    },
-  ];
-}
-
 /** The string functions. */
 export const STRING_FUNCTIONS: ReadonlyArray<readonly [string, ScalarFunctionCompiler]> = [
   stringFunction('tolower', (s) => s.toLowerCase()),
   stringFunction('toupper', (s) => s.toUpperCase()),
   stringFunction('strlen', (s) => [...s].length, 'long'),
-  trimFunction('trim_start', (re) => `^(?:${re})`),
-  trimFunction('trim_end', (re) => `(?:${re})$`),
-  [
-    'trim',
-    (args, call, scope) => {
-      arity(call, scope, args, 2, 2);
-      requireType(call, scope, args, 0, ['string']);
-      requireType(call, scope, args, 1, ['string']);
-      const re = constantRegex(args, call, scope);
-      const start = new RegExp(`^(?:${re})`);
-      const end = new RegExp(`(?:${re})$`);
-      return compileRowwise('string', args, ([, s]) => (s as string).replace(start, '').replace(end, ''));
-    },
-  ],
   [
     'strcat',
     (args, call, scope) => {

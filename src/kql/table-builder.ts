@@ -222,6 +222,16 @@ function columnBuilder(name: string, type: KustoType): ColumnBuilder<unknown> {
   }
 }
 
+/**
+ * The conversion {@link TableBuilder} applies to a value of a column of `type`, as a function:
+ * the stored form (a string; a number, `NaN` for null; a bool byte; a JSON value) or a thrown
+ * {@link ColumnValueError}. For loaders that store columns their own way with the same rules.
+ */
+export function columnValueConverter(name: string, type: KustoType): (value: unknown) => unknown {
+  const builder = columnBuilder(name, type);
+  return (value) => builder.convert(value);
+}
+
 /** Appends records to a table under construction. */
 export class TableBuilder {
   private readonly builders: ReadonlyArray<ColumnBuilder<unknown>>;

@@ -230,6 +230,28 @@ export interface Incident {
   readonly createdAt: Date;
   readonly closedBy?: Actor;
   readonly closedAt?: Date;
+  /** Why it was closed, in the caller's words (HuntOps stores a close reason's name). */
+  readonly closeReason?: string;
+  /** What the closer wrote, if anything. */
+  readonly closeNote?: string;
+}
+
+/** A message enqueued with an incident's close: a reply in its thread, or a Sentinel call. */
+export interface IncidentFollowUp extends OutboxMessage {
+  readonly kind: 'reply' | 'sentinel';
+}
+
+/** How an incident is closed. */
+export interface IncidentClose {
+  readonly reason: string;
+  readonly note?: string;
+  /**
+   * The messages to enqueue with the close, for this incident (keys `close:<number>:<index>`): built
+   * inside the store's transaction once this call is the one that closes the incident, possibly more
+   * than once under contention (only the committed call counts): keep it pure. Nothing is enqueued
+   * for an incident that was closed already.
+   */
+  readonly messages?: (incident: Incident) => readonly IncidentFollowUp[];
 }
 
 /** A team's incident channel (`incident channel here`). */
@@ -245,8 +267,11 @@ export interface IncidentStore {
   getIncident(team: string, number: number): Promise<Incident | undefined>;
   /** Open incidents of a team, lowest number first. */
   listOpenIncidents(team: string): Promise<Incident[]>;
-  /** Closes an incident; false when it was already closed. Rejects `not-found`. */
-  closeIncident(team: string, number: number, closedBy: Actor): Promise<boolean>;
+  /**
+   * Closes an incident, with its reason and follow-up messages when given, all or nothing; false,
+   * changing and enqueuing nothing, when it was already closed. Rejects `not-found`.
+   */
+  closeIncident(team: string, number: number, closedBy: Actor, close?: IncidentClose): Promise<boolean>;
   /**
    * Records the thread root of an incident (set by {@link OutboxStore.completeOutbox} when its
    * new-thread message is sent). The first value wins; returns the value in force.
@@ -295,6 +320,12 @@ export interface NewEscalation {
    * keep it pure.
    */
   readonly message: (context: EscalationContext) => OutboxMessage;
+  /**
+   * The Sentinel call that goes with the post, built like `message`: enqueued in the same
+   * transaction as an outbox item of kind `sentinel` for the incident, key `sentinel:<key>`. Leave
+   * out when Sentinel is not configured.
+   */
+  readonly sentinel?: (context: EscalationContext) => OutboxMessage;
 }
 
 /** An escalation as stored. */
@@ -316,6 +347,8 @@ export interface Escalation {
 export interface EscalationResult extends Created<Escalation> {
   readonly incident: Incident;
   readonly outbox: OutboxItem;
+  /** The Sentinel item enqueued with it, when the escalation had one. */
+  readonly sentinel?: OutboxItem;
 }
 
 /** Escalations of findings into incidents. */
@@ -335,10 +368,11 @@ export interface EscalationStore {
 // --------------------------------------------------------------------------------------------- outbox
 
 /**
- * Starts a thread (a new incident), replies in the incident's thread, or posts a message to the
- * conversation its target names (a watch's news: no incident).
+ * Starts a thread (a new incident), replies in the incident's thread, posts a message to the
+ * conversation its target names (a watch's news: no incident), or calls Microsoft Sentinel (not a
+ * Teams message; with an incident it waits, like a reply, for the incident's thread root).
  */
-export type OutboxKind = 'new-thread' | 'reply' | 'post';
+export type OutboxKind = 'new-thread' | 'reply' | 'post' | 'sentinel';
 
 /** Lifecycle of an outbox item. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
@@ -351,8 +385,8 @@ export interface NewOutboxItem extends OutboxMessage {
   readonly kind: OutboxKind;
   /**
    * The incident the message belongs to. A `new-thread` item's activity id becomes the incident's
-   * thread root when it is sent; a `reply` item is not claimed before the incident has a thread root.
-   * A `post` item has none.
+   * thread root when it is sent; `reply` and `sentinel` items of an incident are not claimed before
+   * it has a thread root. A `post` item has none.
    */
   readonly incidentNumber?: number;
 }
@@ -376,7 +410,7 @@ export interface OutboxItem extends NewOutboxItem {
   readonly lastError?: string;
   /** The posted activity's id (`sent` only). */
   readonly activityId?: string;
-  /** For a `reply` item: the incident's thread root (filled in on claim). */
+  /** For an item of an incident other than `new-thread`: the incident's thread root (filled in on claim). */
   readonly threadRootActivityId?: string;
   readonly createdAt: Date;
   readonly sentAt?: Date;
@@ -401,11 +435,14 @@ export interface OutboxPolicy {
 /**
  * The outbox: messages that must be posted exactly once, surviving restarts, shared by instances.
  *
- * An incident's replies wait for its thread root. So that they never wait forever, an incident
- * whose opening post died is re-rooted: whenever an incident's `new-thread` item goes `dead`
- * (refused, out of attempts, given up) while the incident has no thread root, its oldest pending
- * `reply` becomes its `new-thread` item, in the same step; and an escalation into an incident with
- * no thread root and no `new-thread` item still pending or sending is enqueued as a `new-thread`.
+ * An incident's replies and Sentinel calls wait for its thread root. So that they never wait
+ * forever, an incident whose opening post died is re-rooted: whenever an incident's `new-thread`
+ * item goes `dead` (refused, out of attempts, given up) while the incident has no thread root, its
+ * oldest pending `reply` becomes its `new-thread` item, in the same step; an escalation into an
+ * incident with no thread root and no `new-thread` item still pending or sending is enqueued as a
+ * `new-thread`, and so is the first `reply` an incident's close enqueues. A Sentinel call of an
+ * incident is due once the thread has a root or no `new-thread` item of the incident is pending or
+ * sending (it then goes without the thread's link).
  *
  * Exactly once, as far as a store can make it: an item is enqueued in the same transaction as the
  * decision that causes it (an escalation), at most one holder has a valid lease at a time, and a
@@ -427,9 +464,10 @@ export interface OutboxStore {
   /**
    * Claims up to `limit` due items (default 10) for `leaseMs` (default: the policy's): no other
    * claim gets them until the lease expires. Counts an attempt; an item that reaches the policy's
-   * attempts through expired leases goes `dead` instead of being claimed again.
+   * attempts through expired leases goes `dead` instead of being claimed again. With `kinds`, only
+   * items of those kinds (Teams posts and Sentinel calls are delivered by separate workers).
    */
-  claimOutbox(options?: { readonly limit?: number; readonly leaseMs?: number }): Promise<ClaimedOutboxItem[]>;
+  claimOutbox(options?: { readonly limit?: number; readonly leaseMs?: number; readonly kinds?: readonly OutboxKind[] }): Promise<ClaimedOutboxItem[]>;
   /**
    * Marks a claimed item sent with the posted activity's id (and a `new-thread` item's incident's
    * thread root). Returns false, changing nothing, when the lease is no longer the item's (another
@@ -450,9 +488,26 @@ export interface OutboxStore {
   /**
    * Gives up on posts that are still not sent although created before `createdBefore`: `pending`
    * items (due or not, replies waiting for a thread root included) and `sending` items whose lease
-   * has expired go `dead` with `error`. Returns the items given up (as they are now), oldest first.
+   * has expired go `dead` with `error`; with `kinds`, only items of those kinds (the Teams worker
+   * leaves Sentinel calls to theirs). Returns the items given up (as they are now), oldest first.
    */
-  giveUpOutbox(options: { readonly createdBefore: Date; readonly error: string; readonly limit?: number }): Promise<OutboxItem[]>;
+  giveUpOutbox(options: { readonly createdBefore: Date; readonly error: string; readonly limit?: number; readonly kinds?: readonly OutboxKind[] }): Promise<OutboxItem[]>;
+}
+
+// ------------------------------------------------------------------------------------- mirror ledger
+
+/**
+ * Which exclusions have their item in the Sentinel watchlist: the exclusion mirror marks an
+ * exclusion after writing its item and unmarks it after deleting it, so that `exclusions sync` can
+ * tell an item someone deleted in Sentinel from one never written.
+ */
+export interface MirrorLedgerStore {
+  /** Ids of the exclusions marked mirrored, sorted. */
+  listMirroredExclusions(): Promise<string[]>;
+  /** Marks an exclusion mirrored (again: no change). */
+  markExclusionMirrored(exclusionId: string): Promise<void>;
+  /** Unmarks it (not marked: no change). */
+  markExclusionUnmirrored(exclusionId: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------- audit
@@ -712,10 +767,19 @@ export interface StoreHealth {
   readonly detail: string;
 }
 
+/** What {@link Store.purge} removes: what was recorded before each cut-off. */
+export interface PurgeCutoffs {
+  /** Hunts (with their findings) created before this, and outbox items created before it that are sent or dead. */
+  readonly huntsBefore: Date;
+  /** Audit entries written before this. */
+  readonly auditBefore: Date;
+}
+
 /** What {@link Store.purge} removed. */
 export interface PurgeResult {
   readonly hunts: number;
   readonly outboxItems: number;
+  readonly auditEntries: number;
 }
 
 /** The whole store. */
@@ -725,15 +789,20 @@ export interface Store
     IncidentStore,
     EscalationStore,
     OutboxStore,
+    MirrorLedgerStore,
     AuditStore,
     WatchStore,
     SanctionStore {
   readonly kind: 'sqlite' | 'azuretables';
   /**
-   * Retention: removes hunts (with their findings) created before `before`, and outbox items sent or
-   * dead before it. Exclusions, incidents, escalations and audit entries are kept.
+   * Retention: removes hunts (with their findings) and sent or dead outbox items created before
+   * `huntsBefore`, and audit entries written before `auditBefore`. Everything else is kept:
+   * exclusions (active, expired and removed: the record of who hid what), incidents open and
+   * closed with their escalations, pending and sending outbox items, the incident channel
+   * settings, watches (with the devices they reported) and sanctions. Works in small
+   * batches so that other calls are not held up; safe to run on several instances at once.
    */
-  purge(before: Date): Promise<PurgeResult>;
+  purge(cutoffs: PurgeCutoffs): Promise<PurgeResult>;
   /** A cheap round trip to the storage. */
   health(): Promise<StoreHealth>;
   /** Releases the connection; the store is unusable afterwards. */

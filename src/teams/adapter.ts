@@ -3,11 +3,19 @@
  * anonymous (loopback only) when there is none. Either way it posts only to allowed service URLs
  * (see {@link GuardedBotFrameworkAuthentication}).
  */
-import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import { AuthenticationConstants } from 'botframework-connector';
+import {
+  CallerIdConstants,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
+import { AuthenticationConstants, type AuthenticateRequestResult } from 'botframework-connector';
 import type { BotAuth, TestBotEndpoints } from '../config';
 import type { Log } from '../core/log';
-import { GuardedBotFrameworkAuthentication } from './bot-authentication';
+import { GuardedBotFrameworkAuthentication, SigningKeysUnavailableError } from './bot-authentication';
 import { ServiceUrlPolicy } from './service-url';
 
 /**
@@ -34,6 +42,25 @@ export function serviceUrlPolicyFor(bot: BotAuth): ServiceUrlPolicy {
   return new ServiceUrlPolicy({ allow: 'teams', ...(connectorUrl ? { alsoAllowOrigin: connectorUrl } : {}) });
 }
 
+/**
+ * CloudAdapter answering 503 (the channel retries) when a token could not be checked for want of the
+ * signing keys; CloudAdapter itself answers any authentication failure 401, which is final.
+ */
+class HuntOpsCloudAdapter extends CloudAdapter {
+  protected override async processActivity(
+    auth: string | AuthenticateRequestResult,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    try {
+      return typeof auth === 'string' ? await super.processActivity(auth, activity, logic) : await super.processActivity(auth, activity, logic);
+    } catch (error) {
+      if (error instanceof SigningKeysUnavailableError) return { status: 503, body: { error: error.message } };
+      throw error;
+    }
+  }
+}
+
 /** A CloudAdapter for the configured identity; turn errors are logged and answered generically. */
 export function createAdapter(bot: BotAuth, log: Log): CloudAdapter {
   const inner =
@@ -46,7 +73,7 @@ export function createAdapter(bot: BotAuth, log: Log): CloudAdapter {
           ...(bot.tenantId ? { MicrosoftAppTenantId: bot.tenantId } : {}),
           ...(bot.testEndpoints ? testAuthSettings(bot.testEndpoints) : {}),
         });
-  const adapter = new CloudAdapter(new GuardedBotFrameworkAuthentication({ inner, serviceUrls: serviceUrlPolicyFor(bot), log }));
+  const adapter = new HuntOpsCloudAdapter(new GuardedBotFrameworkAuthentication({ inner, serviceUrls: serviceUrlPolicyFor(bot), log }));
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error, activityType: context.activity.type, conversation: context.activity.conversation?.id }, 'turn failed');
     if (context.activity.type === 'message') {

@@ -1,9 +1,13 @@
 /**
- * Bot Framework authentication as HuntOps runs it: botbuilder's own token validation, with two
+ * Bot Framework authentication as HuntOps runs it: botbuilder's own token validation, with three
  * guarantees added around it.
  *
  * - Every request that fails validation is refused with 401, whatever the validator threw
  *   (botbuilder answers some forged tokens, e.g. a bad signature, with a 500).
+ * - A request whose token could not be checked because the Bot Framework's signing keys could not
+ *   be fetched (network failure, the key service answering an error or garbage) is not a bad token:
+ *   it fails with {@link SigningKeysUnavailableError}, which the adapter answers 503 so that the
+ *   channel retries, and it is logged. Nothing runs either way.
  * - The bot only calls service URLs its {@link ServiceUrlPolicy} allows: an incoming activity naming
  *   another one is refused before the turn runs, and every connector the adapter creates (replies,
  *   proactive updates, new conversations) checks the URL before the first call.
@@ -23,6 +27,25 @@ import type { Log } from '../core/log';
 import type { ServiceUrlPolicy } from './service-url';
 
 const UNAUTHORIZED = 401;
+
+/** The token could not be checked: the signing keys could not be fetched. Answered 503, never served. */
+export class SigningKeysUnavailableError extends Error {
+  constructor(readonly reason: string) {
+    super('Service unavailable: the Bot Framework signing keys could not be fetched to check the token; retry later');
+    this.name = 'SigningKeysUnavailableError';
+  }
+}
+
+/**
+ * Whether botbuilder failed for want of the signing keys rather than over the token: its key cache
+ * reports an error answer of the OpenID metadata or keys endpoint as a 500 `AuthenticationError`
+ * ("Failed to load openID config: 503", "Failed to load Keys: 502"), and node-fetch, which it fetches
+ * them with, fails with a `FetchError` (connection refused or reset, DNS, a body that is not JSON).
+ */
+export function isSigningKeyFetchFailure(error: unknown): boolean {
+  if (error instanceof AuthenticationError) return error.statusCode >= 500 && /^Failed to load (openID config|Keys)\b/.test(error.message);
+  return (error as { name?: unknown } | null)?.name === 'FetchError';
+}
 
 /** A connector factory that refuses service URLs the policy does not allow. */
 class GuardedConnectorFactory extends ConnectorFactory {
@@ -59,7 +82,12 @@ export class GuardedBotFrameworkAuthentication extends BotFrameworkAuthenticatio
     try {
       result = await this.options.inner.authenticateRequest(activity, authHeader);
     } catch (error) {
-      this.options.log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'refused a request without a valid Bot Framework token');
+      const reason = error instanceof Error ? error.message : String(error);
+      if (isSigningKeyFetchFailure(error)) {
+        this.options.log.error({ reason }, 'could not fetch the Bot Framework signing keys to check a token: answered 503 so that the channel retries');
+        throw new SigningKeysUnavailableError(reason);
+      }
+      this.options.log.warn({ reason }, 'refused a request without a valid Bot Framework token');
       throw new AuthenticationError('Unauthorized: the request does not carry a valid Bot Framework token', UNAUTHORIZED);
     }
     if (!this.options.serviceUrls.allows(activity.serviceUrl)) {

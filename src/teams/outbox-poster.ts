@@ -1,16 +1,20 @@
 /**
  * Posts outbox items into Teams: a new incident starts a thread in the incident channel, later
- * escalations reply in it. Within Teams' limits per conversation (7 messages a second, 60 in 30 s);
- * a 429 or 5xx becomes a retryable {@link PostFailure} honouring Retry-After, other refusals are final.
- * A card Teams refuses for its size (413 `MessageSizeTooBig`) is posted again at once, reduced to a
- * short notice (`reducedOutboxView`); if even that is refused, the refusal is final.
+ * escalations reply in it, a watch's post (`post`) goes into the conversation the watch was set in
+ * (its stored reference: a chat, or the channel thread). An incident's closing note first shows the
+ * thread's root card closed (an in-place update: repeating it changes nothing), then replies. Within
+ * Teams' limits per conversation (7 messages a second, 60 in 30 s); a 429 or 5xx becomes a retryable
+ * {@link PostFailure} honouring Retry-After, other refusals are final. A card Teams refuses for its
+ * size (413 `MessageSizeTooBig`) — of any kind — is posted again at once, reduced to a short notice
+ * (`reducedOutboxView`; a closing note's root card is shown closed, reduced too); if even that is
+ * refused, the refusal is final.
  */
 import Bottleneck from 'bottleneck';
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import { ActivityTypes, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { readIncidentTarget, type IncidentTarget } from '../core/incident-target';
 import { PostFailure, type OutboxPoster } from '../core/outbox-worker';
-import { outboxView, reducedOutboxView } from '../core/presenters/escalation-views';
+import { closedRootView, outboxView, reducedClosedRootView, reducedOutboxView } from '../core/presenters/escalation-views';
 import type { View } from '../core/views';
 import type { ClaimedOutboxItem } from '../store/store';
 import { cardActivity } from './card-activity';
@@ -54,6 +58,28 @@ class TooLarge extends Error {
   }
 }
 
+/**
+ * Posts with `full`; when Teams refuses that for its size, posts the item's reduced card with
+ * `reduced` (and says so). A reduced card refused for its size too is a final failure.
+ */
+async function orReduced(
+  item: ClaimedOutboxItem,
+  full: () => Promise<{ readonly activityId: string }>,
+  reduced: (view: View) => Promise<{ readonly activityId: string }>,
+): Promise<{ readonly activityId: string; readonly reduced?: boolean }> {
+  try {
+    return await full();
+  } catch (error) {
+    if (!(error instanceof TooLarge)) throw error;
+  }
+  try {
+    return { ...(await reduced(reducedOutboxView(item.payload))), reduced: true };
+  } catch (error) {
+    if (error instanceof TooLarge) throw new PostFailure(`Teams refused even the reduced card for its size: ${error.message}`, { retryable: false });
+    throw error;
+  }
+}
+
 /** The Teams side of the outbox. */
 export class TeamsOutboxPoster implements OutboxPoster {
   private readonly limiter = new Bottleneck.Group({
@@ -70,27 +96,56 @@ export class TeamsOutboxPoster implements OutboxPoster {
   ) {}
 
   async post(item: ClaimedOutboxItem): Promise<{ readonly activityId: string; readonly reduced?: boolean }> {
+    if (item.kind === 'post') return this.postToConversation(item);
     const target = readIncidentTarget(item.target);
     if (!target) throw new PostFailure('the outbox item names no incident channel', { retryable: false });
-    const view = outboxView(item.payload);
+    const view = outboxView(item.payload, item.kind);
     if (!view) throw new PostFailure('the outbox item carries nothing this version can post', { retryable: false });
     const conversationId = item.kind === 'new-thread' ? target.channelId : `${target.channelId};messageid=${item.threadRootActivityId ?? ''}`;
-    const send = (shown: View) => this.limiter.key(target.channelId).schedule(() => this.send(item, { target, view: shown, conversationId }));
-    try {
-      return await send(view);
-    } catch (error) {
-      if (!(error instanceof TooLarge)) throw error;
-    }
-    try {
-      return { ...(await send(reducedOutboxView(item.payload))), reduced: true };
-    } catch (error) {
-      if (error instanceof TooLarge) throw new PostFailure(`Teams refused even the reduced card for its size: ${error.message}`, { retryable: false });
-      throw error;
-    }
+    const rootId = item.kind === 'reply' ? item.threadRootActivityId : undefined;
+    const rootOf = (shown: View | undefined) => (rootId && shown ? { root: { view: shown, activityId: rootId } } : {});
+    return orReduced(
+      item,
+      () => this.limiter.key(target.channelId).schedule(() => this.send(item, { target, view, conversationId, ...rootOf(closedRootView(item.payload)) })),
+      (reduced) => this.limiter.key(target.channelId).schedule(() => this.send(item, { target, view: reduced, conversationId, ...rootOf(reducedClosedRootView(item.payload)) })),
+    );
   }
 
-  private async send(item: ClaimedOutboxItem, post: { target: IncidentTarget; view: View; conversationId: string }): Promise<{ activityId: string }> {
-    const { target, conversationId } = post;
+  /** A watch's post, into the conversation of its stored reference. */
+  private async postToConversation(item: ClaimedOutboxItem): Promise<{ readonly activityId: string; readonly reduced?: boolean }> {
+    let reference: Partial<ConversationReference>;
+    try {
+      reference = storedReference(item.target);
+    } catch (error) {
+      throw new PostFailure(error instanceof Error ? error.message : String(error), { retryable: false });
+    }
+    const view = outboxView(item.payload, item.kind);
+    if (!view) throw new PostFailure('the outbox item carries nothing this version can post', { retryable: false });
+    const conversationId = reference.conversation!.id;
+    const send = (shown: View) =>
+      this.limiter.key(conversationId.split(';')[0]!).schedule(async () => {
+        const activity = cardActivity(shown);
+        let activityId: string | undefined;
+        try {
+          activityId = await inConversation(this.adapter, this.appId, reference, async (context) => {
+            const client = context.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
+            return (await client.conversations.sendToConversation(conversationId, activity)).id;
+          });
+        } catch (error) {
+          if (isTooLarge(error)) throw new TooLarge(error instanceof Error ? error.message : String(error));
+          throw postFailureOf(error);
+        }
+        if (!activityId) throw new PostFailure('Teams did not say which message it created', { retryable: false });
+        return { activityId };
+      });
+    return orReduced(item, () => send(view), send);
+  }
+
+  private async send(
+    item: ClaimedOutboxItem,
+    post: { target: IncidentTarget; view: View; conversationId: string; root?: { view: View; activityId: string } },
+  ): Promise<{ activityId: string }> {
+    const { target, conversationId, root } = post;
     let reference: Partial<ConversationReference>;
     try {
       reference = storedReference(target.reference);
@@ -112,6 +167,7 @@ export class TeamsOutboxPoster implements OutboxPoster {
           });
           return created.activityId ?? /;messageid=(.+)$/.exec(created.id ?? '')?.[1];
         }
+        if (root) await client.conversations.updateActivity(conversationId, root.activityId, { ...cardActivity(root.view), id: root.activityId, type: ActivityTypes.Message });
         return (await client.conversations.sendToConversation(conversationId, activity)).id;
       });
     } catch (error) {

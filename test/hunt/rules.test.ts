@@ -308,6 +308,15 @@ describe('loadRuleFile and loadRuleDir', () => {
 
     const flat = await loadRuleDir(dir, { recursive: false });
     expect(flat.rules.map((r) => r.id)).toEqual(['a', 'b', 'd']);
+
+    const named = await loadRuleDir(dir, { folderName: 'HUNT_RULES_DIR' });
+    expect(named.rules.map((r) => r.source)).toEqual(['a-good.YML', 'b-good.yaml', 'd-same-name.yaml', path.join('team', 'f.yaml')]);
+    expect(named.problems.map((p) => [p.file, p.message])).toEqual([
+      ['c-same-id.yaml', 'id A is already used by a-good.YML; this rule was not loaded'],
+      ['d-same-name.yaml', "name 'rule b' is also used by b-good.yaml; run these rules by id"],
+      ['e-no-query.yaml', "no 'query': the rule has no KQL to run; the rule was not loaded"],
+    ]);
+    expect(JSON.stringify(named)).not.toContain(dir);
   });
 
   test('a folder that is missing, a file, or empty is reported', async () => {

@@ -7,6 +7,7 @@
  */
 import { createLocalBackend } from '../../src/backends/local';
 import type { AccessConfig, BotAuth } from '../../src/config';
+import type { Log } from '../../src/core/log';
 import { parseWindow } from '../../src/hunt/window';
 import { certificateEvent, eventFolder, type EventFolder } from '../support/event-files';
 import { FakeBotFrameworkAuth, type Signing } from '../support/fake-bot-framework-auth';
@@ -38,7 +39,7 @@ export interface AuthenticatedFixture {
 }
 
 /** Starts the fakes and the bot. */
-export async function startAuthenticatedFixture(options: { access?: AccessConfig } = {}): Promise<AuthenticatedFixture> {
+export async function startAuthenticatedFixture(options: { access?: AccessConfig; log?: Log } = {}): Promise<AuthenticatedFixture> {
   const events: EventFolder = eventFolder();
   events.write('DeviceFileCertificateInfo', [certificateEvent(NOW, 'ws-fin-014.contoso.com', 'Kaseya Holdings Inc.', 2)]);
   const auth = await FakeBotFrameworkAuth.start();
@@ -58,6 +59,7 @@ export async function startAuthenticatedFixture(options: { access?: AccessConfig
     backend: createLocalBackend({ dataDir: events.dir, now: () => NOW, maxWindow: parseWindow('30d')!, label: 'test data' }),
     now: () => NOW,
     ...(options.access ? { access: options.access } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
   return {
     bot,

@@ -8,6 +8,7 @@
  */
 import { cardOf, cardText } from '../support/bot-harness';
 import { BOT_FRAMEWORK_ISSUER } from '../support/fake-bot-framework-auth';
+import { recordingLog } from '../support/recording-log';
 import { message } from '../support/teams-activities';
 import { APP_ID, startAuthenticatedFixture, type AuthenticatedFixture } from './authenticated-fixture';
 import { startSecuredBot, type SecuredBot } from './secured-bot';
@@ -118,5 +119,63 @@ describe('a client-secret (MultiTenant) registration refuses the same way', () =
     expect(res.status).toBe(401);
     expect(bot.backend.queries).toEqual([]);
     expect(f.connector.calls).toEqual([]);
+  });
+});
+
+describe('when the Bot Framework signing keys cannot be fetched, the channel is told to retry', () => {
+  const log = recordingLog();
+  let f: AuthenticatedFixture;
+
+  beforeAll(async () => {
+    f = await startAuthenticatedFixture({ log });
+  });
+
+  afterAll(async () => {
+    await f.stop();
+  });
+
+  async function expectNothingRan(): Promise<void> {
+    expect(f.bot.inFlight.size).toBe(0);
+    expect(f.bot.backend.queries).toEqual([]);
+    expect(await f.bot.store.listAudit({ limit: 1000 })).toEqual([]);
+    expect(f.connector.calls).toEqual([]);
+  }
+
+  test.each([
+    ['the keys endpoint answers 503', { endpoint: 'keys', status: 503 } as const, /Failed to load Keys: 503/],
+    ['the OpenID metadata endpoint answers 500', { endpoint: 'metadata', status: 500 } as const, /Failed to load openID config: 500/],
+    ['the key service resets every connection', { reset: true } as const, /socket hang up|ECONNRESET/],
+  ])('%s: a genuine token is answered 503, the failure is logged, nothing runs', async (_name, outage, reason) => {
+    f.auth.outage = outage;
+    log.lines.length = 0;
+    const res = await f.bot.post(message(f.connector.url, 'hunt kaseya 5d'), f.bearer(f.claims()));
+    expect(res.status).toBe(503);
+    expect(res.text).toContain('signing keys could not be fetched');
+    await expectNothingRan();
+    expect(log.lines).toEqual([
+      { level: 'error', fields: { reason: expect.stringMatching(reason) }, message: expect.stringContaining('could not fetch the Bot Framework signing keys') },
+    ]);
+  });
+
+  test.each([
+    ['no Authorization header', () => ({})],
+    ['a bearer that is not a JWT', () => ({ authorization: 'Bearer not-a-token' })],
+    ['a token from another issuer', () => f.bearer({ ...f.claims(), iss: 'https://login.botframework.com' })],
+  ])('during the outage, %s is still refused with 401', async (_name, headers) => {
+    f.auth.outage = { endpoint: 'keys', status: 503 };
+    const res = await f.bot.post(message(f.connector.url, 'hunt kaseya 5d'), headers());
+    expect(res.status).toBe(401);
+    await expectNothingRan();
+  });
+
+  test('once the key service is back, the same genuine token is served, and a forged one is refused with 401', async () => {
+    f.auth.outage = undefined;
+    const forged = await f.bot.post(message(f.connector.url, 'hunt kaseya 5d'), f.bearer(f.claims(), 'untrusted-key'));
+    expect(forged.status).toBe(401);
+    await expectNothingRan();
+    const res = await f.bot.post(message(f.connector.url, 'help'), f.bearer(f.claims()));
+    expect(res.status).toBe(200);
+    const [reply] = await f.connector.waitFor((c) => c.kind === 'send' || c.kind === 'reply');
+    expect(cardText(cardOf(reply!))).toContain('hunt ‹tool›');
   });
 });

@@ -14,7 +14,7 @@ import { runBotProcess, startBotProcess, type BotProcess } from '../support/bot-
 import { FakeBotFrameworkAuth } from '../support/fake-bot-framework-auth';
 import { FakeConnector } from '../support/fake-connector';
 import { FakeManagedIdentity } from '../support/fake-msi';
-import { message } from '../support/teams-activities';
+import { message, TENANT_ID } from '../support/teams-activities';
 import { APP_ID, BOT_TENANT } from './authenticated-fixture';
 import { listeningSockets } from './listening-sockets';
 
@@ -74,7 +74,7 @@ describe('with an app registration, configured by environment variables only', (
       MicrosoftAppId: APP_ID,
       MicrosoftAppType: 'UserAssignedMSI',
       MicrosoftAppTenantId: BOT_TENANT,
-      HUNT_ALLOWED_TENANTS: '*',
+      HUNT_ALLOWED_TENANTS: TENANT_ID,
       HUNT_STORE: `sqlite:${path.join(dir, 'huntops.db')}`,
       HUNT_TEST_OPENID_METADATA_URL: auth.metadataUrl,
       HUNT_TEST_CONNECTOR_URL: connector.url,

@@ -13,7 +13,7 @@ import type { CloudAdapter } from 'botbuilder';
 import type { Backend, QueryRequest, QueryResult } from '../../src/backends/backend';
 import type { AccessConfig, BotAuth } from '../../src/config';
 import { HuntTargets } from '../../src/core/hunt-targets';
-import { SILENT_LOG } from '../../src/core/log';
+import { SILENT_LOG, type Log } from '../../src/core/log';
 import { createHuntOps } from '../../src/app/create-huntops';
 import { openStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/store';
@@ -65,6 +65,8 @@ export interface SecuredBotOptions {
   readonly backend: Backend;
   readonly access?: AccessConfig;
   readonly now?: () => Date;
+  /** Where the adapter and the core log (default: nowhere). */
+  readonly log?: Log;
 }
 
 /** Starts the bot on 127.0.0.1 (a free port). */
@@ -72,17 +74,18 @@ export async function startSecuredBot(options: SecuredBotOptions): Promise<Secur
   const dir = mkdtempSync(path.join(os.tmpdir(), 'huntops-security-'));
   const store = await openStore(`sqlite:${path.join(dir, 'huntops.db')}`, options.now ? { clock: options.now } : {});
   const backend = new RecordingBackend(options.backend);
-  const adapter = createAdapter(options.bot, SILENT_LOG);
+  const log = options.log ?? SILENT_LOG;
+  const adapter = createAdapter(options.bot, log);
   const appId = options.bot.mode === 'app' ? options.bot.appId : '';
   const core = createHuntOps({
     targets: new HuntTargets({ backend, appliesWindow: false }),
     store,
     access: options.access ?? { allowedTenants: '*', responders: '*' },
-    log: SILENT_LOG,
+    log,
     instanceId: 'security-test',
     ...(options.now ? { now: options.now } : {}),
   });
-  const { server, inFlight, updater } = createTeamsHost({ app: core.app, adapter, appId, log: SILENT_LOG, health: async () => ({ ok: true }) });
+  const { server, inFlight, updater } = createTeamsHost({ app: core.app, adapter, appId, log, health: async () => ({ ok: true }) });
   await listen(server, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
   return {

@@ -133,7 +133,7 @@ describe('the service URL policy', () => {
 });
 
 describe('the offline test endpoints in the configuration', () => {
-  const APP = { MicrosoftAppId: '5b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d', MicrosoftAppPassword: 'secret', HUNT_ALLOWED_TENANTS: '*' };
+  const APP = { MicrosoftAppId: '5b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d', MicrosoftAppPassword: 'secret', HUNT_ALLOWED_TENANTS: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' };
 
   test('loopback URLs with an app id are taken as given', () => {
     const config = loadConfig({ ...APP, HUNT_TEST_OPENID_METADATA_URL: 'http://127.0.0.1:4100/v1/.well-known/openidconfiguration', HUNT_TEST_CONNECTOR_URL: 'http://127.0.0.1:4200/' });

@@ -2,7 +2,7 @@
  * `HUNT_STORE` parsing and opening: clear errors that never contain the connection string, and the
  * SQLite file's setup (folder creation, WAL, schema version).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -85,6 +85,45 @@ describe('openStore', () => {
     const again = await openStore(`sqlite:${path}`);
     expect((await again.health()).ok).toBe(true);
     await again.close();
+  });
+
+  describe('file permissions: only the bot\'s user can read the store', () => {
+    const mode = (file: string): number => statSync(file).mode & 0o777;
+    let umask: number;
+    beforeAll(() => {
+      umask = process.umask(0o022);
+    });
+    afterAll(() => {
+      process.umask(umask);
+    });
+
+    it('creates the folder 0700 and the database, WAL and shared-memory files 0600 (under the common umask 022)', async () => {
+      const folder = join(root, 'private', 'nested');
+      const path = join(folder, 'store.db');
+      const store = await openStore(`sqlite:${path}`);
+      await store.appendAudit({ actor: { aadObjectId: 'a', name: 'A' }, conversationId: 'c', action: 'hunt', details: {}, outcome: 'ok' });
+      expect(existsSync(`${path}-wal`) && existsSync(`${path}-shm`)).toBe(true);
+      expect({ folder: mode(folder), parent: mode(join(root, 'private')), db: mode(path), wal: mode(`${path}-wal`), shm: mode(`${path}-shm`) }).toEqual({
+        folder: 0o700,
+        parent: 0o700,
+        db: 0o600,
+        wal: 0o600,
+        shm: 0o600,
+      });
+      await store.close();
+    });
+
+    it('tightens the files of a store created readable by others, and leaves an existing folder as it was', async () => {
+      const folder = join(root, 'shared-folder');
+      mkdirSync(folder, { mode: 0o755 });
+      const path = join(folder, 'store.db');
+      new Database(path).close();
+      writeFileSync(`${path}-wal`, '', { mode: 0o644 });
+      expect({ db: mode(path), wal: mode(`${path}-wal`) }).toEqual({ db: 0o644, wal: 0o644 });
+      const store = await openStore(`sqlite:${path}`);
+      expect({ folder: mode(folder), db: mode(path), wal: mode(`${path}-wal`) }).toEqual({ folder: 0o755, db: 0o600, wal: 0o600 });
+      await store.close();
+    });
   });
 
   it('refuses a sqlite file written by a newer HuntOps', async () => {

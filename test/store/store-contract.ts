@@ -686,7 +686,8 @@ export function describeStoreContract(name: string, harness: () => ContractHarne
         await store.escalate(escalation(old.huntId));
         clock.advance(30 * DAY);
         const fresh = await doneHunt(store);
-        expect(await store.purge(new Date(clock.now().getTime() - DAY))).toEqual({ hunts: 2, outboxItems: 1 });
+        const cutoff = new Date(clock.now().getTime() - DAY);
+        expect(await store.purge({ huntsBefore: cutoff, auditBefore: cutoff })).toEqual({ hunts: 2, outboxItems: 1, auditEntries: 0 });
         expect(await store.getHunt(old.huntId)).toBeUndefined();
         expect(await store.getHunt(oldRunning.id)).toBeUndefined();
         expect(await store.listFindings(old.huntId)).toEqual([]);
@@ -697,6 +698,69 @@ export function describeStoreContract(name: string, harness: () => ContractHarne
         expect(await store.getOutboxItem('t', pending.record.id)).toBeDefined();
         expect(await store.listEscalations({ huntId: old.huntId })).toHaveLength(1);
         expect(await store.listOpenIncidents('team-1')).toHaveLength(1);
+      });
+
+      it('purges audit entries written before their own cut-off, to the millisecond, keeping the newer ones in order', async () => {
+        const store = await open();
+        const entry = (i: number) => ({ actor: alice, conversationId: 'c', action: 'hunt', details: { i }, outcome: 'ok' as const });
+        for (let i = 0; i < 6; i++) {
+          await store.appendAudit(entry(i));
+          clock.advance(100 * DAY);
+        }
+        const boundary = new Date(Date.UTC(2026, 0, 15, 9, 0, 0) + 300 * DAY);
+        const hunt = await doneHunt(store);
+        expect(await store.purge({ huntsBefore: new Date(0), auditBefore: boundary })).toEqual({ hunts: 0, outboxItems: 0, auditEntries: 3 });
+        expect((await store.listAudit({ limit: 1000 })).map((e) => (e.details as { i: number }).i)).toEqual([5, 4, 3]);
+        expect((await store.listAudit({ limit: 1000 })).at(-1)!.at).toEqual(boundary);
+        expect(await store.getHunt(hunt.huntId)).toBeDefined();
+        expect(await store.purge({ huntsBefore: new Date(0), auditBefore: boundary })).toEqual({ hunts: 0, outboxItems: 0, auditEntries: 0 });
+      });
+
+      it('keeps exclusions (removed and expired too), incidents open and closed, escalations, undelivered posts, channel settings', async () => {
+        const store = await open();
+        const { huntId } = await doneHunt(store);
+        const exclusion = (key: string, expiresAt: Date | null) => ({ key, pattern: key.toUpperCase(), scope: { kind: 'all' } as const, reason: 'r', createdBy: alice, expiresAt });
+        const active = await store.addExclusion({ ...exclusion('ws-a', null), source: { huntId, rowKey: '0' } });
+        const expired = await store.addExclusion(exclusion('ws-b', new Date(clock.now().getTime() + DAY)));
+        const removed = await store.addExclusion(exclusion('ws-c', null));
+        await store.removeExclusion(removed.record.id, bob);
+        const first = await store.escalate(escalation(huntId));
+        const second = await store.escalate(escalation(huntId, { key: 'esc-2', rowKey: '1', incident: { kind: 'new', title: 'second', channel: {} } }));
+        await store.closeIncident('team-1', second.incident.number, bob);
+        const [claim] = await store.claimOutbox({ limit: 1 });
+        await store.failOutbox(claim!.lease, { error: 'HTTP 503' });
+        await store.setIncidentChannel({ team: 'team-1', conversation: { conversation: { id: '19:incidents@thread.tacv2' } }, setBy: bob });
+        clock.advance(1000 * DAY);
+        expect(await store.purge({ huntsBefore: clock.now(), auditBefore: clock.now() })).toMatchObject({ hunts: 1, outboxItems: 0 });
+        expect((await store.listExclusions()).map((x) => x.id).sort()).toEqual([active.record.id, expired.record.id, removed.record.id].sort());
+        expect(await store.getIncident('team-1', first.incident.number)).toMatchObject({ status: 'open' });
+        expect(await store.getIncident('team-1', second.incident.number)).toMatchObject({ status: 'closed' });
+        expect((await store.listEscalations({ huntId })).map((e) => e.key).sort()).toEqual(['esc-2', `esc-${huntId}-0`].sort());
+        expect((await store.listOutbox({ team: 'team-1' })).map((item) => item.status).sort()).toEqual(['pending', 'pending']);
+        expect(await store.getIncidentChannel('team-1')).toBeDefined();
+      });
+
+      it('purges more than one batch, and two instances purging at once remove each record once', async () => {
+        const a = await open();
+        const b = await open();
+        const hunts = await Promise.all(Array.from({ length: 70 }, () => doneHunt(a, 2)));
+        for (let i = 0; i < 620; i += 20) {
+          await Promise.all(Array.from({ length: 20 }, (_, j) => a.appendAudit({ actor: alice, conversationId: 'c', action: 'hunt', details: { i: i + j }, outcome: 'ok' })));
+        }
+        for (let i = 0; i < 3; i++) await a.enqueueOutbox({ key: `done-${i}`, team: 't', kind: 'new-thread', target: {}, payload: {} });
+        for (const item of await a.claimOutbox({ limit: 3 })) await a.failOutbox(item.lease, { error: 'HTTP 400', permanent: true });
+        clock.advance(DAY);
+        const kept = await doneHunt(a);
+        await a.appendAudit({ actor: alice, conversationId: 'c', action: 'hunt', details: { kept: true }, outcome: 'ok' });
+        const cutoff = { huntsBefore: new Date(clock.now().getTime() - 1), auditBefore: new Date(clock.now().getTime() - 1) };
+        const [first, second] = await Promise.all([a.purge(cutoff), b.purge(cutoff)]);
+        expect([first.hunts + second.hunts, first.outboxItems + second.outboxItems, first.auditEntries + second.auditEntries]).toEqual([70, 3, 620]);
+        for (const { huntId } of hunts) expect(await a.getHunt(huntId)).toBeUndefined();
+        expect(await b.listFindings(hunts[69]!.huntId)).toEqual([]);
+        expect(await a.listFindings(kept.huntId)).toHaveLength(3);
+        expect(await a.listAudit({ limit: 1000 })).toEqual([expect.objectContaining({ details: { kept: true } })]);
+        expect(await a.listOutbox({ team: 't' })).toEqual([]);
+        expect(await a.purge(cutoff)).toEqual({ hunts: 0, outboxItems: 0, auditEntries: 0 });
       });
     });
 

@@ -2,13 +2,16 @@
  * The real bot as its own process: `src/index.ts` in one Node process (`--require tsx/cjs`, no
  * launcher in between), in its own process group, configured only by environment variables as
  * production starts it. Stopped — group and all — by the test that started it; if the test runner
- * itself goes away, the group goes too.
+ * itself goes away, the group goes too. It reaches loopback only (`loopback-only-outbound.ts`):
+ * a connection it tries anywhere else is refused, and stopping it then fails the test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { signalGroup } from '../../scripts/playground';
+import { REFUSED_MARKER } from './loopback-only-outbound';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const LOOPBACK_ONLY = path.join(__dirname, 'loopback-only-outbound-preload.ts');
 const STOP_GRACE_MS = 30_000;
 
 /** A running bot process. */
@@ -20,12 +23,17 @@ export interface BotProcess {
   readonly endpoint: string;
   /** Everything it wrote so far (pino JSON lines on stdout, then anything on stderr). */
   readonly logs: () => string;
-  /** Signals the group (SIGTERM: the bot drains; SIGKILL after a grace period) and resolves with the exit code. */
+  /** The non-loopback `host:port`s it tried to connect to (each refused). */
+  readonly refusedConnections: () => string[];
+  /**
+   * Signals the group (SIGTERM: the bot drains; SIGKILL after a grace period) and resolves with the
+   * exit code; rejects, once it has exited, when it tried to reach anything but loopback.
+   */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 function spawnBot(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src', 'index.ts')], {
+  return spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '--require', LOOPBACK_ONLY, path.join(ROOT, 'src', 'index.ts')], {
     cwd: ROOT,
     detached: true,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', ...env },
@@ -52,6 +60,7 @@ export async function startBotProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_000
       resolve(code);
     }),
   );
+  const refusedConnections = () => refusedIn(stderr);
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (running) {
       signalGroup(pid, signal);
@@ -59,6 +68,8 @@ export async function startBotProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_000
       await exited;
       clearTimeout(timer);
     }
+    const refused = refusedConnections();
+    if (refused.length > 0) throw new Error(`the bot tried to reach ${refused.join(', ')}: tests reach loopback only`);
     return exited;
   };
   try {
@@ -77,11 +88,19 @@ export async function startBotProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_000
         reject(new Error(`bot exited with ${code} before listening:\n${logs()}`));
       });
     });
-    return { child, origin, endpoint: `${origin}/api/messages`, logs, stop };
+    return { child, origin, endpoint: `${origin}/api/messages`, logs, refusedConnections, stop };
   } catch (error) {
     await stop('SIGKILL');
     throw error;
   }
+}
+
+/** The targets of the refused connections a bot process reported on `stderr`. */
+function refusedIn(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith(REFUSED_MARKER))
+    .map((line) => line.slice(REFUSED_MARKER.length).trim());
 }
 
 /** Runs the bot's start-up to its end (for configurations that must fail); resolves with code and output. */

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type ConsoleMessage } from 'playwright-core';
 
 /** The system Chromium (Debian package `chromium`). */
 export const CHROMIUM_EXECUTABLE = '/usr/bin/chromium';
@@ -27,8 +27,17 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** A running Chromium with its own temporary profile. */
 export interface ChromiumSession {
   readonly context: BrowserContext;
-  /** Requests to anything but loopback, which were aborted (the Playground's UI asks a CDN for fonts). */
+  /**
+   * Requests to anything but loopback, which were aborted on purpose (the Playground's page asks a
+   * public CDN for an animation worklet): on a machine with or without internet alike.
+   */
   readonly blockedRequests: readonly string[];
+  /**
+   * Whether a console message only reports a request this session blocked: Chromium logs "Failed to
+   * load resource: net::ERR_BLOCKED_BY_CLIENT…" at the blocked URL for a fetch, and "Failed to load
+   * worklet module script: <blocked URL> (Network error)" for a worklet. Any other error is the page's own.
+   */
+  isBlockedRequestError(message: ConsoleMessage): boolean;
   /** Closes the browser and removes its profile. */
   close(): Promise<void>;
 }
@@ -41,7 +50,8 @@ export interface LaunchChromiumOptions {
 
 /**
  * Launches Debian's Chromium with {@link CHROMIUM_FLAGS} and a fresh user-data-dir. Every request
- * that does not go to loopback is aborted, so a test never depends on (or talks to) the internet.
+ * that does not go to loopback is aborted, so a test never depends on (or talks to) the internet,
+ * and behaves the same on a machine with loopback only.
  */
 export async function launchChromium(options: LaunchChromiumOptions = {}): Promise<ChromiumSession> {
   if (!existsSync(CHROMIUM_EXECUTABLE)) {
@@ -66,6 +76,11 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
     return {
       context,
       blockedRequests,
+      isBlockedRequestError(message) {
+        const text = message.text();
+        if (blockedRequests.some((url) => text.includes(url))) return true;
+        return text.startsWith('Failed to load resource: net::ERR_BLOCKED_BY_CLIENT') && blockedRequests.includes(message.location().url);
+      },
       async close() {
         await context.close();
         rmSync(userDataDir, { recursive: true, force: true });

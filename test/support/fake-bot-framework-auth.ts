@@ -5,7 +5,8 @@
  * each key `endorsements`), on loopback; and tokens signed with its private key, shaped as the Bot
  * Framework signs the requests Teams sends a bot (`iss` https://api.botframework.com, `aud` the bot's
  * app id, `serviceurl`, `nbf`, `exp`). It also makes forged tokens for refusal tests: signed by a key
- * it does not publish, unsigned, or signed with the public key as an HMAC secret.
+ * it does not publish, unsigned, or signed with the public key as an HMAC secret, and can fail as the
+ * real service sometimes does ({@link FakeBotFrameworkAuth.outage}).
  */
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { once } from 'node:events';
@@ -47,10 +48,15 @@ function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
+/** A failure of the key service: its metadata or keys endpoint answering an error status, or every connection reset. */
+export type KeyServiceOutage = { readonly endpoint: 'metadata' | 'keys'; readonly status: number } | { readonly reset: true };
+
 /** The fake token service. */
 export class FakeBotFrameworkAuth {
   /** Paths requested, in order. */
   readonly requests: string[] = [];
+  /** While set, the service fails this way (a transient outage of login.botframework.com). */
+  outage: KeyServiceOutage | undefined;
   private readonly kid = randomUUID();
   private readonly keys = rsaKeys();
   private readonly otherKeys = rsaKeys();
@@ -117,6 +123,16 @@ export class FakeBotFrameworkAuth {
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = (req.url ?? '').split('?')[0]!;
     this.requests.push(path);
+    const outage = this.outage;
+    if (outage && 'reset' in outage) {
+      req.socket.destroy();
+      return;
+    }
+    const endpoint = path === '/v1/.well-known/keys' ? 'keys' : 'metadata';
+    if (outage && outage.endpoint === endpoint) {
+      this.reply(res, outage.status, { error: 'temporarily_unavailable' });
+      return;
+    }
     if (req.method === 'GET' && path === '/v1/.well-known/openidconfiguration') {
       this.reply(res, 200, {
         issuer: BOT_FRAMEWORK_ISSUER,

@@ -36,6 +36,7 @@ export const PARSER_CASE_TABLES: Readonly<Record<string, TableSchema>> = {
   U: [{ name: 'b', type: 'string' }],
 };
 
+const REGEX_TEXT = "Kusto's analyser does not check the text of a regular expression; RE2 refuses the pattern when the query runs";
 const LITERAL_TEXT = "Kusto's analyser does not check the text inside a typed literal; the engine refuses text it cannot read rather than guess a value";
 
 /** Refused while parsing (no table needed). */
@@ -147,7 +148,14 @@ export const COMPILE_REFUSALS: readonly RefusedQuery[] = [
   { query: `${D}\n| extend d = parse_json(CrlDistributionPointUrls)\n| join (${D}) on $left.d == $right.CrlDistributionPointUrls`, kind: 'semantic', message: 'join keys cannot be dynamic', line: 3, column: 45 },
   { query: `${D}\n| join kind=inner (${D} | project ReportId = tostring(ReportId)) on ReportId`, kind: 'semantic', message: "the column 'ReportId' must have one type on both sides of the join, not long and string", line: 2, column: 90 },
   { query: `${D}\n| extend d = parse_json(CrlDistributionPointUrls)\n| join (${D} | extend d = parse_json(CrlDistributionPointUrls)) on d`, kind: 'unsupported', message: 'a join on a dynamic column', line: 3, column: 89 },
-  { query: `${D}\n| where Signer matches regex 'Kas.*'`, kind: 'unsupported', message: "the operator 'matches regex'", line: 2, column: 16 },
+  { query: `${D}\n| where Signer matches regex Signer`, kind: 'unsupported', message: "a regular expression computed from the row in 'matches regex'", line: 2, column: 30 },
+  { query: `${D}\n| where Signer matches regex '(K)\\\\1'`, kind: 'semantic', message: 'is not valid RE2: invalid escape sequence: `\\1`', line: 2, column: 30, stricterThanKusto: REGEX_TEXT },
+  { query: `${D}\n| where Signer matches regex @'(\\w{100}){11}'`, kind: 'semantic', message: 'is not valid RE2: invalid repeat count', line: 2, column: 30, stricterThanKusto: REGEX_TEXT },
+  { query: `${D}\n| where Signer matches regex @'${Array.from({ length: 11 }, (_, i) => `${i}\\w{999}`).join('|')}'`, kind: 'unsupported', message: 'is too large: 11013 instructions, at most 10000', line: 2, column: 30 },
+  { query: `${D}\n| extend x = extract('K(a)', 2, Signer)`, kind: 'unsupported', message: 'extract() of group 2 of a pattern with 1 groups', line: 2, column: 30 },
+  { query: `${D}\n| extend x = extract('K', ReportId, Signer)`, kind: 'unsupported', message: 'a capture group computed from the row in extract()', line: 2, column: 27 },
+  { query: `${D}\n| extend x = replace_regex(Signer, 'K', @'\\x')`, kind: 'unsupported', message: 'has the escape \\x', line: 2, column: 41 },
+  { query: `${D}\n| extend x = replace_regex(Signer, 'K', @'\\1')`, kind: 'unsupported', message: 'refers to group 1, but the pattern has 0', line: 2, column: 41 },
   { query: `${D}\n| where isnotempty(url_decode(Signer))`, kind: 'unsupported', message: 'the function url_decode()', line: 2, column: 20 },
   { query: `${D}\n| summarize sum(ReportId)`, kind: 'unsupported', message: 'the aggregation function sum()', line: 2, column: 13 },
   { query: `${D}\n| where Signer has_any (Signer)`, kind: 'unsupported', message: "a value computed from the row in the list of 'has_any'", line: 2, column: 25 },
@@ -155,7 +163,7 @@ export const COMPILE_REFUSALS: readonly RefusedQuery[] = [
   { query: `${D}\n| where Signer has ''`, kind: 'unsupported', message: "'has' needs a needle with a letter or digit (a term)", line: 2, column: 16 },
   { query: `${D}\n| summarize n = count() * 2`, kind: 'unsupported', message: 'an expression around an aggregation function', line: 2, column: 17 },
   { query: `${D}\n| summarize min(1)`, kind: 'unsupported', message: 'min() of a constant', line: 2, column: 17 },
-  { query: `${D}\n| extend x = trim_start('(?=K)', Signer)`, kind: 'unsupported', message: "the group '(?='", line: 2, column: 25 },
+  { query: `${D}\n| extend x = trim_start('(?=K)', Signer)`, kind: 'semantic', message: 'is not valid RE2: invalid or unsupported Perl syntax: `(?=`', line: 2, column: 25, stricterThanKusto: REGEX_TEXT },
   { query: `${D}\n| extend x = split(Signer, '')`, kind: 'unsupported', message: 'split() by an empty delimiter', line: 2, column: 28 },
   { query: `${D}\n| where ReportId / 0 == 1`, kind: 'unsupported', message: "division by zero ('/')", line: 2, column: 18 },
   { query: `${D}\n| sort by IsTrusted`, kind: 'unsupported', message: 'sorting by a bool value', line: 2, column: 11 },

@@ -190,6 +190,34 @@ export const SEMANTICS_CASES: readonly SemanticsCase[] = [
       { DeviceId: 'n3', RemoteUrl: 'example.org' },
     ],
   },
+  // regular expressions: RE2's syntax and answers (on a linear-time engine)
+  { about: 'matches regex finds a match anywhere, case-sensitively', query: String.raw`${C} | where Signer matches regex @'K\w+ (Holdings|Limited)' | project DeviceId`, rows: ids('d1', 'd2') },
+  { about: 'matches regex with (?i)', query: `${C} | where Signer matches regex @'(?i)gmbh$' | project DeviceId`, rows: ids('d3', 'd1') },
+  { about: 'matches regex: \\pL is any letter (ü too), \\w only ASCII', query: String.raw`${C} | where Signer matches regex @'^\pL+ \pL+$' or DeviceName matches regex @'^\w+$' | project DeviceId`, rows: ids('d2', 'd2') },
+  {
+    about: 'extract: a group of the first match; "" when nothing matches or the group takes no part',
+    query: String.raw`${C} | where ReportId in (1, 3, 6) | project a = extract(@'(\w+) (\w+)', 2, Signer), b = extract(@'\d+', 0, DeviceName), c = extract(@'(Inc)?\.', 1, Signer), d = extract('(Q)|(K)', 1, Signer)`,
+    rows: [
+      { a: 'Holdings', b: '014', c: 'Inc', d: '' },
+      { a: 'IT', b: '305', c: '', d: '' },
+      { a: 'Limited', b: '002', c: '', d: '' },
+    ],
+  },
+  {
+    about: 'replace_regex: non-overlapping matches, \\1 and \\2 for groups',
+    query: String.raw`${C} | where ReportId in (1, 3, 6) | project r = replace_regex(DeviceName, @'(\w+)-(\w+)', @'\2_\1')`,
+    rows: [{ r: 'fin_ws-014.corp.example' }, { r: 'sal_lt-305' }, { r: 'HR_WS-002' }],
+  },
+  {
+    about: "replace_regex: RE2's rewrite (\\0 the match, \\\\ a backslash, $1 literal) and no empty match where a match ended",
+    query: String.raw`${C} | take 1 | project s = replace_regex('baaac', @'a*', '-'), t = replace_regex('ab', '(a)', '$1'), u = replace_regex('a b', ' ', @'\\'), v = replace_regex('kaseya', 'as', @'[\0]')`,
+    rows: [{ s: '-b-c-', t: '$1b', u: 'a\\b', v: 'k[as]eya' }],
+  },
+  {
+    about: 'trim_end and trim with a regex, the pattern of the probe that froze the bot among them',
+    query: String.raw`${C} | take 1 | project e = trim_end(@'(\w+\s?)*', 'ab cd!'), f = trim_end(@'(\w+\s?)*', 'x ab cd'), g = trim_end(@'[a-z.]+', DeviceName), h = trim(@'[a-z]+', 'abc123def')`,
+    rows: [{ e: 'ab cd!', f: '', g: 'ws-fin-014', h: '123' }],
+  },
   { about: 'an int column against a long literal', query: `${N} | where RemotePort == 443 or RemotePort < 100 | project DeviceId`, rows: ids('n1', 'n2') },
   { about: 'tolong of text', query: `${N} | take 1 | project a = tolong('42'), b = tolong('x'), c = toint(2.9)`, rows: [{ a: 42, b: null, c: 2 }] },
   {

@@ -1,6 +1,7 @@
 /**
- * Whole HTTP turns for triage tests: a bot over a small event folder with a clock the test moves,
- * a hunt that resolves with its result card, clicks on its rows, and what a row shows.
+ * Whole HTTP turns of the triage workflow for tests over the in-process bot: a bot over a small
+ * event folder with a clock the test moves, a hunt followed to its result card, clicks on its rows,
+ * what a row shows, the incident channel, and waiting for the outbox.
  */
 import { createLocalBackend } from '../../src/backends/local';
 import { parseWindow } from '../../src/hunt/window';
@@ -24,15 +25,15 @@ export async function triageBot(events: EventFolder, options: Partial<BotOptions
   return { bot, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
 }
 
-/** A message the bot posted in answer to one. */
+/** A message the bot posted in answer to one (a reply to the user's message). */
 export const posted = (c: ConnectorCall): boolean => (c.kind === 'send' || c.kind === 'reply') && c.status < 300;
 
-/** Sends a message; resolves with the card of the bot's answer. */
-export async function say(bot: BotHarness, text: string, where: Where = 'personal', from = ANALYST): Promise<{ card: any; call: ConnectorCall }> {
+/** Sends a message; resolves with the card the bot answered with. */
+export async function say(bot: BotHarness, text: string, where: Where = 'personal', from = ANALYST): Promise<any> {
   const before = bot.connector.calls.length;
   await bot.post(message(bot.connector.url, text, where, from));
-  const [call] = await bot.connector.waitFor((c) => posted(c) && bot.connector.calls.indexOf(c) >= before);
-  return { card: cardOf(call!), call: call! };
+  const [answer] = await bot.connector.waitFor((c) => posted(c) && bot.connector.calls.indexOf(c) >= before);
+  return cardOf(answer!);
 }
 
 /** Runs a hunt; resolves with the result card, the id of its message and the hunt id. */
@@ -60,18 +61,44 @@ export function rowNames(card: any): string[] {
   return deviceRows(card).map((r: any) => r.cells[0].items[0].text);
 }
 
-/** Clicks a button of a card; resolves with the card the invoke answered with. */
-export async function click(bot: BotHarness, verb: string, data: unknown, messageId: string, from = ANALYST, where: Where = 'personal'): Promise<any> {
-  const res = await bot.post(execute(bot.connector.url, verb, data, messageId, where, from));
-  if (res.status !== 200 || res.body?.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`the click answered ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+/** The row key of the result row showing `device`. */
+export function rowKey(card: any, device: string): string {
+  return /"row":"(\d+)"/.exec(JSON.stringify(deviceRows(card).find((r: any) => JSON.stringify(r).includes(device))))![1]!;
+}
+
+/** Clicks a card button; resolves with the card the bot answered with. */
+export async function click(bot: BotHarness, verb: string, data: unknown, messageId: string, options: { readonly from?: typeof ANALYST; readonly where?: Where } = {}): Promise<any> {
+  const res = await bot.post(execute(bot.connector.url, verb, data, messageId, options.where ?? 'personal', options.from ?? ANALYST));
+  if (res.status !== 200 || res.body?.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`the click was not answered with a card: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.value;
 }
 
-/** Waits until `condition` holds (polling). */
-export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+/** `incident channel here` in the test channel. */
+export async function setIncidentChannel(bot: BotHarness): Promise<void> {
+  const answer = await say(bot, 'incident channel here', 'channel');
+  if (!cardText(answer).includes('Incident channel set')) throw new Error(`the incident channel was not set: ${cardText(answer)}`);
+}
+
+/** Checks `condition` every 50 ms until it holds; throws after `timeoutMs`. */
+export async function waitUntil(condition: () => Promise<boolean> | boolean, what = 'the condition', timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Every Action.Execute of a card: title, verb and data. */
+export function executes(card: unknown): Array<{ title: string; verb: string; data: any }> {
+  const found: Array<{ title: string; verb: string; data: any }> = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const node = v as Record<string, unknown>;
+      if (node.type === 'Action.Execute') found.push({ title: node.title as string, verb: node.verb as string, data: node.data });
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { buildHuntQuery } from '../../src/hunt/kql-builder';
 import { loadCatalog } from '../../src/hunt/catalog';
 import { parseWindow } from '../../src/hunt/window';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { cardOf, cardText } from '../support/bot-harness';
 import { runBotProcess, startBotProcess, type BotProcess } from '../support/bot-process';
 import { FakeConnector } from '../support/fake-connector';
@@ -32,6 +33,17 @@ async function waitForOutbox(file: string, status: string): Promise<void> {
     }
   } finally {
     db.close();
+  }
+}
+
+/** The first log line of the process with this message, once it has been written. */
+async function logLine(bot: BotProcess, msg: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const line = bot.logs().split('\n').find((l) => l.includes(`"msg":"${msg}"`));
+    if (line) return JSON.parse(line) as Record<string, unknown>;
+    if (Date.now() > deadline) throw new Error(`the bot never logged '${msg}':\n${bot.logs()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -97,17 +109,15 @@ describe('the bot process', () => {
     }
   });
 
-  test('healthz reports the backend and the store ready on the embedded default, and says when a backend is not', async () => {
+  test('healthz reports the backend and the store ready on the embedded default, and says when a backend is not — without paths, ids or error text', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'huntops-health-'));
     const bot = await startBotProcess({ HUNT_STORE: `sqlite:${path.join(dir, 'huntops.db')}` });
     try {
       const res = await fetch(`${bot.origin}/healthz`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({
-        ok: true,
-        backends: [{ kind: 'local', source: 'sample data', ok: true, detail: expect.stringMatching(/5 table files/) }],
-        store: { ok: true, kind: 'sqlite' },
-      });
+      const body = await res.json();
+      expect(body).toEqual({ ok: true, backends: [{ kind: 'local', ok: true }], store: { ok: true, kind: 'sqlite' }, inFlight: 0 });
+      expect(JSON.stringify(body)).not.toContain(dir);
       expect(bot.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     } finally {
       await bot.stop();
@@ -123,10 +133,38 @@ describe('the bot process', () => {
     try {
       const res = await fetch(`${unready.origin}/healthz`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ ok: false, backends: [{ kind: 'loganalytics', ok: false, detail: expect.stringMatching(/no token for https:\/\/api\.loganalytics\.io/) }] });
+      const body = await res.json();
+      expect(body).toEqual({ ok: false, backends: [{ kind: 'loganalytics', ok: false }], store: { ok: true, kind: 'sqlite' }, inFlight: 0 });
+      for (const leak of [WORKSPACE, dir, 'token', 'loganalytics.io']) expect(JSON.stringify(body)).not.toContain(leak);
+      expect(await logLine(unready, 'health: a component is not ready')).toMatchObject({ component: 'backend', kind: 'loganalytics', detail: expect.stringMatching(/no token for https:\/\/api\.loganalytics\.io/) });
     } finally {
       await unready.stop();
       await msi.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('retention: the bot purges at start (and every 6 hours) hunts older than HUNT_RETENTION, keeps the audit within HUNT_AUDIT_RETENTION, and audits the purge', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'huntops-retention-'));
+    const file = path.join(dir, 'huntops.db');
+    const longAgo = new Date(Date.now() - 40 * 86_400_000);
+    const before = SqliteStore.open(file, { clock: () => longAgo });
+    const actor = { aadObjectId: 'aad-alice', name: 'Alice' };
+    await before.createHunt({ request: { toolId: 'kaseya', windowMs: 86_400_000, kind: 'file-signature' }, kql: 'T', source: 's', conversation: {}, requestedBy: actor });
+    await before.appendAudit({ actor, conversationId: 'c', action: 'hunt', details: {}, outcome: 'ok' });
+    await before.close();
+    const bot = await startBotProcess({ HUNT_STORE: `sqlite:${file}`, HUNT_RETENTION: '30d', HUNT_AUDIT_RETENTION: '60d' });
+    try {
+      expect(await logLine(bot, 'retention: purged')).toMatchObject({ hunts: 1, outboxItems: 0, auditEntries: 0 });
+      const db = new Database(file, { readonly: true });
+      try {
+        expect(db.prepare('SELECT id FROM hunts').all()).toEqual([]);
+        expect(db.prepare('SELECT action FROM audit ORDER BY seq').all()).toEqual([{ action: 'hunt' }, { action: 'purge' }]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await bot.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

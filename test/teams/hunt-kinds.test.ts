@@ -87,6 +87,15 @@ test('rules lists the folder\'s rules and what could not be read', async () => {
   expect(text).toMatch(/Could not read[\s\S]*broken\.yaml/);
 });
 
+test('the rules card names files relative to HUNT_RULES_DIR, never where the bot\'s files are', async () => {
+  const text = cardText(await ask('rules'));
+  expect(text).toMatch(/(^|\s)broken\.yaml: error: no 'query'/);
+  expect(text).not.toContain(rulesDir);
+  expect(text).not.toContain(os.tmpdir());
+  const missing = await loadRuleBook(path.join(rulesDir, 'no-such-folder'));
+  expect(missing.problemLines()).toEqual(['HUNT_RULES_DIR: error: rules folder not found']);
+});
+
 test('a rule runs as a hunt, the window replacing its own time range', async () => {
   const card = await ask(`hunt ${KASEYA_RULE} 5d`);
   const text = cardText(card);

@@ -39,9 +39,9 @@ const SUBMIT = { reason: 'x', scope: 'tool', expiry: '7' };
 test('a hunt\'s ids clicked in another conversation or another tenant are answered as unknown, and change nothing', async () => {
   const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
   const row = rowKeys(card)[0]!;
-  const elsewhere = await click(bot, VERBS.excludeSubmit, { huntId, row, ...SUBMIT }, messageId, ANALYST, 'groupChat');
+  const elsewhere = await click(bot, VERBS.excludeSubmit, { huntId, row, ...SUBMIT }, messageId, { where: 'groupChat' });
   expect(cardText(elsewhere)).toContain('That hunt is no longer available');
-  const page = await click(bot, VERBS.huntPage, { huntId, page: 1 }, messageId, ANALYST, 'groupChat');
+  const page = await click(bot, VERBS.huntPage, { huntId, page: 1 }, messageId, { where: 'groupChat' });
   expect(cardText(page)).toContain('That hunt is no longer available');
 
   const res = await bot.post(fromOtherTenant(execute(bot.connector.url, VERBS.escalate, { huntId, row }, messageId)));
@@ -54,7 +54,7 @@ test('a hunt\'s ids clicked in another conversation or another tenant are answer
 
 test('the responder check comes before the lookup: a non-responder naming a foreign hunt is refused as a non-responder', async () => {
   const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
-  const answer = await click(bot, VERBS.exclude, { huntId, row: rowKeys(card)[0]! }, messageId, BOB, 'groupChat');
+  const answer = await click(bot, VERBS.exclude, { huntId, row: rowKeys(card)[0]! }, messageId, { from: BOB, where: 'groupChat' });
   expect(cardText(answer)).toContain("You can't exclude devices here");
   const [entry] = await bot.store.listAudit({ limit: 1 });
   expect(entry).toMatchObject({ action: 'exclude', outcome: 'refused' });

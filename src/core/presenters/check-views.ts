@@ -9,7 +9,7 @@ import type { CheckRow, HuntHeader, Note, View } from '../views';
 import { exclusionKind } from '../../store/exclusion-match';
 import { shortDeviceId } from './exclusion-views';
 import { isoSeconds } from './format';
-import { runFailedView } from './hunt-views';
+import { runFailedView, sanctionMarkViews } from './hunt-views';
 
 function checkHeader(started: StartedCheck): HuntHeader {
   const { device, window } = started.args;
@@ -25,8 +25,9 @@ export function checkProgressView(started: StartedCheck, state: ProgressState): 
 export function checkView(finished: FinishedCheck): View {
   const header = checkHeader(finished.started);
   if (finished.kind === 'failed') return runFailedView(header, finished.failure, finished.portal);
-  const tools = finished.tools.map(
-    (seen): CheckRow => ({
+  const tools = finished.tools.map((seen): CheckRow => {
+    const marks = sanctionMarkViews(seen.sanction);
+    return {
       toolName: seen.tool.name,
       evidence: seen.evidence.map(huntKindLabel).join(', '),
       firstSeen: isoSeconds(seen.firstSeen),
@@ -40,8 +41,9 @@ export function checkView(finished: FinishedCheck): View {
                 : `Excluded by ${seen.exclusion.createdBy.name}: ${seen.exclusion.reason}`,
           }
         : {}),
-    }),
-  );
+      ...(marks.length > 0 ? { marks } : {}),
+    };
+  });
   const notes: Note[] = [
     ...finished.tools.flatMap((seen) =>
       seen.namesake

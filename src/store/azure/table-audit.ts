@@ -10,13 +10,16 @@
  * Row keys sort newest first within a partition; a tenant's list reads the newest of its partition
  * and of `audit`, and its counted entries, and merges them by time. A counted entry is created once
  * per key (a second create gets 409) and counted with ETag-conditional merges, retried on 412.
- * Listing every tenant's entries scans the audit partitions (tests and operators' tools do).
+ * Listing every tenant's entries scans the audit partitions (tests and operators' tools do). The
+ * retention purge reads a row-key range of each time-keyed partition (everything older than the
+ * cut-off sorts after one key) and the counted entries last counted before it.
  */
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import { idFromKey, newToken } from '../ids';
 import type { Actor, AuditEntry, AuditStore, NewAuditEntry, NewCountedAuditEntry } from '../store';
 import { checkAuditEntry, checkCountedAuditEntry, clampLimit } from '../validate';
 import { getJson, getText, putJson, putText } from './entity-text';
+import { deleteEntities } from './table-delete';
 import { statusOf, withRetries } from './optimistic';
 
 type Entity = Record<string, unknown>;
@@ -109,6 +112,25 @@ export class TableAudit implements AuditStore {
       found = [...unscoped, ...scoped, ...counted];
     }
     return found.sort(newestFirst).slice(0, limit);
+  }
+
+  /** Deletes the entries of before `before` (a counted entry: last counted before it); returns how many. */
+  async purge(before: Date): Promise<number> {
+    // Row keys start with the inverted time: everything written before the cut-off sorts at or after this key.
+    const firstOld = String(MAX_TIME - before.getTime() + 1).padStart(13, '0');
+    const timed = odata`PartitionKey ge ${FIRST_PARTITION} and PartitionKey lt ${PAST_PARTITIONS} and PartitionKey ne ${COUNTED} and RowKey ge ${firstOld}`;
+    const counted = odata`PartitionKey eq ${COUNTED} and lastAt lt ${new Date(before.getTime())}`;
+    const old = new Map<string, string[]>();
+    for (const filter of [timed, counted]) {
+      for await (const entity of this.audit.listEntities<Entity>({ queryOptions: { filter } })) {
+        const rows = old.get(entity.partitionKey!) ?? [];
+        rows.push(entity.rowKey!);
+        old.set(entity.partitionKey!, rows);
+      }
+    }
+    let deleted = 0;
+    for (const [partitionKey, rowKeys] of old) deleted += await deleteEntities(this.audit, partitionKey, rowKeys);
+    return deleted;
   }
 
   private async read(rowKey: string): Promise<TableEntityResult<Entity> | undefined> {

@@ -10,6 +10,7 @@
  * | hunts      | hunt id                     | `hunt`                                  | the hunt |
  * | hunts      | hunt id                     | `finding|<row key>`                     | one finding |
  * | exclusions | `exclusion`                 | id = hash(key)                          | one exclusion |
+ * | exclusions | `mirrored`                  | hash(exclusion id)                      | its item is in the Sentinel watchlist |
  * | triage     | `team-<hash(team)>`         | `counter`                               | last incident number |
  * | triage     | 〃                          | `channel`                               | the incident channel |
  * | triage     | 〃                          | `incident|<number, 10 digits>`          | one incident |
@@ -29,11 +30,15 @@
  * Long text is split over several properties (`entity-text.ts`).
  *
  * Queries that are not point reads scan one table with a filter: running hunts and purging (the hunts
- * table, bounded by retention) and due outbox items or escalations of a hunt (the triage table, small).
+ * table: every hunt and finding of the retention period, `HUNT_RETENTION`, 90 days by default, once
+ * the retention job purges it; every one ever recorded if it does not run), due outbox items or
+ * escalations of a hunt (the triage table, small), and old audit entries (a row-key range: the
+ * audit partition sorts newest first).
  *
  * Watches and sanctions (in the triage table, and a `<prefix>watchseen` table) are laid out in
- * `table-watches.ts` and `table-sanctions.ts`, the audit in `table-audit.ts`, and what happens when
- * an outbox item dies (an incident is re-rooted) in `table-outbox-death.ts`.
+ * `table-watches.ts` and `table-sanctions.ts`, the exclusion mirror's ledger in
+ * `table-mirror-ledger.ts`, the audit in `table-audit.ts`, and what happens when an outbox item dies
+ * (an incident is re-rooted) in `table-outbox-death.ts`.
  *
  * Exclusions made from a card before they bound device ids are bound to their source finding's
  * device when the store is opened (`bindLegacyExclusions`); those whose finding is gone are marked
@@ -55,6 +60,7 @@ import type {
   HuntOutcome,
   Incident,
   IncidentChannel,
+  IncidentClose,
   NewAuditEntry,
   NewCountedAuditEntry,
   NewEscalation,
@@ -66,10 +72,12 @@ import type {
   NewWatchSighting,
   OpaqueJson,
   OutboxItem,
+  OutboxKind,
   OutboxLease,
   OutboxMessage,
   OutboxPolicy,
   OutboxStatus,
+  PurgeCutoffs,
   PurgeResult,
   Sanction,
   Store,
@@ -85,8 +93,12 @@ import type {
   WatchSighting,
 } from '../store';
 import { StoreError } from '../store-error';
+import { enqueuedFollowUps } from '../close-follow-ups';
+import { closeKey, sentinelKey } from '../outbox-keys';
 import {
   checkFindings,
+  checkFollowUps,
+  checkIncidentClose,
   checkIncidentNumber,
   checkKey,
   checkNewExclusion,
@@ -100,7 +112,9 @@ import { checkOutboxKind } from '../watch-validate';
 import { getJson, getText, putJson, putText } from './entity-text';
 import { isContention, isNotFound, statusOf, withRetries } from './optimistic';
 import { TableAudit } from './table-audit';
+import { deleteEntities, deleteEntity } from './table-delete';
 import { deathActions, incidentRowKey, rootlessIncident } from './table-outbox-death';
+import { TableMirrorLedger } from './table-mirror-ledger';
 import { TableSanctions } from './table-sanctions';
 import { TableWatches } from './table-watches';
 
@@ -214,6 +228,8 @@ function incidentFrom(e: Entity): Incident {
   const threadRootActivityId = optS(e, 'threadRoot');
   const closedBy = optActor(e, 'closedBy');
   const closedAt = optDate(e, 'closedAt');
+  const closeReason = getText(e, 'closeReason');
+  const closeNote = getText(e, 'closeNote');
   return {
     team: getText(e, 'team')!,
     number: n(e, 'number'),
@@ -225,6 +241,8 @@ function incidentFrom(e: Entity): Incident {
     createdAt: time(e, 'createdAt'),
     ...(closedBy !== undefined && { closedBy }),
     ...(closedAt !== undefined && { closedAt }),
+    ...(closeReason !== undefined && { closeReason }),
+    ...(closeNote !== undefined && { closeNote }),
   };
 }
 
@@ -261,7 +279,7 @@ function outboxFrom(e: Entity, threadRootActivityId?: string): OutboxItem {
     nextAttemptAt: time(e, 'nextAttemptAt'),
     ...(lastError !== undefined && { lastError }),
     ...(activityId !== undefined && { activityId }),
-    ...(e.kind === 'reply' && threadRootActivityId !== undefined && { threadRootActivityId }),
+    ...(e.kind !== 'new-thread' && threadRootActivityId !== undefined && { threadRootActivityId }),
     createdAt: time(e, 'createdAt'),
     ...(sentAt !== undefined && { sentAt }),
   };
@@ -278,6 +296,7 @@ export class TableStore implements Store {
   private readonly watches: TableWatches;
   private readonly auditTrail: TableAudit;
   private readonly sanctions: TableSanctions;
+  private readonly ledger: TableMirrorLedger;
 
   private constructor(
     private readonly hunts: TableClient,
@@ -300,6 +319,7 @@ export class TableStore implements Store {
     });
     this.sanctions = new TableSanctions(triage, teamPartition, () => this.now());
     this.auditTrail = new TableAudit(audit, () => this.now());
+    this.ledger = new TableMirrorLedger(exclusions, () => this.now());
   }
 
   /**
@@ -581,20 +601,28 @@ export class TableStore implements Store {
     return rows.map(incidentFrom).sort((a, b) => a.number - b.number);
   }
 
-  async closeIncident(team: string, number: number, closedBy: Actor): Promise<boolean> {
+  async closeIncident(team: string, number: number, closedBy: Actor, close?: IncidentClose): Promise<boolean> {
     checkIncidentNumber(number);
+    checkIncidentClose(close);
+    const partitionKey = teamPartition(team);
     return withRetries('close incident', async () => {
-      const entity = await this.read(this.triage, teamPartition(team), incidentRow(number));
+      const entity = await this.read(this.triage, partitionKey, incidentRow(number));
       if (entity === undefined) throw new StoreError('not-found', `no incident ${number}`);
       if (entity.status !== 'open') return false;
-      const update: Entity & { partitionKey: string; rowKey: string } = {
-        partitionKey: teamPartition(team),
-        rowKey: incidentRow(number),
-        status: 'closed',
-        closedAt: new Date(this.now()),
-      };
+      const at = this.now();
+      const update: Entity & { partitionKey: string; rowKey: string } = { partitionKey, rowKey: incidentRow(number), status: 'closed', closedAt: new Date(at) };
       putActor(update, 'closedBy', closedBy);
-      await this.triage.updateEntity(update, 'Merge', { etag: entity.etag });
+      if (close) putText(update, 'closeReason', close.reason);
+      if (close?.note !== undefined) putText(update, 'closeNote', close.note);
+      const messages = close?.messages?.(incidentFrom({ ...entity, ...update })) ?? [];
+      checkFollowUps(messages);
+      const rootless = messages.length > 0 && (await this.rootless(partitionKey, incidentFrom(entity)));
+      const actions: TransactionAction[] = [['update', update, 'Merge', { etag: entity.etag }]];
+      enqueuedFollowUps(messages, rootless).forEach((message, index) => {
+        const key = closeKey(number, index);
+        actions.push(['create', this.outboxEntity(idFromKey('outbox', `${team}\0${key}`), { ...message, key, team, incidentNumber: number }, at)]);
+      });
+      await this.triage.submitTransaction(actions);
       return true;
     });
   }
@@ -683,6 +711,13 @@ export class TableStore implements Store {
       const message = escalation.message({ incident, escalationId: id, kind, at: new Date(at) });
       const item = this.outboxEntity(outboxId, { key: `escalation:${escalation.key}`, team, kind, incidentNumber: incident.number, ...message }, at);
       actions.push(['create', item]);
+      let sentinel: (Entity & { partitionKey: string; rowKey: string }) | undefined;
+      if (escalation.sentinel) {
+        const key = sentinelKey(escalation.key);
+        const call = escalation.sentinel({ incident, escalationId: id, kind, at: new Date(at) });
+        sentinel = this.outboxEntity(idFromKey('outbox', `${team}\0${key}`), { key, team, kind: 'sentinel', incidentNumber: incident.number, ...call }, at);
+        actions.push(['create', sentinel]);
+      }
       const record: Entity & { partitionKey: string; rowKey: string } = {
         partitionKey,
         rowKey: `${ESCALATION}${id}`,
@@ -704,6 +739,7 @@ export class TableStore implements Store {
         created: true,
         incident,
         outbox: outboxFrom(item, incident.threadRootActivityId),
+        ...(sentinel && { sentinel: outboxFrom(sentinel, incident.threadRootActivityId) }),
       };
     });
   }
@@ -716,7 +752,8 @@ export class TableStore implements Store {
   private async escalationResult(escalation: Escalation, created: boolean): Promise<EscalationResult> {
     const incident = (await this.getIncident(escalation.team, escalation.incidentNumber))!;
     const outbox = (await this.getOutboxItem(escalation.team, escalation.outboxId))!;
-    return { record: escalation, created, incident, outbox };
+    const sentinel = await this.getOutboxItem(escalation.team, idFromKey('outbox', `${escalation.team}\0${sentinelKey(escalation.key)}`));
+    return { record: escalation, created, incident, outbox, ...(sentinel && { sentinel }) };
   }
 
   async listEscalations(
@@ -754,7 +791,7 @@ export class TableStore implements Store {
   private async withThreadRoots(rows: readonly Stored[]): Promise<Array<{ row: Stored; item: OutboxItem }>> {
     const roots = new Map<string, Promise<string | undefined>>();
     const rootOf = (row: Stored): Promise<string | undefined> => {
-      if (row.kind !== 'reply' || typeof row.incidentNumber !== 'number') return Promise.resolve(undefined);
+      if (row.kind === 'new-thread' || typeof row.incidentNumber !== 'number') return Promise.resolve(undefined);
       const key = `${row.partitionKey}\0${row.incidentNumber}`;
       let root = roots.get(key);
       if (!root) {
@@ -788,12 +825,22 @@ export class TableStore implements Store {
     return row && (await this.withThreadRoots([row]))[0]!.item;
   }
 
-  /** Due rows whose thread (for replies) exists, earliest first. */
-  private async due(now: number): Promise<Array<{ row: Stored; item: OutboxItem }>> {
+  /** Due rows (of `kinds`, if given) whose thread (for replies and Sentinel calls of an incident) exists, earliest first. */
+  private async due(now: number, kinds?: readonly OutboxKind[]): Promise<Array<{ row: Stored; item: OutboxItem }>> {
     const filter = `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'pending'} or status eq ${'sending'}) and nextAttemptAt le ${new Date(now)}`}`;
-    const rows = await this.withThreadRoots(await this.query(this.triage, filter));
+    const rows = await this.withThreadRoots((await this.query(this.triage, filter)).filter((row) => !kinds || kinds.includes(row.kind as OutboxKind)));
+    // A Sentinel call of an incident without a thread root goes once no opening post is on its way.
+    const rootless = new Map<string, Promise<boolean>>();
+    const opened = async ({ row, item }: { row: Stored; item: OutboxItem }): Promise<boolean> => {
+      if (item.kind === 'new-thread' || item.incidentNumber === undefined || item.threadRootActivityId !== undefined) return true;
+      if (item.kind !== 'sentinel') return false;
+      const key = `${row.partitionKey}\0${item.incidentNumber}`;
+      if (!rootless.has(key)) rootless.set(key, rootlessIncident(this.triage, row.partitionKey!, item.incidentNumber).then((r) => r.rootless));
+      return rootless.get(key)!;
+    };
+    const ready = await Promise.all(rows.map(opened));
     return rows
-      .filter(({ item }) => item.kind === 'new-thread' || item.incidentNumber === undefined || item.threadRootActivityId !== undefined)
+      .filter((_, i) => ready[i])
       .sort((a, b) => a.item.nextAttemptAt.getTime() - b.item.nextAttemptAt.getTime() || a.item.createdAt.getTime() - b.item.createdAt.getTime());
   }
 
@@ -801,12 +848,12 @@ export class TableStore implements Store {
     return (await this.due(this.now())).slice(0, clampLimit(options.limit, 100, 1000)).map(({ item }) => item);
   }
 
-  async claimOutbox(options: { readonly limit?: number; readonly leaseMs?: number } = {}): Promise<ClaimedOutboxItem[]> {
+  async claimOutbox(options: { readonly limit?: number; readonly leaseMs?: number; readonly kinds?: readonly OutboxKind[] } = {}): Promise<ClaimedOutboxItem[]> {
     const limit = clampLimit(options.limit, 10, 100);
     const leaseMs = options.leaseMs ?? this.policy.leaseMs;
     const now = this.now();
     const claimed: ClaimedOutboxItem[] = [];
-    for (const { row, item } of await this.due(now)) {
+    for (const { row, item } of await this.due(now, options.kinds)) {
       if (claimed.length >= limit) break;
       const keys = { partitionKey: row.partitionKey!, rowKey: row.rowKey! };
       try {
@@ -891,10 +938,12 @@ export class TableStore implements Store {
     return items.sort(byTimeThenId((x) => x.createdAt.getTime()));
   }
 
-  async giveUpOutbox(options: { readonly createdBefore: Date; readonly error: string; readonly limit?: number }): Promise<OutboxItem[]> {
+  async giveUpOutbox(options: { readonly createdBefore: Date; readonly error: string; readonly limit?: number; readonly kinds?: readonly OutboxKind[] }): Promise<OutboxItem[]> {
     const now = this.now();
+    const { kinds } = options;
     const filter = `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'pending'} or status eq ${'sending'}) and createdAt lt ${new Date(options.createdBefore.getTime())}`}`;
     const stale = (await this.query(this.triage, filter))
+      .filter((row) => !kinds || kinds.includes(row.kind as OutboxKind))
       .filter((row) => row.status === 'pending' || (row.nextAttemptAt as Date).getTime() <= now)
       .sort((a, b) => (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime())
       .slice(0, clampLimit(options.limit, 100, 1000));
@@ -909,6 +958,20 @@ export class TableStore implements Store {
       if (item) given.push(item);
     }
     return given;
+  }
+
+  // ---------------------------------------------------------------------------------- mirror ledger
+
+  listMirroredExclusions(): Promise<string[]> {
+    return this.ledger.listMirroredExclusions();
+  }
+
+  markExclusionMirrored(exclusionId: string): Promise<void> {
+    return this.ledger.markExclusionMirrored(exclusionId);
+  }
+
+  markExclusionUnmirrored(exclusionId: string): Promise<void> {
+    return this.ledger.markExclusionUnmirrored(exclusionId);
   }
 
   // ------------------------------------------------------------------------------------------ audit
@@ -989,20 +1052,23 @@ export class TableStore implements Store {
 
   // ------------------------------------------------------------------------------------- operations
 
-  async purge(before: Date): Promise<PurgeResult> {
-    const cutoff = new Date(before.getTime());
-    const old = await this.query(this.hunts, odata`RowKey eq ${HUNT} and createdAt lt ${cutoff}`);
-    for (const header of old) {
+  async purge(cutoffs: PurgeCutoffs): Promise<PurgeResult> {
+    const huntsBefore = new Date(cutoffs.huntsBefore.getTime());
+    let hunts = 0;
+    for (const header of await this.query(this.hunts, odata`RowKey eq ${HUNT} and createdAt lt ${huntsBefore}`)) {
       const huntId = header.partitionKey!;
-      await this.deleteFindings(huntId);
-      await this.hunts.deleteEntity(huntId, HUNT);
+      const findings = await this.query(this.hunts, `PartitionKey eq ${quote(huntId)} and ${rowPrefix(FINDING)}`);
+      await deleteEntities(this.hunts, huntId, findings.map((row) => row.rowKey!));
+      if (await deleteEntity(this.hunts, huntId, HUNT)) hunts++;
     }
+    let outboxItems = 0;
     const done = await this.query(
       this.triage,
-      `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'sent'} or status eq ${'dead'}) and createdAt lt ${cutoff}`}`,
+      `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'sent'} or status eq ${'dead'}) and createdAt lt ${huntsBefore}`}`,
     );
-    for (const row of done) await this.triage.deleteEntity(row.partitionKey!, row.rowKey!);
-    return { hunts: old.length, outboxItems: done.length };
+    for (const row of done) if (await deleteEntity(this.triage, row.partitionKey!, row.rowKey!)) outboxItems++;
+    const auditEntries = await this.auditTrail.purge(cutoffs.auditBefore);
+    return { hunts, outboxItems, auditEntries };
   }
 
   async health(): Promise<StoreHealth> {

@@ -4,6 +4,7 @@
  * once migrate it once. Times are epoch milliseconds (INTEGER); opaque values are JSON text.
  */
 import type Database from 'better-sqlite3';
+import { INCIDENT_CLOSE_MIGRATION } from './schema-sentinel';
 import { TRUST_MIGRATION } from './schema-trust';
 import { WATCH_MIGRATION } from './schema-watches';
 
@@ -153,6 +154,7 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   `,
   WATCH_MIGRATION,
+  INCIDENT_CLOSE_MIGRATION,
   TRUST_MIGRATION,
 ];
 

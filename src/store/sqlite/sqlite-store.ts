@@ -13,8 +13,6 @@
  * - The outbox keeps the lease expiry of a `sending` item in `next_attempt_at`, so "due" is one
  *   indexed condition for both pending items and expired leases.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { idFromKey, newHuntId, newToken } from '../ids';
 import { backoffMs, resolveOutboxPolicy } from '../outbox-policy';
@@ -31,6 +29,7 @@ import type {
   HuntOutcome,
   Incident,
   IncidentChannel,
+  IncidentClose,
   NewAuditEntry,
   NewCountedAuditEntry,
   NewEscalation,
@@ -42,10 +41,12 @@ import type {
   NewWatchSighting,
   OpaqueJson,
   OutboxItem,
+  OutboxKind,
   OutboxLease,
   OutboxMessage,
   OutboxPolicy,
   OutboxStatus,
+  PurgeCutoffs,
   PurgeResult,
   Sanction,
   Store,
@@ -61,10 +62,14 @@ import type {
   WatchSighting,
 } from '../store';
 import { StoreError } from '../store-error';
+import { enqueuedFollowUps } from '../close-follow-ups';
+import { closeKey, sentinelKey } from '../outbox-keys';
 import {
   checkAuditEntry,
   checkCountedAuditEntry,
   checkFindings,
+  checkFollowUps,
+  checkIncidentClose,
   checkIncidentNumber,
   checkKey,
   checkNewExclusion,
@@ -75,7 +80,9 @@ import {
 } from '../validate';
 import { checkOutboxKind } from '../watch-validate';
 import { Checkpointer } from './checkpointer';
+import { preparePrivateDatabase } from './private-files';
 import { migrate } from './schema';
+import { SqliteMirrorLedger } from './sqlite-mirror-ledger';
 import { SqliteSanctions } from './sqlite-sanctions';
 import { SqliteWatches, type SqliteParts } from './sqlite-watches';
 
@@ -176,6 +183,8 @@ function incidentFrom(row: Row): Incident {
   const threadRootActivityId = optStr(row, 'thread_root');
   const closedBy = optActor(row, 'closed_by');
   const closedAt = optDate(row, 'closed_at');
+  const closeReason = optStr(row, 'close_reason');
+  const closeNote = optStr(row, 'close_note');
   return {
     team: str(row, 'team'),
     number: num(row, 'number'),
@@ -187,6 +196,8 @@ function incidentFrom(row: Row): Incident {
     createdAt: new Date(num(row, 'created_at')),
     ...(closedBy !== undefined && { closedBy }),
     ...(closedAt !== undefined && { closedAt }),
+    ...(closeReason !== undefined && { closeReason }),
+    ...(closeNote !== undefined && { closeNote }),
   };
 }
 
@@ -209,7 +220,7 @@ function outboxFrom(row: Row): OutboxItem {
   const incidentNumber = row.incident_number === null ? undefined : num(row, 'incident_number');
   const lastError = optStr(row, 'last_error');
   const activityId = optStr(row, 'activity_id');
-  const threadRootActivityId = row.kind === 'reply' ? optStr(row, 'thread_root') : undefined;
+  const threadRootActivityId = row.kind !== 'new-thread' ? optStr(row, 'thread_root') : undefined;
   const sentAt = optDate(row, 'sent_at');
   return {
     id: str(row, 'id'),
@@ -252,10 +263,22 @@ const OUTBOX_SELECT = `
   SELECT o.*, i.thread_root AS thread_root FROM outbox o
   LEFT JOIN incidents i ON i.team = o.team AND i.number = o.incident_number`;
 
-/** Due, and (for a reply to an incident) the thread exists. */
+/** Hunts deleted per purge transaction (each takes its findings with it: up to a few hundred rows). */
+const PURGE_HUNTS_BATCH = 50;
+/** Outbox items or audit entries deleted per purge transaction. */
+const PURGE_ROWS_BATCH = 500;
+/**
+ * Due, and (for a reply of an incident) the thread exists; a Sentinel call of an incident goes once
+ * the thread exists or no opening post of the incident is on its way.
+ */
 const OUTBOX_DUE = `
   o.status IN ('pending', 'sending') AND o.next_attempt_at <= @now
-  AND (o.kind = 'new-thread' OR o.incident_number IS NULL OR i.thread_root IS NOT NULL)`;
+  AND (o.kind = 'new-thread' OR o.incident_number IS NULL OR i.thread_root IS NOT NULL
+    OR (o.kind = 'sentinel' AND NOT EXISTS (
+      SELECT 1 FROM outbox n WHERE n.team = o.team AND n.incident_number = o.incident_number AND n.kind = 'new-thread' AND n.status IN ('pending', 'sending'))))`;
+
+/** Of the kinds given (`@kinds`: a JSON list, or null for every kind). */
+const OUTBOX_KINDS = `(@kinds IS NULL OR o.kind IN (SELECT value FROM json_each(@kinds)))`;
 
 /** The SQLite implementation of {@link Store}. */
 export class SqliteStore implements Store {
@@ -265,6 +288,7 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly watches: SqliteWatches;
   private readonly sanctions: SqliteSanctions;
+  private readonly ledger: SqliteMirrorLedger;
 
   private constructor(
     private readonly db: Database.Database,
@@ -282,11 +306,15 @@ export class SqliteStore implements Store {
     };
     this.watches = new SqliteWatches(parts);
     this.sanctions = new SqliteSanctions(parts);
+    this.ledger = new SqliteMirrorLedger(parts);
   }
 
-  /** Opens (creating the file and its folder if missing) and migrates the database at `path`. */
+  /**
+   * Opens (creating the file and its folder if missing) and migrates the database at `path`; its
+   * folder, if created, is 0700 and its files 0600 (`private-files.ts`).
+   */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') preparePrivateDatabase(path);
     const db = new Database(path);
     try {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -490,17 +518,26 @@ export class SqliteStore implements Store {
     return this.all(`SELECT * FROM incidents WHERE team = ? AND status = 'open' ORDER BY number`, incidentFrom, team);
   }
 
-  async closeIncident(team: string, number: number, closedBy: Actor): Promise<boolean> {
+  async closeIncident(team: string, number: number, closedBy: Actor, close?: IncidentClose): Promise<boolean> {
+    checkIncidentClose(close);
     return this.write(() => {
+      const at = this.now();
       const result = this.sql(
-          `UPDATE incidents SET status = 'closed', closed_by_id = ?, closed_by_name = ?, closed_at = ?
+          `UPDATE incidents SET status = 'closed', closed_by_id = ?, closed_by_name = ?, closed_at = ?, close_reason = ?, close_note = ?
            WHERE team = ? AND number = ? AND status = 'open'`,
         )
-        .run(closedBy.aadObjectId, closedBy.name, this.now(), team, number);
-      if (result.changes === 0 && !this.sql('SELECT 1 FROM incidents WHERE team = ? AND number = ?').get(team, number)) {
-        throw new StoreError('not-found', `no incident ${number}`);
+        .run(closedBy.aadObjectId, closedBy.name, at, close?.reason ?? null, close?.note ?? null, team, number);
+      if (result.changes === 0) {
+        if (!this.sql('SELECT 1 FROM incidents WHERE team = ? AND number = ?').get(team, number)) throw new StoreError('not-found', `no incident ${number}`);
+        return false;
       }
-      return result.changes > 0;
+      const messages = close?.messages?.(this.get('SELECT * FROM incidents WHERE team = ? AND number = ?', incidentFrom, team, number)!) ?? [];
+      checkFollowUps(messages);
+      enqueuedFollowUps(messages, this.rootless(team, number)).forEach((message, index) => {
+        const key = closeKey(number, index);
+        this.insertOutbox(idFromKey('outbox', `${team}\0${key}`), { ...message, key, team, incidentNumber: number }, at);
+      });
+      return true;
     });
   }
 
@@ -575,6 +612,11 @@ export class SqliteStore implements Store {
       const message = escalation.message({ incident, escalationId: id, kind, at: new Date(at) });
       const outboxId = idFromKey('escalation-outbox', `${team}\0${escalation.key}`);
       this.insertOutbox(outboxId, { key: `escalation:${escalation.key}`, team, kind, incidentNumber: incident.number, ...message }, at);
+      if (escalation.sentinel) {
+        const key = sentinelKey(escalation.key);
+        const call = escalation.sentinel({ incident, escalationId: id, kind, at: new Date(at) });
+        this.insertOutbox(idFromKey('outbox', `${team}\0${key}`), { key, team, kind: 'sentinel', incidentNumber: incident.number, ...call }, at);
+      }
       this.sql(
           `INSERT INTO escalations (id, team, key, hunt_id, row_key, incident_number, note, by_id, by_name, at, outbox_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -585,11 +627,13 @@ export class SqliteStore implements Store {
   }
 
   private escalationResult(escalation: Escalation, created: boolean): EscalationResult {
+    const sentinel = this.get(`${OUTBOX_SELECT} WHERE o.team = ? AND o.key = ?`, outboxFrom, escalation.team, sentinelKey(escalation.key));
     return {
       record: escalation,
       created,
       incident: this.get('SELECT * FROM incidents WHERE team = ? AND number = ?', incidentFrom, escalation.team, escalation.incidentNumber)!,
       outbox: this.get(`${OUTBOX_SELECT} WHERE o.id = ?`, outboxFrom, escalation.outboxId)!,
+      ...(sentinel && { sentinel }),
     };
   }
 
@@ -638,15 +682,16 @@ export class SqliteStore implements Store {
     });
   }
 
-  async claimOutbox(options: { readonly limit?: number; readonly leaseMs?: number } = {}): Promise<ClaimedOutboxItem[]> {
+  async claimOutbox(options: { readonly limit?: number; readonly leaseMs?: number; readonly kinds?: readonly OutboxKind[] } = {}): Promise<ClaimedOutboxItem[]> {
     const limit = clampLimit(options.limit, 10, 100);
     const leaseMs = options.leaseMs ?? this.policy.leaseMs;
+    const kinds = options.kinds ? JSON.stringify(options.kinds) : null;
     return this.write(() => {
       const now = this.now();
       const claimed: ClaimedOutboxItem[] = [];
       const candidates = this.sql(`SELECT o.id, o.status, o.attempts FROM outbox o LEFT JOIN incidents i ON i.team = o.team AND i.number = o.incident_number
-                  WHERE ${OUTBOX_DUE} ORDER BY o.next_attempt_at, o.seq`)
-        .iterate({ now }) as IterableIterator<Row>;
+                  WHERE ${OUTBOX_DUE} AND ${OUTBOX_KINDS} ORDER BY o.next_attempt_at, o.seq`)
+        .iterate({ now, kinds }) as IterableIterator<Row>;
       const expired: string[] = [];
       const chosen: string[] = [];
       for (const row of candidates) {
@@ -710,13 +755,14 @@ export class SqliteStore implements Store {
     );
   }
 
-  async giveUpOutbox(options: { readonly createdBefore: Date; readonly error: string; readonly limit?: number }): Promise<OutboxItem[]> {
+  async giveUpOutbox(options: { readonly createdBefore: Date; readonly error: string; readonly limit?: number; readonly kinds?: readonly OutboxKind[] }): Promise<OutboxItem[]> {
+    const kinds = options.kinds ? JSON.stringify(options.kinds) : null;
     return this.write(() => {
       const ids = (this.sql(
-          `SELECT id FROM outbox WHERE created_at < @before AND (status = 'pending' OR (status = 'sending' AND next_attempt_at <= @now))
-           ORDER BY seq LIMIT @limit`,
+          `SELECT o.id FROM outbox o WHERE o.created_at < @before AND (o.status = 'pending' OR (o.status = 'sending' AND o.next_attempt_at <= @now))
+           AND ${OUTBOX_KINDS} ORDER BY o.seq LIMIT @limit`,
         )
-        .all({ before: options.createdBefore.getTime(), now: this.now(), limit: clampLimit(options.limit, 100, 1000) }) as Row[]).map((row) => str(row, 'id'));
+        .all({ before: options.createdBefore.getTime(), now: this.now(), limit: clampLimit(options.limit, 100, 1000), kinds }) as Row[]).map((row) => str(row, 'id'));
       for (const id of ids) {
         this.sql(`UPDATE outbox SET status = 'dead', lease_token = NULL, last_error = ? WHERE id = ?`).run(options.error.slice(0, 2000), id);
       }
@@ -744,6 +790,20 @@ export class SqliteStore implements Store {
            SELECT id FROM outbox WHERE team = ? AND incident_number = ? AND kind = 'reply' AND status = 'pending' ORDER BY seq LIMIT 1)`,
       )
       .run(team, number);
+  }
+
+  // ---------------------------------------------------------------------------------- mirror ledger
+
+  listMirroredExclusions(): Promise<string[]> {
+    return this.ledger.listMirroredExclusions();
+  }
+
+  markExclusionMirrored(exclusionId: string): Promise<void> {
+    return this.ledger.markExclusionMirrored(exclusionId);
+  }
+
+  markExclusionUnmirrored(exclusionId: string): Promise<void> {
+    return this.ledger.markExclusionUnmirrored(exclusionId);
   }
 
   // ------------------------------------------------------------------------------------------ audit
@@ -850,13 +910,38 @@ export class SqliteStore implements Store {
 
   // ------------------------------------------------------------------------------------- operations
 
-  async purge(before: Date): Promise<PurgeResult> {
-    return this.write(() => {
-      const cutoff = before.getTime();
-      const hunts = this.sql('DELETE FROM hunts WHERE created_at < ?').run(cutoff).changes;
-      const outboxItems = this.sql(`DELETE FROM outbox WHERE status IN ('sent', 'dead') AND created_at < ?`).run(cutoff).changes;
-      return { hunts, outboxItems };
-    });
+  async purge(cutoffs: PurgeCutoffs): Promise<PurgeResult> {
+    const hunts = await this.deleteInBatches(
+      `DELETE FROM hunts WHERE id IN (SELECT id FROM hunts WHERE created_at < ? LIMIT ${PURGE_HUNTS_BATCH})`,
+      cutoffs.huntsBefore,
+      PURGE_HUNTS_BATCH,
+    );
+    const outboxItems = await this.deleteInBatches(
+      `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE status IN ('sent', 'dead') AND created_at < ? LIMIT ${PURGE_ROWS_BATCH})`,
+      cutoffs.huntsBefore,
+      PURGE_ROWS_BATCH,
+    );
+    const auditEntries = await this.deleteInBatches(
+      `DELETE FROM audit WHERE seq IN (SELECT seq FROM audit WHERE COALESCE(last_at, at) < ? LIMIT ${PURGE_ROWS_BATCH})`,
+      cutoffs.auditBefore,
+      PURGE_ROWS_BATCH,
+    );
+    return { hunts, outboxItems, auditEntries };
+  }
+
+  /**
+   * Runs a `DELETE … LIMIT batch` until it deletes less than a batch, each in its own transaction,
+   * yielding to the event loop in between (better-sqlite3 is synchronous: one large delete would
+   * hold up every turn). Returns how many rows it deleted.
+   */
+  private async deleteInBatches(sql: string, before: Date, batch: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = this.write(() => this.sql(sql).run(before.getTime()).changes);
+      total += deleted;
+      if (deleted < batch) return total;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   async health(): Promise<StoreHealth> {

@@ -1,0 +1,174 @@
+/**
+ * What the local engine's threads run (see `local-engine.ts`): `query` runs KQL over shared tables;
+ * loading is `open` (a table's snapshot), `readPart` (a data file, or a part of one) and `merge`
+ * (the parts as one table, and its snapshot written). Each
+ * task lowers its thread's scheduling priority first (Linux keeps a nice value per thread), so the
+ * bot's event loop gets a core first whenever it has work.
+ *
+ * Answers are plain data (they cross threads by structured clone, which keeps no error classes):
+ * a refusal the analyst should see comes back as `{ ok: false, ... }`; anything else throws.
+ */
+import { statSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import type { MessagePort } from 'node:worker_threads';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { executeKql, KqlError, tablesFrom, type KqlErrorKind, type SourcePosition, type Table } from '../kql';
+import type { QueryResult } from './backend';
+import { LocalDataError } from './local-data-error';
+import type { TableFileSource } from './local-jsonl';
+import { buffersOf, ownMemory, tableFromShared, type SharedTable, type TablePart } from './local-shared-table';
+import { readSnapshot, writeSnapshot, type SnapshotMiss, type SourceVersion } from './local-snapshot';
+import { readTableBuffers } from './local-table-file';
+import { readCsvFast } from './local-csv-reader';
+import { readJsonlTable } from './local-jsonl';
+import { mergeParts } from './local-table-merge';
+import type { ByteRange } from './local-chunks';
+
+/** A query for a query thread. */
+export interface QueryTask {
+  readonly kql: string;
+  /** `now()` of the query, ms since the epoch. */
+  readonly now: number;
+  /** Every datetime of the tables moves by this much (a recorded sample made to look recent). */
+  readonly shiftMs: number;
+  readonly tables: readonly SharedTable[];
+  readonly nice: number;
+}
+
+/** A query's answer. */
+export type QueryAnswer =
+  | { readonly ok: true; readonly result: QueryResult }
+  | { readonly ok: false; readonly kqlError: { readonly kind: KqlErrorKind; readonly detail: string; readonly position?: SourcePosition } };
+
+/** Opens a table's snapshot (the `open` task). */
+export interface OpenTask {
+  readonly snapshotFile: string;
+  readonly source: TableFileSource;
+  readonly version: SourceVersion;
+  readonly id: string;
+  readonly nice: number;
+}
+
+/** The snapshot's table, or why it was not used. */
+export type OpenAnswer = { readonly ok: true; readonly table: SharedTable } | { readonly ok: false; readonly miss: SnapshotMiss };
+
+/** Reads a part of a data file (the `readPart` task). */
+export interface ReadPartTask {
+  readonly source: TableFileSource;
+  /** Bytes of the file, starting at a line; absent: all of it. */
+  readonly range?: ByteRange;
+  readonly id: string;
+  /** Told `{ bytes, totalBytes, rows }` as the part is read. */
+  readonly progress?: MessagePort;
+  readonly nice: number;
+}
+
+/** A part's table, or the data file's problem (`dataError`), or (CSV in parts) that the file must be read whole (`readWhole`). */
+export type ReadPartAnswer = { readonly ok: true; readonly part: TablePart } | { readonly ok: false; readonly dataError?: string; readonly readWhole?: true };
+
+/** Puts the parts together and writes the snapshot (the `merge` task). */
+export interface MergeTask {
+  /** Moved to the merging thread. */
+  readonly parts: readonly TablePart[];
+  readonly id: string;
+  readonly source: TableFileSource;
+  readonly version: SourceVersion;
+  readonly snapshotFile?: string;
+  readonly nice: number;
+}
+
+/** The table, and why no snapshot was written when none was. */
+export interface MergeAnswer {
+  readonly table: SharedTable;
+  readonly snapshotNotWritten?: string;
+}
+
+function lowerPriority(nice: number): void {
+  if (nice <= 0) return;
+  try {
+    setPriority(0, Math.min(19, nice));
+  } catch {
+    // Not allowed here (some containers): the thread keeps its priority.
+  }
+}
+
+/** Decoded tables by id; a few kept beyond those in use (LRU by insertion). */
+const decoded = new Map<string, Table>();
+const shifted = new Map<string, { readonly shiftMs: number; readonly table: Table }>();
+const KEEP = 8;
+
+function tableFor(shared: SharedTable, shiftMs: number): Table {
+  let table = decoded.get(shared.id);
+  if (table) decoded.delete(shared.id);
+  else table = tableFromShared(shared);
+  decoded.set(shared.id, table);
+  while (decoded.size > KEEP) {
+    const oldest = decoded.keys().next().value!;
+    decoded.delete(oldest);
+    shifted.delete(oldest);
+  }
+  if (shiftMs === 0) return table;
+  const previous = shifted.get(shared.id);
+  if (previous?.shiftMs === shiftMs) return previous.table;
+  const moved = table.withShiftedDatetimes(shiftMs);
+  shifted.set(shared.id, { shiftMs, table: moved });
+  return moved;
+}
+
+/** Runs a query (the `query` task). */
+export function query(task: QueryTask): QueryAnswer {
+  lowerPriority(task.nice);
+  const tables = task.tables.map((t) => tableFor(t, task.shiftMs));
+  try {
+    return { ok: true, result: executeKql(task.kql, { tables: tablesFrom(tables), now: new Date(task.now) }) };
+  } catch (error) {
+    if (error instanceof KqlError) return { ok: false, kqlError: { kind: error.kind, detail: error.detail, ...(error.position ? { position: error.position } : {}) } };
+    throw error;
+  }
+}
+
+/** Opens a snapshot (the `open` task). */
+export function open(task: OpenTask): OpenAnswer {
+  lowerPriority(task.nice);
+  const opened = readSnapshot(task.snapshotFile, task.source.schema, task.version, task.id);
+  return 'reason' in opened ? { ok: false, miss: opened } : { ok: true, table: opened };
+}
+
+/** A part, moved to whoever asked (this thread keeps nothing of it). */
+function moved(part: TablePart): ReadPartAnswer {
+  return move({ [transferableSymbol]: buffersOf(part), [valueSymbol]: { ok: true, part } }) as unknown as ReadPartAnswer;
+}
+
+/** Reads a part of a data file (the `readPart` task). */
+export async function readPart(task: ReadPartTask): Promise<ReadPartAnswer> {
+  lowerPriority(task.nice);
+  try {
+    const onProgress = (bytes: number, totalBytes: number, rows: number) => task.progress?.postMessage({ bytes, totalBytes, rows });
+    if (!task.range) return moved(await readTableBuffers(task.source, task.id, ownMemory, onProgress));
+    if (!task.source.file.endsWith('.csv')) return moved(readJsonlTable(task.source, onProgress, task.range).toBuffers(task.id, ownMemory));
+    const sink = readCsvFast(task.source, onProgress, task.range);
+    return sink ? moved(sink.toBuffers(task.id, ownMemory)) : { ok: false, readWhole: true };
+  } catch (error) {
+    if (error instanceof LocalDataError) return task.range ? { ok: false, readWhole: true } : { ok: false, dataError: error.message };
+    throw error;
+  } finally {
+    task.progress?.close();
+  }
+}
+
+/** Merges parts and writes the snapshot (the `merge` task). */
+export function merge(task: MergeTask): MergeAnswer {
+  lowerPriority(task.nice);
+  const table = mergeParts(task.parts, task.id);
+  const after = statSync(task.source.file);
+  if (after.size !== task.version.size || after.mtimeMs !== task.version.mtimeMs || after.ino !== task.version.ino) {
+    return { table, snapshotNotWritten: 'the data file changed while it was read' };
+  }
+  if (!task.snapshotFile) return { table };
+  try {
+    writeSnapshot(task.snapshotFile, table, task.version);
+    return { table };
+  } catch (error) {
+    return { table, snapshotNotWritten: (error as Error).message };
+  }
+}

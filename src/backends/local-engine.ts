@@ -1,0 +1,280 @@
+/**
+ * The local engine's threads: queries and data loading run in worker threads, never on the bot's
+ * event loop, which answers Teams.
+ *
+ * Threads come from piscina (the Node.js project's worker pool: it starts threads, replaces one
+ * that dies or that it terminates, queues tasks and passes an `AbortSignal` on by terminating the
+ * thread running the task). Two pools: `threads` for queries (one query per thread at a time; the
+ * backend's concurrency cap sits in front, see `create-backend.ts`) and `loadThreads` for loading
+ * (a large file is read in parts at once, then merged), so a long load never holds up a query.
+ * Tables live in shared memory (`local-shared-table.ts`): a query posts only their handles.
+ *
+ * A query that runs longer than `queryTimeoutMs` is stopped (its thread terminated and replaced)
+ * and fails as a `timeout`; a query whose caller gives up (`signal`) is stopped the same way; a
+ * query that needs more heap than `workerMemoryMb` kills its thread (replaced) and fails as
+ * `unavailable`. The thread running a query that crashes is replaced too, and the error thrown as
+ * it is (an internal error). Threads are niced (`nice`, Linux: per thread), so the event loop wins
+ * the CPU whenever it wants it; idle threads do not keep the process alive.
+ *
+ * The thread entry is `local-engine-worker` beside this file: compiled JavaScript in production,
+ * TypeScript under ts-jest or tsx, loaded through tsx's require hook when the process does not
+ * already have a TypeScript loader.
+ */
+import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { KqlError } from '../kql';
+import { BackendError, type QueryResult } from './backend';
+import { cancelledError } from './cancellation';
+import type { MergeAnswer, MergeTask, OpenAnswer, OpenTask, QueryAnswer, QueryTask, ReadPartAnswer, ReadPartTask } from './local-engine-worker';
+import type { ByteRange } from './local-chunks';
+import type { TableFileSource } from './local-jsonl';
+import { buffersOf, type SharedTable } from './local-shared-table';
+import type { SnapshotMiss, SourceVersion } from './local-snapshot';
+
+/** How the engine runs. */
+export interface LocalEngineOptions {
+  /** Query threads, so queries at once. Default: one less than the cores, at least 1. */
+  readonly threads?: number;
+  /** A query running longer is stopped and fails as a timeout. Default 60 000 ms. */
+  readonly queryTimeoutMs?: number;
+  /** Heap of each engine thread (the tables are outside it, in shared memory). Default 1024 MB. */
+  readonly workerMemoryMb?: number;
+  /** The engine threads' nice value (lower priority than the event loop; Linux keeps one per thread). Default 10. */
+  readonly nice?: number;
+  /** Threads reading a data file at once, each a part of it. Default: the cores. */
+  readonly loadThreads?: number;
+  /** The smallest part of a data file a loading thread is given. Default 16 MiB. */
+  readonly minPartBytes?: number;
+}
+
+/** The defaults of {@link LocalEngineOptions}. */
+export const LOCAL_ENGINE_DEFAULTS = Object.freeze({
+  threads: Math.max(1, availableParallelism() - 1),
+  queryTimeoutMs: 60_000,
+  workerMemoryMb: 1024,
+  nice: 10,
+  loadThreads: availableParallelism(),
+  minPartBytes: 16 * 1024 * 1024,
+});
+
+/** A table to load. */
+export interface LoadRequest {
+  readonly source: TableFileSource;
+  readonly version: SourceVersion;
+  readonly id: string;
+  /** Where the table's snapshot is (or goes); none: always read the data file. */
+  readonly snapshotFile?: string;
+}
+
+/** A loaded table, where it came from, and what happened to its snapshot. */
+export type LoadAnswer =
+  | {
+      readonly ok: true;
+      readonly table: SharedTable;
+      readonly from: 'snapshot' | 'data file';
+      /** Why the snapshot was not used, when one was asked for and not used. */
+      readonly snapshotMiss?: SnapshotMiss;
+      /** Why no snapshot was written after reading the data file. */
+      readonly snapshotNotWritten?: string;
+    }
+  | { readonly ok: false; readonly dataError: string };
+
+/** A query for {@link LocalEngine.query}. */
+export interface EngineQuery {
+  readonly kql: string;
+  readonly now: Date;
+  readonly shiftMs: number;
+  readonly tables: readonly SharedTable[];
+  /** The caller gives up. */
+  readonly signal?: AbortSignal;
+  /** Names the source in a cancellation message. */
+  readonly source: string;
+}
+
+/** How far a load is. */
+export interface LoadProgressReport {
+  readonly bytes: number;
+  readonly totalBytes: number;
+  readonly rows: number;
+}
+
+const WORKER = path.join(__dirname, `local-engine-worker${path.extname(__filename)}`);
+
+/** Node options for the threads: the process's own, plus tsx's require hook when the entry is TypeScript and no loader is there. */
+function workerExecArgv(): string[] | undefined {
+  if (!WORKER.endsWith('.ts') || process.execArgv.some((arg) => arg.includes('tsx'))) return undefined;
+  return [...process.execArgv, '--require', require.resolve('tsx/cjs')];
+}
+
+/** Query and load threads. */
+export class LocalEngine {
+  readonly threads: number;
+  readonly queryTimeoutMs: number;
+  readonly workerMemoryMb: number;
+  private readonly nice: number;
+  readonly loadThreads: number;
+  private readonly minPartBytes: number;
+  private queryPool?: Piscina;
+  private loadPool?: Piscina;
+
+  constructor(options: LocalEngineOptions = {}) {
+    this.threads = options.threads ?? LOCAL_ENGINE_DEFAULTS.threads;
+    this.queryTimeoutMs = options.queryTimeoutMs ?? LOCAL_ENGINE_DEFAULTS.queryTimeoutMs;
+    this.workerMemoryMb = options.workerMemoryMb ?? LOCAL_ENGINE_DEFAULTS.workerMemoryMb;
+    this.nice = options.nice ?? LOCAL_ENGINE_DEFAULTS.nice;
+    this.loadThreads = options.loadThreads ?? LOCAL_ENGINE_DEFAULTS.loadThreads;
+    this.minPartBytes = options.minPartBytes ?? LOCAL_ENGINE_DEFAULTS.minPartBytes;
+    if (!Number.isInteger(this.threads) || this.threads < 1) throw new RangeError(`threads must be a positive integer, not ${this.threads}`);
+  }
+
+  private pool(name: 'query' | 'load'): Piscina {
+    const threads = name === 'query' ? this.threads : this.loadThreads;
+    const make = () =>
+      new Piscina({
+        filename: WORKER,
+        // The handler a thread loads at start; each task names its own.
+        name: name === 'query' ? 'query' : 'open',
+        minThreads: threads,
+        maxThreads: threads,
+        concurrentTasksPerWorker: 1,
+        resourceLimits: { maxOldGenerationSizeMb: this.workerMemoryMb },
+        ...(workerExecArgv() ? { execArgv: workerExecArgv()! } : {}),
+      });
+    if (name === 'query') return (this.queryPool ??= make());
+    return (this.loadPool ??= make());
+  }
+
+  /** Runs a query on a query thread. Rejects with {@link BackendError} for what the analyst should see. */
+  async query(query: EngineQuery): Promise<QueryResult> {
+    const timeout = AbortSignal.timeout(this.queryTimeoutMs);
+    const signal = query.signal ? AbortSignal.any([query.signal, timeout]) : timeout;
+    const task: QueryTask = { kql: query.kql, now: query.now.getTime(), shiftMs: query.shiftMs, tables: query.tables, nice: this.nice };
+    let answer: QueryAnswer;
+    try {
+      answer = (await this.pool('query').run(task, { name: 'query', signal })) as QueryAnswer;
+    } catch (error) {
+      if (query.signal?.aborted) throw cancelledError(query.source, query.signal.reason);
+      if (timeout.aborted) {
+        throw new BackendError('timeout', `The query ran longer than ${this.queryTimeoutMs / 1000} s on the local engine and was stopped.`, { cause: error });
+      }
+      if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        throw new BackendError('unavailable', `The query needed more memory than the local engine allows a query (${this.workerMemoryMb} MB); try a shorter window.`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    if (!answer.ok) {
+      // The engine's error, as the thread saw it (errors cross threads as plain data).
+      const { kind, detail, position } = answer.kqlError;
+      const error = new KqlError(kind, detail, position);
+      throw new BackendError('query', error.message, { cause: error });
+    }
+    return answer.result;
+  }
+
+  /**
+   * Loads a table on the loading threads: from its snapshot when that is valid; else its data
+   * file, in as many parts as there are loading threads (each starting at a line), merged, and
+   * the snapshot written. A part that finds a problem has the file read whole by one thread, so
+   * errors name the right line (and CSV the fast reader is not sure of goes the general way).
+   */
+  async load(request: LoadRequest, onProgress?: (progress: LoadProgressReport) => void): Promise<LoadAnswer> {
+    const pool = this.pool('load');
+    let snapshotMiss: SnapshotMiss | undefined;
+    if (request.snapshotFile) {
+      const task: OpenTask = { snapshotFile: request.snapshotFile, source: request.source, version: request.version, id: request.id, nice: this.nice };
+      const opened = (await pool.run(task, { name: 'open' })) as OpenAnswer;
+      if (opened.ok) return { ok: true, table: opened.table, from: 'snapshot' };
+      snapshotMiss = opened.miss;
+    }
+    const ranges = await partsOf(request.source.file, request.version.size, Math.max(1, Math.min(this.loadThreads, Math.floor(request.version.size / this.minPartBytes))));
+    const reports = ranges.map((): LoadProgressReport => ({ bytes: 0, totalBytes: 0, rows: 0 }));
+    const report = () => onProgress?.(reports.reduce((sum, r) => ({ bytes: sum.bytes + r.bytes, totalBytes: request.version.size, rows: sum.rows + r.rows }), { bytes: 0, totalBytes: 0, rows: 0 }));
+    const read = (range: ByteRange | undefined, part: number) =>
+      this.readPart(pool, { source: request.source, id: `${request.id}/${part}`, nice: this.nice, ...(range ? { range } : {}) }, (progress) => {
+        reports[part] = progress;
+        report();
+      });
+    let parts = await Promise.all(ranges.map((range, part) => read(ranges.length > 1 ? range : undefined, part)));
+    if (parts.some((p) => !p.ok) && ranges.length > 1) parts = [await read(undefined, 0)];
+    const failed = parts.find((p) => !p.ok);
+    if (failed && !failed.ok) return { ok: false, dataError: failed.dataError ?? 'cannot be read' };
+    const partTables = parts.map((p) => (p.ok ? p.part : undefined!));
+    const task: MergeTask = {
+      parts: partTables,
+      id: request.id,
+      source: request.source,
+      version: request.version,
+      nice: this.nice,
+      ...(request.snapshotFile ? { snapshotFile: request.snapshotFile } : {}),
+    };
+    parts = [];
+    const merged = (await pool.run(task, { name: 'merge', transferList: partTables.flatMap((p) => buffersOf(p)) })) as MergeAnswer;
+    return {
+      ok: true,
+      table: merged.table,
+      from: 'data file',
+      ...(snapshotMiss && snapshotMiss.reason !== 'missing' ? { snapshotMiss } : {}),
+      ...(merged.snapshotNotWritten ? { snapshotNotWritten: merged.snapshotNotWritten } : {}),
+    };
+  }
+
+  private async readPart(pool: Piscina, task: Omit<ReadPartTask, 'progress'>, onProgress: (progress: LoadProgressReport) => void): Promise<ReadPartAnswer> {
+    const channel = new MessageChannel();
+    channel.port1.on('message', onProgress);
+    channel.port1.unref();
+    try {
+      return (await pool.run({ ...task, progress: channel.port2 } satisfies ReadPartTask, { name: 'readPart', transferList: [channel.port2] })) as ReadPartAnswer;
+    } finally {
+      channel.port1.close();
+    }
+  }
+
+  /** Stops the threads (running tasks are abandoned). */
+  async close(): Promise<void> {
+    await Promise.all([this.queryPool?.destroy(), this.loadPool?.destroy()]);
+    this.queryPool = undefined;
+    this.loadPool = undefined;
+  }
+}
+
+let shared: LocalEngine | undefined;
+
+/** The process's engine with the default options, started on first use (for local backends not given their own). */
+export function defaultLocalEngine(): LocalEngine {
+  return (shared ??= new LocalEngine());
+}
+
+/** About `count` byte ranges of `file` (`size` bytes), each starting at a line. */
+async function partsOf(file: string, size: number, count: number): Promise<ByteRange[]> {
+  if (count === 1) return [{ start: 0, end: size }];
+  const handle = await open(file, 'r');
+  try {
+    const starts = [0];
+    const block = Buffer.alloc(64 * 1024);
+    for (let k = 1; k < count; k++) {
+      let at = Math.max(starts[starts.length - 1]!, Math.floor((size * k) / count));
+      for (;;) {
+        const { bytesRead } = await handle.read(block, 0, block.length, at);
+        if (bytesRead === 0) {
+          at = size;
+          break;
+        }
+        const newline = block.subarray(0, bytesRead).indexOf(0x0a);
+        if (newline >= 0) {
+          at += newline + 1;
+          break;
+        }
+        at += bytesRead;
+      }
+      if (at < size && at > starts[starts.length - 1]!) starts.push(at);
+    }
+    return starts.map((start, i) => ({ start, end: starts[i + 1] ?? size }));
+  } finally {
+    await handle.close();
+  }
+}
