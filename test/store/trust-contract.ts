@@ -171,7 +171,93 @@ export function describeTrustContract(name: string, harness: () => ContractHarne
       });
     });
 
+    describe('outbox: where Sentinel calls and incident closes meet re-rooting and giving up', () => {
+      const withSentinel = (huntId: string, overrides: Parameters<typeof escalation>[1] = {}) =>
+        escalation(huntId, { sentinel: ({ incident, kind }) => ({ target: incident.channel, payload: { sentinel: incident.number, opened: kind === 'new-thread' } }), ...overrides });
+
+      it('gives up only items of the kinds asked: a Teams worker leaves Sentinel calls to theirs', async () => {
+        const store = await open();
+        const { huntId } = await doneHunt(store);
+        const made = await store.escalate(withSentinel(huntId));
+        const post = await store.enqueueOutbox({ key: 'watch:1:baseline', team: 'team-1', kind: 'post', target: {}, payload: {} });
+        clock.advance(2 * HOUR);
+        const given = await store.giveUpOutbox({ createdBefore: clock.now(), error: 'gave up after 1 hour', kinds: ['new-thread', 'reply', 'post'] });
+        expect(given.map((i) => i.id).sort()).toEqual([made.outbox.id, post.record.id].sort());
+        expect(await store.getOutboxItem('team-1', made.sentinel!.id)).toMatchObject({ kind: 'sentinel', status: 'pending' });
+      });
+
+      it("holds an incident's Sentinel call while its opening post is on its way, and lets it go (without a root) once that post died", async () => {
+        const store = await open();
+        const { huntId } = await doneHunt(store);
+        const made = await store.escalate(withSentinel(huntId));
+        expect(await store.claimOutbox({ kinds: ['sentinel'] })).toEqual([]);
+        const [opening] = await store.claimOutbox({ kinds: ['new-thread', 'reply', 'post'] });
+        expect(await store.claimOutbox({ kinds: ['sentinel'] })).toEqual([]);
+        expect(await store.failOutbox(opening!.lease, { error: 'Teams answered 403', permanent: true })).toBe('dead');
+        const [call] = await store.claimOutbox({ kinds: ['sentinel'] });
+        expect(call).toMatchObject({ id: made.sentinel!.id, kind: 'sentinel', incidentNumber: 1 });
+        expect(call!.threadRootActivityId).toBeUndefined();
+      });
+
+      it('lets the Sentinel call wait for the re-rooted opening post, then go with its root', async () => {
+        const store = await open();
+        const { huntId } = await doneHunt(store);
+        const made = await store.escalate(withSentinel(huntId));
+        const reply = await store.escalate(withSentinel(huntId, { key: 'r1', rowKey: '1', incident: { kind: 'existing', number: 1 } }));
+        const [opening] = await store.claimOutbox({ kinds: ['new-thread', 'reply', 'post'] });
+        await store.failOutbox(opening!.lease, { error: 'Teams answered 413', permanent: true });
+        expect(await store.getOutboxItem('team-1', reply.outbox.id)).toMatchObject({ kind: 'new-thread', status: 'pending' });
+        expect(await store.claimOutbox({ kinds: ['sentinel'] })).toEqual([]);
+        const [opener] = await store.claimOutbox({ kinds: ['new-thread', 'reply', 'post'] });
+        await store.completeOutbox(opener!.lease, { activityId: 'new-root' });
+        const calls = await store.claimOutbox({ kinds: ['sentinel'] });
+        expect(calls.map((c) => c.id).sort()).toEqual([made.sentinel!.id, reply.sentinel!.id].sort());
+        expect(calls.every((c) => c.threadRootActivityId === 'new-root')).toBe(true);
+      });
+
+      it("enqueues the closing note of an incident whose opening post died as its thread's root", async () => {
+        const store = await open();
+        const { huntId } = await doneHunt(store);
+        await store.escalate(escalation(huntId));
+        const [opening] = await store.claimOutbox();
+        await store.failOutbox(opening!.lease, { error: 'Teams answered 403', permanent: true });
+        const note = { kind: 'reply' as const, target: {}, payload: { note: 1 } };
+        expect(await store.closeIncident('team-1', 1, bob, { reason: 'FalsePositive', messages: () => [note, { ...note, payload: { note: 2 } }] })).toBe(true);
+        const pending = (await store.listOutbox({ team: 'team-1', status: 'pending' })).sort((a, b) => a.key.localeCompare(b.key));
+        expect(pending.map((i) => [i.kind, i.payload])).toEqual([
+          ['new-thread', { note: 1 }],
+          ['reply', { note: 2 }],
+        ]);
+      });
+
+      it("enqueues an open thread's closing note as a reply", async () => {
+        const store = await open();
+        const { huntId } = await doneHunt(store);
+        await store.escalate(escalation(huntId));
+        const [opening] = await store.claimOutbox();
+        await store.completeOutbox(opening!.lease, { activityId: 'root' });
+        await store.closeIncident('team-1', 1, bob, { reason: 'FalsePositive', messages: () => [{ kind: 'reply', target: {}, payload: { note: 1 } }] });
+        expect((await store.listOutbox({ team: 'team-1', status: 'pending' })).map((i) => i.kind)).toEqual(['reply']);
+      });
+    });
+
     describe('audit', () => {
+      it("purges every tenant's entries, and counted ones last counted, before the cut-off", async () => {
+        const store = await open();
+        const entry = (tenant: string | undefined, i: number) => ({ ...(tenant ? { tenant } : {}), actor: alice, conversationId: 'c', action: 'hunt', details: { i }, outcome: 'ok' as const });
+        await store.appendAudit(entry('tenant-a', 1));
+        await store.appendAudit(entry('tenant-b', 2));
+        await store.appendAudit(entry(undefined, 3));
+        await store.countAudit({ ...entry('tenant-a', 4), key: 'old-count' });
+        await store.countAudit({ ...entry(undefined, 5), key: 'still-counting' });
+        clock.advance(2 * HOUR);
+        const cutoff = clock.now();
+        await store.countAudit({ ...entry(undefined, 5), key: 'still-counting' });
+        await store.appendAudit(entry('tenant-b', 6));
+        expect(await store.purge({ huntsBefore: new Date(0), auditBefore: cutoff })).toEqual({ hunts: 0, outboxItems: 0, auditEntries: 4 });
+        expect((await store.listAudit({ limit: 100 })).map((e) => (e.details as { i: number }).i).sort()).toEqual([5, 6]);
+      });
+
       const refusal = (tenant: string, hour: number) => ({
         key: `use-refused:${tenant}:${hour}`,
         actor: { aadObjectId: 'outsider', name: 'Unknown tenant' },
