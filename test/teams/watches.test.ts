@@ -114,10 +114,18 @@ describe('watch', () => {
     const huntId = /"huntId":"([^"]+)"/.exec(actions)![1]!;
     expect(actions).toContain('"title":"Exclude"');
     expect(actions).toContain('"title":"Escalate"');
-    const form = await bot.post(execute(bot.connector.url, VERBS.exclude, { huntId, row: '0' }, posts[1]!.responseId!, 'channel'));
+    // Clicks come from the post's thread (the one the watch was typed in), as Teams sends them.
+    const thread = /;messageid=(.+)$/.exec(posts[1]!.conversationId!)![1]!;
+    const form = await bot.post(execute(bot.connector.url, VERBS.exclude, { huntId, row: '0' }, posts[1]!.responseId!, 'channel', ANALYST, thread));
     expect(cardText(form.body.value)).toContain('Exclude ws-new-001.corp.contoso.com');
+    // Like any hunt's, the post's buttons work only where it was posted.
+    const fromPersonalChat = execute(bot.connector.url, VERBS.exclude, { huntId, row: '0' }, posts[1]!.responseId!, 'personal');
+    const fromAnotherThread = execute(bot.connector.url, VERBS.exclude, { huntId, row: '0' }, posts[1]!.responseId!, 'channel', ANALYST, '1796000000000000');
+    for (const elsewhere of [fromPersonalChat, fromAnotherThread]) {
+      expect(cardText((await bot.post(elsewhere)).body.value)).toContain('That hunt is no longer available');
+    }
     const excluded = await bot.post(
-      execute(bot.connector.url, VERBS.excludeSubmit, { huntId, row: '0', reason: 'lab machine', scope: 'tool', expiry: '30' }, posts[1]!.responseId!, 'channel'),
+      execute(bot.connector.url, VERBS.excludeSubmit, { huntId, row: '0', reason: 'lab machine', scope: 'tool', expiry: '30' }, posts[1]!.responseId!, 'channel', ANALYST, thread),
     );
     expect(cardText(excluded.body.value)).toContain('Kaseya: 1 new device.');
     expect(cardText(excluded.body.value)).toContain('Excluded by Ada Analyst: lab machine');
