@@ -18,6 +18,7 @@ import { ANALYST, CHANNEL_ID, execute, message, type Where } from '../support/te
 const START = new Date('2026-11-29T12:00:00Z');
 const HOUR = 3_600_000;
 const BOB = { id: '29:1bob', name: 'Bob Builder', aadObjectId: '0b0b0b0b-1111-2222-3333-444444444444' };
+const CAROL = { id: '29:1carol', name: 'Carol Responder', aadObjectId: '0c0c0c0c-1111-2222-3333-444444444444' };
 /** The devices `hunt kaseya 5d` finds in the sample (data/sample/README.md). */
 const KASEYA = ['it-adm-003', 'lt-hr-207', 'srv-mgmt-01', 'ws-fin-014'];
 
@@ -32,7 +33,7 @@ beforeEach(async () => {
   bot = await startBot({
     backend: createLocalBackend({ dataDir: data.dir, now: clock, maxWindow: parseWindow('30d')!, label: 'sample data' }),
     now: clock,
-    access: { allowedTenants: '*', responders: [ANALYST.aadObjectId] },
+    access: { allowedTenants: '*', responders: [ANALYST.aadObjectId, CAROL.aadObjectId] },
     watch: { minIntervalMs: 15 * 60_000 },
   });
 });
@@ -214,7 +215,13 @@ describe('watch', () => {
   });
 
   test('watches is paged; its page buttons answer with the next page', async () => {
-    for (let i = 0; i < 11; i += 1) await ask(`watch kaseya ${i + 1}d every 1h`);
+    // Setting a watch counts against the per-user rate (HUNT_USER_RATE, 10 a minute): Ada's 11th
+    // watch of the minute is refused, and another responder sets it.
+    for (let i = 0; i < 10; i += 1) await ask(`watch kaseya ${i + 1}d every 1h`);
+    const limited = cardText((await ask('watch kaseya 11d every 1h')).card);
+    expect(limited).toContain('Too many hunts for now');
+    expect(limited).toContain('new watches');
+    await ask('watch kaseya 11d every 1h', { from: CAROL });
     const { card, messageId } = await ask('watches');
     expect(cardText(card)).toContain('11 active, page 1 of 2');
     const next = card.actions.find((a: any) => a.title === 'Next');

@@ -18,7 +18,7 @@ export function limitView(refusal: LimitRefusal): NoticeView {
     case 'user-rate':
       return notice(
         'Too many hunts for now',
-        `You have asked for ${refusal.limit} hunts, checks or details in the last minute, the most one person may (HUNT_USER_RATE). Try again in ${inTime(refusal.retryAfterMs)}.`,
+        `You have asked for ${refusal.limit} hunts, checks, details or new watches in the last minute, the most one person may (HUNT_USER_RATE). Try again in ${inTime(refusal.retryAfterMs)}.`,
         { tone: 'warning' },
       );
     case 'conversation':
