@@ -37,7 +37,8 @@ export type ReplyStatus = 'invalid' | 'refused' | 'failed';
  * Answer at once with `progress`, then run `complete` outside the turn and replace the progress
  * message with the view it resolves to. `complete` never rejects: failures are views too. A chat
  * command's progress is a new message; a card action's is the invoke's answer, and `messageId`
- * names the stored message the work then updates (without it the transport does not run the work).
+ * names the stored message the work then updates; without one, the progress is a new message (the
+ * clicked card is left as it is) and the work updates that one.
  */
 export interface DeferredReply {
   readonly kind: 'deferred';

@@ -15,6 +15,9 @@ import type { MessageUpdater } from './message-updater';
 import type { TurnGate } from './turn-gate';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+/** An invoke answer that shows a short message and leaves the clicked card as it is. */
+const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
+const ANSWERED_BELOW = 'Working on it: the answer is posted in this conversation.';
 
 /** What the bot needs. */
 export interface HuntOpsBotDeps {
@@ -66,7 +69,12 @@ export class HuntOpsBot extends ActivityHandler {
     const reply = await this.deps.app.handleAction(action.verb, action.data, requestContext(context.activity));
     // The invoke's replyToId is untrusted: only a message the core names from its store is updated.
     if (reply.kind === 'deferred' && reply.messageId) this.runDeferred(context, reply, reply.messageId);
-    if (reply.kind === 'deferred' && !reply.messageId) this.deps.log.error({ verb: String(action.verb).slice(0, 40) }, 'a card action started work but named no stored message to update');
+    if (reply.kind === 'deferred' && !reply.messageId) {
+      // Work that names no stored message (the sync card's Add them again) answers in a new message
+      // of its own, updated as it goes; the clicked card stays as it is.
+      await this.deliver(context, reply);
+      return { status: StatusCodes.OK, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: ANSWERED_BELOW } };
+    }
     if (reply.kind === 'view' && reply.everyone && reply.messageId) {
       this.track(this.deps.updater.update(TurnContext.getConversationReference(context.activity), reply.messageId, reply.everyone), reply.messageId);
     }
