@@ -54,6 +54,10 @@ export const ENV = {
   testConnectorUrl: 'HUNT_TEST_CONNECTOR_URL',
   watchMinInterval: 'HUNT_WATCH_MIN_INTERVAL',
   watchOverlap: 'HUNT_WATCH_OVERLAP',
+  userRate: 'HUNT_USER_RATE',
+  pendingPerConversation: 'HUNT_PENDING_PER_CONVERSATION',
+  pendingMax: 'HUNT_PENDING_MAX',
+  outboxMaxAge: 'HUNT_OUTBOX_MAX_AGE',
 } as const;
 
 /** The embedded default store: a SQLite file under the working directory. */
@@ -164,6 +168,22 @@ export interface WatchConfig {
   readonly overlapMs: number;
 }
 
+/** Per-user limits on hunts, checks and Details (`core/hunt-limits.ts`). */
+export interface LimitsConfig {
+  /** Requests one user may make in a minute (default 10). */
+  readonly userPerMinute: number;
+  /** Work pending in one conversation (default 10). */
+  readonly pendingPerConversation: number;
+  /** Work pending in all (default 50). */
+  readonly pendingTotal: number;
+}
+
+/** How Teams posts (escalations, closing notes, watches' posts) are delivered. */
+export interface OutboxConfig {
+  /** How long a Teams post may stay unsent before it is given up, audited and an incident's channel told (default 24 hours). */
+  readonly maxAgeMs: number;
+}
+
 /** How long the store keeps records (`Store.purge`, run by the retention scheduler). */
 export interface RetentionConfig {
   /** Hunts, their findings, and delivered or dead outbox posts (`HUNT_RETENTION`, default 90 days). */
@@ -193,6 +213,8 @@ export interface Config {
   readonly retention: RetentionConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly watch: WatchConfig;
+  readonly limits: LimitsConfig;
+  readonly outbox: OutboxConfig;
 }
 
 /** Start-up stops with this, listing every problem. */
@@ -204,6 +226,12 @@ export class ConfigError extends Error {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A whole number from `min` to `max`, `fallback` when unset. */
+function wholeNumber(name: string, min: number, max: number, fallback: number) {
+  const range = `${name} must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ message: range }).int(range).min(min, range).max(max, range).default(fallback);
+}
 
 const envSchema = z.object({
   [ENV.host]: z.string().trim().min(1).default('127.0.0.1'),
@@ -292,6 +320,10 @@ const envSchema = z.object({
   [ENV.testConnectorUrl]: z.string().trim().optional(),
   [ENV.watchMinInterval]: z.string().trim().default('15m'),
   [ENV.watchOverlap]: z.string().trim().default('30m'),
+  [ENV.userRate]: wholeNumber(ENV.userRate, 1, 10_000, 10),
+  [ENV.pendingPerConversation]: wholeNumber(ENV.pendingPerConversation, 1, 1_000, 10),
+  [ENV.pendingMax]: wholeNumber(ENV.pendingMax, 1, 10_000, 50),
+  [ENV.outboxMaxAge]: z.string().trim().default('24h'),
 });
 
 /** Reads the configuration from an environment (default: the process's), once. */
@@ -316,6 +348,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const access = accessConfig(e, bot, problems);
   const sentinel = sentinelConfig(e, problems);
   const watch = watchConfig(e, problems);
+  const outboxMaxAgeMs = duration(ENV.outboxMaxAge, e[ENV.outboxMaxAge], 10 * 60_000, 7 * 86_400_000, problems);
+  const { [ENV.userRate]: userPerMinute, [ENV.pendingPerConversation]: pendingPerConversation, [ENV.pendingMax]: pendingTotal } = e;
   const retention = retentionConfig(e, problems);
   const { [ENV.port]: port, [ENV.logLevel]: logLevel, [ENV.incidentChannel]: incidentChannel, [ENV.instanceId]: instanceId, [ENV.maxDevices]: maxDevices } = e;
   if (
@@ -324,6 +358,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     !store ||
     !access ||
     !watch ||
+    outboxMaxAgeMs === undefined ||
+    userPerMinute === undefined ||
+    pendingPerConversation === undefined ||
+    pendingTotal === undefined ||
     !retention ||
     host === undefined ||
     port === undefined ||
@@ -349,6 +387,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retention,
     logLevel,
     watch,
+    limits: { userPerMinute, pendingPerConversation, pendingTotal },
+    outbox: { maxAgeMs: outboxMaxAgeMs },
   });
 }
 
@@ -609,5 +649,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     retention: { hunts: windowToKql({ ms: config.retention.huntsMs }), audit: windowToKql({ ms: config.retention.auditMs }) },
     logLevel: config.logLevel,
     watch: config.watch,
+    limits: config.limits,
+    outbox: config.outbox,
   };
 }

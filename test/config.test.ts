@@ -35,8 +35,22 @@ describe('loadConfig', () => {
       retention: { huntsMs: 90 * 86_400_000, auditMs: 365 * 86_400_000 },
       logLevel: 'info',
       watch: { minIntervalMs: 15 * 60_000, overlapMs: 30 * 60_000 },
+      limits: { userPerMinute: 10, pendingPerConversation: 10, pendingTotal: 50 },
+      outbox: { maxAgeMs: 24 * 3_600_000 },
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('per-user limits and the outbox age: whole numbers and a duration, each checked', () => {
+    const config = loadConfig({ HUNT_USER_RATE: '30', HUNT_PENDING_PER_CONVERSATION: '3', HUNT_PENDING_MAX: '100', HUNT_OUTBOX_MAX_AGE: '6h' });
+    expect(config.limits).toEqual({ userPerMinute: 30, pendingPerConversation: 3, pendingTotal: 100 });
+    expect(config.outbox).toEqual({ maxAgeMs: 6 * 3_600_000 });
+    expect(problems({ HUNT_USER_RATE: 'lots', HUNT_PENDING_PER_CONVERSATION: '0', HUNT_PENDING_MAX: '2.5', HUNT_OUTBOX_MAX_AGE: '1m' })).toEqual([
+      'HUNT_USER_RATE must be a whole number from 1 to 10000',
+      'HUNT_PENDING_PER_CONVERSATION must be a whole number from 1 to 1000',
+      'HUNT_PENDING_MAX must be a whole number from 1 to 10000',
+      'HUNT_OUTBOX_MAX_AGE=1m must be a duration from 10 minutes to 7 days (e.g. 30s, 15m, 1h)',
+    ]);
   });
 
   test('watches: the shortest interval goes down to seconds for demos, the overlap is minutes', () => {

@@ -12,6 +12,7 @@ import { EvidenceService } from '../core/evidence-service';
 import { ExclusionSync } from '../core/exclusion-sync';
 import { ExclusionService } from '../core/exclusions';
 import type { HuntTargets } from '../core/hunt-targets';
+import { DEFAULT_HUNT_LIMITS, HuntLimiter } from '../core/hunt-limits';
 import { HuntService } from '../core/hunt-service';
 import { IncidentService } from '../core/incidents';
 import { interruptedHuntView } from '../core/presenters/hunt-views';
@@ -106,8 +107,9 @@ export function createHuntOps(options: HuntOpsOptions): HuntOps {
       now,
     }),
     access: new AccessPolicy(options.access),
-    auditor: new Auditor(store, log),
+    auditor: new Auditor(store, log, now),
     log,
+    limits: new HuntLimiter({ ...DEFAULT_HUNT_LIMITS, ...options.limits }),
   });
   return {
     app,

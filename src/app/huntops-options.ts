@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config';
 import type { AccessRules } from '../core/access';
+import type { HuntLimits } from '../core/hunt-limits';
 import type { HuntTargets } from '../core/hunt-targets';
 import type { SentinelServices } from '../core/sentinel-services';
 import type { Log } from '../core/log';
@@ -29,6 +30,8 @@ export interface HuntOpsOptions {
   readonly incidentChannel?: string;
   /** Wakes the outbox worker; the CLI, which posts nothing, leaves it out. */
   readonly notifyOutbox?: () => void;
+  /** Per-user rate and pending caps of hunts, checks and Details; default `DEFAULT_HUNT_LIMITS`. */
+  readonly limits?: Partial<HuntLimits>;
   /** Microsoft Sentinel, when configured: escalations become incidents there, exclusions a watchlist. */
   readonly sentinel?: SentinelServices;
   /** Default: the catalog shipped with HuntOps. */
@@ -63,6 +66,7 @@ export async function huntOpsOptions(config: Config, runtime: RuntimeOptions): P
     targets: createTargets(config.backend, { log: runtime.log }),
     access: config.access,
     maxDevices: config.maxDevices,
+    limits: config.limits,
     rules,
     watch: config.watch,
     ...(config.incidentChannel ? { incidentChannel: config.incidentChannel } : {}),

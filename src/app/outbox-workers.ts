@@ -1,10 +1,13 @@
 /**
  * The outbox's delivery workers: one for Teams (new threads, replies, posts) and, with Sentinel, one
  * for Sentinel calls, each claiming its own kinds of item with a lease longer than its deliveries
- * take, woken together when something is enqueued.
+ * take, woken together when something is enqueued. Only the Teams worker gives posts up for their
+ * age and tells an incident's channel about a lost post; Sentinel calls are retried by their own
+ * policy, and one that fails for good is reported by its poster (a card with Retry).
  */
 import type { Log } from '../core/log';
-import { OutboxWorker, type OutboxPoster } from '../core/outbox-worker';
+import { mirrorTenant } from '../core/exclusion-sync';
+import { DEFAULT_OUTBOX_MAX_AGE_MS, OutboxWorker, type OutboxPoster } from '../core/outbox-worker';
 import { SENTINEL_LEASE_MS, SentinelOutboxPoster } from '../core/sentinel-outbox';
 import type { SentinelServices } from '../core/sentinel-services';
 import type { Store } from '../store/store';
@@ -19,6 +22,9 @@ export interface OutboxWorkersOptions {
   readonly sentinel?: SentinelServices;
   /** How often each worker looks for due items when nothing wakes it. Default 2 s. */
   readonly pollMs?: number;
+  /** How long a Teams post may stay unsent before it is given up (`HUNT_OUTBOX_MAX_AGE`). Default {@link DEFAULT_OUTBOX_MAX_AGE_MS}. */
+  readonly maxAgeMs?: number;
+  readonly now?: () => Date;
 }
 
 /** The running workers. */
@@ -36,7 +42,16 @@ export interface OutboxWorkers {
 export function createOutboxWorkers(options: OutboxWorkersOptions): OutboxWorkers {
   const { store, log } = options;
   const poll = options.pollMs === undefined ? {} : { pollMs: options.pollMs };
-  const teams = new OutboxWorker({ store, log, poster: options.teams, kinds: ['new-thread', 'reply', 'post'], ...poll });
+  const teams = new OutboxWorker({
+    store,
+    log,
+    poster: options.teams,
+    kinds: ['new-thread', 'reply', 'post'],
+    maxAgeMs: options.maxAgeMs ?? DEFAULT_OUTBOX_MAX_AGE_MS,
+    tellChannel: true,
+    ...(options.now ? { now: options.now } : {}),
+    ...poll,
+  });
   const notify = () => {
     teams.notify();
     sentinel?.notify();
@@ -49,6 +64,7 @@ export function createOutboxWorkers(options: OutboxWorkersOptions): OutboxWorker
         kinds: ['sentinel'],
         leaseMs: SENTINEL_LEASE_MS,
         auditAction: 'sentinel',
+        tenantOf: (item) => (item.incidentNumber !== undefined ? item.team : mirrorTenant(item.team)),
         ...poll,
       })
     : undefined;

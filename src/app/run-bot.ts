@@ -28,7 +28,7 @@ async function start(): Promise<void> {
   const appId = config.bot.mode === 'app' ? config.bot.appId : '';
   let outbox: OutboxWorkers | undefined;
   const options = await huntOpsOptions(config, { store, log, instanceId: config.instanceId, notifyOutbox: () => outbox?.notify() });
-  outbox = createOutboxWorkers({ store, log, teams: new TeamsOutboxPoster(adapter, appId), ...(options.sentinel ? { sentinel: options.sentinel } : {}) });
+  outbox = createOutboxWorkers({ store, log, teams: new TeamsOutboxPoster(adapter, appId), maxAgeMs: config.outbox.maxAgeMs, ...(options.sentinel ? { sentinel: options.sentinel } : {}) });
   const huntOps = createHuntOps(options);
   const health = new HealthCheck({ store, targets: huntOps.targets.all, log });
   const { server, updater, inFlight } = createTeamsHost({

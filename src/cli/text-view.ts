@@ -116,8 +116,8 @@ export function viewText(view: View, allGroups?: readonly ResultGroup[]): string
         `Active exclusions (${view.total}), page ${view.page} of ${view.pageCount}`,
         '',
         table(
-          ['Device or pattern', 'Covers', 'Reason', 'By', 'Expires (UTC)'],
-          view.exclusions.map((e) => [e.pattern, e.scope, e.reason, e.by, e.expiresAt ? utc(e.expiresAt) : 'never']),
+          ['Excludes', 'Covers', 'Reason', 'By', 'Expires (UTC)'],
+          view.exclusions.map((e) => [e.label, e.scope, e.reason, e.by, e.expiresAt ? utc(e.expiresAt) : 'never']),
         ),
       ].join('\n');
     case 'watches':

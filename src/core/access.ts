@@ -27,9 +27,26 @@ function allows(list: IdList, id: string | undefined): boolean {
   return list === '*' || (id !== undefined && list.includes(id.toLowerCase()));
 }
 
-/** The caller as the store records them: Entra object id (or the channel id when there is none) and name. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CHANNEL_ID = /^[A-Za-z0-9:._@-]{1,128}$/;
+const MAX_NAME = 100;
+
+/** A display name as records keep it: no control or format characters, spaces folded, at most 100 characters. */
+export function recordedName(name: string): string {
+  const clean = name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '').replace(/\s+/g, ' ').trim();
+  if (clean.length === 0) return '(no name)';
+  return clean.length > MAX_NAME ? `${Array.from(clean).slice(0, MAX_NAME - 1).join('')}…` : clean;
+}
+
+/**
+ * The caller as the store records them (exclusions, hunts, escalations, the audit), from validated
+ * values only: the Entra object id (a GUID, lower case), else the channel's user id when it has the
+ * shape of one, else `(unverified)`; and the display name as {@link recordedName} keeps it.
+ */
 export function actorOf(context: RequestContext): Actor {
-  return { aadObjectId: context.caller.aadObjectId ?? context.caller.id, name: context.caller.name };
+  const { aadObjectId, id, name } = context.caller;
+  const identity = aadObjectId !== undefined && GUID.test(aadObjectId) ? aadObjectId.toLowerCase() : CHANNEL_ID.test(id) && aadObjectId === undefined ? id : '(unverified)';
+  return { aadObjectId: identity, name: recordedName(name) };
 }
 
 /** Decides access from the configuration. */

@@ -6,7 +6,8 @@
  */
 import { distance } from 'fastest-levenshtein';
 import type { AccessPolicy } from './access';
-import type { AuditDetails, Auditor } from './audit';
+import type { Auditor } from './audit';
+import { HuntLimiter } from './hunt-limits';
 import type { RequestContext } from './context';
 import type { Log } from './log';
 import { trouble, type ButtonEntry, type CommandEntry, type PipelineDeps } from './pipeline';
@@ -28,6 +29,8 @@ export interface AppDeps {
   readonly access: AccessPolicy;
   readonly auditor: Auditor;
   readonly log: Log;
+  /** The limits of `limited` routes; default the documented defaults. */
+  readonly limits?: HuntLimiter;
 }
 
 /** The command an empty message runs. */
@@ -43,12 +46,12 @@ export class HuntOpsApp {
     this.commands = uniqueBy(deps.routes.commands, (c) => c.command, 'command');
     this.buttons = uniqueBy(deps.routes.buttons, (b) => b.verb, 'verb');
     if (!this.commands.has(DEFAULT_COMMAND)) throw new Error(`the route table has no ${DEFAULT_COMMAND} command`);
-    this.pipeline = { access: deps.access, auditor: deps.auditor, log: deps.log };
+    this.pipeline = { access: deps.access, auditor: deps.auditor, log: deps.log, limits: deps.limits ?? new HuntLimiter() };
   }
 
   /** Answers a chat message (mention already removed). Never throws. */
   async handleMessage(text: string, context: RequestContext): Promise<Reply> {
-    const refused = await this.refuseTenant(context, { command: 'message' });
+    const refused = await this.refuseTenant(context);
     if (refused) return refused;
     let words: string[];
     try {
@@ -61,12 +64,12 @@ export class HuntOpsApp {
 
   /** Answers a command already split into words (a shell's argv). Never throws. */
   async handleWords(words: readonly string[], context: RequestContext): Promise<Reply> {
-    return (await this.refuseTenant(context, { command: 'message' })) ?? this.runWords(words, context);
+    return (await this.refuseTenant(context)) ?? this.runWords(words, context);
   }
 
   /** Answers an `Action.Execute` click. The verb and data are untrusted. Never throws. */
   async handleAction(verb: unknown, data: unknown, context: RequestContext): Promise<Reply> {
-    const refused = await this.refuseTenant(context, { verb: isVerb(verb) ? verb : 'unknown' });
+    const refused = await this.refuseTenant(context);
     if (refused) return refused;
     const button = isVerb(verb) ? this.buttons.get(verb) : undefined;
     if (!button) {
@@ -86,11 +89,14 @@ export class HuntOpsApp {
     return entry.run(first === undefined ? [] : args, context, this.pipeline);
   }
 
-  /** The refusal of a caller whose tenant may not use the bot (audited as `use`), if it may not. */
-  private async refuseTenant(context: RequestContext, details: AuditDetails): Promise<Reply | undefined> {
+  /**
+   * The refusal of a caller whose tenant may not use the bot, if it may not: counted as `use`, one
+   * audit entry per tenant per hour, whatever the request held.
+   */
+  private async refuseTenant(context: RequestContext): Promise<Reply | undefined> {
     const refusal = this.deps.access.tenantRefusal(context);
     if (!refusal) return undefined;
-    await this.deps.auditor.record(context, 'use', details, 'refused');
+    await this.deps.auditor.refusedTenant(context);
     return troubleReply(notice(refusal.title, refusal.hint, { tone: 'warning' }), 'refused');
   }
 

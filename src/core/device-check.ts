@@ -8,7 +8,9 @@
  * hunt's row has — Details, Exclude and Escalate on stored ids that are looked up server-side and
  * belong to the conversation — and the card can be drawn again after a decision. What the tenant's
  * sanctions make of each row (sanctioned, or an unsanctioned instance) is kept with it as the marks
- * of a hunt are (`payloads/hunt-meta.ts`). The card is made by `presenters/check-views.ts`.
+ * of a hunt are (`payloads/hunt-meta.ts`). The caller's tenant's exclusions apply as in hunts (by
+ * DeviceId for exclusions made from a card, by name for typed patterns): a covered row is shown
+ * excluded, not hidden, on the on-call answer. The card is made by `presenters/check-views.ts`.
  */
 import { performance } from 'node:perf_hooks';
 import type { Catalog, RmmTool } from '../hunt/catalog';
@@ -30,7 +32,7 @@ import { storedCheckMeta } from './payloads/check-meta';
 import { Deferred } from './route';
 import { runFailureOf, type RunFailure } from './run-failure';
 import { markKey, sanctionMarks, type SanctionMark } from './sanction-marks';
-import { tenantOf } from './tenant';
+import { callerTenant } from './tenant-scope';
 import type { Note, PortalLinkView } from './views';
 
 /** What a device check needs. */
@@ -40,7 +42,7 @@ export interface DeviceCheckDeps {
   readonly store: Store;
   readonly log: Log;
   /** Reads a page of a stored hunt (the check's card is drawn from it). */
-  readonly pages: { page(huntId: string, page: number): Promise<HuntPage> };
+  readonly pages: { finishedPage(huntId: string): Promise<HuntPage> };
   /** This bot instance, as recorded on its checks. */
   readonly instanceId: string;
 }
@@ -54,6 +56,8 @@ export const MAX_CHECK_TOOLS = 20;
 /** A check on its way. */
 export interface StartedCheck {
   readonly args: CheckArgs;
+  /** The caller's tenant scope: whose exclusions apply. */
+  readonly tenant: string;
   /** Where it runs ("sample data"). */
   readonly source: string;
   readonly hunt: Hunt;
@@ -94,7 +98,7 @@ export class DeviceCheckService {
   async start(args: CheckArgs, context: RequestContext): Promise<Deferred<StartedCheck, FinishedCheck>> {
     const { store, targets, catalog } = this.deps;
     const target = targets.resolve(args.workspace);
-    const tenant = tenantOf(context);
+    const tenant = callerTenant(context);
     checkWindow(args.window, target.backend.maxWindow, target.backend.source, CHECK_USAGE);
     const batch = buildDeviceCheckQueries({ tools: catalog.tools, device: args.device, window: args.window }, { dialect: target.backend.dialect });
     const deviceQuery = buildDeviceContextByNameQuery({ device: args.device, window: args.window }, { dialect: target.backend.dialect });
@@ -106,8 +110,9 @@ export class DeviceCheckService {
       conversation: context.reference ?? null,
       requestedBy: actorOf(context),
       instanceId: this.deps.instanceId,
+      origin: { tenant, conversationId: context.conversation.id },
     });
-    const started: StartedCheck = { args, source: target.backend.source, hunt };
+    const started: StartedCheck = { args, tenant, source: target.backend.source, hunt };
     const link = portal ? { portal } : {};
     return new Deferred(started, async (posted, queued): Promise<FinishedCheck> => {
       const began = performance.now();
@@ -154,7 +159,7 @@ export class DeviceCheckService {
           ...(device ? { device: deviceFacts(device, CARD_FACTS) } : {}),
         });
         await store.finishHunt(hunt.id, { status: 'done', findings, meta });
-        return { kind: 'done', page: await this.deps.pages.page(hunt.id, 1) };
+        return { kind: 'done', page: await this.deps.pages.finishedPage(hunt.id) };
       } catch (error) {
         const failure = runFailureOf(error, this.deps.log, { device: args.device });
         await store.finishHunt(hunt.id, { status: 'failed', error: failure.message }).catch((e: unknown) => this.deps.log.error({ err: e, huntId: hunt.id }, 'could not record the failed check'));

@@ -5,6 +5,7 @@
  * incident thread. A double click or a retried invoke escalates once.
  */
 import type { Catalog } from '../hunt/catalog';
+import { REPORT_SAMPLE } from '../hunt/kql-builder';
 import type { IncidentSeverity } from '../sentinel/incident-model';
 import type { Actor, EscalationContext, EscalationResult, Incident, OutboxMessage, Store } from '../store/store';
 import { StoreError } from '../store/store-error';
@@ -104,7 +105,8 @@ export class EscalationService {
             firstSeen: finding.firstSeen.toISOString(),
             lastSeen: finding.lastSeen.toISOString(),
             count: finding.count,
-            reportIds: [...finding.reportIds],
+            reportIds: finding.reportIds.slice(0, REPORT_SAMPLE),
+            reportCount: finding.reportCount ?? finding.reportIds.length,
             kql: hunt.kql,
             source: hunt.source,
             by: input.by.name,
@@ -149,7 +151,8 @@ export class EscalationService {
           firstSeen: finding.firstSeen.toISOString(),
           lastSeen: finding.lastSeen.toISOString(),
           count: finding.count,
-          reportIds: [...finding.reportIds],
+          reportIds: finding.reportIds.slice(0, REPORT_SAMPLE),
+          reportCount: finding.reportCount ?? finding.reportIds.length,
           query: hunt.kql,
           source: hunt.source,
         },

@@ -25,6 +25,7 @@ import { CARD_FACTS, evidenceFacts, SUMMARY_FACTS, type EvidenceFacts, type Fact
 import { readEvidenceMeta, storedEvidenceMeta } from './payloads/evidence-meta';
 import { Deferred } from './route';
 import { runFailureOf, type RunFailure } from './run-failure';
+import { callerTenant } from './tenant-scope';
 import { toolRefOf } from './tool-ref';
 import { UserError } from './user-error';
 import type { Note } from './views';
@@ -37,8 +38,8 @@ export interface EvidenceServiceDeps {
   readonly log: Log;
   /** Finds the finding a button names (checking it) and reads pages of stored hunts. */
   readonly hunts: {
-    finding(huntId: string, row: string): Promise<FindingRef>;
-    page(huntId: string, page: number): Promise<HuntPage>;
+    finding(huntId: string, row: string, context: RequestContext): Promise<FindingRef>;
+    finishedPage(huntId: string): Promise<HuntPage>;
     subjectOf(hunt: Hunt): string;
   };
   /** This bot instance, as recorded on its Details runs. */
@@ -100,7 +101,7 @@ export class EvidenceService {
    */
   async start(huntId: string, row: string, context: RequestContext): Promise<Deferred<StartedEvidence, FinishedEvidence>> {
     const { store, log } = this.deps;
-    const ref = await this.deps.hunts.finding(huntId, row);
+    const ref = await this.deps.hunts.finding(huntId, row, context);
     const { hunt, finding } = ref;
     const target = this.targetOf(hunt);
     const window: HuntWindow = { ms: hunt.request.windowMs };
@@ -116,6 +117,7 @@ export class EvidenceService {
       conversation: context.reference ?? null,
       requestedBy: actorOf(context),
       instanceId: this.deps.instanceId,
+      origin: { tenant: callerTenant(context), conversationId: context.conversation.id },
     });
     const started: StartedEvidence = { record, subject };
     return new Deferred(started, async (posted, queued): Promise<FinishedEvidence> => {
@@ -141,13 +143,19 @@ export class EvidenceService {
         });
         await store.finishHunt(record.id, { status: 'done', findings: [{ ...finding, rowKey: EVIDENCE_ROW }], meta });
         log.info({ huntId: record.id, about: hunt.id, tool: tool?.id, queryMs }, 'details gathered');
-        return { kind: 'done', page: await this.deps.hunts.page(record.id, 1) };
+        return { kind: 'done', page: await this.deps.hunts.finishedPage(record.id) };
       } catch (error) {
         const failure = runFailureOf(error, log, { huntId: record.id });
         await store.finishHunt(record.id, { status: 'failed', error: failure.message }).catch((e: unknown) => log.error({ err: e, huntId: record.id }, 'could not record the failed details'));
         return { kind: 'failed', started, failure };
       }
-    });
+    }, await this.cardMessage(ref));
+  }
+
+  /** The stored message of the card whose button was pressed (the evidence is posted beneath it). */
+  private async cardMessage(ref: FindingRef): Promise<string | undefined> {
+    if (!ref.via) return ref.hunt.messageId;
+    return (await this.deps.store.getHunt(ref.via.huntId))?.messageId;
   }
 
   /**

@@ -5,17 +5,38 @@
  * enqueued); `exclusions sync` reconciles both ways and reports the drift; the exclusions card says
  * when the mirror cannot write (the Contributor role missing), while HuntOps keeps applying the
  * exclusions to its own hunts.
+ *
+ * Per tenant: an exclusion's items go into its tenant's outbox team ({@link mirrorTeam}), a tenant's
+ * card reports only its own items' failures, and a tenant's sync reconciles only its exclusions (and
+ * those stored before exclusions had a tenant, which apply everywhere) — other tenants' items are
+ * neither touched nor reported. An exclusion made from a card's row is written by its DeviceId (its
+ * recorded name is no pattern, and no name a rule should match: `exclusion-item.ts`).
  */
 import type { MirroredExclusion } from '../sentinel/exclusion-item';
 import type { MirrorLedger, SyncReport } from '../sentinel/exclusion-mirror';
-import { isActive } from '../store/exclusion-match';
+import { exclusionKind, isActive } from '../store/exclusion-match';
 import type { Exclusion, Store } from '../store/store';
 import type { Log } from './log';
 import { sentinelExclusionPayload } from './payloads/sentinel-payload';
 import type { SentinelServices } from './sentinel-services';
 
-/** The outbox team of the exclusion mirror's items (exclusions belong to no incident team). */
-export const MIRROR_TEAM = 'sentinel';
+/** The outbox team of the mirror's items of exclusions stored before exclusions had a tenant. */
+const MIRROR_TEAM = 'sentinel';
+
+/** The outbox team of the exclusion mirror's items of a tenant's exclusions (exclusions belong to no incident team). */
+export function mirrorTeam(tenant: string | undefined): string {
+  return tenant === undefined ? MIRROR_TEAM : `${MIRROR_TEAM}:${tenant}`;
+}
+
+/** The tenant scope of a mirror item's team (undefined for exclusions of every tenant). */
+export function mirrorTenant(team: string): string | undefined {
+  return team.startsWith(`${MIRROR_TEAM}:`) ? team.slice(MIRROR_TEAM.length + 1) : undefined;
+}
+
+/** True when the exclusion belongs to the tenant's scope: its own, or one stored before exclusions had a tenant. */
+function inScope(exclusion: Exclusion, tenant: string): boolean {
+  return exclusion.tenant === undefined || exclusion.tenant === tenant;
+}
 
 /** How often the periodic pass runs by default. */
 export const MIRROR_PASS_MS = 10 * 60_000;
@@ -34,10 +55,12 @@ export function storeLedger(store: Store): MirrorLedger {
   };
 }
 
-/** An exclusion as the mirror writes it: with the DeviceId of the hunt row it was made from, while the store keeps that hunt. */
-export async function mirroredExclusion(store: Store, exclusion: Exclusion): Promise<MirroredExclusion> {
-  const finding = exclusion.source && (await store.getFinding(exclusion.source.huntId, exclusion.source.rowKey));
-  return { ...exclusion, ...(finding ? { deviceId: finding.deviceId } : {}) };
+/**
+ * An exclusion as the mirror writes it: by the DeviceId it binds when made from a card's row; a
+ * recorded name of a row whose device was never bound is a literal name, not a pattern.
+ */
+export function mirroredExclusion(exclusion: Exclusion): MirroredExclusion {
+  return { ...exclusion, ...(exclusionKind(exclusion) === 'name' ? { literalName: true } : {}) };
 }
 
 /** What the exclusions card says about the watchlist, when something is wrong. */
@@ -77,7 +100,7 @@ export class ExclusionSync {
 
   /** The exclusion service's "exclusion changed" hook: enqueues the item that brings the watchlist in line. */
   async changed(exclusion: Exclusion): Promise<void> {
-    if (await this.enqueue(exclusion.id, exclusion.removedAt ? 'removed' : 'added')) this.deps.notifyOutbox();
+    if (await this.enqueue(exclusion, exclusion.removedAt ? 'removed' : 'added')) this.deps.notifyOutbox();
   }
 
   /**
@@ -94,25 +117,35 @@ export class ExclusionSync {
     for (const exclusion of exclusions) {
       const active = isActive(exclusion, now);
       if (active === written.has(exclusion.id)) continue;
-      if (await this.enqueue(exclusion.id, active ? 'added' : 'removed')) enqueued++;
+      if (await this.enqueue(exclusion, active ? 'added' : 'removed')) enqueued++;
     }
     if (enqueued > 0) this.deps.notifyOutbox();
     return enqueued;
   }
 
-  /** Reconciles the watchlist with every exclusion (`exclusions sync`); with `restoreDeleted`, items deleted in Sentinel are written again. */
-  async sync(options: { readonly restoreDeleted?: boolean } = {}): Promise<SyncReport> {
+  /**
+   * Reconciles the watchlist with a tenant's exclusions (`exclusions sync`); with `restoreDeleted`,
+   * items deleted in Sentinel are written again. Other tenants' items are left out of it.
+   */
+  async sync(tenant: string, options: { readonly restoreDeleted?: boolean } = {}): Promise<SyncReport> {
     const exclusions = await this.deps.store.listExclusions();
-    const mirrored = await Promise.all(exclusions.map((exclusion) => mirroredExclusion(this.deps.store, exclusion)));
-    return this.deps.sentinel.mirror.sync(mirrored, options);
+    const mine = exclusions.filter((exclusion) => inScope(exclusion, tenant));
+    const others = new Set(exclusions.filter((exclusion) => !inScope(exclusion, tenant)).map((exclusion) => exclusion.id));
+    return this.deps.sentinel.mirror.sync(mine.map(mirroredExclusion), { ...options, others });
   }
 
-  /** Why some active exclusions are not in the watchlist, when their items failed for good. */
+  /** Why some of a tenant's active exclusions are not in the watchlist, when their items failed for good. */
   async status(active: readonly Exclusion[]): Promise<MirrorStatus> {
     const written = new Set(await this.deps.store.listMirroredExclusions());
-    const missing = new Set(active.filter((e) => !written.has(e.id)).map((e) => mirrorKey(e.id, 'added')));
-    if (missing.size === 0) return { failed: 0 };
-    const dead = (await this.deps.store.listOutbox({ team: MIRROR_TEAM, status: 'dead' })).filter((item) => missing.has(item.key));
+    const missing = active.filter((e) => !written.has(e.id));
+    if (missing.length === 0) return { failed: 0 };
+    const keys = new Set(missing.map((e) => mirrorKey(e.id, 'added')));
+    const teams = [...new Set(missing.map((e) => mirrorTeam(e.tenant)))];
+    const lists = await Promise.all(teams.map((team) => this.deps.store.listOutbox({ team, status: 'dead' })));
+    const dead = lists
+      .flat()
+      .filter((item) => keys.has(item.key))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     const last = dead[dead.length - 1];
     return { failed: dead.length, ...(last?.lastError ? { error: last.lastError } : {}) };
   }
@@ -135,13 +168,13 @@ export class ExclusionSync {
     await this.running;
   }
 
-  private async enqueue(exclusionId: string, change: 'added' | 'removed'): Promise<boolean> {
+  private async enqueue(exclusion: Exclusion, change: 'added' | 'removed'): Promise<boolean> {
     const { created } = await this.deps.store.enqueueOutbox({
-      key: mirrorKey(exclusionId, change),
-      team: MIRROR_TEAM,
+      key: mirrorKey(exclusion.id, change),
+      team: mirrorTeam(exclusion.tenant),
       kind: 'sentinel',
       target: null,
-      payload: sentinelExclusionPayload(exclusionId),
+      payload: sentinelExclusionPayload(exclusion.id),
     });
     return created;
   }

@@ -5,7 +5,7 @@
  */
 import type { Catalog } from '../hunt/catalog';
 import { looksLikeWindow, parseWindow } from '../hunt/window';
-import { patternProblem } from '../store/exclusion-match';
+import { MAX_RECORDED_NAME, patternProblem } from '../store/exclusion-match';
 import type { ExclusionScope } from '../store/store';
 import { MAX_REASON, type Expiry } from './exclusions';
 import { UserError } from './user-error';
@@ -65,8 +65,12 @@ export function parseExcludeWords(words: readonly string[], catalog: Catalog): E
   return { pattern, reason, scope, ...(expiry ? { expiry } : {}) };
 }
 
-/** Parses the words after `unexclude`: exactly one device or pattern. */
+/** Parses the words after `unexclude`: exactly one device name or pattern, of a length one can be. */
 export function parseUnexcludeWords(words: readonly string[]): { readonly pattern: string } {
   if (words.length !== 1) throw new UserError('Which exclusion?', 'Name the device or pattern exactly as listed by exclusions.', UNEXCLUDE_USAGE);
-  return { pattern: words[0]! };
+  const pattern = words[0]!;
+  if (pattern.length > MAX_RECORDED_NAME || /\p{Cc}/u.test(pattern)) {
+    throw new UserError('No exclusion has that name', 'Name the device or pattern exactly as listed by exclusions.', UNEXCLUDE_USAGE);
+  }
+  return { pattern };
 }

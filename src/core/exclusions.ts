@@ -1,9 +1,11 @@
 /**
- * Exclusions as domain operations: exclude a device or a name pattern (from a command, or from a
- * finding's row), list the active ones, remove one by id or by its pattern. Typed inputs only:
- * the grammar (`grammar/exclusion-words.ts`), the form schema and the cards live elsewhere.
+ * Exclusions as domain operations: exclude a finding's device (from its card row: the exclusion
+ * binds the row's DeviceId) or a name pattern (typed in a command), list the active ones, remove one
+ * by id or by its pattern. Everything is per tenant: an exclusion made in one tenant never hides a
+ * device in another's hunts, nor shows in its list. Typed inputs only: the grammar
+ * (`exclusion-words.ts`), the form schema and the cards live elsewhere.
  */
-import { isActive, patternMatches } from '../store/exclusion-match';
+import { exclusionKind, isActive, MAX_RECORDED_NAME, patternMatches, sameName } from '../store/exclusion-match';
 import type { Actor, Created, Exclusion, ExclusionScope, Store } from '../store/store';
 import type { FindingRef } from './hunt-service';
 
@@ -27,9 +29,11 @@ export interface ExclusionDeps {
   readonly changed?: (exclusion: Exclusion) => Promise<void>;
 }
 
-/** An exclusion to make. */
+/** A name pattern to exclude (typed by a responder). */
 export interface ExcludeInput {
   readonly pattern: string;
+  /** The tenant scope it applies in. */
+  readonly tenant: string;
   readonly scope: ExclusionScope;
   readonly reason: string;
   readonly expiry: Expiry;
@@ -46,6 +50,8 @@ export interface ExcludeFindingInput {
   readonly reason: string;
   readonly expiry: Expiry;
   readonly by: Actor;
+  /** The tenant scope it applies in. */
+  readonly tenant: string;
 }
 
 /** What removing by pattern did. */
@@ -65,10 +71,10 @@ export class ExclusionService {
     return expiry.kind === 'never' ? null : new Date(this.deps.now().getTime() + expiry.ms);
   }
 
-  /** Excludes a device or pattern. */
+  /** Excludes the devices a typed name pattern covers. */
   async exclude(input: ExcludeInput): Promise<Created<Exclusion>> {
-    const { key, pattern, scope, reason, by } = input;
-    const made = await this.deps.store.addExclusion({ key, pattern, scope, reason, createdBy: by, expiresAt: this.expiresAt(input.expiry) });
+    const { key, pattern, scope, reason, by, tenant } = input;
+    const made = await this.deps.store.addExclusion({ key, pattern, scope, reason, tenant, createdBy: by, expiresAt: this.expiresAt(input.expiry) });
     return this.told(made, made.created);
   }
 
@@ -79,8 +85,9 @@ export class ExclusionService {
   }
 
   /**
-   * Excludes a finding's device. One exclusion per card row, however many click at once: the key
-   * names the row, and once that exclusion is removed the next one's key names the removed record.
+   * Excludes a finding's device: binds its DeviceId, and records the name shown (never a pattern).
+   * One exclusion per card row, however many click at once: the key names the row, and once that
+   * exclusion is removed the next one's key names the removed record.
    */
   async excludeFinding(input: ExcludeFindingInput): Promise<Created<Exclusion>> {
     const { hunt, finding } = input.ref;
@@ -89,7 +96,9 @@ export class ExclusionService {
     for (;;) {
       const made = await this.deps.store.addExclusion({
         key,
-        pattern: finding.deviceName,
+        pattern: finding.deviceName.slice(0, MAX_RECORDED_NAME),
+        deviceId: finding.deviceId,
+        tenant: input.tenant,
         scope,
         reason: input.reason,
         createdBy: input.by,
@@ -101,26 +110,36 @@ export class ExclusionService {
     }
   }
 
-  /** The exclusions in force now, oldest first. */
-  async active(): Promise<Exclusion[]> {
+  /** The exclusions in force now in a tenant, oldest first. */
+  async active(tenant: string): Promise<Exclusion[]> {
     const now = this.deps.now();
-    return (await this.deps.store.listExclusions({ activeAt: now })).filter((e) => isActive(e, now));
+    return (await this.deps.store.listExclusions({ activeAt: now, tenant })).filter((e) => isActive(e, now));
   }
 
-  /** Removes one exclusion; undefined when there is no such exclusion. */
-  async remove(id: string, by: Actor): Promise<{ readonly record: Exclusion; readonly removed: boolean } | undefined> {
+  /**
+   * Removes one exclusion of the tenant; undefined when the tenant has no such exclusion (another
+   * tenant's id is answered exactly as an unknown one).
+   */
+  async remove(id: string, by: Actor, tenant: string): Promise<{ readonly record: Exclusion; readonly removed: boolean } | undefined> {
+    const found = await this.deps.store.getExclusion(id);
+    if (!found || (found.tenant !== undefined && found.tenant !== tenant)) return undefined;
     const outcome = await this.deps.store.removeExclusion(id, by);
     return outcome && this.told(outcome, outcome.removed);
   }
 
-  /** Removes the active exclusions with exactly this pattern (any case). */
-  async removePattern(pattern: string, by: Actor): Promise<RemovedByPattern> {
-    const active = await this.active();
-    const exact = active.filter((e) => e.pattern.toLowerCase() === pattern.toLowerCase());
-    if (exact.length === 0) return { removed: [], covering: active.filter((e) => patternMatches(e.pattern, pattern)).map((e) => e.pattern) };
+  /**
+   * Removes the tenant's active exclusions listed under exactly this text (any case): a pattern, or
+   * a device's recorded name. When none is, `covering` names the typed patterns that cover the text.
+   */
+  async removePattern(pattern: string, by: Actor, tenant: string): Promise<RemovedByPattern> {
+    const active = await this.active(tenant);
+    const exact = active.filter((e) => sameName(e.pattern, pattern));
+    if (exact.length === 0) {
+      return { removed: [], covering: active.filter((e) => exclusionKind(e) === 'pattern' && patternMatches(e.pattern, pattern)).map((e) => e.pattern) };
+    }
     const removed = [];
     for (const exclusion of exact) {
-      const outcome = await this.remove(exclusion.id, by);
+      const outcome = await this.remove(exclusion.id, by, tenant);
       removed.push({ record: outcome?.record ?? exclusion, removed: outcome?.removed ?? false });
     }
     return { removed, covering: [] };

@@ -1,8 +1,10 @@
 /**
- * Hunts, as domain operations: start one (record it, then run its query outside the turn, hide
- * excluded devices, keep the result), read a page of a finished one with what was decided about
- * each row, find the finding a button names, and mark hunts a restart interrupted. Views are made
- * by `presenters/hunt-views.ts`.
+ * Hunts, as domain operations: start one (record it with where it was asked, then run its query
+ * outside the turn, hide the devices the tenant's exclusions cover, keep the result), read a page of
+ * a finished one with what was decided about each row, find the finding a button names, and mark
+ * hunts a restart interrupted. A hunt's pages and findings are read only in the conversation (and
+ * tenant) it was asked in: card action data is untrusted, and names hunts. Views are made by
+ * `presenters/hunt-views.ts`.
  */
 import { performance } from 'node:perf_hooks';
 import type { Backend } from '../backends/backend';
@@ -10,8 +12,8 @@ import type { Catalog } from '../hunt/catalog';
 import { rekey, sortFindings } from '../hunt/finding';
 import { runBatch } from '../hunt/query-batch';
 import type { HuntWindow } from '../hunt/window';
-import { findExclusion, isActive } from '../store/exclusion-match';
-import type { Hunt, Store, StoredFinding } from '../store/store';
+import { exclusionKind, findExclusion, isActive, namesakeExclusions } from '../store/exclusion-match';
+import type { Exclusion, Hunt, Store, StoredFinding } from '../store/store';
 import { actorOf } from './access';
 import type { RequestContext } from './context';
 import { ALL_TOOLS, planHunt } from './hunt-plan';
@@ -24,7 +26,7 @@ import { readHuntMeta, storedHuntMeta, type HuntMeta } from './payloads/hunt-met
 import { Deferred } from './route';
 import { runFailureOf, type RunFailure } from './run-failure';
 import { markKey, sanctionMarks, type SanctionMark } from './sanction-marks';
-import { tenantOf } from './tenant';
+import { callerTenant } from './tenant-scope';
 import { toolRefName } from './tool-ref';
 import { UserError } from './user-error';
 import type { Note, PortalLinkView } from './views';
@@ -65,11 +67,20 @@ export interface HuntRow {
   readonly decision?: RowDecision;
 }
 
+/** A device shown although its name is the recorded name of a device the tenant excluded. */
+export interface Namesake {
+  readonly finding: StoredFinding;
+  /** The exclusion of the other device. */
+  readonly exclusion: Exclusion;
+}
+
 /** A page of a finished hunt. */
 export interface HuntPage {
   readonly hunt: Hunt;
   readonly meta: HuntMeta;
   readonly rows: Page<HuntRow>;
+  /** Devices of the page that bear the name of another device excluded for this tool. */
+  readonly namesakes: readonly Namesake[];
 }
 
 /** How a hunt ended. */
@@ -116,6 +127,7 @@ export class HuntService {
     const target = targets.resolve(args.workspace);
     checkWindow(args.window, target.backend.maxWindow, target.backend.source);
     const plan = planHunt(args, target, { catalog: this.deps.catalog, maxDevices: this.deps.maxDevices });
+    const tenant = callerTenant(context);
     const hunt = await store.createHunt({
       request: plan.request,
       kql: plan.kql,
@@ -123,6 +135,7 @@ export class HuntService {
       conversation: context.reference ?? null,
       requestedBy: actorOf(context),
       instanceId: this.deps.instanceId,
+      origin: { tenant, conversationId: context.conversation.id },
     });
     const portal = plan.batch.queries.length === 1 ? target.portal?.(plan.kql, args.window) : undefined;
     return new Deferred({ hunt, subject: plan.subject }, async (posted, queued) => {
@@ -135,12 +148,18 @@ export class HuntService {
         const result = await runBatch(plan.batch, (kql) => target.backend.run({ kql, window: { ms: request.windowMs }, onQueued: queued }));
         const queryMs = Math.round(performance.now() - started);
         const now = this.now();
-        const exclusions = await store.listExclusions({ activeAt: now });
+        const exclusions = await store.listExclusions({ activeAt: now, tenant });
         const { findings: found, total } = plan.findings(result);
-        const kept = found.filter((f) => !findExclusion(exclusions, { deviceName: f.deviceName, toolId: f.toolId, now }));
+        const kept: typeof found = [];
+        let hiddenByPattern = 0;
+        for (const finding of found) {
+          const exclusion = findExclusion(exclusions, { ...finding, now });
+          if (!exclusion) kept.push(finding);
+          else if (exclusionKind(exclusion) === 'pattern') hiddenByPattern += 1;
+        }
         const visible = rekey(sortFindings(kept, plan.byTool ? (id) => toolRefName(id, this.deps.catalog) : undefined));
         const hiddenCount = found.length - kept.length;
-        const sanctions = await this.marksOf(visible, { tenant: tenantOf(context), window: args.window, backend: target.backend, huntId: hunt.id });
+        const sanctions = await this.marksOf(visible, { tenant, window: args.window, backend: target.backend, huntId: hunt.id });
         const notes: Note[] = [
           ...plan.notes,
           ...sanctions.notes,
@@ -149,10 +168,10 @@ export class HuntService {
             ? [{ text: `Showing the ${plural(found.length, 'device', 'devices')} seen most recently of ${plural(total, 'device', 'devices')} found; narrow the window or name a device for the rest.`, tone: 'warning' as const }]
             : []),
         ];
-        const meta = storedHuntMeta({ subject: plan.subject, byTool: plan.byTool, queryMs, notes, marks: sanctions.marks, ...(portal ? { portal } : {}) });
+        const meta = storedHuntMeta({ subject: plan.subject, byTool: plan.byTool, queryMs, notes, hiddenByPattern, marks: sanctions.marks, ...(portal ? { portal } : {}) });
         await store.finishHunt(hunt.id, { status: 'done', findings: visible, hiddenCount, meta });
         log.info({ huntId: hunt.id, devices: visible.length, hidden: hiddenCount, total, partial: Boolean(result.partial), queryMs }, 'hunt finished');
-        return { kind: 'done', page: await this.page(hunt.id, 1) };
+        return { kind: 'done', page: await this.pageOf(await this.finished(hunt.id), 1) };
       } catch (error) {
         const failure = runFailureOf(error, log, { huntId: hunt.id });
         await store.finishHunt(hunt.id, { status: 'failed', error: failure.message }).catch((e: unknown) => log.error({ err: e, huntId: hunt.id }, 'could not record the failed hunt'));
@@ -185,37 +204,54 @@ export class HuntService {
   }
 
   /**
-   * Page `page` (1-based, clamped) of a finished hunt, device check or Details run. A check's rows
-   * also say when an exclusion covers the device for the tool; a Details run's one row says what
-   * was decided about the finding it is about.
+   * Page `page` (1-based, clamped) of a finished hunt, device check or Details run asked in the
+   * caller's conversation and tenant (any other is answered as one that is no longer available). A
+   * check's rows also say when an exclusion covers the device for the tool; a Details run's one row
+   * says what was decided about the finding it is about.
    */
-  async page(huntId: string, page: number): Promise<HuntPage> {
-    const hunt = await this.finished(huntId);
+  async page(huntId: string, page: number, context: RequestContext): Promise<HuntPage> {
+    return this.pageOf(await this.finished(huntId, context), page);
+  }
+
+  /** The first page of a hunt or check this service's caller has just finished (by the id it was stored under, never one a request names). */
+  async finishedPage(huntId: string): Promise<HuntPage> {
+    return this.pageOf(await this.finished(huntId), 1);
+  }
+
+  private async pageOf(hunt: Hunt, page: number): Promise<HuntPage> {
     const meta = readHuntMeta(hunt.meta, { subject: this.subjectOf(hunt), byTool: hunt.request.toolId === ALL_TOOLS });
-    const findings = await this.deps.store.listFindings(huntId);
+    const findings = await this.deps.store.listFindings(hunt.id);
     const shown = pageOf(findings, page, HUNT_PAGE_SIZE);
-    const decisions = shown.items.length ? await this.decisionsOf(hunt, shown.items) : new Map<string, RowDecision>();
+    const now = this.now();
+    const exclusions = shown.items.length ? await this.deps.store.listExclusions({ activeAt: now, ...(hunt.origin ? { tenant: hunt.origin.tenant } : {}) }) : [];
+    const decisions = shown.items.length ? await this.decisionsOf(hunt, shown.items, exclusions, now) : new Map<string, RowDecision>();
     const items = shown.items.map((finding): HuntRow => {
       const decision = decisions.get(finding.rowKey);
       return decision ? { finding, decision } : { finding };
     });
-    return { hunt, meta, rows: { ...shown, items } };
+    const namesakes = shown.items.flatMap((finding) => namesakeExclusions(exclusions, { ...finding, now }).slice(0, 1).map((exclusion) => ({ finding, exclusion })));
+    return { hunt, meta, rows: { ...shown, items }, namesakes };
   }
 
   /**
-   * The finding a card button names, and the page it is on; refuses ids and keys it does not know.
-   * A Details run's row stands for the finding it is about: Exclude and Escalate on the evidence
-   * card decide about that finding, once, as its own card's buttons do.
+   * The finding a card button names, and the page it is on; refuses ids and keys it does not know,
+   * and hunts asked in another conversation or tenant (as if unknown). A Details run's row stands
+   * for the finding it is about: Exclude and Escalate on the evidence card decide about that
+   * finding, once, as its own card's buttons do.
    */
-  async finding(huntId: string, key: string): Promise<FindingRef> {
-    const hunt = await this.finished(huntId);
+  async finding(huntId: string, key: string, context: RequestContext): Promise<FindingRef> {
+    return this.findingIn(await this.finished(huntId, context), key);
+  }
+
+  private async findingIn(hunt: Hunt, key: string): Promise<FindingRef> {
+    const huntId = hunt.id;
     const finding = await this.deps.store.getFinding(huntId, key);
     if (!finding) throw new UserError('That device is not part of this hunt', 'Run the hunt again and use the buttons of the new card.');
     if (hunt.request.kind === 'evidence') {
       const origin = readEvidenceMeta(hunt.meta)?.origin;
       const about = origin && (await this.deps.store.getHunt(origin.huntId));
       if (!origin || !about || about.request.kind === 'evidence') throw new UserError('That finding is no longer available', 'Run the hunt again and use the buttons of the new card.');
-      return { ...(await this.finding(origin.huntId, origin.row)), via: { huntId, row: key } };
+      return { ...(await this.findingIn(await this.finished(origin.huntId), origin.row)), via: { huntId, row: key } };
     }
     const index = Number(key);
     return { hunt, finding, page: Number.isInteger(index) ? pageOfIndex(index, HUNT_PAGE_SIZE) : 1 };
@@ -246,41 +282,45 @@ export class HuntService {
     return interrupted;
   }
 
-  private async finished(huntId: string): Promise<Hunt> {
+  /**
+   * The finished hunt `huntId`; with a context, only one asked in its conversation and tenant (a
+   * hunt recorded before hunts kept where they were asked is refused too).
+   */
+  private async finished(huntId: string, context?: RequestContext): Promise<Hunt> {
     const hunt = await this.deps.store.getHunt(huntId);
-    if (!hunt || hunt.status !== 'done') {
+    const foreign = context !== undefined && (hunt?.origin?.tenant !== callerTenant(context) || hunt.origin.conversationId !== context.conversation.id);
+    if (!hunt || hunt.status !== 'done' || foreign) {
       throw new UserError('That hunt is no longer available', 'Run the hunt again to see its devices.');
     }
     return hunt;
   }
 
   /** What has been decided about the rows of a page (see {@link page}). */
-  private async decisionsOf(hunt: Hunt, rows: readonly StoredFinding[]): Promise<Map<string, RowDecision>> {
+  private async decisionsOf(hunt: Hunt, rows: readonly StoredFinding[], exclusions: readonly Exclusion[], now: Date): Promise<Map<string, RowDecision>> {
     if (hunt.request.kind === 'evidence') {
       const origin = readEvidenceMeta(hunt.meta)?.origin;
-      const decision = origin && (await this.decisions(origin.huntId)).get(origin.row);
+      const decision = origin && (await this.decisions(origin.huntId, exclusions, now)).get(origin.row);
       return new Map(decision ? rows.map((row) => [row.rowKey, decision]) : []);
     }
-    const decisions = await this.decisions(hunt.id);
+    const decisions = await this.decisions(hunt.id, exclusions, now);
     if (hunt.request.kind !== 'device-check') return decisions;
-    const now = this.now();
-    const exclusions = await this.deps.store.listExclusions({ activeAt: now });
     for (const row of rows) {
       if (decisions.has(row.rowKey)) continue;
-      const covering = findExclusion(exclusions, { deviceName: row.deviceName, toolId: row.toolId, now });
-      if (covering) decisions.set(row.rowKey, { kind: 'excluded', by: covering.createdBy.name, reason: covering.reason });
+      const covering = findExclusion(exclusions, { deviceId: row.deviceId, deviceName: row.deviceName, toolId: row.toolId, now });
+      if (!covering) continue;
+      const by = exclusionKind(covering) === 'pattern' ? `${covering.createdBy.name}'s pattern ${covering.pattern}` : covering.createdBy.name;
+      decisions.set(row.rowKey, { kind: 'excluded', by, reason: covering.reason });
     }
     return decisions;
   }
 
-  /** What has been decided about each row of a hunt: exclusions made from it, escalations of it. */
-  private async decisions(huntId: string): Promise<Map<string, RowDecision>> {
-    const now = this.now();
+  /** What has been decided about each row of a hunt: escalations of it, exclusions made from it. */
+  private async decisions(huntId: string, exclusions: readonly Exclusion[], now: Date): Promise<Map<string, RowDecision>> {
     const decisions = new Map<string, RowDecision>();
     for (const escalation of await this.deps.store.listEscalations({ huntId })) {
       decisions.set(escalation.rowKey, { kind: 'escalated', by: escalation.by.name, incident: escalation.incidentNumber });
     }
-    for (const exclusion of await this.deps.store.listExclusions({ activeAt: now })) {
+    for (const exclusion of exclusions) {
       if (exclusion.source?.huntId === huntId && isActive(exclusion, now)) {
         decisions.set(exclusion.source.rowKey, { kind: 'excluded', by: exclusion.createdBy.name, reason: exclusion.reason });
       }

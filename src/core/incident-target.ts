@@ -5,6 +5,7 @@
  * back through {@link readIncidentTarget}. The transport interprets the reference.
  */
 import { z } from 'zod';
+import { tenantScope } from './tenant-scope';
 
 /** The target of an outbox message. */
 export interface IncidentTarget {
@@ -22,7 +23,7 @@ export function readIncidentTarget(stored: unknown): IncidentTarget | undefined 
   return parsed.success ? { reference: parsed.data.reference, channelId: parsed.data.channelId } : undefined;
 }
 
-/** The numbering scope of incidents and the key of the incident channel: the tenant. */
+/** The numbering scope of incidents and the key of the incident channel: the tenant's scope. */
 export function incidentTeam(tenantId: string | undefined): string {
-  return tenantId ?? 'local';
+  return tenantScope(tenantId);
 }

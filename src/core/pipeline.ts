@@ -1,20 +1,25 @@
 /**
- * The one pipeline every route runs through: parse → authorize → handle → audit → present. The
- * tenant was checked by the app before the route was chosen. A request that cannot be read is
+ * The one pipeline every route runs through: parse → authorize → limit → handle → audit → present.
+ * The tenant was checked by the app before the route was chosen. A request that cannot be read is
  * answered with the route's usage; a caller who may not use the route is refused, and the refusal
- * is audited under the route's action; ids are looked up only by the handler, after that; what the
- * handler reports is audited under the same action; the presenter turns the result into a view.
- * Anything unexpected is logged with a reference the analyst is shown.
+ * is audited under the route's action; a `limited` route takes a slot within the caller's limits
+ * (refused with a card saying when to try again, counted in the audit) and gives it back when its
+ * work ends; ids are looked up only by the handler, after that; what the handler reports is audited
+ * under the same action; the presenter turns the result into a view. Anything unexpected is logged
+ * with a reference the analyst is shown.
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { AccessPolicy } from './access';
+import { actorOf, type AccessPolicy } from './access';
 import { parseActionData } from './action-data';
 import { AUDIT_ACTIONS, type AuditDetails, type Auditor } from './audit';
 import type { RequestContext } from './context';
+import type { HuntLimiter } from './hunt-limits';
 import type { Log } from './log';
+import { limitView } from './presenters/limit-views';
 import { reply, troubleReply, type NewMessage, type Reply, type ReplyStatus, type ViewReply } from './reply';
 import type { AuditSpec, ButtonSpec, CommandSpec, Presentation, RouteBody } from './route';
+import { callerTenant } from './tenant-scope';
 import { UserError } from './user-error';
 import type { Verb } from './verbs';
 import { notice, type View } from './views';
@@ -24,6 +29,7 @@ export interface PipelineDeps {
   readonly access: AccessPolicy;
   readonly auditor: Auditor;
   readonly log: Log;
+  readonly limits: HuntLimiter;
 }
 
 /** A command in the registry: its help, and its pipeline run on the words after it. */
@@ -61,7 +67,10 @@ export function button<Request, Result, Started = never>(spec: ButtonSpec<Reques
     verb: spec.verb,
     run: async (data, context, deps) => {
       const reply = await runRoute(spec, () => parseActionData(schema, data), context, deps);
-      return placement ? { ...reply, placement } : reply;
+      if (!placement) return reply;
+      // The stored message a new-message answer names is the card it goes beneath, not one to update.
+      const { messageId: beneath, ...answer } = reply;
+      return { ...answer, placement: { ...placement, ...(beneath !== undefined ? { beneath } : {}) } };
     },
   };
 }
@@ -87,13 +96,26 @@ export async function runRoute<Request, Result, Started>(
       return troubleReply(notice(refusal.title, refusal.hint, { tone: 'warning' }), 'refused');
     }
   }
+  let release = (): void => undefined;
+  if (spec.limited) {
+    const tenant = callerTenant(context);
+    const slot = await deps.limits.acquire({ user: `${tenant}\0${actorOf(context).aadObjectId}`, conversation: `${tenant}\0${context.conversation.id}` });
+    if (!slot.ok) {
+      await deps.auditor.limited(context, audit?.action ?? 'use', slot.refusal);
+      return troubleReply(limitView(slot.refusal), 'refused');
+    }
+    release = slot.release;
+  }
   const failed = (error: unknown) => trouble(error, 'failed', context, deps, audit && { spec: audit, request });
+  let later = false;
   try {
     if ('start' in spec) {
       const deferred = await spec.start(request, context);
+      later = true;
       return {
         kind: 'deferred',
         progress: spec.progress(deferred.started, 'running'),
+        ...(deferred.messageId !== undefined ? { messageId: deferred.messageId } : {}),
         complete: async (posted, progress) => {
           try {
             const queued = () => void progress(spec.progress(deferred.started, 'queued')).catch(() => undefined);
@@ -102,6 +124,8 @@ export async function runRoute<Request, Result, Started>(
             return spec.present(result, request);
           } catch (error) {
             return (await failed(error)).view;
+          } finally {
+            release();
           }
         },
       };
@@ -111,11 +135,14 @@ export async function runRoute<Request, Result, Started>(
     return presented(spec.present(result, request));
   } catch (error) {
     return failed(error);
+  } finally {
+    if (!later) release();
   }
 }
 
 function presented(shown: Presentation): ViewReply {
-  return 'everyone' in shown ? reply(shown.view, shown.everyone) : reply(shown);
+  if (!('everyone' in shown)) return reply(shown);
+  return shown.messageId === undefined ? reply(shown.view) : reply(shown.view, { view: shown.everyone, messageId: shown.messageId });
 }
 
 async function record<Request, Result>(

@@ -20,17 +20,27 @@ export interface NewMessage {
   readonly kind: 'new-message';
   /** What the clicker is told at once ("Gathering the evidence…"). */
   readonly acknowledgement: string;
+  /**
+   * The message the answer goes beneath, as HuntOps stored it (the clicked card's hunt's
+   * `messageId`, never the invoke's `replyToId`): in a channel, the new message is posted in its
+   * thread when the card is a thread's root post.
+   */
+  readonly beneath?: string;
 }
 
 /**
  * Answer with one view, now. For a card action the view replaces the card for whoever clicked;
- * with `everyone`, the transport also updates the card for everyone in the conversation with the
- * view `everyone` resolves to (called when the update is sent, so it shows the latest state).
+ * with `everyone`, the transport also updates message `messageId` for everyone in the conversation
+ * with the view `everyone` resolves to (called when the update is sent, so it shows the latest
+ * state). `messageId` is a message HuntOps stored (a hunt's card), never the id a card action
+ * names: the invoke's `replyToId` is not trusted as the message to overwrite.
  */
 export interface ViewReply {
   readonly kind: 'view';
   readonly view: View;
   readonly everyone?: () => Promise<View>;
+  /** The stored message `everyone` updates. */
+  readonly messageId?: string;
   /** How the request ended when it did not simply succeed (the CLI's exit code reads it). */
   readonly status?: ReplyStatus;
   /** For a card action: post the view as a new message instead of replacing the card. */
@@ -45,11 +55,16 @@ export type ReplyStatus = 'invalid' | 'refused' | 'failed';
 
 /**
  * Answer at once with `progress`, then run `complete` outside the turn and replace the progress
- * message with the view it resolves to. `complete` never rejects: failures are views too.
+ * message with the view it resolves to. `complete` never rejects: failures are views too. A chat
+ * command's progress is a new message; a card action's is the invoke's answer, and `messageId`
+ * names the stored message the work then updates; without one, the progress is a new message (the
+ * clicked card is left as it is) and the work updates that one.
  */
 export interface DeferredReply {
   readonly kind: 'deferred';
   readonly progress: View;
+  /** For a card action: the stored message to update (never the invoke's `replyToId`). */
+  readonly messageId?: string;
   readonly complete: (posted: PostedMessage, progress: ProgressSink) => Promise<View>;
   /** For a card action: post the progress as a new message instead of replacing the card. */
   readonly placement?: NewMessage;
@@ -61,9 +76,9 @@ export type ProgressSink = (view: View) => Promise<void>;
 /** A handler's reply. */
 export type Reply = ViewReply | DeferredReply;
 
-/** Shorthand for a {@link ViewReply}. */
-export function reply(view: View, everyone?: () => Promise<View>): ViewReply {
-  return everyone ? { kind: 'view', view, everyone } : { kind: 'view', view };
+/** Shorthand for a {@link ViewReply}; `everyone` updates the stored message `messageId`. */
+export function reply(view: View, everyone?: { readonly view: () => Promise<View>; readonly messageId: string }): ViewReply {
+  return everyone ? { kind: 'view', view, everyone: everyone.view, messageId: everyone.messageId } : { kind: 'view', view };
 }
 
 /** A {@link ViewReply} for a request that did not succeed. */

@@ -38,8 +38,12 @@ export interface AuditSpec<Request, Result> {
   readonly result?: (request: Request, result: Result) => AuditRecord | undefined;
 }
 
-/** A result shown now, or shown now and shown again to everyone (the card's latest state). */
-export type Presentation = View | { readonly view: View; readonly everyone: () => Promise<View> };
+/**
+ * A result shown now, or shown now and shown again to everyone (the card's latest state) in the
+ * stored message `messageId` — a message HuntOps recorded (a hunt's `messageId`), never an id taken
+ * from the request. Without a stored message there is no update for everyone.
+ */
+export type Presentation = View | { readonly view: View; readonly everyone: () => Promise<View>; readonly messageId: string | undefined };
 
 /** Whether long work is still waiting for the backend or running. */
 export type ProgressState = 'running' | 'queued';
@@ -53,6 +57,8 @@ export class Deferred<Started, Finished> {
   constructor(
     readonly started: Started,
     readonly finish: (posted: PostedMessage, queued: () => void) => Promise<Finished>,
+    /** For a card button: the stored message the work updates (a hunt's `messageId`), never one the request names. */
+    readonly messageId?: string,
   ) {}
 }
 
@@ -75,8 +81,19 @@ interface Later<Request, Started, Result> {
   readonly present: (result: Result, request: Request) => View;
 }
 
+/**
+ * Whether a route's work counts against the caller's limits (`hunt-limits.ts`): the per-user rate
+ * and the pending caps. Routes that reach the backend (hunts, checks, Details, creating a watch: its
+ * baseline runs at once) say `limited: true`; the pipeline refuses over a limit with a card saying
+ * when to try again.
+ */
+interface Limit {
+  readonly limited?: boolean;
+}
+
 /** What a route does once its request is read. */
 export type RouteBody<Request, Result, Started = never> = Guard<Request, Result> &
+  Limit &
   (Immediate<Request, Result> | Later<Request, Started, Result>);
 
 /** A chat command: its first word, its help, and its word grammar. */

@@ -106,7 +106,7 @@ export class SentinelOutboxPoster implements OutboxPoster {
       }
       case 'sentinel-exclusion': {
         const exclusion = await this.deps.store.getExclusion(payload.exclusionId);
-        if (exclusion) await mirror.apply(await mirroredExclusion(this.deps.store, exclusion));
+        if (exclusion) await mirror.apply(mirroredExclusion(exclusion));
         else await mirror.remove({ id: payload.exclusionId });
         return watchlistItemId(payload.exclusionId);
       }

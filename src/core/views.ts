@@ -326,6 +326,11 @@ export interface EscalateFormView {
 /** One active exclusion. */
 export interface ExclusionEntry {
   readonly id: string;
+  /** What it binds: one device (by id), or the devices a typed name pattern covers. */
+  readonly kind: 'device' | 'pattern';
+  /** "Pattern IT-ADM-*", "Device ws-fin-014 (id 3f9a0c1d…)": what the list shows. */
+  readonly label: string;
+  /** The pattern as typed, or the device's recorded name. */
   readonly pattern: string;
   /** "Kaseya hunts" / "every RMM tool". */
   readonly scope: string;
@@ -361,6 +366,8 @@ export interface EscalationView {
   readonly count: number;
   /** The first report ids (the card has room for a few). */
   readonly reportIds: readonly string[];
+  /** How many reports there were in all (hunts keep a bounded sample of the ids, and count them). */
+  readonly reportCount: number;
   /** "and 180 more", when some were left out. */
   readonly moreReports?: string;
   /** The query's lines, cut to fit the card. */

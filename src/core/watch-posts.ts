@@ -5,7 +5,9 @@
  * The baseline posts a summary. New devices are kept as a finished hunt of their own — the watch's
  * hunt over the run's window, its devices those the run reported — so that the post's rows carry
  * the same buttons as any hunt's (Exclude, Escalate, and whatever rows gain later), which look the
- * finding up by hunt id and row key; its later pages are that hunt's pages. The presenter may run
+ * finding up by hunt id and row key; its later pages are that hunt's pages. The hunt was "asked"
+ * where the watch was set (its tenant and conversation): its buttons work there only, as a hunt's
+ * do, and the post, once sent, is its message. The presenter may run
  * more than once for one batch (instances racing for a run that died): only one post is enqueued,
  * and a hunt made by a call that lost is never shown (retention removes it).
  */
@@ -65,6 +67,7 @@ export function watchPostPresenter(deps: WatchPostDeps): WatchPresenter {
       conversation: watch.conversation,
       requestedBy: watch.createdBy,
       instanceId: deps.instanceId,
+      origin: { tenant: watch.tenant, conversationId: hunt.where.conversationId },
     });
     const byTool = plan.byTool ? (id: string) => toolRefName(id, deps.catalog) : undefined;
     const findings = rekey(sortFindings(batch.sightings.map(({ deviceId, deviceName, toolId, firstSeen, lastSeen, count }) => ({ deviceId, deviceName, toolId, firstSeen, lastSeen, count, reportIds: [] })), byTool));

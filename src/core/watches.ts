@@ -12,7 +12,7 @@ import type { HuntTargets } from './hunt-targets';
 import type { Log } from './log';
 import { checkWindow } from './parse-hunt';
 import { readWatchHunt, watchSpecOf } from './payloads/watch-spec';
-import { tenantOf } from './tenant';
+import { callerTenant } from './tenant-scope';
 import { UserError } from './user-error';
 import { WATCH_USAGE, type WatchRequest } from './watch-words';
 
@@ -39,7 +39,7 @@ export class WatchService {
     try {
       return await this.deps.scheduler.createWatch({
         key: `command:${context.requestId ?? `${context.conversation.id}:${this.deps.now().getTime()}`}`,
-        tenant: tenantOf(context),
+        tenant: callerTenant(context),
         spec: watchSpecOf(hunt, context.conversation),
         intervalMs,
         baselineWindowMs: hunt.window.ms,

@@ -1,9 +1,11 @@
 /**
- * Findings from a summarized hunt result (`FirstSeen, LastSeen, Report, Count by DeviceId,
- * DeviceName`), checked for the shape the hunt's query promises.
+ * Findings from a summarized hunt result (`FirstSeen, LastSeen, Report, ReportCount, Count by
+ * DeviceId, DeviceName`), checked for the shape the hunt's query promises. A finding keeps at most
+ * {@link REPORT_SAMPLE} report ids, whatever a backend or a rule returned, and how many there were.
  */
 import type { QueryResult, ResultValue } from '../backends/backend';
 import type { StoredFinding } from '../store/store';
+import { REPORT_SAMPLE } from './kql-builder';
 
 /** The result of a hunt was not shaped as the hunt's query promises. */
 export class ResultShapeError extends Error {
@@ -47,7 +49,8 @@ export function findingsFromResult(result: QueryResult, tool: { readonly toolId:
     const count = row.Count;
     if (typeof count !== 'number' || !Number.isFinite(count)) throw new ResultShapeError(`row ${index}: Count is not a number`);
     if (typeof row.Total === 'number') total = Math.max(total ?? 0, row.Total);
-    const reports = row.Report;
+    const reports = Array.isArray(row.Report) ? [...new Set(row.Report.filter((r) => typeof r === 'string' || typeof r === 'number').map(String))] : [];
+    const counted = typeof row.ReportCount === 'number' && Number.isSafeInteger(row.ReportCount) && row.ReportCount >= 0 ? row.ReportCount : undefined;
     let toolId: string;
     if ('toolId' in tool) toolId = tool.toolId;
     else {
@@ -60,7 +63,8 @@ export function findingsFromResult(result: QueryResult, tool: { readonly toolId:
       firstSeen: time(row, 'FirstSeen', index),
       lastSeen: time(row, 'LastSeen', index),
       count,
-      reportIds: Array.isArray(reports) ? reports.filter((r) => typeof r === 'string' || typeof r === 'number').map(String) : [],
+      reportIds: reports.slice(0, REPORT_SAMPLE),
+      reportCount: Math.max(counted ?? 0, reports.length),
       toolId,
     };
   });

@@ -42,7 +42,7 @@ const SIGNED = 'rmmSigned';
 
 /**
  * The all-tools file-signature hunt. Rows: `Tool` (the catalog id), `DeviceId, DeviceName,
- * FirstSeen, LastSeen, Report, Count`, one per tool and device; a tool whose hunt finds nothing
+ * FirstSeen, LastSeen, Report, ReportCount, Count`, one per tool and device; a tool whose hunt finds nothing
  * has no row.
  */
 export function buildAllToolsQuery(spec: AllToolsSpec, options: BuildOptions): string {

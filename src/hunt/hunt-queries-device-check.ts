@@ -59,7 +59,7 @@ export function hasHunt(tool: RmmTool, kind: HuntKind): boolean {
 
 /**
  * The device check. Rows: `Tool` (the catalog id), `Evidence` (`file-signature`, `process` or
- * `network`), `DeviceId, DeviceName, FirstSeen, LastSeen, Report, Count`, one per tool, kind of
+ * `network`), `DeviceId, DeviceName, FirstSeen, LastSeen, Report, ReportCount, Count`, one per tool, kind of
  * evidence and device (a name can match more than one device id, e.g. a reinstalled machine).
  */
 export function buildDeviceCheckQuery(spec: DeviceCheckSpec, options: BuildOptions): string {

@@ -127,10 +127,20 @@ export function deviceFilter(device: string): string {
   return `| where DeviceName =~ ${kqlString(device)} or DeviceName startswith ${kqlString(`${device}.`)}`;
 }
 
-/** The summary of the public rules, one row per `keys` (device keys last). */
+/**
+ * Report ids a hunt keeps per row. Telemetry is written by the adversary: a busy (or noisy) device
+ * must not make a row, a stored finding or an escalation card unbounded.
+ */
+export const REPORT_SAMPLE = 20;
+
+/**
+ * The summary of the public rules, one row per `keys` (device keys last), with the report set
+ * bounded: `Report=make_set(ReportId, 20)` holds a sample, `ReportCount=dcount(ReportId)` counts
+ * them all (Kusto's `dcount` is an estimate, within about 1% at its default accuracy).
+ */
 export function summarizeBy(dialect: Dialect, keys: readonly string[]): string {
   const time = timeColumn(dialect);
-  return `| summarize FirstSeen=min(${time}), LastSeen=max(${time}), Report=make_set(ReportId), Count=count() by ${keys.map(kqlColumn).join(', ')}`;
+  return `| summarize FirstSeen=min(${time}), LastSeen=max(${time}), Report=make_set(ReportId, ${REPORT_SAMPLE}), ReportCount=dcount(ReportId), Count=count() by ${keys.map(kqlColumn).join(', ')}`;
 }
 
 /** The device keys every hunt result is grouped by. */
@@ -221,8 +231,8 @@ export function filterClauses(filter: readonly HuntClause[], fileSets: SignedFil
 
 /**
  * A tool's hunt: the public rule's shape (time window, the tool's condition, summarised by
- * device), optionally for one device, in the backend's dialect. Rows: `DeviceId, DeviceName,
- * FirstSeen, LastSeen, Report, Count`, one per device.
+ * device, its report set bounded), optionally for one device, in the backend's dialect. Rows:
+ * `DeviceId, DeviceName, FirstSeen, LastSeen, Report, ReportCount, Count`, one per device.
  *
  * The public process and network rules also group by account (and network rules by `RemoteUrl`),
  * giving several rows per device; hunts here give one row per device, as the result card lists

@@ -4,9 +4,11 @@
  * summarise (`FirstSeen`, `LastSeen`, optionally `Count` and `Report`) or as raw events (a
  * `Timestamp` or `TimeGenerated` column, optionally `ReportId`). Rows of the same device (the
  * public rules also group by account and URL) become one: earliest first seen, latest last seen,
- * counts added, report ids merged.
+ * counts added, report ids merged — and bounded: a device keeps a sample of its report ids and how
+ * many distinct ones the rule returned (a rule's sets are the rule's, often unbounded).
  */
 import type { QueryResult, ResultValue } from '../backends/backend';
+import { REPORT_SAMPLE } from './kql-builder';
 import type { HuntingRule } from './rules';
 
 /** A rule's result cannot be shown as devices; the message says why and what the rule must return. */
@@ -24,6 +26,7 @@ export const DEVICE_RESULT_COLUMNS = Object.freeze([
   { name: 'FirstSeen', type: 'datetime' },
   { name: 'LastSeen', type: 'datetime' },
   { name: 'Report', type: 'dynamic' },
+  { name: 'ReportCount', type: 'long' },
   { name: 'Count', type: 'long' },
 ] as const);
 
@@ -38,7 +41,7 @@ interface DeviceRow {
   first: { ms: number; text: string };
   last: { ms: number; text: string };
   count: number;
-  reports: Array<string | number>;
+  reports: Set<string | number>;
 }
 
 function fail(rule: Pick<HuntingRule, 'name'>, detail: string): never {
@@ -46,7 +49,7 @@ function fail(rule: Pick<HuntingRule, 'name'>, detail: string): never {
 }
 
 /**
- * One row per device (`DeviceId, DeviceName, FirstSeen, LastSeen, Report, Count`) from a rule's
+ * One row per device (`DeviceId, DeviceName, FirstSeen, LastSeen, Report, ReportCount, Count`) from a rule's
  * result, in the order devices first appear. Throws {@link RuleResultError} when the result does
  * not have the columns a device needs, or a row's values are not of their kind.
  */
@@ -92,13 +95,13 @@ export function deviceRowsOfRuleResult(rule: Pick<HuntingRule, 'name'>, result: 
     const key = JSON.stringify([deviceId, deviceName]);
     const device = devices.get(key);
     if (!device) {
-      devices.set(key, { deviceId, deviceName, first, last, count: count(row, index), reports: [...new Set(reports(row))] });
+      devices.set(key, { deviceId, deviceName, first, last, count: count(row, index), reports: new Set(reports(row)) });
       return;
     }
     if (first.ms < device.first.ms) device.first = first;
     if (last.ms > device.last.ms) device.last = last;
     device.count += count(row, index);
-    device.reports = [...new Set([...device.reports, ...reports(row)])];
+    for (const report of reports(row)) device.reports.add(report);
   });
 
   return {
@@ -108,7 +111,8 @@ export function deviceRowsOfRuleResult(rule: Pick<HuntingRule, 'name'>, result: 
       DeviceName: d.deviceName,
       FirstSeen: d.first.text,
       LastSeen: d.last.text,
-      Report: d.reports,
+      Report: [...d.reports].slice(0, REPORT_SAMPLE),
+      ReportCount: d.reports.size,
       Count: d.count,
     })),
     ...(result.partial ? { partial: result.partial } : {}),

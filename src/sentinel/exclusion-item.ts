@@ -6,15 +6,17 @@
  * |---|---|
  * | `ExclusionId` | the HuntOps exclusion id (the search key) |
  * | `DeviceId` | the device's id when the exclusion was made from a hunt's row, else empty |
- * | `DeviceName` | the device name when the pattern has no wildcard, else empty |
- * | `DevicePattern` | the pattern as given (`IT-ADM-*`) |
+ * | `DeviceName` | a typed pattern without wildcard, or the recorded name of a row that was never bound to a device id; else empty |
+ * | `DevicePattern` | a typed pattern as given (`IT-ADM-*`), else empty |
  * | `Tool` | the catalog tool id, or `*` for every RMM tool |
  * | `Reason` | why |
  * | `ExcludedBy`, `ExcludedByObjectId` | who (name and Entra object id) |
  * | `ExcludedAt`, `ExpiresAt` | when (ISO 8601 UTC; `ExpiresAt` empty for never) |
  *
  * A rule honours device exclusions with `| where DeviceId !in ((_GetWatchlist('HuntOpsExclusions')
- * | project DeviceId))` and exact names with `DeviceName`; see the README for the whole filter.
+ * | project DeviceId))` and exact names with `DeviceName`; see the README for the whole filter. An
+ * exclusion made from a row binds that device only: its row's name (written by the adversary, and
+ * borne by other devices too) is in no column a rule matches names with.
  */
 import { oneLine } from './incident-text';
 import type { WatchlistDefinition } from './sentinel-watchlist';
@@ -65,8 +67,10 @@ export interface MirroredExclusion {
   /** `null` for never. */
   readonly expiresAt: Date | null;
   readonly removedAt?: Date;
-  /** The device's id, when the exclusion was made from a hunt's row. */
+  /** The device's id, when the exclusion was made from a hunt's row (it binds that device only). */
   readonly deviceId?: string;
+  /** The pattern is a device name read literally (a row's name never bound to a device id): `*` and `?` are plain characters. */
+  readonly literalName?: boolean;
 }
 
 /** True when the exclusion applies at `now`: not removed, not expired. */
@@ -81,13 +85,15 @@ export function exclusionItemId(exclusion: Pick<MirroredExclusion, 'id'>): strin
 
 /** The item's columns for an exclusion. */
 export function exclusionItemValues(exclusion: MirroredExclusion): Record<string, string> {
-  const wildcard = /[*?]/.test(exclusion.pattern);
+  const bound = exclusion.deviceId !== undefined;
+  const typed = !bound && !exclusion.literalName;
+  const wildcard = typed && /[*?]/.test(exclusion.pattern);
   const c = EXCLUSION_COLUMNS;
   return {
     [c.exclusionId]: exclusion.id,
     [c.deviceId]: oneLine(exclusion.deviceId ?? '', 128),
-    [c.deviceName]: wildcard ? '' : oneLine(exclusion.pattern),
-    [c.devicePattern]: oneLine(exclusion.pattern),
+    [c.deviceName]: bound || wildcard ? '' : oneLine(exclusion.pattern),
+    [c.devicePattern]: typed ? oneLine(exclusion.pattern) : '',
     [c.tool]: exclusion.scope.kind === 'all' ? ALL_TOOLS : exclusion.scope.toolId,
     [c.reason]: oneLine(exclusion.reason, 1000),
     [c.excludedBy]: oneLine(exclusion.createdBy.name),

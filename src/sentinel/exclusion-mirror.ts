@@ -14,6 +14,7 @@
  * | active | present, edited | — | rewrites HuntOps's columns (`rewritten`) |
  * | removed or expired | present | — | deletes it (`removed`) |
  * | — | present, no HuntOps exclusion | — | reports it (`unknown`), leaves it |
+ * | another scope's (`others`) | present | — | leaves it, reports nothing |
  *
  * Every write is idempotent (the item id is derived from the exclusion id), so a repeat after a
  * failure or a crash converges.
@@ -126,14 +127,20 @@ export class ExclusionMirror {
 
   /**
    * Reconciles the watchlist with `exclusions` (all of them, removed and expired included: an
-   * exclusion the store no longer knows makes its item `unknown`). Stops with the error when
-   * Sentinel refuses the bot or the watchlist is gone; other failures are reported per exclusion.
+   * exclusion the store no longer knows makes its item `unknown`). The items of `others` (exclusion
+   * ids of another scope, such as another tenant's) are left alone and not reported. Stops with the
+   * error when Sentinel refuses the bot or the watchlist is gone; other failures are reported per
+   * exclusion.
    */
-  async sync(exclusions: readonly MirroredExclusion[], options: { readonly restoreDeleted?: boolean; readonly signal?: AbortSignal } = {}): Promise<SyncReport> {
+  async sync(
+    exclusions: readonly MirroredExclusion[],
+    options: { readonly restoreDeleted?: boolean; readonly signal?: AbortSignal; readonly others?: ReadonlySet<string> } = {},
+  ): Promise<SyncReport> {
     const { signal } = options;
     const now = this.clock();
     const createdWatchlist = await this.ensure(signal);
     const items = new Map((await this.watchlist.listItems(signal)).map((item) => [item.itemId.toLowerCase(), item]));
+    for (const id of options.others ?? []) items.delete(exclusionItemId({ id }).toLowerCase());
     const mirrored = await this.ledger.mirrored();
     const report = { added: [] as string[], removed: [] as string[], rewritten: [] as string[], deletedInSentinel: [] as string[], restored: [] as string[], failures: [] as SyncFailure[] };
     for (const exclusion of exclusions) {

@@ -32,7 +32,10 @@ export interface EscalatedFinding {
   readonly lastSeen: Date;
   /** Matching events. */
   readonly count: number;
+  /** A bounded sample of the device's report ids. */
   readonly reportIds: readonly string[];
+  /** How many report ids there were in all (the sample's size when not counted). */
+  readonly reportCount?: number;
   /** The query that found it, as run. */
   readonly query: string;
   /** Where it ran ("Log Analytics workspace emea"). */
@@ -74,11 +77,12 @@ export function incidentTitle(title: string | undefined, finding: Pick<Escalated
   return oneLine(`HuntOps: ${chosen}`, MAX_INCIDENT_TITLE);
 }
 
-function reportLine(reportIds: readonly string[]): string {
+function reportLine(reportIds: readonly string[], reportCount = reportIds.length): string {
   if (reportIds.length === 0) return 'Report ids: none recorded';
   const shown = reportIds.slice(0, MAX_REPORT_IDS).map((id) => oneLine(id, 64));
-  const more = reportIds.length - shown.length;
-  const heading = more > 0 ? `Report ids (${shown.length} of ${reportIds.length})` : 'Report ids';
+  const total = Math.max(reportCount, reportIds.length);
+  const more = total - shown.length;
+  const heading = more > 0 ? `Report ids (${shown.length} of ${total})` : 'Report ids';
   return `${heading}: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
@@ -90,7 +94,7 @@ function findingLines(finding: EscalatedFinding): string[] {
     `First seen: ${utc(finding.firstSeen)}`,
     `Last seen: ${utc(finding.lastSeen)}`,
     `Events: ${finding.count}`,
-    reportLine(finding.reportIds),
+    reportLine(finding.reportIds, finding.reportCount),
   ];
 }
 

@@ -54,6 +54,14 @@ export interface HuntRequest {
   readonly kind: StoredHuntKind;
 }
 
+/** Where a hunt was asked: its buttons work only there (card action data names hunts, and is untrusted). */
+export interface HuntOrigin {
+  /** The tenant scope (`tenant-scope.ts`): the Teams tenant id, or `local`. */
+  readonly tenant: string;
+  /** The conversation id the hunt was asked in (a channel thread's includes `;messageid=`). */
+  readonly conversationId: string;
+}
+
 /** A hunt to record as `running`. */
 export interface NewHunt {
   readonly request: HuntRequest;
@@ -65,6 +73,8 @@ export interface NewHunt {
   readonly requestedBy: Actor;
   /** The bot instance running it, so that after a restart an instance interrupts only its own hunts. */
   readonly instanceId?: string;
+  /** Where it was asked; absent on hunts recorded before origins were (their buttons are refused). */
+  readonly origin?: HuntOrigin;
 }
 
 /** A hunt as stored. Its findings are read separately ({@link HuntStore.listFindings}). */
@@ -94,7 +104,13 @@ export interface StoredFinding {
   readonly firstSeen: Date;
   readonly lastSeen: Date;
   readonly count: number;
+  /** A bounded sample of the device's report ids (the query's `make_set(ReportId, N)`). */
   readonly reportIds: readonly string[];
+  /**
+   * How many distinct report ids the device had in all (the query's `dcount(ReportId)`), of which
+   * `reportIds` is a sample; absent on findings recorded before it was counted.
+   */
+  readonly reportCount?: number;
   readonly toolId: string;
 }
 
@@ -142,8 +158,23 @@ export interface NewExclusion {
    * activity id. A key stays used after the exclusion is removed: the removed record is returned.
    */
   readonly key: string;
-  /** Device name or glob (`IT-ADM-*`); see `exclusion-match.ts` for the exact semantics. */
+  /**
+   * Without `deviceId`: a device name or glob (`IT-ADM-*`) a responder typed. With `deviceId`: the
+   * device name shown on the row it was made from, recorded for people and never used as a
+   * pattern. See `exclusion-match.ts` for the exact semantics.
+   */
   readonly pattern: string;
+  /**
+   * The device the exclusion binds (an exclusion made from a card's row binds that row's
+   * `DeviceId`): it hides that device whatever it is called, and no other. With a `source`, it must
+   * be the source finding's device.
+   */
+  readonly deviceId?: string;
+  /**
+   * The tenant scope it applies in (`tenant-scope.ts`). Absent on exclusions stored before
+   * exclusions had a tenant: those apply in every tenant, as they did.
+   */
+  readonly tenant?: string;
   readonly scope: ExclusionScope;
   readonly reason: string;
   readonly createdBy: Actor;
@@ -164,14 +195,18 @@ export interface Exclusion extends NewExclusion {
 
 /** Exclusions of devices from hunt results. */
 export interface ExclusionStore {
-  /** Adds an exclusion once per key. Rejects `invalid` for a bad pattern, `not-found` for a bad source. */
+  /**
+   * Adds an exclusion once per key. Rejects `invalid` for a bad pattern (or a device id that is not
+   * the source finding's device), `not-found` for a bad source.
+   */
   addExclusion(exclusion: NewExclusion): Promise<Created<Exclusion>>;
   getExclusion(id: string): Promise<Exclusion | undefined>;
   /**
    * Exclusions, oldest first (ties in unspecified order). With `activeAt`, only those applying at that time: not removed, and
-   * not expired (`expiresAt` after it). Without, all of them, removed and expired included.
+   * not expired (`expiresAt` after it). Without, all of them, removed and expired included. With
+   * `tenant`, only those of that tenant and those without a tenant (stored before exclusions had one).
    */
-  listExclusions(filter?: { readonly activeAt?: Date }): Promise<Exclusion[]>;
+  listExclusions(filter?: { readonly activeAt?: Date; readonly tenant?: string }): Promise<Exclusion[]>;
   /**
    * Removes an exclusion. The first removal wins and later ones return the record unchanged with
    * `removed: false`; `undefined` when there is no such exclusion.
@@ -404,6 +439,15 @@ export interface OutboxPolicy {
 /**
  * The outbox: messages that must be posted exactly once, surviving restarts, shared by instances.
  *
+ * An incident's replies and Sentinel calls wait for its thread root. So that they never wait
+ * forever, an incident whose opening post died is re-rooted: whenever an incident's `new-thread`
+ * item goes `dead` (refused, out of attempts, given up) while the incident has no thread root, its
+ * oldest pending `reply` becomes its `new-thread` item, in the same step; an escalation into an
+ * incident with no thread root and no `new-thread` item still pending or sending is enqueued as a
+ * `new-thread`, and so is the first `reply` an incident's close enqueues. A Sentinel call of an
+ * incident is due once the thread has a root or no `new-thread` item of the incident is pending or
+ * sending (it then goes without the thread's link).
+ *
  * Exactly once, as far as a store can make it: an item is enqueued in the same transaction as the
  * decision that causes it (an escalation), at most one holder has a valid lease at a time, and a
  * completed item is never claimed again. What no store can close: a holder that posts and dies (or
@@ -445,6 +489,13 @@ export interface OutboxStore {
   ): Promise<OutboxStatus | undefined>;
   /** Items of a team, or every team, oldest first; optionally of one status. */
   listOutbox(filter?: { readonly team?: string; readonly status?: OutboxStatus }): Promise<OutboxItem[]>;
+  /**
+   * Gives up on posts that are still not sent although created before `createdBefore`: `pending`
+   * items (due or not, replies waiting for a thread root included) and `sending` items whose lease
+   * has expired go `dead` with `error`; with `kinds`, only items of those kinds (the Teams worker
+   * leaves Sentinel calls to theirs). Returns the items given up (as they are now), oldest first.
+   */
+  giveUpOutbox(options: { readonly createdBefore: Date; readonly error: string; readonly limit?: number; readonly kinds?: readonly OutboxKind[] }): Promise<OutboxItem[]>;
 }
 
 // ------------------------------------------------------------------------------------- mirror ledger
@@ -470,6 +521,11 @@ export type AuditOutcome = 'ok' | 'refused' | 'failed';
 
 /** An audit entry to append. */
 export interface NewAuditEntry {
+  /**
+   * The tenant scope it belongs to (`tenant-scope.ts`): listed only to that tenant. Absent: every
+   * tenant's list shows it (entries stored before entries had a tenant, refusals of outsiders).
+   */
+  readonly tenant?: string;
   readonly actor: Actor;
   /** The conversation it happened in. */
   readonly conversationId: string;
@@ -482,17 +538,38 @@ export interface NewAuditEntry {
 /** An audit entry as stored. */
 export interface AuditEntry extends NewAuditEntry {
   readonly id: string;
+  /** When it happened (a counted entry: the first time). */
   readonly at: Date;
+  /** A counted entry ({@link AuditStore.countAudit}): how many times it happened. */
+  readonly count?: number;
+  /** A counted entry: the last time it happened. */
+  readonly lastAt?: Date;
+}
+
+/** An entry that stands for every repeat of one event: the first call creates it, later ones count. */
+export interface NewCountedAuditEntry extends NewAuditEntry {
+  /**
+   * One entry per key (1–1024 characters), chosen by the caller to name what is counted together,
+   * e.g. one tenant's refusals in one hour. The entry keeps the first call's actor and details.
+   */
+  readonly key: string;
 }
 
 /** The append-only audit trail. */
 export interface AuditStore {
   appendAudit(entry: NewAuditEntry): Promise<AuditEntry>;
   /**
-   * The latest entries, newest first (default 20, at most 1000). Entries of one instance keep their
-   * order; entries of different instances within the same millisecond come in unspecified order.
+   * Records one more occurrence of a counted entry: creates it (count 1) on the first call for its
+   * key, else adds one to its count and sets its last time. Concurrent calls lose no count.
    */
-  listAudit(options?: { readonly limit?: number }): Promise<AuditEntry[]>;
+  countAudit(entry: NewCountedAuditEntry): Promise<AuditEntry>;
+  /**
+   * The latest entries, newest first (default 20, at most 1000); a counted entry is placed by its
+   * first time. Entries of one instance keep their order; entries of different instances within the
+   * same millisecond come in unspecified order. With `tenant`, only that tenant's entries and
+   * those without a tenant.
+   */
+  listAudit(options?: { readonly limit?: number; readonly tenant?: string }): Promise<AuditEntry[]>;
 }
 
 // -------------------------------------------------------------------------------------------- watches

@@ -1,8 +1,8 @@
 /**
  * Input checks shared by both implementations, so that they refuse exactly the same things.
  */
-import { patternProblem } from './exclusion-match';
-import type { IncidentClose, IncidentFollowUp, NewAuditEntry, NewExclusion, NewHunt, StoredFinding } from './store';
+import { MAX_RECORDED_NAME, patternProblem } from './exclusion-match';
+import type { IncidentClose, IncidentFollowUp, NewAuditEntry, NewCountedAuditEntry, NewExclusion, NewHunt, StoredFinding } from './store';
 import { StoreError } from './store-error';
 
 const ROW_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -35,6 +35,10 @@ export function checkNewHunt(hunt: NewHunt): void {
   if (!Number.isSafeInteger(hunt.request.windowMs) || hunt.request.windowMs <= 0) {
     throw new StoreError('invalid', 'the hunt window must be a positive whole number of milliseconds');
   }
+  if (hunt.origin !== undefined) {
+    checkKey('tenant', hunt.origin.tenant);
+    checkKey('conversation id', hunt.origin.conversationId);
+  }
 }
 
 /** Checks findings: valid, unique row keys and sane values. */
@@ -47,23 +51,48 @@ export function checkFindings(findings: readonly StoredFinding[]): void {
     checkDate('firstSeen', finding.firstSeen);
     checkDate('lastSeen', finding.lastSeen);
     if (!Number.isSafeInteger(finding.count) || finding.count < 0) throw new StoreError('invalid', 'a finding count is not a whole number');
+    if (finding.reportCount !== undefined && (!Number.isSafeInteger(finding.reportCount) || finding.reportCount < 0)) {
+      throw new StoreError('invalid', 'a report count is not a whole number');
+    }
   }
 }
 
 /** Checks an exclusion to add. */
 export function checkNewExclusion(exclusion: NewExclusion): void {
   checkKey('exclusion key', exclusion.key);
-  const problem = patternProblem(exclusion.pattern);
-  if (problem) throw new StoreError('invalid', problem);
+  if (exclusion.deviceId !== undefined) {
+    checkKey('device id', exclusion.deviceId);
+    if (typeof exclusion.pattern !== 'string' || exclusion.pattern.length > MAX_RECORDED_NAME) {
+      throw new StoreError('invalid', `the recorded device name must be at most ${MAX_RECORDED_NAME} characters`);
+    }
+  } else {
+    const problem = patternProblem(exclusion.pattern);
+    if (problem) throw new StoreError('invalid', problem);
+  }
+  if (exclusion.tenant !== undefined) checkKey('tenant', exclusion.tenant);
   if (exclusion.scope.kind === 'tool') checkKey('tool id', exclusion.scope.toolId);
   if (exclusion.expiresAt !== null) checkDate('expiresAt', exclusion.expiresAt);
   if (exclusion.source && !isRowKey(exclusion.source.rowKey)) throw new StoreError('not-found', 'no such finding');
+}
+
+/** Checks that an exclusion's device id, if it names one, is its source finding's device. */
+export function checkSourceDevice(exclusion: NewExclusion, findingDeviceId: string): void {
+  if (exclusion.deviceId !== undefined && exclusion.deviceId !== findingDeviceId) {
+    throw new StoreError('invalid', "the exclusion's device id is not its source finding's device");
+  }
 }
 
 /** Checks an audit entry. */
 export function checkAuditEntry(entry: NewAuditEntry): void {
   checkKey('audit action', entry.action);
   if (!['ok', 'refused', 'failed'].includes(entry.outcome)) throw new StoreError('invalid', 'unknown audit outcome');
+  if (entry.tenant !== undefined) checkKey('tenant', entry.tenant);
+}
+
+/** Checks a counted audit entry. */
+export function checkCountedAuditEntry(entry: NewCountedAuditEntry): void {
+  checkAuditEntry(entry);
+  checkKey('audit count key', entry.key);
 }
 
 /** Checks an incident number. */

@@ -18,7 +18,7 @@ import {
 import type { ConnectorClient } from 'botframework-connector';
 import type { HuntOpsApp } from '../core/app';
 import type { Log } from '../core/log';
-import type { DeferredReply, Reply } from '../core/reply';
+import type { DeferredReply, NewMessage, Reply } from '../core/reply';
 import type { View } from '../core/views';
 import { renderCard } from '../cards/render';
 import { commandText, requestContext } from './activity-context';
@@ -28,18 +28,20 @@ import type { MessageUpdater } from './message-updater';
 import type { TurnGate } from './turn-gate';
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
-/** An invoke response that leaves the card as it is and shows the clicker a short message. */
+/** An invoke answer that shows a short message and leaves the clicked card as it is. */
 const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
+const ANSWERED_BELOW = 'Working on it: the answer is posted in this conversation.';
 
 /**
  * The conversation a card's new message goes to: the card's own conversation, or in a channel,
- * when the card is a thread's root post (its conversation id names no thread), that thread.
+ * when the card is a thread's root post (its conversation id names no thread), the thread of
+ * `beneath` — the card's message as HuntOps stored it, never the invoke's `replyToId`.
  */
-function threadReference(activity: Activity): Partial<ConversationReference> & { conversation: ConversationAccount } {
+function threadReference(activity: Activity, beneath: string | undefined): Partial<ConversationReference> & { conversation: ConversationAccount } {
   const reference = TurnContext.getConversationReference(activity);
   const conversation = reference.conversation ?? ({ id: activity.conversation.id } as ConversationAccount);
   const inChannel = conversation.conversationType === 'channel';
-  const id = inChannel && !conversation.id.includes(';messageid=') && activity.replyToId ? `${conversation.id};messageid=${activity.replyToId}` : conversation.id;
+  const id = inChannel && !conversation.id.includes(';messageid=') && beneath ? `${conversation.id};messageid=${beneath}` : conversation.id;
   return { ...reference, conversation: { ...conversation, id } };
 }
 
@@ -91,11 +93,17 @@ export class HuntOpsBot extends ActivityHandler {
       };
     }
     const reply = await this.deps.app.handleAction(action.verb, action.data, requestContext(context.activity));
-    if (reply.placement?.kind === 'new-message') return this.answerBeneath(context, reply, reply.placement.acknowledgement);
-    const cardId = context.activity.replyToId;
-    if (cardId && reply.kind === 'deferred') this.runDeferred(context, reply, cardId);
-    if (cardId && reply.kind === 'view' && reply.everyone) {
-      this.track(this.deps.updater.update(TurnContext.getConversationReference(context.activity), cardId, reply.everyone), cardId);
+    if (reply.placement?.kind === 'new-message') return this.answerBeneath(context, reply, reply.placement);
+    // The invoke's replyToId is untrusted: only a message the core names from its store is updated.
+    if (reply.kind === 'deferred' && reply.messageId) this.runDeferred(context, reply, reply.messageId);
+    if (reply.kind === 'deferred' && !reply.messageId) {
+      // Work that names no stored message (the sync card's Add them again) answers in a new message
+      // of its own, updated as it goes; the clicked card stays as it is.
+      await this.deliver(context, reply);
+      return { status: StatusCodes.OK, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: ANSWERED_BELOW } };
+    }
+    if (reply.kind === 'view' && reply.everyone && reply.messageId) {
+      this.track(this.deps.updater.update(TurnContext.getConversationReference(context.activity), reply.messageId, reply.everyone), reply.messageId);
     }
     const view = reply.kind === 'view' ? reply.view : reply.progress;
     return { status: StatusCodes.OK, body: { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(view) } };
@@ -103,16 +111,16 @@ export class HuntOpsBot extends ActivityHandler {
 
   /**
    * Answers a card action with a new message in the conversation (a reply in the card's thread in
-   * a channel), leaving the clicked card as it is; the clicker is told `acknowledgement`. A
-   * deferred answer's message is then updated in place like a hunt's.
+   * a channel), leaving the clicked card as it is; the clicker is told the placement's
+   * acknowledgement. A deferred answer's message is then updated in place like a hunt's.
    */
-  private async answerBeneath(context: TurnContext, reply: Reply, acknowledgement: string): Promise<InvokeResponse> {
-    const reference = threadReference(context.activity);
+  private async answerBeneath(context: TurnContext, reply: Reply, placement: NewMessage): Promise<InvokeResponse> {
+    const reference = threadReference(context.activity, placement.beneath);
     const client = context.turnState.get<ConnectorClient>((context.adapter as CloudAdapter).ConnectorClientKey);
     const view = reply.kind === 'view' ? reply.view : reply.progress;
     const sent = await client.conversations.sendToConversation(reference.conversation.id, { ...cardActivity(view), type: ActivityTypes.Message } as Activity);
     if (reply.kind === 'deferred' && sent.id) this.runDeferredIn(reference, reply, sent.id);
-    return { status: StatusCodes.OK, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: acknowledgement } };
+    return { status: StatusCodes.OK, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: placement.acknowledgement } };
   }
 
   private async deliver(context: TurnContext, reply: Reply): Promise<void> {

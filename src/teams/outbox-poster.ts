@@ -4,14 +4,17 @@
  * (its stored reference: a chat, or the channel thread). An incident's closing note first shows the
  * thread's root card closed (an in-place update: repeating it changes nothing), then replies. Within
  * Teams' limits per conversation (7 messages a second, 60 in 30 s); a 429 or 5xx becomes a retryable
- * {@link PostFailure} honouring Retry-After, other refusals are final.
+ * {@link PostFailure} honouring Retry-After, other refusals are final. A card Teams refuses for its
+ * size (413 `MessageSizeTooBig`) — of any kind — is posted again at once, reduced to a short notice
+ * (`reducedOutboxView`; a closing note's root card is shown closed, reduced too); if even that is
+ * refused, the refusal is final.
  */
 import Bottleneck from 'bottleneck';
 import { ActivityTypes, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { readIncidentTarget, type IncidentTarget } from '../core/incident-target';
 import { PostFailure, type OutboxPoster } from '../core/outbox-worker';
-import { closedRootView, outboxView } from '../core/presenters/escalation-views';
+import { closedRootView, outboxView, reducedClosedRootView, reducedOutboxView } from '../core/presenters/escalation-views';
 import type { View } from '../core/views';
 import type { ClaimedOutboxItem } from '../store/store';
 import { cardActivity } from './card-activity';
@@ -31,6 +34,11 @@ function retryAfterMs(error: { response?: { headers?: { get?(name: string): stri
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/** True when Teams refused the message for its size. */
+export function isTooLarge(error: unknown): boolean {
+  return (error as { statusCode?: unknown }).statusCode === 413;
+}
+
 /** The failure a connector error stands for. */
 export function postFailureOf(error: unknown): PostFailure {
   if (error instanceof ServiceUrlRefused) return new PostFailure(error.message, { retryable: false });
@@ -40,6 +48,36 @@ export function postFailureOf(error: unknown): PostFailure {
   const after = retryAfterMs(error as never);
   const retryable = status === 429 || status === 408 || status >= 500;
   return new PostFailure(`Teams answered ${status}: ${message}`, { retryable, ...(after !== undefined ? { retryAfterMs: after } : {}) });
+}
+
+/** Teams refused a message for its size (413 `MessageSizeTooBig`). */
+class TooLarge extends Error {
+  constructor(message: string) {
+    super(`Teams answered 413: ${message}`);
+    this.name = 'TooLarge';
+  }
+}
+
+/**
+ * Posts with `full`; when Teams refuses that for its size, posts the item's reduced card with
+ * `reduced` (and says so). A reduced card refused for its size too is a final failure.
+ */
+async function orReduced(
+  item: ClaimedOutboxItem,
+  full: () => Promise<{ readonly activityId: string }>,
+  reduced: (view: View) => Promise<{ readonly activityId: string }>,
+): Promise<{ readonly activityId: string; readonly reduced?: boolean }> {
+  try {
+    return await full();
+  } catch (error) {
+    if (!(error instanceof TooLarge)) throw error;
+  }
+  try {
+    return { ...(await reduced(reducedOutboxView(item.payload))), reduced: true };
+  } catch (error) {
+    if (error instanceof TooLarge) throw new PostFailure(`Teams refused even the reduced card for its size: ${error.message}`, { retryable: false });
+    throw error;
+  }
 }
 
 /** The Teams side of the outbox. */
@@ -57,20 +95,24 @@ export class TeamsOutboxPoster implements OutboxPoster {
     private readonly appId: string,
   ) {}
 
-  async post(item: ClaimedOutboxItem): Promise<{ readonly activityId: string }> {
+  async post(item: ClaimedOutboxItem): Promise<{ readonly activityId: string; readonly reduced?: boolean }> {
     if (item.kind === 'post') return this.postToConversation(item);
     const target = readIncidentTarget(item.target);
     if (!target) throw new PostFailure('the outbox item names no incident channel', { retryable: false });
     const view = outboxView(item.payload, item.kind);
     if (!view) throw new PostFailure('the outbox item carries nothing this version can post', { retryable: false });
     const conversationId = item.kind === 'new-thread' ? target.channelId : `${target.channelId};messageid=${item.threadRootActivityId ?? ''}`;
-    const root = item.kind === 'reply' && item.threadRootActivityId ? closedRootView(item.payload) : undefined;
-    const post = { target, view, conversationId, ...(root ? { root: { view: root, activityId: item.threadRootActivityId! } } : {}) };
-    return this.limiter.key(target.channelId).schedule(() => this.send(item, post));
+    const rootId = item.kind === 'reply' ? item.threadRootActivityId : undefined;
+    const rootOf = (shown: View | undefined) => (rootId && shown ? { root: { view: shown, activityId: rootId } } : {});
+    return orReduced(
+      item,
+      () => this.limiter.key(target.channelId).schedule(() => this.send(item, { target, view, conversationId, ...rootOf(closedRootView(item.payload)) })),
+      (reduced) => this.limiter.key(target.channelId).schedule(() => this.send(item, { target, view: reduced, conversationId, ...rootOf(reducedClosedRootView(item.payload)) })),
+    );
   }
 
   /** A watch's post, into the conversation of its stored reference. */
-  private async postToConversation(item: ClaimedOutboxItem): Promise<{ readonly activityId: string }> {
+  private async postToConversation(item: ClaimedOutboxItem): Promise<{ readonly activityId: string; readonly reduced?: boolean }> {
     let reference: Partial<ConversationReference>;
     try {
       reference = storedReference(item.target);
@@ -80,20 +122,23 @@ export class TeamsOutboxPoster implements OutboxPoster {
     const view = outboxView(item.payload, item.kind);
     if (!view) throw new PostFailure('the outbox item carries nothing this version can post', { retryable: false });
     const conversationId = reference.conversation!.id;
-    const activity = cardActivity(view);
-    return this.limiter.key(conversationId.split(';')[0]!).schedule(async () => {
-      let activityId: string | undefined;
-      try {
-        activityId = await inConversation(this.adapter, this.appId, reference, async (context) => {
-          const client = context.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
-          return (await client.conversations.sendToConversation(conversationId, activity)).id;
-        });
-      } catch (error) {
-        throw postFailureOf(error);
-      }
-      if (!activityId) throw new PostFailure('Teams did not say which message it created', { retryable: false });
-      return { activityId };
-    });
+    const send = (shown: View) =>
+      this.limiter.key(conversationId.split(';')[0]!).schedule(async () => {
+        const activity = cardActivity(shown);
+        let activityId: string | undefined;
+        try {
+          activityId = await inConversation(this.adapter, this.appId, reference, async (context) => {
+            const client = context.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
+            return (await client.conversations.sendToConversation(conversationId, activity)).id;
+          });
+        } catch (error) {
+          if (isTooLarge(error)) throw new TooLarge(error instanceof Error ? error.message : String(error));
+          throw postFailureOf(error);
+        }
+        if (!activityId) throw new PostFailure('Teams did not say which message it created', { retryable: false });
+        return { activityId };
+      });
+    return orReduced(item, () => send(view), send);
   }
 
   private async send(
@@ -126,6 +171,7 @@ export class TeamsOutboxPoster implements OutboxPoster {
         return (await client.conversations.sendToConversation(conversationId, activity)).id;
       });
     } catch (error) {
+      if (isTooLarge(error)) throw new TooLarge(error instanceof Error ? error.message : String(error));
       throw postFailureOf(error);
     }
     if (!activityId) throw new PostFailure('Teams did not say which message it created', { retryable: false });

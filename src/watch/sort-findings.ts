@@ -30,7 +30,7 @@ export interface SortFindingsInput {
   readonly findings: readonly WatchFinding[];
   readonly window: WatchWindow;
   readonly now: Date;
-  /** Active exclusions. */
+  /** The tenant's active exclusions (by DeviceId, or typed patterns by name: `exclusion-match.ts`). */
   readonly exclusions: readonly Exclusion[];
   /** The tenant's sanctions. */
   readonly sanctions: readonly Sanction[];
@@ -74,7 +74,7 @@ export async function sortWatchFindings(input: SortFindingsInput): Promise<Sorte
   let excluded = 0;
   let sanctioned = 0;
   for (const device of devices) {
-    if (findExclusion(input.exclusions, { deviceName: device.deviceName, toolId: device.toolId, now: input.now })) {
+    if (findExclusion(input.exclusions, { ...device, now: input.now })) {
       excluded += 1;
       continue;
     }

@@ -67,7 +67,7 @@ export interface WatchSchedulerOptions {
   readonly audit?: (event: WatchAuditEvent) => void | Promise<void>;
   /** Called after a post was enqueued (wake the outbox worker). */
   readonly onEnqueued?: () => void;
-  /** Active exclusions for a tenant's watches; default: every active exclusion in the store. */
+  /** Active exclusions for a tenant's watches; default: the tenant's active exclusions in the store. */
   readonly exclusions?: (tenant: string, now: Date) => Promise<readonly Exclusion[]>;
   readonly log?: WatchLog;
   readonly now?: () => Date;
@@ -220,7 +220,7 @@ export class WatchScheduler {
         findings: result.findings,
         window,
         now,
-        exclusions: await (this.options.exclusions ?? ((_, at) => store.listExclusions({ activeAt: at })))(watch.tenant, now),
+        exclusions: await (this.options.exclusions ?? ((tenant, at) => store.listExclusions({ activeAt: at, tenant })))(watch.tenant, now),
         sanctions: await store.listSanctions(watch.tenant),
         classify: this.options.classify,
         signal,

@@ -157,7 +157,7 @@ export function pageOfFindings(hunt: Hunt, findings: readonly StoredFinding[], d
     const decision = decide(i);
     return decision ? { finding: f, decision } : { finding: f };
   });
-  return { hunt, meta: readHuntMeta(hunt.meta, { subject: 'x', byTool: false }), rows: { items, page, pageCount: Math.max(1, Math.ceil(total / HUNT_PAGE_SIZE)), total, offset: (page - 1) * HUNT_PAGE_SIZE } };
+  return { hunt, meta: readHuntMeta(hunt.meta, { subject: 'x', byTool: false }), rows: { items, page, pageCount: Math.max(1, Math.ceil(total / HUNT_PAGE_SIZE)), total, offset: (page - 1) * HUNT_PAGE_SIZE }, namesakes: [] };
 }
 
 /** Every kind of decision, the longest of each. */
@@ -296,6 +296,8 @@ export function largestViews(): Array<[string, View]> {
         name: 'exclusions',
         exclusions: Array.from({ length: EXCLUSIONS_PAGE_SIZE }, (_, i) => ({
           id: `x${'0'.repeat(30)}${i}`,
+          kind: 'pattern' as const,
+          label: `Pattern IT-ADM-${'X'.repeat(200)}-*`,
           pattern: `IT-ADM-${'X'.repeat(200)}-*`,
           scope: i % 2 ? 'every RMM tool' : 'ConnectWise ScreenConnect hunts',
           reason: 'r'.repeat(MAX_REASON),

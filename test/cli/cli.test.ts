@@ -71,8 +71,8 @@ test('exclusions made in the terminal shape later hunts', async () => {
 test('words come as the shell split them: a quoted reason stays one word', async () => {
   const made = await run('exclude', 'device', 'it-adm-003', 'reason', 'IT admin', 'for', '7d', 'tool', 'kaseya');
   expect(made.code).toBe(0);
-  expect(made.out).toContain('Excluded it-adm-003 from Kaseya hunts until');
-  expect(made.out).toMatch(/^it-adm-003\s+Kaseya hunts\s+IT admin\s/m);
+  expect(made.out).toContain('Excluded pattern it-adm-003 from Kaseya hunts until');
+  expect(made.out).toMatch(/^Pattern it-adm-003\s+Kaseya hunts\s+IT admin\s/m);
 });
 
 test('exit codes: 1 when it could not be done, 2 only for a wrong command', async () => {

@@ -11,8 +11,15 @@ const FALLBACK = { subject: 'Kaseya', byTool: false };
 
 describe('hunt meta', () => {
   test('what this version stores reads back, version and all', () => {
-    const meta = { subject: 'AnyDesk network connections', byTool: false, queryMs: 812, notes: [{ text: 'Partial result: x', tone: 'warning' as const }], portal: { title: 'Open in Defender', url: 'https://security.microsoft.com/x' } };
-    expect(storedHuntMeta(meta)).toMatchObject({ version: 2 });
+    const meta = {
+      subject: 'AnyDesk network connections',
+      byTool: false,
+      queryMs: 812,
+      notes: [{ text: 'Partial result: x', tone: 'warning' as const }],
+      portal: { title: 'Open in Defender', url: 'https://security.microsoft.com/x' },
+      hiddenByPattern: 2,
+    };
+    expect(storedHuntMeta(meta)).toMatchObject({ version: 2, hiddenByPattern: 2 });
     expect(readHuntMeta(JSON.parse(JSON.stringify(storedHuntMeta(meta))), FALLBACK)).toEqual(meta);
     // A watch's post: a title, sanction marks by row key, and no query time.
     const post = {
@@ -33,6 +40,11 @@ describe('hunt meta', () => {
   test('forged marks are not trusted', () => {
     const forged = { version: 2, subject: 'Kaseya', byTool: false, notes: [], marks: { '0': { kind: 'trusted-by-attacker' } } };
     expect(readHuntMeta(forged, FALLBACK)).toEqual({ ...FALLBACK, queryMs: 0, notes: [] });
+  });
+
+  test('version 1 (before pattern counts) still reads, without a pattern count', () => {
+    const v1 = { version: 1, subject: 'Kaseya', byTool: false, queryMs: 9, notes: [] };
+    expect(readHuntMeta(v1, FALLBACK)).toEqual({ subject: 'Kaseya', byTool: false, queryMs: 9, notes: [] });
   });
 
   test('the first release\'s meta (no version, fields optional) still reads', () => {

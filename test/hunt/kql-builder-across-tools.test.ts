@@ -41,7 +41,7 @@ describe('buildAllToolsQuery', () => {
         'union',
         "    (rmmSigned | where Signer has 'Datto Inc' | project Timestamp, DeviceId, DeviceName, ReportId, Tool = 'datto'),",
         "    (rmmSigned | where Signer has 'Kaseya' | project Timestamp, DeviceId, DeviceName, ReportId, Tool = 'kaseya')",
-        '| summarize FirstSeen=min(Timestamp), LastSeen=max(Timestamp), Report=make_set(ReportId), Count=count() by Tool, DeviceId, DeviceName',
+        '| summarize FirstSeen=min(Timestamp), LastSeen=max(Timestamp), Report=make_set(ReportId, 20), ReportCount=dcount(ReportId), Count=count() by Tool, DeviceId, DeviceName',
       ].join('\n'),
     );
   });
@@ -111,7 +111,7 @@ describe('buildDeviceCheckQuery', () => {
         "    (rmmProcesses | where SHA1 in (rmmInitialFileSet) | project Timestamp, DeviceId, DeviceName, ReportId, Tool = 'dwservice', Evidence = 'process'),",
         "    (rmmConnections | where RemoteUrl has 'dwservice.net' and InitiatingProcessSHA1 in (rmmInitialFileSet) | project Timestamp, DeviceId, DeviceName, ReportId, Tool = 'dwservice', Evidence = 'network'),",
         "    (rmmConnections | where RemoteUrl has_any ('prod.addigy.com', 'grtmprod.addigy.com', 'agents.addigy.com') and InitiatingProcessFileName has_any ('go-agent', 'auditor', 'collector', 'xpcproxy', 'lan-cache', 'mdmclient', 'launchd') and isempty(InitiatingProcessVersionInfoCompanyName) | project Timestamp, DeviceId, DeviceName, ReportId, Tool = 'addigy', Evidence = 'network')",
-        '| summarize FirstSeen=min(Timestamp), LastSeen=max(Timestamp), Report=make_set(ReportId), Count=count() by Tool, Evidence, DeviceId, DeviceName',
+        '| summarize FirstSeen=min(Timestamp), LastSeen=max(Timestamp), Report=make_set(ReportId, 20), ReportCount=dcount(ReportId), Count=count() by Tool, Evidence, DeviceId, DeviceName',
       ].join('\n'),
     );
   });

@@ -84,7 +84,7 @@ describe('the all-tools hunt on the engine', () => {
       ['kaseya', 2],
     ]);
     expect(all.filter((r) => ['noise', 'old'].includes(String(r['DeviceId'])))).toEqual([]);
-    expect(Object.keys(all[0]!)).toEqual(['Tool', 'DeviceId', 'DeviceName', 'FirstSeen', 'LastSeen', 'Report', 'Count']);
+    expect(Object.keys(all[0]!)).toEqual(['Tool', 'DeviceId', 'DeviceName', 'FirstSeen', 'LastSeen', 'Report', 'ReportCount', 'Count']);
   });
 
   test('one device: only its rows', () => {
@@ -128,7 +128,7 @@ describe('the device check on the engine', () => {
       'dwservice/process/target/1',
       'kaseya/file-signature/target/1',
     ]);
-    expect(Object.keys(check[0]!)).toEqual(['Tool', 'Evidence', 'DeviceId', 'DeviceName', 'FirstSeen', 'LastSeen', 'Report', 'Count']);
+    expect(Object.keys(check[0]!)).toEqual(['Tool', 'Evidence', 'DeviceId', 'DeviceName', 'FirstSeen', 'LastSeen', 'Report', 'ReportCount', 'Count']);
   });
 
   test("each (tool, evidence) row is that tool's own hunt of that kind for the device", () => {

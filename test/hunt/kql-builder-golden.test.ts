@@ -4,6 +4,9 @@
  *
  * - design: the process and network hunts give one row per device, so the public rules' extra
  *   grouping keys (`AccountUpn`, `RemoteUrl`) are not in the `by` clause;
+ * - design (issue #11): telemetry is written by the adversary, so every set is bounded: the public
+ *   rules' `Report=make_set(ReportId)` is `Report=make_set(ReportId, 20)` plus the total
+ *   `ReportCount=dcount(ReportId)`;
  * - flaws: where Kusto rejects the public rule (see `scripts/extract-catalog.ts`), the hunt is
  *   compared with the corrected rule, and the test checks that Kusto rejects the original and
  *   accepts the correction.
@@ -52,6 +55,16 @@ function corrected(rule: HuntingRule): string {
   return query;
 }
 
+const UNBOUNDED = ['make_set', '(', 'ReportId', ')'];
+const BOUNDED = ['make_set', '(', 'ReportId', ',', '20', ')', ',', 'ReportCount', '=', 'dcount', '(', 'ReportId', ')'];
+
+/** The public rule's report set, bounded (with its count) as the hunts bound it; checked to be there once. */
+function boundedSets(ruleTokens: string[]): string[] {
+  const at = ruleTokens.findIndex((_, i) => UNBOUNDED.every((t, j) => ruleTokens[i + j] === t));
+  expect(at).toBeGreaterThan(0);
+  return [...ruleTokens.slice(0, at), ...BOUNDED, ...ruleTokens.slice(at + UNBOUNDED.length)];
+}
+
 /** The public rule's `by` keys after `DeviceId, DeviceName` dropped (one row per device), checked to be the ones expected. */
 function groupedByDevice(ruleTokens: string[], dropped: readonly string[]): string[] {
   const by = ruleTokens.lastIndexOf('by');
@@ -94,7 +107,7 @@ describe('the hunts are the public rules', () => {
       const tool = catalog.tools.find((t) => ruleIdOf(t, kind) === rule.id);
       expect({ file, tool: tool?.id ?? 'none' }).not.toEqual({ file, tool: 'none' });
       const dropped = kind === 'file-signature' ? [] : kind === 'process' ? ['AccountUpn'] : ['AccountUpn', 'RemoteUrl'];
-      const expected = groupedByDevice(tokens(corrected(rule)), dropped);
+      const expected = boundedSets(groupedByDevice(tokens(corrected(rule)), dropped));
       const built = tokens(buildHuntQuery({ tool: tool!, window: FIVE_DAYS, kind }, { dialect: 'defender' }));
       expect({ file, query: built.join(' ') }).toEqual({ file, query: expected.join(' ') });
     }
@@ -135,7 +148,7 @@ describe('the hunts are the public rules', () => {
         'DeviceNetworkEvents',
         '| where Timestamp between (Time_start..Time_end)',
         domains.length === 1 ? `| where RemoteUrl has '${domains[0]}'` : `| where RemoteUrl has_any (${domains.map((d) => `'${d}'`).join(', ')})`,
-        '| summarize FirstSeen=min(Timestamp), LastSeen=max(Timestamp), Report=make_set(ReportId), Count=count() by DeviceId, DeviceName',
+        '| summarize FirstSeen=min(Timestamp), LastSeen=max(Timestamp), Report=make_set(ReportId, 20), ReportCount=dcount(ReportId), Count=count() by DeviceId, DeviceName',
       ].join('\n');
       expect(tokens(buildHuntQuery({ tool, window: FIVE_DAYS, kind: 'network' }, { dialect: 'defender' }))).toEqual(tokens(expected));
     }

@@ -35,8 +35,8 @@ describe('deviceRowsOfRuleResult', () => {
     );
     expect(rows.columns).toBe(DEVICE_RESULT_COLUMNS);
     expect(rows.rows).toEqual([
-      { DeviceId: 'd1', DeviceName: 'ws-1', FirstSeen: '2024-06-07T10:00:00Z', LastSeen: '2024-06-09T10:00:00Z', Report: [1, 2, 3], Count: 7 },
-      { DeviceId: 'd2', DeviceName: 'ws-2', FirstSeen: '2024-06-05T00:00:00Z', LastSeen: '2024-06-05T00:00:00Z', Report: [7], Count: 1 },
+      { DeviceId: 'd1', DeviceName: 'ws-1', FirstSeen: '2024-06-07T10:00:00Z', LastSeen: '2024-06-09T10:00:00Z', Report: [1, 2, 3], ReportCount: 3, Count: 7 },
+      { DeviceId: 'd2', DeviceName: 'ws-2', FirstSeen: '2024-06-05T00:00:00Z', LastSeen: '2024-06-05T00:00:00Z', Report: [7], ReportCount: 1, Count: 1 },
     ]);
   });
 
@@ -57,7 +57,7 @@ describe('deviceRowsOfRuleResult', () => {
         ],
       ),
     );
-    expect(rows.rows).toEqual([{ DeviceId: 'd1', DeviceName: 'ws-1', FirstSeen: '2024-06-07T00:00:00Z', LastSeen: '2024-06-09T00:00:00Z', Report: [5, 6], Count: 3 }]);
+    expect(rows.rows).toEqual([{ DeviceId: 'd1', DeviceName: 'ws-1', FirstSeen: '2024-06-07T00:00:00Z', LastSeen: '2024-06-09T00:00:00Z', Report: [5, 6], ReportCount: 2, Count: 3 }]);
   });
 
   test('summarised rows without Count or Report count one each, with no reports', () => {
@@ -76,7 +76,21 @@ describe('deviceRowsOfRuleResult', () => {
         ],
       ),
     );
-    expect(rows.rows).toEqual([{ DeviceId: 'd1', DeviceName: 'ws-1', FirstSeen: '2024-06-07T00:00:00Z', LastSeen: '2024-06-08T00:00:00Z', Report: [], Count: 2 }]);
+    expect(rows.rows).toEqual([{ DeviceId: 'd1', DeviceName: 'ws-1', FirstSeen: '2024-06-07T00:00:00Z', LastSeen: '2024-06-08T00:00:00Z', Report: [], ReportCount: 0, Count: 2 }]);
+  });
+
+  test('a rule\'s unbounded report sets are bounded: a sample, and how many there were', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => `report-${i}`);
+    const rows = deviceRowsOfRuleResult(
+      RULE,
+      result(SUMMARISED, [
+        { DeviceId: 'd1', DeviceName: 'ws-1', AccountUpn: 'a', RemoteUrl: '', FirstSeen: '2024-06-07T00:00:00Z', LastSeen: '2024-06-08T00:00:00Z', Report: many.slice(0, 3000), Count: 3000 },
+        { DeviceId: 'd1', DeviceName: 'ws-1', AccountUpn: 'b', RemoteUrl: '', FirstSeen: '2024-06-07T00:00:00Z', LastSeen: '2024-06-08T00:00:00Z', Report: many.slice(2000), Count: 3000 },
+      ]),
+    );
+    expect(rows.rows).toEqual([expect.objectContaining({ Report: many.slice(0, 20), ReportCount: 5000, Count: 6000 })]);
+    const [finding] = findingsFromResult(rows, { toolId: 'rule:r-1' }).findings;
+    expect(finding).toMatchObject({ reportIds: many.slice(0, 20), reportCount: 5000 });
   });
 
   test('a partial result stays partial; an empty one is empty', () => {
@@ -98,6 +112,7 @@ describe('deviceRowsOfRuleResult', () => {
           lastSeen: new Date('2024-06-08T00:00:00Z'),
           count: 4,
           reportIds: ['9'],
+          reportCount: 1,
           toolId: 'rule:r-1',
         },
       ],

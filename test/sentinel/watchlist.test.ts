@@ -130,7 +130,7 @@ describe('the watchlist client', () => {
 });
 
 describe('exclusions mirrored to the watchlist', () => {
-  test('an exclusion made from a hunt row appears with the columns a rule reads, and disappears when removed', async () => {
+  test('an exclusion made from a hunt row appears with the columns a rule reads (its device id only: the row\'s name is no name to match), and disappears when removed', async () => {
     const watchlist = freshWatchlist();
     const { mirror, ledger } = mirrorOf(watchlist);
     const fromRow = exclusion('ex-row', { deviceId: '4d3c2b1a00112233445566778899aabbccddeeff', pattern: 'WS-FIN-014', expiresAt: new Date('2026-03-01T00:00:00.000Z') });
@@ -140,8 +140,8 @@ describe('exclusions mirrored to the watchlist', () => {
     expect(items(watchlist).get(exclusionItemId(fromRow))).toEqual({
       ExclusionId: 'ex-row',
       DeviceId: '4d3c2b1a00112233445566778899aabbccddeeff',
-      DeviceName: 'WS-FIN-014',
-      DevicePattern: 'WS-FIN-014',
+      DeviceName: '',
+      DevicePattern: '',
       Tool: 'kaseya',
       Reason: 'IT admin workstation, patching',
       ExcludedBy: 'Ada Analyst',
@@ -172,6 +172,14 @@ describe('exclusions mirrored to the watchlist', () => {
     await mirror.apply(pattern);
 
     expect([...items(watchlist).values()]).toEqual([expect.objectContaining({ DeviceId: '', DeviceName: '', DevicePattern: 'IT-ADM-*', Tool: '*', ExpiresAt: '' })]);
+  });
+
+  test('a row excluded before exclusions bound device ids: its recorded name, literally, and no pattern', async () => {
+    const watchlist = freshWatchlist();
+    const { mirror } = mirrorOf(watchlist);
+    await mirror.apply(exclusion('ex-legacy', { pattern: 'ws*', literalName: true }));
+
+    expect([...items(watchlist).values()]).toEqual([expect.objectContaining({ DeviceId: '', DeviceName: 'ws*', DevicePattern: '' })]);
   });
 
   test('the watchlist deleted in Sentinel since is created again on the next exclusion', async () => {

@@ -7,6 +7,7 @@ import { openStore } from '../../src/store/open-store';
 import { startAzurite, type Azurite } from '../support/azurite';
 import { describeStoreContract, type ContractHarness, type StoreLocation } from './store-contract';
 import { describeIncidentContract } from './incident-contract';
+import { describeTrustContract } from './trust-contract';
 import { describeWatchContract } from './watch-contract';
 
 let azurite: Azurite;
@@ -30,3 +31,4 @@ const harness = (): ContractHarness => ({
 describeStoreContract('azuretables', harness);
 describeWatchContract('azuretables', harness);
 describeIncidentContract('azuretables', harness);
+describeTrustContract('azuretables', harness);

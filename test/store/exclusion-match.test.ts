@@ -1,8 +1,9 @@
 /**
- * Device pattern semantics of exclusions (pure functions).
+ * What exclusions apply to a device (pure functions): device exclusions by DeviceId, typed patterns
+ * by name, exclusions stored before device ids by their recorded name read literally.
  */
 import fc from 'fast-check';
-import { findExclusion, isActive, isExcluded, patternMatches, patternProblem } from '../../src/store/exclusion-match';
+import { exclusionKind, findExclusion, isActive, isExcluded, namesakeExclusions, patternMatches, patternProblem } from '../../src/store/exclusion-match';
 import type { Exclusion } from '../../src/store/store';
 
 const at = (iso: string): Date => new Date(iso);
@@ -94,11 +95,11 @@ describe('findExclusion', () => {
     const expired = exclusion({ id: 'e', pattern: 'WS-*', expiresAt: at('2026-01-10T00:00:00Z') });
     const removed = exclusion({ id: 'r', pattern: 'LAB-*', removedAt: at('2026-01-05T00:00:00Z'), removedBy: alice });
     const all = [kaseyaOnly, expired, removed];
-    expect(findExclusion(all, { deviceName: 'mgmt-01', toolId: 'kaseya', now })?.id).toBe('k');
-    expect(isExcluded(all, { deviceName: 'mgmt-01', toolId: 'anydesk', now })).toBe(false);
-    expect(isExcluded(all, { deviceName: 'ws-01', toolId: 'kaseya', now })).toBe(false);
-    expect(isExcluded(all, { deviceName: 'ws-01', toolId: 'kaseya', now: at('2026-01-09T23:59:59.999Z') })).toBe(true);
-    expect(isExcluded(all, { deviceName: 'lab-01', toolId: 'kaseya', now })).toBe(false);
+    expect(findExclusion(all, { deviceId: 'dev-x', deviceName: 'mgmt-01', toolId: 'kaseya', now })?.id).toBe('k');
+    expect(isExcluded(all, { deviceId: 'dev-x', deviceName: 'mgmt-01', toolId: 'anydesk', now })).toBe(false);
+    expect(isExcluded(all, { deviceId: 'dev-x', deviceName: 'ws-01', toolId: 'kaseya', now })).toBe(false);
+    expect(isExcluded(all, { deviceId: 'dev-x', deviceName: 'ws-01', toolId: 'kaseya', now: at('2026-01-09T23:59:59.999Z') })).toBe(true);
+    expect(isExcluded(all, { deviceId: 'dev-x', deviceName: 'lab-01', toolId: 'kaseya', now })).toBe(false);
     expect(isActive(removed, at('2026-01-01T00:00:00Z'))).toBe(false);
   });
 
@@ -106,7 +107,52 @@ describe('findExclusion', () => {
     const now = at('2026-01-10T00:00:00Z');
     const broad = exclusion({ id: 'broad', pattern: 'IT-*' });
     const narrow = exclusion({ id: 'narrow', pattern: 'IT-ADM-01' });
-    expect(findExclusion([broad, narrow], { deviceName: 'it-adm-01', toolId: 'x', now })?.id).toBe('broad');
-    expect(findExclusion([narrow, broad], { deviceName: 'it-adm-01', toolId: 'x', now })?.id).toBe('narrow');
+    expect(findExclusion([broad, narrow], { deviceId: 'dev-x', deviceName: 'it-adm-01', toolId: 'x', now })?.id).toBe('broad');
+    expect(findExclusion([narrow, broad], { deviceId: 'dev-x', deviceName: 'it-adm-01', toolId: 'x', now })?.id).toBe('narrow');
+  });
+});
+
+describe('what an exclusion binds', () => {
+  const now = at('2026-01-10T00:00:00Z');
+  const source = { huntId: 'h1', rowKey: '0' };
+  const device = (deviceId: string, deviceName: string) => ({ deviceId, deviceName, toolId: 'kaseya', now });
+
+  it('a device exclusion hides its DeviceId under any name, and no other device of its name', () => {
+    const bound = exclusion({ id: 'd', pattern: 'ws*', deviceId: 'dev-a', source });
+    expect(exclusionKind(bound)).toBe('device');
+    expect(isExcluded([bound], device('dev-a', 'ws*'))).toBe(true);
+    expect(isExcluded([bound], device('dev-a', 'renamed-01'))).toBe(true);
+    expect(isExcluded([bound], device('dev-b', 'ws-fin-014'))).toBe(false);
+    expect(isExcluded([bound], device('dev-b', 'ws*'))).toBe(false);
+    expect(namesakeExclusions([bound], device('dev-b', 'WS*')).map((e) => e.id)).toEqual(['d']);
+    expect(namesakeExclusions([bound], device('dev-b', 'ws-fin-014'))).toEqual([]);
+    expect(namesakeExclusions([bound], device('dev-a', 'ws*'))).toEqual([]);
+  });
+
+  it('a name a telemetry row gave is literal: * and ? are plain characters, and only the whole name matches', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: 20 }), (name, other) => {
+        const legacy = exclusion({ pattern: name, source });
+        const bound = exclusion({ pattern: name, deviceId: 'dev-a', source });
+        const same = name.normalize('NFC').toLowerCase() === other.normalize('NFC').toLowerCase();
+        return (
+          exclusionKind(legacy) === 'name' &&
+          isExcluded([legacy], device('dev-z', other)) === same &&
+          isExcluded([bound], device('dev-z', other)) === false &&
+          (namesakeExclusions([bound], device('dev-z', other)).length === 1) === same
+        );
+      }),
+      { numRuns: 3000 },
+    );
+    const legacy = exclusion({ pattern: 'WS-FIN-014', source });
+    expect(isExcluded([legacy], device('dev-z', 'ws-fin-014'))).toBe(true);
+    expect(isExcluded([legacy], device('dev-z', 'ws-fin-014.contoso.local'))).toBe(false);
+  });
+
+  it('a typed pattern is the only kind with wildcards', () => {
+    const typed = exclusion({ pattern: 'WS-*' });
+    expect(exclusionKind(typed)).toBe('pattern');
+    expect(isExcluded([typed], device('dev-z', 'ws-fin-014.contoso.local'))).toBe(true);
+    expect(namesakeExclusions([typed], device('dev-z', 'WS-*'))).toEqual([]);
   });
 });

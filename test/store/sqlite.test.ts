@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { openStore } from '../../src/store/open-store';
 import { describeStoreContract, type ContractHarness, type StoreLocation } from './store-contract';
 import { describeIncidentContract } from './incident-contract';
+import { describeTrustContract } from './trust-contract';
 import { describeWatchContract } from './watch-contract';
 
 const root = mkdtempSync(join(tmpdir(), 'huntops-store-'));
@@ -24,3 +25,4 @@ const harness = (): ContractHarness => ({
 describeStoreContract('sqlite', harness);
 describeWatchContract('sqlite', harness);
 describeIncidentContract('sqlite', harness);
+describeTrustContract('sqlite', harness);

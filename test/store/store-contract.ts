@@ -35,12 +35,12 @@ export class TestClock {
 }
 
 const DAY = 86_400_000;
-const alice: Actor = { aadObjectId: 'aad-alice', name: 'Alice Analyst' };
-const bob: Actor = { aadObjectId: 'aad-bob', name: 'Bob Responder' };
+export const alice: Actor = { aadObjectId: 'aad-alice', name: 'Alice Analyst' };
+export const bob: Actor = { aadObjectId: 'aad-bob', name: 'Bob Responder' };
 const clicker = (i: number): Actor => ({ aadObjectId: `aad-clicker-${i}`, name: `Clicker ${i}` });
 const CHILD = join(__dirname, 'fixtures', 'store-child.ts');
 
-function newHunt(overrides: Partial<NewHunt> = {}): NewHunt {
+export function newHunt(overrides: Partial<NewHunt> = {}): NewHunt {
   return {
     request: { toolId: 'kaseya', windowMs: 5 * DAY, kind: 'file-signature' },
     kql: "DeviceFileCertificateInfo\n| where Signer has 'Kaseya'",
@@ -51,7 +51,7 @@ function newHunt(overrides: Partial<NewHunt> = {}): NewHunt {
   };
 }
 
-function findings(count: number, toolId = 'kaseya'): StoredFinding[] {
+export function findings(count: number, toolId = 'kaseya'): StoredFinding[] {
   return Array.from({ length: count }, (_, i) => ({
     rowKey: String(i),
     deviceId: `dev-${i}`,
@@ -64,14 +64,14 @@ function findings(count: number, toolId = 'kaseya'): StoredFinding[] {
   }));
 }
 
-async function doneHunt(store: Store, rows = 3): Promise<{ readonly huntId: string; readonly rows: StoredFinding[] }> {
+export async function doneHunt(store: Store, rows = 3): Promise<{ readonly huntId: string; readonly rows: StoredFinding[] }> {
   const hunt = await store.createHunt(newHunt());
   const rowsOf = findings(rows);
   expect(await store.finishHunt(hunt.id, { status: 'done', findings: rowsOf })).toBe(true);
   return { huntId: hunt.id, rows: rowsOf };
 }
 
-function escalation(huntId: string, overrides: Partial<NewEscalation> = {}): NewEscalation {
+export function escalation(huntId: string, overrides: Partial<NewEscalation> = {}): NewEscalation {
   return {
     key: `esc-${huntId}-0`,
     team: 'team-1',
@@ -88,7 +88,7 @@ function escalation(huntId: string, overrides: Partial<NewEscalation> = {}): New
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<StoreError> {
+export async function rejection(promise: Promise<unknown>): Promise<StoreError> {
   try {
     await promise;
   } catch (error) {
@@ -350,10 +350,10 @@ export function describeStoreContract(name: string, harness: () => ContractHarne
         expect((await store.listExclusions()).map((x) => x.key)).toEqual(['weekly', 'forever']);
 
         const all = await store.listExclusions();
-        expect(findExclusion(all, { deviceName: 'it-adm-07.corp.example', toolId: 'anydesk', now: at(DAY) })?.id).toBe(weekly.record.id);
-        expect(findExclusion(all, { deviceName: 'it-adm-07.corp.example', toolId: 'anydesk', now: at(8 * DAY) })).toBeUndefined();
-        expect(findExclusion(all, { deviceName: 'mgmt-srv-01.corp.example', toolId: 'kaseya', now: at(8 * DAY) })?.id).toBe(forever.record.id);
-        expect(findExclusion(all, { deviceName: 'mgmt-srv-01.corp.example', toolId: 'anydesk', now: at(DAY) })).toBeUndefined();
+        expect(findExclusion(all, { deviceId: 'dev-x', deviceName: 'it-adm-07.corp.example', toolId: 'anydesk', now: at(DAY) })?.id).toBe(weekly.record.id);
+        expect(findExclusion(all, { deviceId: 'dev-x', deviceName: 'it-adm-07.corp.example', toolId: 'anydesk', now: at(8 * DAY) })).toBeUndefined();
+        expect(findExclusion(all, { deviceId: 'dev-x', deviceName: 'mgmt-srv-01.corp.example', toolId: 'kaseya', now: at(8 * DAY) })?.id).toBe(forever.record.id);
+        expect(findExclusion(all, { deviceId: 'dev-x', deviceName: 'mgmt-srv-01.corp.example', toolId: 'anydesk', now: at(DAY) })).toBeUndefined();
       });
 
       it('removes an exclusion once, and a removed one no longer applies', async () => {
@@ -385,6 +385,7 @@ export function describeStoreContract(name: string, harness: () => ContractHarne
               createdBy: clicker(i),
               expiresAt: null,
               source: { huntId, rowKey: row.rowKey },
+              deviceId: row.deviceId,
             }),
           ),
         );
@@ -393,7 +394,7 @@ export function describeStoreContract(name: string, harness: () => ContractHarne
         expect(stored).toHaveLength(20);
         expect(new Set(stored.map((x) => x.source?.rowKey))).toEqual(new Set(rows.map((r) => r.rowKey)));
         for (const row of rows) {
-          expect(findExclusion(stored, { deviceName: row.deviceName, toolId: 'kaseya', now: clock.now() })?.reason).toBe(`row ${row.rowKey}`);
+          expect(findExclusion(stored, { deviceId: row.deviceId, deviceName: row.deviceName, toolId: 'kaseya', now: clock.now() })?.reason).toBe(`row ${row.rowKey}`);
         }
       });
 

@@ -54,6 +54,8 @@ export interface BotOptions {
   readonly incidentChannel?: string;
   /** Outbox poll interval; default 100 ms. */
   readonly outboxPollMs?: number;
+  /** How long an outbox post may stay unsent before it is given up; default the worker's. */
+  readonly outboxMaxAgeMs?: number;
   /** How watches run; their scheduler is started only when `start` is set (tests otherwise tick it with `core.watches.runDue()`). */
   readonly watch?: HuntOpsOptions['watch'] & { readonly start?: boolean };
   /** Microsoft Sentinel on the bot's store (the caller builds it against its fake Resource Manager). */
@@ -73,6 +75,8 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
     log,
     teams: new TeamsOutboxPoster(adapter, ''),
     pollMs: options.outboxPollMs ?? 100,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.outboxMaxAgeMs ? { maxAgeMs: options.outboxMaxAgeMs } : {}),
     ...(sentinel ? { sentinel } : {}),
   });
   const core = createHuntOps({

@@ -83,6 +83,12 @@ export function cardRow(card: any, title: string): CardRow {
   return row;
 }
 
+/** A result row's device name as the card shows it: the host name, and the domain beneath it when it has one. */
+export function deviceNameOf(row: CardRow): string {
+  const beneath = row.lines[1];
+  return beneath !== undefined && !/ events? · /.test(beneath) ? `${row.title}.${beneath}` : row.title;
+}
+
 /** The row key a row's buttons carry. */
 export function rowKeyOf(row: CardRow): string {
   return String(row.actions[0]?.data.row);

@@ -2,7 +2,8 @@
  * A fake Bot Connector service on loopback: the REST API the botbuilder connector client calls
  * (send, reply, update, create conversation), recording every call. Unknown routes answer 404 and
  * are recorded as such, so a test sees anything unexpected. Programmable failures (429, 5xx) for
- * retry tests.
+ * retry tests, and Teams' message size limit: over it a message is refused with 413 and the error
+ * code `MessageSizeTooBig`, as Teams answers (the size is the request's JSON counted in UTF-16).
  */
 import { once, EventEmitter } from 'node:events';
 import http from 'node:http';
@@ -42,6 +43,7 @@ export class FakeConnector {
   private readonly events = new EventEmitter();
   private readonly failures: Array<InjectedFailure & { left: number }> = [];
   private nextId = 1;
+  private maxMessageBytes = Infinity;
   private server?: http.Server;
 
   /** The `serviceUrl` to put on activities. */
@@ -59,6 +61,16 @@ export class FakeConnector {
     if (!this.server) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** Refuses messages (sends, replies, updates, new conversations) over `bytes` in UTF-16 with 413 `MessageSizeTooBig`. */
+  limitMessageSize(bytes: number): void {
+    this.maxMessageBytes = bytes;
+  }
+
+  /** Drops the failures not yet answered: the service recovers. */
+  recover(): void {
+    this.failures.length = 0;
   }
 
   /** Answers the next `times` calls (of `kind`, if given) with `status`. */
@@ -107,6 +119,9 @@ export class FakeConnector {
     if (!route) {
       status = 404;
       answer = { error: { code: 'NotFound', message: `no route ${req.method} ${path}` } };
+    } else if (text.length * 2 > this.maxMessageBytes) {
+      status = 413;
+      answer = { error: { code: 'MessageSizeTooBig', message: 'Message size too large.' } };
     } else if (failure) {
       failure.left -= 1;
       status = failure.status;

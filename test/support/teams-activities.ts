@@ -24,7 +24,7 @@ function conversation(where: Where, rootId: string) {
   }
 }
 
-function base(serviceUrl: string, where: Where, from = ANALYST) {
+function base(serviceUrl: string, where: Where, from = ANALYST, threadRoot?: string) {
   const id = String(Date.now()) + String(Math.floor(Math.random() * 1000));
   return {
     id,
@@ -33,7 +33,7 @@ function base(serviceUrl: string, where: Where, from = ANALYST) {
     serviceUrl,
     channelId: 'msteams',
     from,
-    conversation: conversation(where, id),
+    conversation: conversation(where, threadRoot ?? id),
     recipient: BOT,
     locale: 'en-US',
     channelData: {
@@ -59,10 +59,14 @@ export function message(serviceUrl: string, text: string, where: Where = 'person
   };
 }
 
-/** An `Action.Execute` click on a card the bot posted as `replyToId`. */
-export function execute(serviceUrl: string, verb: unknown, data: unknown, replyToId: string, where: Where = 'personal', from = ANALYST) {
+/**
+ * An `Action.Execute` click on a card the bot posted as `replyToId`. In a channel, Teams sends the
+ * click in the card's thread (`<channel>;messageid=<root>`): `thread` is the id of the thread's root
+ * message, by default the card itself (a card that opened its thread, like an incident's root card).
+ */
+export function execute(serviceUrl: string, verb: unknown, data: unknown, replyToId: string, where: Where = 'personal', from = ANALYST, thread = replyToId) {
   return {
-    ...base(serviceUrl, where, from),
+    ...base(serviceUrl, where, from, thread),
     type: 'invoke',
     name: 'adaptiveCard/action',
     replyToId,

@@ -1,28 +1,70 @@
 /**
- * Whole turns of the triage workflow for tests over the in-process bot: a hunt followed to its result
- * card, clicks on its rows, the incident channel, and waiting for the outbox.
+ * Whole HTTP turns of the triage workflow for tests over the in-process bot: a bot over a small
+ * event folder with a clock the test moves, a hunt followed to its result card, clicks on its rows,
+ * what a row shows, the incident channel, and waiting for the outbox.
  */
-import { cardOf, cardText, type BotHarness } from './bot-harness';
-import { cardRows, rowKeyOf } from './card-rows';
+import { createLocalBackend } from '../../src/backends/local';
+import { parseWindow } from '../../src/hunt/window';
+import { cardOf, cardText, startBot, type BotHarness, type BotOptions } from './bot-harness';
+import { cardRows, deviceNameOf, rowKeyOf, type CardRow } from './card-rows';
 import type { ConnectorCall } from './fake-connector';
+import type { EventFolder } from './event-files';
 import { ANALYST, execute, message, type Where } from './teams-activities';
+
+/** The time the harness's clock starts at. */
+export const START = new Date('2026-11-29T12:00:00Z');
+
+/** A bot over `events`, with a clock the test moves. */
+export async function triageBot(events: EventFolder, options: Partial<BotOptions> = {}): Promise<{ bot: BotHarness; advance: (ms: number) => Date }> {
+  let now = START;
+  const clock = () => now;
+  const bot = await startBot({
+    backend: createLocalBackend({ dataDir: events.dir, now: clock, maxWindow: parseWindow('30d')!, label: 'test data' }),
+    now: clock,
+    ...options,
+  });
+  return { bot, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+}
 
 /** A message the bot posted in answer to one (a reply to the user's message). */
 export const posted = (c: ConnectorCall): boolean => (c.kind === 'send' || c.kind === 'reply') && c.status < 300;
 
-/** Runs a hunt; resolves with the result card and the id of its message. */
-export async function hunt(bot: BotHarness, text: string, where: Where = 'personal'): Promise<{ card: any; messageId: string; huntId: string }> {
+/** Sends a message; resolves with the card the bot answered with. */
+export async function say(bot: BotHarness, text: string, where: Where = 'personal', from = ANALYST): Promise<any> {
   const before = bot.connector.calls.length;
-  await bot.post(message(bot.connector.url, text, where));
-  const [progress] = await bot.connector.waitFor((c) => posted(c) && bot.connector.calls.indexOf(c) >= before && cardText(cardOf(c)).includes('Hunting'));
+  await bot.post(message(bot.connector.url, text, where, from));
+  const [answer] = await bot.connector.waitFor((c) => posted(c) && bot.connector.calls.indexOf(c) >= before);
+  return cardOf(answer!);
+}
+
+/** Runs a hunt; resolves with the result card, the id of its message and the hunt id. */
+export async function hunt(bot: BotHarness, text: string, where: Where = 'personal', from = ANALYST): Promise<{ card: any; messageId: string; huntId: string }> {
+  const before = bot.connector.calls.length;
+  await bot.post(message(bot.connector.url, text, where, from));
+  const [progress] = await bot.connector.waitFor((c) => posted(c) && bot.connector.calls.indexOf(c) >= before && /Hunting|RMM tools on/.test(cardText(cardOf(c))));
   const [update] = await bot.connector.waitFor((c) => c.kind === 'update' && c.activityId === progress!.responseId);
   const card = cardOf(update!);
   return { card, messageId: update!.activityId!, huntId: /"huntId":"([^"]+)"/.exec(JSON.stringify(card))?.[1] ?? '' };
 }
 
-/** The row key of the result row showing `device`. */
+/** The finding rows of a result card, in card order. */
+export function deviceRows(card: any): CardRow[] {
+  return cardRows(card);
+}
+
+/** The row key (button data) of each row, in card order. */
+export function rowKeys(card: any): string[] {
+  return cardRows(card).map(rowKeyOf);
+}
+
+/** The device names of the rows (host name and domain), in card order. */
+export function rowNames(card: any): string[] {
+  return cardRows(card).map(deviceNameOf);
+}
+
+/** The row key of the result row showing `device` (its host name, or host name and domain). */
 export function rowKey(card: any, device: string): string {
-  const row = cardRows(card).find((r) => r.title === device || `${r.title}.${r.lines[1]}` === device);
+  const row = cardRows(card).find((r) => r.title === device || deviceNameOf(r) === device);
   if (!row) throw new Error(`no row of ${device} on the card`);
   return rowKeyOf(row);
 }
@@ -32,14 +74,6 @@ export async function click(bot: BotHarness, verb: string, data: unknown, messag
   const res = await bot.post(execute(bot.connector.url, verb, data, messageId, options.where ?? 'personal', options.from ?? ANALYST));
   if (res.status !== 200 || res.body?.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`the click was not answered with a card: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.value;
-}
-
-/** Sends a message; resolves with the card the bot answered with. */
-export async function say(bot: BotHarness, text: string, where: Where = 'personal', from = ANALYST): Promise<any> {
-  const before = bot.connector.calls.length;
-  await bot.post(message(bot.connector.url, text, where, from));
-  const [answer] = await bot.connector.waitFor((c) => posted(c) && bot.connector.calls.indexOf(c) >= before);
-  return cardOf(answer!);
 }
 
 /** `incident channel here` in the test channel. */

@@ -87,6 +87,8 @@ describe('Log Analytics (Sentinel), whole turns', () => {
       HUNT_QUERY_TIMEOUT: '2',
       HUNT_MAX_DEVICES: '3',
       HUNT_STORE: 'sqlite::memory:',
+      // One analyst runs every hunt of this suite: the per-user rate is not what it tests.
+      HUNT_USER_RATE: '1000',
       ...azure.env,
     });
   });
@@ -221,6 +223,7 @@ describe('Defender XDR, whole turns', () => {
       DEFENDER_GRAPH_URL: graph.baseUrl,
       HUNT_QUERY_TIMEOUT: '2',
       HUNT_STORE: 'sqlite::memory:',
+      HUNT_USER_RATE: '1000',
       ...azure.env,
     });
   });

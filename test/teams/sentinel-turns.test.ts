@@ -16,9 +16,9 @@ import { sentinelCommentId, sentinelIncidentId } from '../../src/sentinel/sentin
 import { cardOf, cardText, startBot, type BotHarness } from '../support/bot-harness';
 import { cardLines } from '../support/card-rows';
 import { certificateEvent, eventFolder, type EventFolder } from '../support/event-files';
-import { ANALYST, CHANNEL_ID, TENANT_ID } from '../support/teams-activities';
+import { ANALYST, CHANNEL_ID, execute, TENANT_ID } from '../support/teams-activities';
 import { testCertificates } from '../support/tls';
-import { click, executes, hunt, rowKey, say, setIncidentChannel, waitUntil } from '../support/triage-turns';
+import { click, executes, hunt, posted, rowKey, say, setIncidentChannel, waitUntil } from '../support/triage-turns';
 import { startSentinelFixture, WORKSPACE_RESOURCE_ID, type SentinelFixture } from '../sentinel/sentinel-fixture';
 
 jest.setTimeout(60_000);
@@ -244,10 +244,13 @@ describe('exclusions in the watchlist', () => {
     const [fromRow, pattern] = (await bot.store.listExclusions());
     expect(sentinel().watchlists.get(WATCHLIST.toLowerCase())!.properties).toMatchObject({ provider: 'HuntOps', itemsSearchKey: 'ExclusionId' });
     const rowItem = sentinel().watchlists.get(WATCHLIST.toLowerCase())!.items.get(exclusionItemId(fromRow!))!;
+    // A row's exclusion binds its device id; the row's name (the attacker's choice, and anyone's
+    // device may bear it) is in no column a rule matches names with.
     expect(rowItem.values).toMatchObject({
       ExclusionId: fromRow!.id,
       DeviceId: 'itadm003contosocom0000000000000000000000',
-      DeviceName: 'it-adm-003.contoso.com',
+      DeviceName: '',
+      DevicePattern: '',
       Tool: 'kaseya',
       Reason: 'IT admin box',
       ExcludedBy: 'Ada Analyst',
@@ -270,9 +273,14 @@ describe('exclusions in the watchlist', () => {
   test('exclusions sync reports drift both ways: deleted in Sentinel (reported, then added again on request), edited, foreign, never written', async () => {
     await say(bot, 'exclude device IT-ADM-* reason "IT admin workstations" for 90d');
     await say(bot, 'exclude device SRV-MGMT-01 reason "management server" for never');
-    await waitUntil(async () => items().length === 2 && (await mirrorDone()), 'the items');
-    const [admins, server] = await bot.store.listExclusions();
+    const { card, messageId, huntId } = await hunt(bot, 'hunt kaseya 5d');
+    await click(bot, VERBS.excludeSubmit, { huntId, row: rowKey(card, 'ws-fin-014'), reason: 'finance jump host', scope: 'tool', expiry: '7' }, messageId);
+    await waitUntil(async () => items().length === 3 && (await mirrorDone()), 'the items');
+    const [admins, server, fromRow] = await bot.store.listExclusions();
     const watchlist = sentinel().watchlists.get(WATCHLIST.toLowerCase())!;
+    // A row's item as written (its DeviceId, no name) is what the sync expects: it is no drift.
+    const rowItem = structuredClone(watchlist.items.get(exclusionItemId(fromRow!).toLowerCase())!.values);
+    expect(rowItem).toMatchObject({ DeviceId: 'wsfin014contosocom0000000000000000000000', DeviceName: '', DevicePattern: '' });
     // In the portal: one item deleted, one edited, one added by hand.
     watchlist.items.delete(exclusionItemId(admins!).toLowerCase());
     watchlist.items.get(exclusionItemId(server!).toLowerCase())!.values.Reason = 'edited in the portal';
@@ -294,12 +302,24 @@ describe('exclusions in the watchlist', () => {
     expect(text).toContain('LAB-* (item 0f0f0f0f-0000-4000-8000-000000000001)');
     expect(watchlist.items.get(exclusionItemId(admins!).toLowerCase())).toBeUndefined();
     expect(watchlist.items.get(exclusionItemId(server!).toLowerCase())!.values.Reason).toBe('management server');
-    expect(watchlist.items.size).toBe(3);
+    expect(watchlist.items.get(exclusionItemId(fromRow!).toLowerCase())!.values).toEqual(rowItem);
+    expect(text).not.toContain('finance jump host');
+    expect(watchlist.items.size).toBe(4);
 
     const restore = executes(report).find((a) => a.title === 'Add them again')!;
     expect(restore).toEqual({ title: 'Add them again', verb: VERBS.syncExclusions, data: { restore: true } });
-    await click(bot, restore.verb, restore.data, update!.activityId!);
-    await waitUntil(() => watchlist.items.has(exclusionItemId(admins!).toLowerCase()), 'the deleted item to be added again');
+    // The report card is no message HuntOps keeps: the clicked card stays, and the new sync answers
+    // in a message of its own, updated when Sentinel has answered.
+    const mark2 = bot.connector.calls.length;
+    const clicked = await bot.post(execute(bot.connector.url, restore.verb, restore.data, update!.activityId!));
+    expect(clicked.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    const [restoring] = await bot.connector.waitFor((c) => posted(c) && bot.connector.calls.indexOf(c) >= mark2);
+    expect(cardText(cardOf(restoring!))).toContain('Syncing exclusions with Microsoft Sentinel');
+    const [restored] = await bot.connector.waitFor((c) => c.kind === 'update' && c.activityId === restoring!.responseId);
+    expect(cardText(cardOf(restored!))).toMatch(/Added again\n1\n/);
+    expect(cardText(cardOf(restored!))).toContain('IT-ADM-* (every RMM hunt), excluded by Ada Analyst: IT admin workstations');
+    expect(watchlist.items.has(exclusionItemId(admins!).toLowerCase())).toBe(true);
+    expect(bot.connector.calls.slice(mark2).filter((c) => c.kind === 'update' && c.activityId === update!.activityId)).toEqual([]);
     const audit = (await bot.store.listAudit({ limit: 20 })).filter((e) => e.action === 'sync-exclusions');
     expect(audit.map((e) => (e.details as { restore: boolean }).restore).sort()).toEqual([false, true]);
   });

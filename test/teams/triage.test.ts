@@ -146,7 +146,7 @@ describe('Exclude', () => {
   test('pattern exclusions by command, listed with Remove, and unexclude', async () => {
     await bot.post(message(bot.connector.url, 'exclude device IT-ADM-* reason "IT admin workstations" for 90d'));
     const [answer] = await bot.connector.waitFor(posted);
-    expect(cardText(cardOf(answer!))).toContain('Excluded IT-ADM-* from every RMM hunt until 2027-02-27: IT admin workstations');
+    expect(cardText(cardOf(answer!))).toContain('Excluded pattern IT-ADM-* from every RMM hunt until 2027-02-27: IT admin workstations');
 
     const later = await hunt(bot, 'hunt kaseya 5d');
     expect(cardText(later.card)).toContain('Kaseya: 2 devices');
@@ -161,7 +161,7 @@ describe('Exclude', () => {
     expect(cardText(listCard)).toContain('IT admin workstations');
     const remove = JSON.parse(/\{"type":"Action\.Execute","title":"Remove"[^}]*\}\}/.exec(JSON.stringify(listCard))![0]);
     const removed = await click(bot, remove.verb, remove.data, list!.responseId!);
-    expect(cardText(removed)).toContain('Removed the exclusion of IT-ADM-*.');
+    expect(cardText(removed)).toContain('Removed the exclusion of pattern IT-ADM-*.');
     expect(cardText(removed)).toContain('None: every device shows up in hunts.');
     expect(cardText((await hunt(bot, 'hunt kaseya 5d')).card)).toContain('Kaseya: 4 devices');
 
@@ -391,7 +391,7 @@ describe('who may do what', () => {
       expect(cardText(cardOf(answer!))).toContain('HuntOps is not enabled for your organisation');
       expect(bot.connector.calls.filter((c) => c.kind === 'update')).toEqual([]);
       const [entry] = await bot.store.listAudit({ limit: 1 });
-      expect(entry).toMatchObject({ action: 'use', outcome: 'refused', details: { command: 'message' } });
+      expect(entry).toMatchObject({ action: 'use', outcome: 'refused', count: 1, details: { tenant: TENANT_ID } });
     } finally {
       await bot.stop();
     }

@@ -19,6 +19,7 @@ import { ANALYST, CHANNEL_ID, execute, message, type Where } from '../support/te
 const START = new Date('2026-11-29T12:00:00Z');
 const HOUR = 3_600_000;
 const BOB = { id: '29:1bob', name: 'Bob Builder', aadObjectId: '0b0b0b0b-1111-2222-3333-444444444444' };
+const CAROL = { id: '29:1carol', name: 'Carol Responder', aadObjectId: '0c0c0c0c-1111-2222-3333-444444444444' };
 /** The devices `hunt kaseya 5d` finds in the sample (data/sample/README.md). */
 const KASEYA = ['it-adm-003', 'lt-hr-207', 'srv-mgmt-01', 'ws-fin-014'];
 
@@ -33,7 +34,7 @@ beforeEach(async () => {
   bot = await startBot({
     backend: createLocalBackend({ dataDir: data.dir, now: clock, maxWindow: parseWindow('30d')!, label: 'sample data' }),
     now: clock,
-    access: { allowedTenants: '*', responders: [ANALYST.aadObjectId] },
+    access: { allowedTenants: '*', responders: [ANALYST.aadObjectId, CAROL.aadObjectId] },
     watch: { minIntervalMs: 15 * 60_000 },
   });
 });
@@ -117,10 +118,18 @@ describe('watch', () => {
     const huntId = /"huntId":"([^"]+)"/.exec(actions)![1]!;
     expect(actions).toContain('"title":"Exclude"');
     expect(actions).toContain('"title":"Escalate"');
-    const form = await bot.post(execute(bot.connector.url, VERBS.exclude, { huntId, row: '0' }, posts[1]!.responseId!, 'channel'));
+    // Clicks come from the post's thread (the one the watch was typed in), as Teams sends them.
+    const thread = /;messageid=(.+)$/.exec(posts[1]!.conversationId!)![1]!;
+    const form = await bot.post(execute(bot.connector.url, VERBS.exclude, { huntId, row: '0' }, posts[1]!.responseId!, 'channel', ANALYST, thread));
     expect(cardText(form.body.value)).toContain('Exclude ws-new-001.corp.contoso.com');
+    // Like any hunt's, the post's buttons work only where it was posted.
+    const fromPersonalChat = execute(bot.connector.url, VERBS.exclude, { huntId, row: '0' }, posts[1]!.responseId!, 'personal');
+    const fromAnotherThread = execute(bot.connector.url, VERBS.exclude, { huntId, row: '0' }, posts[1]!.responseId!, 'channel', ANALYST, '1796000000000000');
+    for (const elsewhere of [fromPersonalChat, fromAnotherThread]) {
+      expect(cardText((await bot.post(elsewhere)).body.value)).toContain('That hunt is no longer available');
+    }
     const excluded = await bot.post(
-      execute(bot.connector.url, VERBS.excludeSubmit, { huntId, row: '0', reason: 'lab machine', scope: 'tool', expiry: '30' }, posts[1]!.responseId!, 'channel'),
+      execute(bot.connector.url, VERBS.excludeSubmit, { huntId, row: '0', reason: 'lab machine', scope: 'tool', expiry: '30' }, posts[1]!.responseId!, 'channel', ANALYST, thread),
     );
     expect(cardText(excluded.body.value)).toContain('Kaseya: 1 new device.');
     expect(cardText(excluded.body.value)).toContain('Excluded by Ada Analyst: lab machine');
@@ -188,7 +197,10 @@ describe('watch', () => {
     const res = await bot.post(execute(bot.connector.url, VERBS.unwatch, { watchId: 1, page: 1 }, messageId, 'channel'));
     expect(cardText(res.body.value)).toContain('Stopped watch 1: it will not run again.');
     expect(cardText(res.body.value)).toContain('1 active, page 1 of 1');
-    await bot.connector.waitFor((c) => c.kind === 'update' && c.activityId === messageId && cardText(c.body).includes('Stopped watch 1'));
+    // A watches card is no message HuntOps keeps: Stop answers the clicker, and the message the
+    // click names (its replyToId, which a client chooses) is not overwritten for everyone.
+    await bot.inFlight.drain(10_000);
+    expect(bot.connector.calls.filter((c) => c.kind === 'update' && c.activityId === messageId)).toEqual([]);
 
     const again = cardText((await ask('unwatch 1')).card);
     expect(again).toContain('Watch 1 was already stopped by Ada Analyst.');
@@ -206,7 +218,13 @@ describe('watch', () => {
   });
 
   test('watches is paged; its page buttons answer with the next page', async () => {
-    for (let i = 0; i < 11; i += 1) await ask(`watch kaseya ${i + 1}d every 1h`);
+    // Setting a watch counts against the per-user rate (HUNT_USER_RATE, 10 a minute): Ada's 11th
+    // watch of the minute is refused, and another responder sets it.
+    for (let i = 0; i < 10; i += 1) await ask(`watch kaseya ${i + 1}d every 1h`);
+    const limited = cardText((await ask('watch kaseya 11d every 1h')).card);
+    expect(limited).toContain('Too many hunts for now');
+    expect(limited).toContain('new watches');
+    await ask('watch kaseya 11d every 1h', { from: CAROL });
     const { card, messageId } = await ask('watches');
     expect(cardText(card)).toContain('11 active, page 1 of 2');
     const next = card.actions.find((a: any) => a.title === 'Next');

@@ -157,6 +157,22 @@ describe('a watch', () => {
     expect((await posts(store, TENANT)).at(-1)?.payload.devices).toEqual(['WS-10']);
   });
 
+  it('hides an excluded device by its DeviceId, renamed or not, never another device given its name, and only in its tenant', async () => {
+    const watches = scheduler();
+    await watches.createWatch(watch());
+    await watches.createWatch(watch({ tenant: 'tenant-fabrikam' }));
+    await watches.runDue();
+    await store.addExclusion({ key: 'd1', pattern: 'WS-7', deviceId: 'id-WS-7', tenant: TENANT, scope: { kind: 'all' }, reason: 'jump host', createdBy: alice, expiresAt: null });
+
+    clock.advance(HOUR);
+    telemetry.add('WS-7', 'kaseya', { agoMs: MINUTE, name: 'renamed-07' });
+    telemetry.add('WS-8', 'kaseya', { agoMs: MINUTE, name: 'WS-7' });
+    await watches.runDue();
+    expect((await posts(store, TENANT)).at(-1)?.payload.devices).toEqual(['WS-7']);
+    expect(lastRunSummary((await store.getWatch(TENANT, 1))!)).toMatchObject({ found: 2, reported: 1, excluded: 1 });
+    expect((await posts(store, 'tenant-fabrikam')).at(-1)?.payload.devices).toEqual(['renamed-07', 'WS-7']);
+  });
+
   it('reports a device whose agent talks to another instance of a sanctioned tool, once, and again when a quiet one starts to', async () => {
     const watches = scheduler();
     await store.setSanction({ tenant: TENANT, toolId: 'kaseya', instances: ['vsa.contoso.com'], reason: 'our RMM', by: alice });

@@ -2,7 +2,8 @@
  * What a finished hunt keeps about its result besides the devices (the store's opaque `meta`),
  * versioned and read back through a schema. Version 1 adds the version number to the shape the
  * first release stored, whose fields were all optional; version 2 adds the sanction marks of its
- * rows and, for the hunt a watch's post keeps, the post's title (and no query time). All are read.
+ * rows, how many of the hidden devices typed name patterns hid, and, for the hunt a watch's post
+ * keeps, the post's title (and no query time). All are read.
  *
  * One version scheme for every stored run: a device check (`check-meta.ts`) and a Details run
  * (`evidence-meta.ts`) store a hunt's meta of the same version with their own fields beside it
@@ -42,6 +43,8 @@ export const HUNT_META_V2 = z.object({
   title: z.string().optional(),
   /** By row key: rows of sanctioned tools. */
   marks: z.record(z.string(), MARK).optional(),
+  /** Of the devices exclusions hid, how many typed name patterns hid. */
+  hiddenByPattern: z.number().int().nonnegative().optional(),
 });
 
 /** Stored before versions: the same fields, each optional. */
@@ -69,6 +72,8 @@ export interface HuntMeta {
   readonly title?: string;
   /** What sanctions make of rows, by row key. */
   readonly marks?: Readonly<Record<string, SanctionMark>>;
+  /** Of the devices exclusions hid, how many typed name patterns hid; unknown for hunts of earlier versions. */
+  readonly hiddenByPattern?: number;
 }
 
 /** What is stored. */
@@ -83,6 +88,7 @@ export function storedHuntMeta(meta: HuntMeta): StoredHuntMeta {
     notes: [...meta.notes],
     ...(meta.queryMs !== undefined ? { queryMs: meta.queryMs } : {}),
     ...(meta.portal ? { portal: meta.portal } : {}),
+    ...(meta.hiddenByPattern !== undefined ? { hiddenByPattern: meta.hiddenByPattern } : {}),
     ...(meta.title !== undefined ? { title: meta.title } : {}),
     ...(meta.marks && Object.keys(meta.marks).length > 0
       ? { marks: Object.fromEntries(Object.entries(meta.marks).map(([row, mark]) => [row, mark.kind === 'sanctioned' ? mark : { kind: mark.kind, instances: [...mark.instances] }])) }
@@ -101,6 +107,7 @@ export function readHuntMeta(stored: unknown, fallback: Pick<HuntMeta, 'subject'
     notes: meta.notes ?? [],
     ...(queryMs !== undefined ? { queryMs } : {}),
     ...(meta.portal ? { portal: meta.portal } : {}),
+    ...(meta.hiddenByPattern !== undefined ? { hiddenByPattern: meta.hiddenByPattern } : {}),
     ...(meta.title !== undefined ? { title: meta.title } : {}),
     ...(meta.marks ? { marks: meta.marks } : {}),
   };

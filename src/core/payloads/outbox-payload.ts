@@ -1,12 +1,13 @@
 /**
  * What an outbox item carries, versioned and read back through a schema: the facts of an
- * escalation (version 1; version 2 adds the evidence summary, or why there is none; both may
- * carry the incident's link in Microsoft Sentinel), which the escalation card is made from when the
- * item is posted, so a later version's card shows them; the closing note of an incident; a Sentinel
- * call that failed for good; the facts of a watch's post (`watch-post`, version 1). Items written
- * before versions carried the card's view itself (an `escalation` view, or a `notice`); they are
- * read as such and still post. A field may be added to a version only as an optional one that
- * older readers can ignore (zod drops what a schema does not name).
+ * escalation (version 1; `reportCount` was added later and is optional; version 2 adds the
+ * evidence summary, or why there is none; both may carry the incident's link in Microsoft Sentinel),
+ * which the escalation card is made from when the item is posted, so a later version's card shows
+ * them; the closing note of an incident; a Sentinel call that failed for good; the facts of a watch's
+ * post (`watch-post`, version 1); a notice to the incident channel (version 1: a post that could not
+ * be delivered). Items written before versions carried the card's view itself (an `escalation`
+ * view, or a `notice`); they are read as such and still post. A field may be added to a version
+ * only as an optional one that older readers can ignore (zod drops what a schema does not name).
  */
 import { z } from 'zod';
 import { EVIDENCE_FACTS } from './evidence-facts';
@@ -25,7 +26,10 @@ const ESCALATION_V1 = z.object({
   firstSeen: z.string(),
   lastSeen: z.string(),
   count: z.number(),
+  /** A bounded sample. */
   reportIds: z.array(z.string()),
+  /** How many report ids there were in all; absent in items written before it was counted. */
+  reportCount: z.number().int().nonnegative().optional(),
   kql: z.string(),
   source: z.string(),
   by: z.string(),
@@ -106,6 +110,15 @@ const ESCALATION_V2 = ESCALATION_V1.extend({
   evidence: z.union([z.object({ facts: EVIDENCE_FACTS }), z.object({ missing: z.string() })]),
 });
 
+/** A notice to the channel (a post that could not be delivered). */
+const NOTICE_V1 = z.object({
+  version: z.literal(1),
+  kind: z.literal('notice'),
+  title: z.string(),
+  text: z.string(),
+  tone: TONE,
+});
+
 /** An unversioned item: the escalation card's view as the first release stored it. */
 const UNVERSIONED_ESCALATION = z.object({
   name: z.literal('escalation'),
@@ -134,7 +147,7 @@ const UNVERSIONED_NOTICE = z.object({
   usage: z.array(z.string()).optional(),
 });
 
-const PAYLOAD = z.union([ESCALATION_V2, ESCALATION_V1, WATCH_POST_V1, INCIDENT_CLOSED_V1, SENTINEL_REFUSED_V1, UNVERSIONED_ESCALATION, UNVERSIONED_NOTICE]);
+const PAYLOAD = z.union([ESCALATION_V2, ESCALATION_V1, WATCH_POST_V1, INCIDENT_CLOSED_V1, SENTINEL_REFUSED_V1, NOTICE_V1, UNVERSIONED_ESCALATION, UNVERSIONED_NOTICE]);
 
 /** The facts of an escalation, as stored (version 1, or 2 with the evidence). */
 export type EscalationPayload = z.infer<typeof ESCALATION_V1> | z.infer<typeof ESCALATION_V2>;
@@ -150,6 +163,9 @@ export type IncidentClosedPayload = z.infer<typeof INCIDENT_CLOSED_V1>;
 
 /** A Sentinel call that failed for good, as stored (version 1). */
 export type SentinelRefusedPayload = z.infer<typeof SENTINEL_REFUSED_V1>;
+
+/** A notice to the channel, as stored (version 1). */
+export type NoticePayload = z.infer<typeof NOTICE_V1>;
 
 /** Any payload this version can post. */
 export type OutboxPayload = z.infer<typeof PAYLOAD>;
@@ -172,6 +188,11 @@ export function incidentClosedPayload(facts: Omit<IncidentClosedPayload, 'versio
 /** The payload to store for a Sentinel call that failed for good. */
 export function sentinelRefusedPayload(facts: Omit<SentinelRefusedPayload, 'version' | 'kind'>): SentinelRefusedPayload {
   return { version: 1, kind: 'sentinel-refused', ...facts };
+}
+
+/** The payload of a notice to the channel. */
+export function noticePayload(notice: Omit<NoticePayload, 'version' | 'kind'>): NoticePayload {
+  return { version: 1, kind: 'notice', ...notice };
 }
 
 /** A stored payload, or undefined when no version of HuntOps wrote it. */

@@ -38,7 +38,10 @@ const ESCALATION_V1 = z.object({
     firstSeen: z.string(),
     lastSeen: z.string(),
     count: z.number(),
+    /** A bounded sample. */
     reportIds: z.array(z.string()),
+    /** How many report ids there were in all. */
+    reportCount: z.number().int().nonnegative().optional(),
     query: z.string(),
     source: z.string(),
   }),

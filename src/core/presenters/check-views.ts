@@ -17,6 +17,7 @@ import { deviceContextView } from './evidence-display';
 import { sanctionMarkViews, toolRow } from './finding-rows';
 import { utcText } from './format';
 import { resultTime, runFailedView } from './run-views';
+import { namesakeNote } from './exclusion-views';
 
 function checkHeader(hunt: Pick<Hunt, 'request' | 'source'>): HuntHeader {
   const device = hunt.request.device ?? '';
@@ -62,7 +63,11 @@ export function checkPageView(page: HuntPage, catalog: Catalog, note?: Note): De
     toolCount: rows.total,
     page: rows.page,
     pageCount: rows.pageCount,
-    notes: [...(note ? [note] : []), ...meta.notes],
+    notes: [
+      ...(note ? [note] : []),
+      ...meta.notes,
+      ...page.namesakes.map(({ finding, exclusion }) => namesakeNote(`${toolRefName(finding.toolId, catalog)} on ${finding.deviceName}`, finding, exclusion)),
+    ],
     ...(meta.portal ? { portal: meta.portal } : {}),
   };
 }

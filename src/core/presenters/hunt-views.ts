@@ -13,6 +13,7 @@ import { toolRefName } from '../tool-ref';
 import type { Note, View } from '../views';
 import { checkPageView } from './check-views';
 import { evidencePageView } from './evidence-views';
+import { namesakeNote } from './exclusion-views';
 import { deviceRow, groupRows, sanctionMarkViews } from './finding-rows';
 import { plural, utcText } from './format';
 import { huntHeader, resultTime, runFailedView } from './run-views';
@@ -26,6 +27,15 @@ export function huntProgressView(started: StartedHunt, state: ProgressState): Vi
 export function finishedHuntView(finished: FinishedHunt, catalog: Catalog): View {
   if (finished.kind === 'failed') return runFailedView(huntHeader(finished.hunt, finished.subject), finished.failure, finished.portal);
   return huntPageView(finished.page, catalog);
+}
+
+/** ", 2 of them by name patterns": how many of the hidden devices typed patterns hid, when known. */
+function byPatterns(hidden: number, byPattern: number | undefined): string {
+  if (byPattern === undefined) return '';
+  if (byPattern === 0) return ', none by a name pattern';
+  if (hidden === 1) return ', by a name pattern';
+  if (byPattern === hidden) return ', all by name patterns';
+  return `, ${byPattern} of them by ${byPattern === 1 ? 'a name pattern' : 'name patterns'}`;
 }
 
 /** A page of a finished hunt's devices (or a check's, or a Details run's card); `note` first (the outcome of a click). */
@@ -43,7 +53,10 @@ function resultPageView(page: HuntPage, catalog: Catalog, note?: Note): View {
   const notes: Note[] = [
     ...(note ? [note] : []),
     ...meta.notes,
-    ...(hidden > 0 ? [{ text: `${plural(hidden, 'device is', 'devices are')} hidden by exclusions (type exclusions to see them).`, tone: 'default' as const }] : []),
+    ...(hidden > 0
+      ? [{ text: `${plural(hidden, 'device is', 'devices are')} hidden by exclusions${byPatterns(hidden, meta.hiddenByPattern)} (type exclusions to see them).`, tone: 'default' as const }]
+      : []),
+    ...page.namesakes.map(({ finding, exclusion }) => namesakeNote(finding.deviceName, finding, exclusion)),
   ];
   const portal = meta.portal ? { portal: meta.portal } : {};
   const asOf = resultTime(hunt);

@@ -61,7 +61,7 @@ export function auditView(entries: readonly AuditEntry[]): AuditView {
       who: e.actor.name,
       action: auditActionPhrase(e.action),
       outcome: e.outcome,
-      what: summarise(e.details),
+      what: `${summarise(e.details)}${e.count !== undefined && e.count > 1 ? ` (${e.count.toLocaleString('en-US')} times, last ${isoSeconds(e.lastAt ?? e.at)})` : ''}`,
       where: e.conversationId,
     })),
   };

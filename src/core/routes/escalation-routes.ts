@@ -45,12 +45,15 @@ const SUBMIT_DATA = z
 
 const INCIDENT_USAGE = ['incident channel here'];
 
+/** A Teams channel id, as `HUNT_INCIDENT_CHANNEL` takes it. */
+const CHANNEL_ID = /^19:[^;\s]+@thread\.(tacv2|skype)$/;
+
 function parseIncidentWords(words: readonly string[], context: RequestContext): { readonly channelId: string } {
   if (words.length !== 2 || words[0]!.toLowerCase() !== 'channel' || words[1]!.toLowerCase() !== 'here') {
     throw new UserError('Did you mean incident channel here?', 'Type it in the channel where escalations should be posted.', INCIDENT_USAGE);
   }
   const { channelId } = context.conversation;
-  if (context.conversation.kind !== 'channel' || !channelId) {
+  if (context.conversation.kind !== 'channel' || !channelId || channelId.length > 256 || !CHANNEL_ID.test(channelId)) {
     throw new UserError('Incidents go to a channel', 'Type @HuntOps incident channel here in the team channel where escalations should be posted.');
   }
   return { channelId };
@@ -89,7 +92,7 @@ export function escalationRoutes(deps: RouteDeps): { commands: CommandEntry[]; b
         data: z.object(FINDING),
         access: 'responder',
         handle: async ({ huntId, row }, context) => {
-          const ref = await hunts.finding(huntId, row);
+          const ref = await hunts.finding(huntId, row, context);
           await escalations.target(placeOf(context));
           return { ref, open: await escalations.openIncidents(context.conversation.tenantId) };
         },
@@ -101,7 +104,7 @@ export function escalationRoutes(deps: RouteDeps): { commands: CommandEntry[]; b
         data: SUBMIT_DATA,
         access: 'responder',
         handle: async ({ huntId, row, form }, context) => {
-          const ref = await hunts.finding(huntId, row);
+          const ref = await hunts.finding(huntId, row, context);
           const invalid = async (problem: string) => ({ kind: 'invalid' as const, ref, problem, open: await escalations.openIncidents(context.conversation.tenantId) });
           if (!form.ok) return invalid(form.problem);
           const { note, title, incident, severity } = form.value;
@@ -115,7 +118,8 @@ export function escalationRoutes(deps: RouteDeps): { commands: CommandEntry[]; b
             incident: incident === 'new' ? { kind: 'new', title: title || defaultIncidentTitle(formSubject(ref, catalog)) } : { kind: 'existing', number: Number(incident) },
           });
           if (outcome.kind === 'not-open') return invalid(`Incident ${outcome.number} is not open any more; choose another or a new one.`);
-          return { kind: 'done' as const, ref, outcome, newIncident: incident === 'new', page: await hunts.page(huntId, ref.page), reload: () => hunts.page(huntId, ref.page) };
+          const reload = () => hunts.page(huntId, ref.page, context);
+          return { kind: 'done' as const, ref, outcome, newIncident: incident === 'new', page: await reload(), reload };
         },
         present: (result) => {
           if (result.kind === 'invalid') return escalateFormView(formSubject(result.ref, catalog), result.open, { sentinel, error: result.problem });
@@ -124,7 +128,11 @@ export function escalationRoutes(deps: RouteDeps): { commands: CommandEntry[]; b
           const note = created
             ? { text: `Escalated ${device} to incident ${incident.number}: ${incident.title}. It is being posted in the incident thread.`, tone: 'good' as const }
             : { text: `${device} was already escalated by ${record.by.name} to incident ${record.incidentNumber}.`, tone: 'default' as const };
-          return { view: huntPageView(result.page, catalog, note), everyone: async () => huntPageView(await result.reload(), catalog, note) };
+          return {
+            view: huntPageView(result.page, catalog, note),
+            everyone: async () => huntPageView(await result.reload(), catalog, note),
+            messageId: result.ref.hunt.messageId,
+          };
         },
         audit: {
           action: 'escalate',

@@ -1,7 +1,8 @@
 /**
  * Exclusions: `exclude`, `exclusions`, `unexclude`, and the buttons Exclude (the inline form), its
  * submission, Remove, and the exclusions card's pages. Only responders change exclusions; every
- * change, and every refusal, is audited as `exclude` or `unexclude`.
+ * change, and every refusal, is audited as `exclude` or `unexclude`. Everything is in the caller's
+ * tenant; Exclude on a card binds the row's DeviceId, `exclude device` makes a name pattern.
  */
 import { z } from 'zod';
 import type { Created, Exclusion } from '../../store/store';
@@ -14,15 +15,20 @@ import { readForm, trimmedText } from '../forms';
 import { pageArgument } from '../page-argument';
 import { pageOf } from '../paging';
 import { button, command, type ButtonEntry, type CommandEntry } from '../pipeline';
-import { excludeFormView, exclusionsView, expiryText, formSubject, scopeText } from '../presenters/exclusion-views';
+import { excludeFormView, exclusionsView, exclusionSubject, expiryText, formSubject, scopeText } from '../presenters/exclusion-views';
 import { huntPageView } from '../presenters/hunt-views';
+import type { RequestContext } from '../context';
 import type { MirrorStatus } from '../exclusion-sync';
+import { callerTenant } from '../tenant-scope';
 import { UserError } from '../user-error';
 import { VERBS } from '../verbs';
 import type { Note } from '../views';
 import type { RouteDeps } from './route-deps';
 
 const DAY_MS = 86_400_000;
+
+/** An exclusion id as the store makes them (`ids.ts`: 22 URL-safe characters). */
+const EXCLUSION_ID = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
 
 /** Expiry choices of the form, in days (`never` has none). */
 export const EXPIRY_CHOICES = ['7', '30', '90', 'never'] as const;
@@ -58,6 +64,7 @@ function exclusionDetails({ record, created }: Created<Exclusion>): AuditDetails
   return {
     exclusionId: record.id,
     pattern: record.pattern,
+    ...(record.deviceId !== undefined ? { deviceId: record.deviceId } : {}),
     scope: record.scope,
     reason: record.reason,
     expiresAt: record.expiresAt?.toISOString() ?? null,
@@ -69,8 +76,8 @@ function exclusionDetails({ record, created }: Created<Exclusion>): AuditDetails
 /** Exclusions as routes. */
 export function exclusionRoutes(deps: RouteDeps): { commands: CommandEntry[]; buttons: ButtonEntry[] } {
   const { catalog, exclusions, hunts } = deps;
-  const activePage = async (page: number) => {
-    const active = await exclusions.active();
+  const activePage = async (page: number, context: RequestContext) => {
+    const active = await exclusions.active(callerTenant(context));
     return { ...pageOf(active, page, EXCLUSIONS_PAGE_SIZE), ...(deps.mirror ? { mirror: mirrorNote(await deps.mirror.status(active), deps.mirror.watchlist) } : {}) };
   };
   return {
@@ -87,13 +94,14 @@ export function exclusionRoutes(deps: RouteDeps): { commands: CommandEntry[]; bu
             ...request,
             expiry: request.expiry ?? { kind: 'after', ms: DEFAULT_COMMAND_EXPIRY_DAYS * DAY_MS },
             by: actorOf(context),
+            tenant: callerTenant(context),
             key: `command:${context.requestId ?? `${context.conversation.id}:${deps.now().getTime()}`}`,
           });
-          return { made, page: await activePage(1) };
+          return { made, page: await activePage(1, context) };
         },
         present: ({ made, page }, request) =>
           exclusionsView(page, catalog, {
-            text: `Excluded ${request.pattern} from ${scopeText(request.scope, catalog)} ${expiryText(made.record.expiresAt)}: ${request.reason}`,
+            text: `Excluded pattern ${request.pattern} from ${scopeText(request.scope, catalog)} ${expiryText(made.record.expiresAt)}: ${request.reason}`,
             tone: 'good',
           }),
         audit: {
@@ -109,7 +117,7 @@ export function exclusionRoutes(deps: RouteDeps): { commands: CommandEntry[]; bu
         example: 'exclusions',
         parse: (words) => ({ page: pageArgument('exclusions', words) }),
         access: 'anyone',
-        handle: ({ page }) => activePage(page),
+        handle: ({ page }, context) => activePage(page, context),
         present: (page) => exclusionsView(page, catalog),
       }),
       command({
@@ -120,17 +128,20 @@ export function exclusionRoutes(deps: RouteDeps): { commands: CommandEntry[]; bu
         parse: parseUnexcludeWords,
         access: 'responder',
         handle: async ({ pattern }, context) => {
-          const { removed, covering } = await exclusions.removePattern(pattern, actorOf(context));
+          const { removed, covering } = await exclusions.removePattern(pattern, actorOf(context), callerTenant(context));
           if (removed.length === 0) {
             const hint = covering.length
               ? `${pattern} is covered by ${covering.join(', ')}; remove ${covering.length === 1 ? 'that' : 'one of those'} with unexclude <pattern>.`
               : 'Type exclusions for the active ones.';
             throw new UserError(`No exclusion of '${pattern}'`, hint, UNEXCLUDE_USAGE);
           }
-          return { removed, page: await activePage(1) };
+          return { removed, page: await activePage(1, context) };
         },
-        present: ({ removed, page }, { pattern }) =>
-          exclusionsView(page, catalog, { text: `Removed ${removed.length === 1 ? 'the exclusion' : `${removed.length} exclusions`} of ${pattern}.`, tone: 'good' }),
+        present: ({ removed, page }) =>
+          exclusionsView(page, catalog, {
+            text: `Removed ${removed.length === 1 ? 'the exclusion' : `${removed.length} exclusions`} of ${exclusionSubject(removed[0]!.record)}.`,
+            tone: 'good',
+          }),
         audit: {
           action: 'unexclude',
           request: ({ pattern }) => ({ pattern }),
@@ -146,7 +157,7 @@ export function exclusionRoutes(deps: RouteDeps): { commands: CommandEntry[]; bu
         verb: VERBS.exclude,
         data: z.object(FINDING),
         access: 'responder',
-        handle: ({ huntId, row }) => hunts.finding(huntId, row),
+        handle: ({ huntId, row }, context) => hunts.finding(huntId, row, context),
         present: (ref) => excludeFormView(formSubject(ref, catalog)),
         audit: { action: 'exclude', request: ({ huntId, row }) => ({ huntId, row }) },
       }),
@@ -155,11 +166,12 @@ export function exclusionRoutes(deps: RouteDeps): { commands: CommandEntry[]; bu
         data: SUBMIT_DATA,
         access: 'responder',
         handle: async ({ huntId, row, form }, context) => {
-          const ref = await hunts.finding(huntId, row);
+          const ref = await hunts.finding(huntId, row, context);
           if (!form.ok) return { kind: 'invalid' as const, ref, problem: form.problem };
           const { reason, scope, expiry } = form.value;
-          const made = await exclusions.excludeFinding({ ref, scope, reason, expiry: formExpiry(expiry), by: actorOf(context) });
-          return { kind: 'done' as const, ref, made, page: await hunts.page(huntId, ref.page), reload: () => hunts.page(huntId, ref.page) };
+          const made = await exclusions.excludeFinding({ ref, scope, reason, expiry: formExpiry(expiry), by: actorOf(context), tenant: callerTenant(context) });
+          const reload = () => hunts.page(huntId, ref.page, context);
+          return { kind: 'done' as const, ref, made, page: await reload(), reload };
         },
         present: (result) => {
           if (result.kind === 'invalid') return excludeFormView(formSubject(result.ref, catalog), result.problem);
@@ -168,7 +180,11 @@ export function exclusionRoutes(deps: RouteDeps): { commands: CommandEntry[]; bu
           const note = created
             ? { text: `Excluded ${device} from ${scopeText(record.scope, catalog)} ${expiryText(record.expiresAt)}.`, tone: 'good' as const }
             : { text: `${device} was already excluded by ${record.createdBy.name}: ${record.reason}`, tone: 'default' as const };
-          return { view: huntPageView(result.page, catalog, note), everyone: async () => huntPageView(await result.reload(), catalog, note) };
+          return {
+            view: huntPageView(result.page, catalog, note),
+            everyone: async () => huntPageView(await result.reload(), catalog, note),
+            messageId: result.ref.hunt.messageId,
+          };
         },
         audit: {
           action: 'exclude',
@@ -178,18 +194,18 @@ export function exclusionRoutes(deps: RouteDeps): { commands: CommandEntry[]; bu
       }),
       button({
         verb: VERBS.unexclude,
-        data: z.object({ exclusionId: z.string().min(1).max(128), page: PAGE.optional() }),
+        data: z.object({ exclusionId: EXCLUSION_ID, page: PAGE.optional() }),
         access: 'responder',
         handle: async ({ exclusionId, page }, context) => {
-          const removed = await exclusions.remove(exclusionId, actorOf(context));
+          const removed = await exclusions.remove(exclusionId, actorOf(context), callerTenant(context));
           if (!removed) throw new UserError('That exclusion does not exist', 'Type exclusions for the current list.');
-          return { ...removed, page: await activePage(page ?? 1), reload: () => activePage(page ?? 1) };
+          return { ...removed, page: await activePage(page ?? 1, context) };
         },
-        present: ({ record, removed, page, reload }) => {
+        present: ({ record, removed, page }) => {
           const note = removed
-            ? { text: `Removed the exclusion of ${record.pattern}.`, tone: 'good' as const }
-            : { text: `The exclusion of ${record.pattern} was already removed by ${record.removedBy?.name ?? 'someone'}.`, tone: 'default' as const };
-          return { view: exclusionsView(page, catalog, note), everyone: async () => exclusionsView(await reload(), catalog, note) };
+            ? { text: `Removed the exclusion of ${exclusionSubject(record)}.`, tone: 'good' as const }
+            : { text: `The exclusion of ${exclusionSubject(record)} was already removed by ${record.removedBy?.name ?? 'someone'}.`, tone: 'default' as const };
+          return exclusionsView(page, catalog, note);
         },
         audit: {
           action: 'unexclude',
@@ -201,7 +217,7 @@ export function exclusionRoutes(deps: RouteDeps): { commands: CommandEntry[]; bu
         verb: VERBS.exclusionsPage,
         data: z.object({ page: PAGE }).strict(),
         access: 'anyone',
-        handle: ({ page }) => activePage(page),
+        handle: ({ page }, context) => activePage(page, context),
         present: (page) => exclusionsView(page, catalog),
       }),
     ],

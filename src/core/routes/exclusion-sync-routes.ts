@@ -1,17 +1,19 @@
 /**
- * `exclusions sync` and the sync card's "Add them again": the exclusions reconciled with the
- * Microsoft Sentinel watchlist, both ways, with the drift reported. Responders only, audited as
+ * `exclusions sync` and the sync card's "Add them again": the caller's tenant's exclusions
+ * reconciled with the Microsoft Sentinel watchlist, both ways, with the drift reported. Responders only, audited as
  * `sync-exclusions`. Acknowledged at once; the card is updated in place when Sentinel has answered.
  */
 import { z } from 'zod';
 import type { SyncReport } from '../../sentinel/exclusion-mirror';
 import { SentinelError } from '../../sentinel/sentinel-error';
 import type { Exclusion } from '../../store/store';
+import type { RequestContext } from '../context';
 import type { ExclusionSync } from '../exclusion-sync';
 import { button, command, type ButtonEntry, type CommandEntry } from '../pipeline';
 import { exclusionsSyncView } from '../presenters/sync-views';
 import type { AuditRecord } from '../route';
 import { Deferred } from '../route';
+import { callerTenant } from '../tenant-scope';
 import { UserError } from '../user-error';
 import { VERBS } from '../verbs';
 import { notice } from '../views';
@@ -49,12 +51,13 @@ export function exclusionSyncRoutes(deps: RouteDeps): { commands: CommandEntry[]
     if (!mirror) throw new UserError('Microsoft Sentinel is not configured', 'Exclusions are mirrored to a Sentinel watchlist once SENTINEL_WORKSPACE_RESOURCE_ID names the workspace.');
     return mirror;
   };
-  const start = async ({ restore }: { readonly restore: boolean }) => {
+  const start = async ({ restore }: { readonly restore: boolean }, context: RequestContext) => {
     const sync = required();
+    const tenant = callerTenant(context);
     return new Deferred({ watchlist: sync.watchlist }, async (): Promise<Synced> => {
       try {
-        const report = await sync.sync({ restoreDeleted: restore });
-        return { kind: 'synced', report, exclusions: new Map((await deps.store.listExclusions()).map((e) => [e.id, e])) };
+        const report = await sync.sync(tenant, { restoreDeleted: restore });
+        return { kind: 'synced', report, exclusions: new Map((await deps.store.listExclusions({ tenant })).map((e) => [e.id, e])) };
       } catch (error) {
         if (error instanceof SentinelError) return { kind: 'failed', error };
         throw error;

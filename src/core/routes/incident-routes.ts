@@ -2,7 +2,10 @@
  * The incident life cycle: `incidents`, and the buttons of the incidents card and of an incident's
  * root card — Close (the inline form, a reason required), its submission, going back to the root
  * card, the list's pages — and Retry on the card of a Sentinel call that failed for good. Closing
- * and retrying are for responders, audited as `close-incident` and `retry-sentinel`.
+ * and retrying are for responders, audited as `close-incident` and `retry-sentinel`. Incident
+ * numbers belong to the caller's tenant (its incident team). Close on a root card updates that card
+ * for everyone only in the incident's own thread, through the thread root HuntOps stored; the
+ * incidents card is no message HuntOps keeps, so Close there updates the clicker's card only.
  */
 import { z } from 'zod';
 import { CLOSE_REASONS, type CloseReason } from '../../sentinel/close-reasons';
@@ -11,6 +14,7 @@ import { actorOf } from '../access';
 import { PAGE } from '../action-data';
 import type { RequestContext } from '../context';
 import { readForm, trimmedText } from '../forms';
+import { readIncidentTarget } from '../incident-target';
 import type { OpenIncident } from '../incidents';
 import { pageArgument } from '../page-argument';
 import { pageOf, type Page } from '../paging';
@@ -119,9 +123,9 @@ export function incidentRoutes(deps: RouteDeps): { commands: CommandEntry[]; but
               ? { text: `Closed incident ${closed.number}: ${closed.title}. The closing note is being posted in its thread.`, tone: 'good' }
               : wasClosed(closed);
           const show = async (): Promise<View> => (from === 'root' ? rootView(closed) : listView(await openPage(context, page), note));
-          return { kind: 'done' as const, outcome, view: await show(), reload: show };
+          return { kind: 'done' as const, outcome, view: await show(), reload: show, messageId: from === 'root' ? rootMessage(closed, context) : undefined };
         },
-        present: (result) => (result.kind === 'done' ? { view: result.view, everyone: result.reload } : result.view),
+        present: (result) => (result.kind === 'done' ? { view: result.view, everyone: result.reload, messageId: result.messageId } : result.view),
         audit: {
           action: 'close-incident',
           request: ({ incident, from }) => ({ incident, from }),
@@ -147,6 +151,16 @@ export function incidentRoutes(deps: RouteDeps): { commands: CommandEntry[]; but
       }),
     ],
   };
+}
+
+/**
+ * The incident's root card, as the message to update for everyone: the thread root HuntOps stored,
+ * and only when the click came from that thread (card data is untrusted, and names no message).
+ */
+function rootMessage(incident: Incident, context: RequestContext): string | undefined {
+  const root = incident.threadRootActivityId;
+  const channel = readIncidentTarget(incident.channel)?.channelId;
+  return root !== undefined && channel !== undefined && context.conversation.id === `${channel};messageid=${root}` ? root : undefined;
 }
 
 function wasClosed(incident: Incident): Note {

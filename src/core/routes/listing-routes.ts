@@ -10,6 +10,7 @@ import { pageArgument } from '../page-argument';
 import { pageOf } from '../paging';
 import { button, command, type ButtonEntry, type CommandEntry } from '../pipeline';
 import { auditView, rulesView, toolsView, type ToolsPage } from '../presenters/listing-views';
+import { callerTenant } from '../tenant-scope';
 import { UserError } from '../user-error';
 import { VERBS } from '../verbs';
 import type { RouteDeps } from './route-deps';
@@ -82,11 +83,11 @@ export function listingRoutes(deps: RouteDeps): { commands: CommandEntry[]; butt
       command({
         command: 'audit',
         usage: ['audit [n]'],
-        summary: `The latest n (default ${AUDIT_DEFAULT}, at most ${AUDIT_MAX}) audited actions: hunts, exclusions, escalations, refusals. Responders only.`,
+        summary: `The latest n (default ${AUDIT_DEFAULT}, at most ${AUDIT_MAX}) audited actions in your organisation: hunts, exclusions, escalations, refusals. Responders only.`,
         example: 'audit 20',
         parse: (words) => ({ count: auditCount(words) }),
         access: 'responder',
-        handle: ({ count }) => deps.store.listAudit({ limit: count }),
+        handle: ({ count }, context) => deps.store.listAudit({ limit: count, tenant: callerTenant(context) }),
         present: auditView,
         audit: { action: 'audit', request: ({ count }) => ({ count }) },
       }),

@@ -12,7 +12,7 @@ import { pageOf } from '../paging';
 import { button, command, type ButtonEntry, type CommandEntry } from '../pipeline';
 import { instancesText, sanctionsView } from '../presenters/sanction-views';
 import { parseSanctionWords, parseUnsanctionWords, SANCTION_USAGE, UNSANCTION_USAGE } from '../sanction-words';
-import { tenantOf } from '../tenant';
+import { callerTenant } from '../tenant-scope';
 import { UserError } from '../user-error';
 import { VERBS } from '../verbs';
 import type { RouteDeps } from './route-deps';
@@ -23,7 +23,7 @@ export const SANCTIONS_PAGE_SIZE = 10;
 /** Sanctions as routes. */
 export function sanctionRoutes(deps: RouteDeps): { commands: CommandEntry[]; buttons: ButtonEntry[] } {
   const { catalog, sanctions } = deps;
-  const page = async (context: RequestContext, number: number) => pageOf(await sanctions.list(tenantOf(context)), number, SANCTIONS_PAGE_SIZE);
+  const page = async (context: RequestContext, number: number) => pageOf(await sanctions.list(callerTenant(context)), number, SANCTIONS_PAGE_SIZE);
   return {
     commands: [
       command({
@@ -34,7 +34,7 @@ export function sanctionRoutes(deps: RouteDeps): { commands: CommandEntry[]; but
         example: 'sanction kaseya instance vsa.contoso.com managedsupport.kaseya.net reason "Contoso IT\'s VSA"',
         parse: (words) => parseSanctionWords(words, catalog),
         access: 'responder',
-        handle: async (request, context) => ({ made: await sanctions.set(tenantOf(context), request, actorOf(context)), page: await page(context, 1) }),
+        handle: async (request, context) => ({ made: await sanctions.set(callerTenant(context), request, actorOf(context)), page: await page(context, 1) }),
         present: ({ made, page }, request) =>
           sanctionsView(page, catalog, {
             text: `${made.replaced ? 'Sanctioned again' : 'Sanctioned'} ${request.tool.name} (${instancesText(made.record.instances)}): ${made.record.reason}`,
@@ -72,7 +72,7 @@ export function sanctionRoutes(deps: RouteDeps): { commands: CommandEntry[]; but
         parse: (words) => parseUnsanctionWords(words, catalog),
         access: 'responder',
         handle: async ({ tool }, context) => {
-          const removed = await sanctions.remove(tenantOf(context), tool.id);
+          const removed = await sanctions.remove(callerTenant(context), tool.id);
           if (!removed) throw new UserError(`${tool.name} is not sanctioned`, 'Type sanctions for the sanctioned tools.', UNSANCTION_USAGE);
           return { removed, page: await page(context, 1) };
         },

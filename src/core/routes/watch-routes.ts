@@ -2,6 +2,8 @@
  * Watches: `watch <hunt> every <interval>`, `watches`, `unwatch <id>`, and the watches card's Stop
  * and page buttons. Only responders create and stop watches; creating and stopping, and every
  * refusal, are audited as `watch` and `unwatch` (each post as `watch-post`, by the scheduler's hook).
+ * Watch numbers belong to the caller's tenant. Stop updates the card of whoever clicked: a watches
+ * card is no message HuntOps keeps, so there is none to update for everyone (`route.ts`).
  */
 import { z } from 'zod';
 import type { Watch } from '../../store/store';
@@ -14,7 +16,7 @@ import { huntArgsText, readWatchHunt, watchHuntText } from '../payloads/watch-sp
 import { button, command, type ButtonEntry, type CommandEntry } from '../pipeline';
 import type { AuditSpec } from '../route';
 import { watchesView } from '../presenters/watch-views';
-import { tenantOf } from '../tenant';
+import { callerTenant } from '../tenant-scope';
 import { UserError } from '../user-error';
 import { VERBS } from '../verbs';
 import type { Note } from '../views';
@@ -34,11 +36,11 @@ function huntText(watch: Watch): string {
 /** Watches as routes. */
 export function watchRoutes(deps: RouteDeps): { commands: CommandEntry[]; buttons: ButtonEntry[] } {
   const { watches } = deps;
-  const activePage = async (context: RequestContext, page: number) => pageOf(await watches.active(tenantOf(context)), page, WATCHES_PAGE_SIZE);
+  const activePage = async (context: RequestContext, page: number) => pageOf(await watches.active(callerTenant(context)), page, WATCHES_PAGE_SIZE);
   const stop = async (watchId: number, page: number, context: RequestContext) => {
-    const stopped = await watches.stop({ tenant: tenantOf(context), id: watchId }, actorOf(context));
+    const stopped = await watches.stop({ tenant: callerTenant(context), id: watchId }, actorOf(context));
     if (!stopped) throw new UserError(`There is no watch ${watchId}`, 'Type watches for the active ones.', UNWATCH_USAGE);
-    return { ...stopped, here: context.conversation.id, page: await activePage(context, page), reload: () => activePage(context, page) };
+    return { ...stopped, here: context.conversation.id, page: await activePage(context, page) };
   };
   const stoppedNote = ({ record, stopped }: { record: Watch; stopped: boolean }): Note =>
     stopped
@@ -59,6 +61,7 @@ export function watchRoutes(deps: RouteDeps): { commands: CommandEntry[]; button
         example: 'watch kaseya every 1h',
         parse: (words) => parseWatchWords(words, { catalog: deps.catalog, rules: deps.rules, minIntervalMs: deps.watchMinIntervalMs }),
         access: 'responder',
+        limited: true,
         handle: async (request, context) => {
           const made = await watches.create(request, context);
           return { made, here: context.conversation.id, page: await activePage(context, 1) };
@@ -107,10 +110,7 @@ export function watchRoutes(deps: RouteDeps): { commands: CommandEntry[]; button
         data: z.object({ watchId: z.number().int().min(1).max(999_999_999), page: PAGE.optional() }).strict(),
         access: 'responder',
         handle: ({ watchId, page }, context) => stop(watchId, page ?? 1, context),
-        present: (result) => {
-          const note = stoppedNote(result);
-          return { view: watchesView(result.page, deps, result.here, note), everyone: async () => watchesView(await result.reload(), deps, result.here, note) };
-        },
+        present: (result) => watchesView(result.page, deps, result.here, stoppedNote(result)),
         audit: stopAudit,
       }),
       button({

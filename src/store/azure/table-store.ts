@@ -16,7 +16,7 @@
  * | triage     | 〃                          | `incident|<number, 10 digits>`          | one incident |
  * | triage     | 〃                          | `escalation|<hash(team, key)>`          | one escalation |
  * | triage     | 〃                          | `outbox|<hash(team, key)>`              | one outbox item |
- * | audit      | `audit`                     | `<inverted time>|<inverted seq>|<rand>` | newest first |
+ * | audit      | see `table-audit.ts`        |                                         | the audit trail |
  * | refs       | —                           | —                                       | empty: the health check's round trip |
  *
  * Everything about one team's incidents lives in one partition, so an escalation — counter bump,
@@ -36,7 +36,13 @@
  * audit partition sorts newest first).
  *
  * Watches and sanctions (in the triage table, and a `<prefix>watchseen` table) are laid out in
- * `table-watches.ts` and `table-sanctions.ts`, the exclusion mirror's ledger in `table-mirror-ledger.ts`.
+ * `table-watches.ts` and `table-sanctions.ts`, the exclusion mirror's ledger in
+ * `table-mirror-ledger.ts`, the audit in `table-audit.ts`, and what happens when an outbox item dies
+ * (an incident is re-rooted) in `table-outbox-death.ts`.
+ *
+ * Exclusions made from a card before they bound device ids are bound to their source finding's
+ * device when the store is opened (`bindLegacyExclusions`); those whose finding is gone are marked
+ * checked and keep their recorded name, read literally.
  */
 import { odata, TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { idFromKey, newHuntId, newToken } from '../ids';
@@ -56,6 +62,7 @@ import type {
   IncidentChannel,
   IncidentClose,
   NewAuditEntry,
+  NewCountedAuditEntry,
   NewEscalation,
   NewExclusion,
   NewHunt,
@@ -86,9 +93,9 @@ import type {
   WatchSighting,
 } from '../store';
 import { StoreError } from '../store-error';
+import { enqueuedFollowUps } from '../close-follow-ups';
 import { closeKey, sentinelKey } from '../outbox-keys';
 import {
-  checkAuditEntry,
   checkFindings,
   checkFollowUps,
   checkIncidentClose,
@@ -96,6 +103,7 @@ import {
   checkKey,
   checkNewExclusion,
   checkNewHunt,
+  checkSourceDevice,
   clampLimit,
   isHuntId,
   isRowKey,
@@ -103,6 +111,9 @@ import {
 import { checkOutboxKind } from '../watch-validate';
 import { getJson, getText, putJson, putText } from './entity-text';
 import { isContention, isNotFound, statusOf, withRetries } from './optimistic';
+import { TableAudit } from './table-audit';
+import { deleteEntities, deleteEntity } from './table-delete';
+import { deathActions, incidentRowKey, rootlessIncident } from './table-outbox-death';
 import { TableMirrorLedger } from './table-mirror-ledger';
 import { TableSanctions } from './table-sanctions';
 import { TableWatches } from './table-watches';
@@ -126,13 +137,10 @@ const CHANNEL = 'channel';
 const INCIDENT = 'incident|';
 const ESCALATION = 'escalation|';
 const OUTBOX = 'outbox|';
-const AUDIT = 'audit';
 const BATCH = 100;
-/** Above every epoch-ms time until the year 2286, so `MAX_TIME - t` sorts newest first. */
-const MAX_TIME = 9_999_999_999_999;
 
 const teamPartition = (team: string): string => `team-${idFromKey('team', team)}`;
-const incidentRow = (number: number): string => `${INCIDENT}${String(number).padStart(10, '0')}`;
+const incidentRow = incidentRowKey;
 /** A filter for row keys starting with `prefix` (`|` is followed by `}` in code order). */
 const rowPrefix = (prefix: string): string => odata`RowKey ge ${prefix} and RowKey lt ${`${prefix.slice(0, -1)}}`}`;
 
@@ -157,6 +165,7 @@ function huntFrom(e: Entity): Hunt {
   const messageId = optS(e, 'messageId');
   const error = optS(e, 'error');
   const finishedAt = optDate(e, 'finishedAt');
+  const originTenant = optS(e, 'originTenant');
   return {
     id: s(e, 'partitionKey'),
     request: { toolId: s(e, 'toolId'), windowMs: int(e, 'windowMs'), kind: s(e, 'kind') as Hunt['request']['kind'], ...(device !== undefined && { device }) },
@@ -165,6 +174,7 @@ function huntFrom(e: Entity): Hunt {
     conversation: getJson(e, 'conversation'),
     requestedBy: actorOf(e, 'requestedBy'),
     ...(instanceId !== undefined && { instanceId }),
+    ...(originTenant !== undefined && { origin: { tenant: originTenant, conversationId: getText(e, 'originConversation')! } }),
     status: s(e, 'status') as Hunt['status'],
     ...(messageId !== undefined && { messageId }),
     ...(error !== undefined && { error }),
@@ -185,6 +195,7 @@ function findingFrom(e: Entity): StoredFinding {
     lastSeen: time(e, 'lastSeen'),
     count: int(e, 'count'),
     reportIds: getJson(e, 'reportIds') as string[],
+    ...(e.reportCount !== undefined && e.reportCount !== null && { reportCount: int(e, 'reportCount') }),
     toolId: s(e, 'toolId'),
   };
 }
@@ -194,10 +205,14 @@ function exclusionFrom(e: Entity): Exclusion {
   const sourceHuntId = optS(e, 'sourceHuntId');
   const removedAt = optDate(e, 'removedAt');
   const removedBy = optActor(e, 'removedBy');
+  const deviceId = getText(e, 'deviceId');
+  const tenant = getText(e, 'tenant');
   return {
     id: s(e, 'rowKey'),
     key: getText(e, 'key')!,
-    pattern: s(e, 'pattern'),
+    pattern: getText(e, 'pattern')!,
+    ...(deviceId !== undefined && { deviceId }),
+    ...(tenant !== undefined && { tenant }),
     scope: toolId === undefined ? { kind: 'all' } : { kind: 'tool', toolId },
     reason: getText(e, 'reason')!,
     createdBy: actorOf(e, 'createdBy'),
@@ -270,18 +285,6 @@ function outboxFrom(e: Entity, threadRootActivityId?: string): OutboxItem {
   };
 }
 
-function auditFrom(e: Entity): AuditEntry {
-  return {
-    id: s(e, 'rowKey'),
-    at: time(e, 'at'),
-    actor: actorOf(e, 'actor'),
-    conversationId: getText(e, 'conversationId')!,
-    action: s(e, 'action'),
-    details: getJson(e, 'details'),
-    outcome: s(e, 'outcome') as AuditEntry['outcome'],
-  };
-}
-
 const byTimeThenId = <T extends { readonly id: string }>(time: (item: T) => number) => (a: T, b: T): number =>
   time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -290,8 +293,8 @@ export class TableStore implements Store {
   readonly kind = 'azuretables' as const;
   private readonly clock: () => Date;
   private readonly policy: OutboxPolicy;
-  private auditSeq = 0;
   private readonly watches: TableWatches;
+  private readonly auditTrail: TableAudit;
   private readonly sanctions: TableSanctions;
   private readonly ledger: TableMirrorLedger;
 
@@ -299,7 +302,7 @@ export class TableStore implements Store {
     private readonly hunts: TableClient,
     private readonly exclusions: TableClient,
     private readonly triage: TableClient,
-    private readonly audit: TableClient,
+    audit: TableClient,
     private readonly refs: TableClient,
     seen: TableClient,
     options: TableStoreOptions,
@@ -315,6 +318,7 @@ export class TableStore implements Store {
       getOutboxItem: (team, id) => this.getOutboxItem(team, id),
     });
     this.sanctions = new TableSanctions(triage, teamPartition, () => this.now());
+    this.auditTrail = new TableAudit(audit, () => this.now());
     this.ledger = new TableMirrorLedger(exclusions, () => this.now());
   }
 
@@ -340,7 +344,9 @@ export class TableStore implements Store {
     const created = await Promise.allSettled(clients.map((table) => table.createTable()));
     const failed = created.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw new StoreError('unavailable', `cannot use Azure Table Storage at ${new URL(clients[0].url).host}: ${describe(failed.reason)}`);
-    return new TableStore(...clients, options);
+    const store = new TableStore(...clients, options);
+    await store.bindLegacyExclusions();
+    return store;
   }
 
   private now(): number {
@@ -392,6 +398,10 @@ export class TableStore implements Store {
       };
       if (hunt.request.device !== undefined) entity.device = hunt.request.device;
       if (hunt.instanceId !== undefined) entity.instanceId = hunt.instanceId;
+      if (hunt.origin !== undefined) {
+        entity.originTenant = hunt.origin.tenant;
+        putText(entity, 'originConversation', hunt.origin.conversationId);
+      }
       putText(entity, 'kql', hunt.kql);
       putJson(entity, 'conversation', hunt.conversation);
       putActor(entity, 'requestedBy', hunt.requestedBy);
@@ -454,6 +464,7 @@ export class TableStore implements Store {
         count: BigInt(f.count),
         toolId: f.toolId,
       };
+      if (f.reportCount !== undefined) entity.reportCount = BigInt(f.reportCount);
       putJson(entity, 'reportIds', f.reportIds);
       return ['upsert', entity, 'Replace'];
     });
@@ -501,13 +512,19 @@ export class TableStore implements Store {
     const existing = await this.read(this.exclusions, EXCLUSIONS, id);
     if (existing) return { record: exclusionFrom(existing), created: false };
     const { source } = exclusion;
-    if (source && !(await this.getFinding(source.huntId, source.rowKey))) throw new StoreError('not-found', 'no such finding');
+    if (source) {
+      const finding = await this.getFinding(source.huntId, source.rowKey);
+      if (!finding) throw new StoreError('not-found', 'no such finding');
+      checkSourceDevice(exclusion, finding.deviceId);
+    }
     const entity: Entity & { partitionKey: string; rowKey: string } = {
       partitionKey: EXCLUSIONS,
       rowKey: id,
-      pattern: exclusion.pattern,
       createdAt: new Date(this.now()),
     };
+    putText(entity, 'pattern', exclusion.pattern);
+    if (exclusion.deviceId !== undefined) putText(entity, 'deviceId', exclusion.deviceId);
+    if (exclusion.tenant !== undefined) putText(entity, 'tenant', exclusion.tenant);
     putText(entity, 'key', exclusion.key);
     putText(entity, 'reason', exclusion.reason);
     putActor(entity, 'createdBy', exclusion.createdBy);
@@ -527,11 +544,35 @@ export class TableStore implements Store {
     return entity && exclusionFrom(entity);
   }
 
-  async listExclusions(filter: { readonly activeAt?: Date } = {}): Promise<Exclusion[]> {
+  async listExclusions(filter: { readonly activeAt?: Date; readonly tenant?: string } = {}): Promise<Exclusion[]> {
     const all = (await this.query(this.exclusions, odata`PartitionKey eq ${EXCLUSIONS}`)).map(exclusionFrom).sort(byTimeThenId((x) => x.createdAt.getTime()));
     const at = filter.activeAt?.getTime();
-    if (at === undefined) return all;
-    return all.filter((x) => x.removedAt === undefined && (x.expiresAt === null || x.expiresAt.getTime() > at));
+    const { tenant } = filter;
+    return all.filter(
+      (x) =>
+        (at === undefined || (x.removedAt === undefined && (x.expiresAt === null || x.expiresAt.getTime() > at))) &&
+        (tenant === undefined || x.tenant === undefined || x.tenant === tenant),
+    );
+  }
+
+  /**
+   * Binds exclusions made from a card before exclusions bound device ids to their source finding's
+   * device; marks those whose finding is gone as checked (they keep their name, read literally).
+   */
+  private async bindLegacyExclusions(): Promise<void> {
+    const legacy = (await this.query(this.exclusions, odata`PartitionKey eq ${EXCLUSIONS}`)).filter(
+      (e) => typeof e.sourceHuntId === 'string' && getText(e, 'deviceId') === undefined && e.legacyChecked !== true,
+    );
+    for (const entity of legacy) {
+      const finding = await this.getFinding(s(entity, 'sourceHuntId'), s(entity, 'sourceRowKey'));
+      const update: Entity & { partitionKey: string; rowKey: string } = { partitionKey: EXCLUSIONS, rowKey: entity.rowKey!, legacyChecked: true };
+      if (finding) putText(update, 'deviceId', finding.deviceId);
+      try {
+        await this.exclusions.updateEntity(update, 'Merge', { etag: entity.etag });
+      } catch (error) {
+        if (!isContention(error)) throw error;
+      }
+    }
   }
 
   async removeExclusion(id: string, removedBy: Actor): Promise<{ readonly record: Exclusion; readonly removed: boolean } | undefined> {
@@ -575,8 +616,9 @@ export class TableStore implements Store {
       if (close?.note !== undefined) putText(update, 'closeNote', close.note);
       const messages = close?.messages?.(incidentFrom({ ...entity, ...update })) ?? [];
       checkFollowUps(messages);
+      const rootless = messages.length > 0 && (await this.rootless(partitionKey, incidentFrom(entity)));
       const actions: TransactionAction[] = [['update', update, 'Merge', { etag: entity.etag }]];
-      messages.forEach((message, index) => {
+      enqueuedFollowUps(messages, rootless).forEach((message, index) => {
         const key = closeKey(number, index);
         actions.push(['create', this.outboxEntity(idFromKey('outbox', `${team}\0${key}`), { ...message, key, team, incidentNumber: number }, at)]);
       });
@@ -665,7 +707,7 @@ export class TableStore implements Store {
         actions.push(['update', { partitionKey, rowKey: found.rowKey!, status: 'open' }, 'Merge', { etag: found.etag }]);
         incident = incidentFrom(found);
       }
-      const kind = escalation.incident.kind === 'new' ? 'new-thread' : 'reply';
+      const kind = escalation.incident.kind === 'new' || (await this.rootless(partitionKey, incident)) ? 'new-thread' : 'reply';
       const message = escalation.message({ incident, escalationId: id, kind, at: new Date(at) });
       const item = this.outboxEntity(outboxId, { key: `escalation:${escalation.key}`, team, kind, incidentNumber: incident.number, ...message }, at);
       actions.push(['create', item]);
@@ -700,6 +742,11 @@ export class TableStore implements Store {
         ...(sentinel && { sentinel: outboxFrom(sentinel, incident.threadRootActivityId) }),
       };
     });
+  }
+
+  /** True when the incident has no thread root and no opening post still on its way. */
+  private async rootless(partitionKey: string, incident: Incident): Promise<boolean> {
+    return incident.threadRootActivityId === undefined && (await rootlessIncident(this.triage, partitionKey, incident.number)).rootless;
   }
 
   private async escalationResult(escalation: Escalation, created: boolean): Promise<EscalationResult> {
@@ -782,8 +829,18 @@ export class TableStore implements Store {
   private async due(now: number, kinds?: readonly OutboxKind[]): Promise<Array<{ row: Stored; item: OutboxItem }>> {
     const filter = `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'pending'} or status eq ${'sending'}) and nextAttemptAt le ${new Date(now)}`}`;
     const rows = await this.withThreadRoots((await this.query(this.triage, filter)).filter((row) => !kinds || kinds.includes(row.kind as OutboxKind)));
+    // A Sentinel call of an incident without a thread root goes once no opening post is on its way.
+    const rootless = new Map<string, Promise<boolean>>();
+    const opened = async ({ row, item }: { row: Stored; item: OutboxItem }): Promise<boolean> => {
+      if (item.kind === 'new-thread' || item.incidentNumber === undefined || item.threadRootActivityId !== undefined) return true;
+      if (item.kind !== 'sentinel') return false;
+      const key = `${row.partitionKey}\0${item.incidentNumber}`;
+      if (!rootless.has(key)) rootless.set(key, rootlessIncident(this.triage, row.partitionKey!, item.incidentNumber).then((r) => r.rootless));
+      return rootless.get(key)!;
+    };
+    const ready = await Promise.all(rows.map(opened));
     return rows
-      .filter(({ item }) => item.kind === 'new-thread' || item.incidentNumber === undefined || item.threadRootActivityId !== undefined)
+      .filter((_, i) => ready[i])
       .sort((a, b) => a.item.nextAttemptAt.getTime() - b.item.nextAttemptAt.getTime() || a.item.createdAt.getTime() - b.item.createdAt.getTime());
   }
 
@@ -801,11 +858,7 @@ export class TableStore implements Store {
       const keys = { partitionKey: row.partitionKey!, rowKey: row.rowKey! };
       try {
         if (item.status === 'sending' && item.attempts >= this.policy.maxAttempts) {
-          await this.triage.updateEntity(
-            { ...keys, status: 'dead', leaseToken: null, lastError: `lease expired on the last of ${this.policy.maxAttempts} attempts` },
-            'Merge',
-            { etag: row.etag },
-          );
+          await this.triage.submitTransaction(await deathActions(this.triage, row, { lastError: `lease expired on the last of ${this.policy.maxAttempts} attempts` }));
           continue;
         }
         const token = newToken();
@@ -862,9 +915,14 @@ export class TableStore implements Store {
       if (row === undefined) return undefined;
       const attempts = n(row, 'attempts');
       const status: OutboxStatus = failure.permanent || attempts >= this.policy.maxAttempts ? 'dead' : 'pending';
-      const next = this.now() + (status === 'pending' ? backoffMs(this.policy, attempts, failure.retryAfterMs) : 0);
+      const lastError = failure.error.slice(0, 2000);
+      if (status === 'dead') {
+        await this.triage.submitTransaction(await deathActions(this.triage, row, { lastError, nextAttemptAt: new Date(this.now()) }));
+        return status;
+      }
+      const next = this.now() + backoffMs(this.policy, attempts, failure.retryAfterMs);
       await this.triage.updateEntity(
-        { partitionKey: row.partitionKey!, rowKey: row.rowKey!, status, leaseToken: null, lastError: failure.error.slice(0, 2000), nextAttemptAt: new Date(next) },
+        { partitionKey: row.partitionKey!, rowKey: row.rowKey!, status, leaseToken: null, lastError, nextAttemptAt: new Date(next) },
         'Merge',
         { etag: row.etag },
       );
@@ -878,6 +936,28 @@ export class TableStore implements Store {
     if (filter.status !== undefined) query += odata` and status eq ${filter.status}`;
     const items = (await this.withThreadRoots(await this.query(this.triage, query))).map(({ item }) => item);
     return items.sort(byTimeThenId((x) => x.createdAt.getTime()));
+  }
+
+  async giveUpOutbox(options: { readonly createdBefore: Date; readonly error: string; readonly limit?: number; readonly kinds?: readonly OutboxKind[] }): Promise<OutboxItem[]> {
+    const now = this.now();
+    const { kinds } = options;
+    const filter = `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'pending'} or status eq ${'sending'}) and createdAt lt ${new Date(options.createdBefore.getTime())}`}`;
+    const stale = (await this.query(this.triage, filter))
+      .filter((row) => !kinds || kinds.includes(row.kind as OutboxKind))
+      .filter((row) => row.status === 'pending' || (row.nextAttemptAt as Date).getTime() <= now)
+      .sort((a, b) => (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime())
+      .slice(0, clampLimit(options.limit, 100, 1000));
+    const given: OutboxItem[] = [];
+    for (const { partitionKey, rowKey } of stale) {
+      const item = await withRetries('give up outbox item', async () => {
+        const row = await this.read(this.triage, partitionKey!, rowKey!);
+        if (!row || !(row.status === 'pending' || (row.status === 'sending' && (row.nextAttemptAt as Date).getTime() <= this.now()))) return undefined;
+        await this.triage.submitTransaction(await deathActions(this.triage, row, { lastError: options.error.slice(0, 2000) }));
+        return this.getOutboxItem(getText(row, 'team')!, s(row, 'id'));
+      });
+      if (item) given.push(item);
+    }
+    return given;
   }
 
   // ---------------------------------------------------------------------------------- mirror ledger
@@ -896,35 +976,16 @@ export class TableStore implements Store {
 
   // ------------------------------------------------------------------------------------------ audit
 
-  async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
-    checkAuditEntry(entry);
-    const at = this.now();
-    this.auditSeq = (this.auditSeq + 1) % 1_000_000;
-    const entity: Entity & { partitionKey: string; rowKey: string } = {
-      partitionKey: AUDIT,
-      rowKey: `${String(MAX_TIME - at).padStart(13, '0')}|${String(999_999 - this.auditSeq).padStart(6, '0')}|${newToken()}`,
-      at: new Date(at),
-      action: entry.action,
-      outcome: entry.outcome,
-    };
-    putActor(entity, 'actor', entry.actor);
-    putText(entity, 'conversationId', entry.conversationId);
-    putJson(entity, 'details', entry.details);
-    await this.audit.createEntity(entity);
-    return auditFrom(entity);
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+    return this.auditTrail.appendAudit(entry);
   }
 
-  async listAudit(options: { readonly limit?: number } = {}): Promise<AuditEntry[]> {
-    const limit = clampLimit(options.limit, 20, 1000);
-    const found: AuditEntry[] = [];
-    const pages = this.audit.listEntities<Entity>({ queryOptions: { filter: odata`PartitionKey eq ${AUDIT}` } }).byPage({ maxPageSize: limit });
-    for await (const page of pages) {
-      for (const entity of page) {
-        found.push(auditFrom(entity));
-        if (found.length >= limit) return found;
-      }
-    }
-    return found;
+  countAudit(entry: NewCountedAuditEntry): Promise<AuditEntry> {
+    return this.auditTrail.countAudit(entry);
+  }
+
+  listAudit(options?: { readonly limit?: number; readonly tenant?: string }): Promise<AuditEntry[]> {
+    return this.auditTrail.listAudit(options);
   }
 
   // -------------------------------------------------------------------------- watches and sanctions
@@ -997,50 +1058,17 @@ export class TableStore implements Store {
     for (const header of await this.query(this.hunts, odata`RowKey eq ${HUNT} and createdAt lt ${huntsBefore}`)) {
       const huntId = header.partitionKey!;
       const findings = await this.query(this.hunts, `PartitionKey eq ${quote(huntId)} and ${rowPrefix(FINDING)}`);
-      await this.deleteAll(this.hunts, huntId, findings.map((row) => row.rowKey!));
-      if (await this.deleteOne(this.hunts, huntId, HUNT)) hunts++;
+      await deleteEntities(this.hunts, huntId, findings.map((row) => row.rowKey!));
+      if (await deleteEntity(this.hunts, huntId, HUNT)) hunts++;
     }
     let outboxItems = 0;
     const done = await this.query(
       this.triage,
       `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'sent'} or status eq ${'dead'}) and createdAt lt ${huntsBefore}`}`,
     );
-    for (const row of done) if (await this.deleteOne(this.triage, row.partitionKey!, row.rowKey!)) outboxItems++;
-    // Audit row keys start with the inverted time: everything written before the cut-off sorts at or after this key.
-    const firstOld = String(MAX_TIME - cutoffs.auditBefore.getTime() + 1).padStart(13, '0');
-    const old = await this.query(this.audit, odata`PartitionKey eq ${AUDIT} and RowKey ge ${firstOld}`);
-    const auditEntries = await this.deleteAll(this.audit, AUDIT, old.map((row) => row.rowKey!));
+    for (const row of done) if (await deleteEntity(this.triage, row.partitionKey!, row.rowKey!)) outboxItems++;
+    const auditEntries = await this.auditTrail.purge(cutoffs.auditBefore);
     return { hunts, outboxItems, auditEntries };
-  }
-
-  /** Deletes an entity; false when it was already gone (another instance purging at the same time). */
-  private async deleteOne(table: TableClient, partitionKey: string, rowKey: string): Promise<boolean> {
-    try {
-      await table.deleteEntity(partitionKey, rowKey);
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
-  }
-
-  /**
-   * Deletes entities of one partition in transactions of up to 100; a transaction refused because
-   * one of them is already gone is redone one by one. Returns how many this call deleted.
-   */
-  private async deleteAll(table: TableClient, partitionKey: string, rowKeys: readonly string[]): Promise<number> {
-    let deleted = 0;
-    for (let i = 0; i < rowKeys.length; i += BATCH) {
-      const batch = rowKeys.slice(i, i + BATCH);
-      try {
-        await table.submitTransaction(batch.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]));
-        deleted += batch.length;
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-        for (const rowKey of batch) if (await this.deleteOne(table, partitionKey, rowKey)) deleted++;
-      }
-    }
-    return deleted;
   }
 
   async health(): Promise<StoreHealth> {

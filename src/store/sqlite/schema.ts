@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { INCIDENT_CLOSE_MIGRATION } from './schema-sentinel';
+import { TRUST_MIGRATION } from './schema-trust';
 import { WATCH_MIGRATION } from './schema-watches';
 
 /** Migration n (1-based) is `MIGRATIONS[n - 1]`; never edit one that has shipped, append a new one. */
@@ -154,6 +155,7 @@ export const MIGRATIONS: readonly string[] = [
   `,
   WATCH_MIGRATION,
   INCIDENT_CLOSE_MIGRATION,
+  TRUST_MIGRATION,
 ];
 
 /**

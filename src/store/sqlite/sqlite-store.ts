@@ -31,6 +31,7 @@ import type {
   IncidentChannel,
   IncidentClose,
   NewAuditEntry,
+  NewCountedAuditEntry,
   NewEscalation,
   NewExclusion,
   NewHunt,
@@ -61,9 +62,11 @@ import type {
   WatchSighting,
 } from '../store';
 import { StoreError } from '../store-error';
+import { enqueuedFollowUps } from '../close-follow-ups';
 import { closeKey, sentinelKey } from '../outbox-keys';
 import {
   checkAuditEntry,
+  checkCountedAuditEntry,
   checkFindings,
   checkFollowUps,
   checkIncidentClose,
@@ -71,6 +74,7 @@ import {
   checkKey,
   checkNewExclusion,
   checkNewHunt,
+  checkSourceDevice,
   clampLimit,
   isRowKey,
 } from '../validate';
@@ -107,6 +111,7 @@ function huntFrom(row: Row): Hunt {
   const messageId = optStr(row, 'message_id');
   const error = optStr(row, 'error');
   const finishedAt = optDate(row, 'finished_at');
+  const originTenant = optStr(row, 'origin_tenant');
   return {
     id: str(row, 'id'),
     request: {
@@ -120,6 +125,7 @@ function huntFrom(row: Row): Hunt {
     conversation: parse(row, 'conversation'),
     requestedBy: actor(row, 'requested_by'),
     ...(instanceId !== undefined && { instanceId }),
+    ...(originTenant !== undefined && { origin: { tenant: originTenant, conversationId: str(row, 'origin_conversation') } }),
     status: str(row, 'status') as Hunt['status'],
     ...(messageId !== undefined && { messageId }),
     ...(error !== undefined && { error }),
@@ -144,6 +150,7 @@ function findingFrom(row: Row): StoredFinding {
     lastSeen: new Date(num(row, 'last_seen')),
     count: num(row, 'count'),
     reportIds: parse(row, 'report_ids') as string[],
+    ...(row.report_count !== null && { reportCount: num(row, 'report_count') }),
     toolId: str(row, 'tool_id'),
   };
 }
@@ -153,10 +160,14 @@ function exclusionFrom(row: Row): Exclusion {
   const sourceHuntId = optStr(row, 'source_hunt_id');
   const removedAt = optDate(row, 'removed_at');
   const removedBy = optActor(row, 'removed_by');
+  const deviceId = optStr(row, 'device_id');
+  const tenant = optStr(row, 'tenant');
   return {
     id: str(row, 'id'),
     key: str(row, 'key'),
     pattern: str(row, 'pattern'),
+    ...(deviceId !== undefined && { deviceId }),
+    ...(tenant !== undefined && { tenant }),
     scope: toolId === undefined ? { kind: 'all' } : { kind: 'tool', toolId },
     reason: str(row, 'reason'),
     createdBy: actor(row, 'created_by'),
@@ -231,9 +242,14 @@ function outboxFrom(row: Row): OutboxItem {
 }
 
 function auditFrom(row: Row): AuditEntry {
+  const tenant = optStr(row, 'tenant');
+  const lastAt = optDate(row, 'last_at');
   return {
     id: str(row, 'id'),
+    ...(tenant !== undefined && { tenant }),
     at: new Date(num(row, 'at')),
+    ...(row.count !== null && { count: num(row, 'count') }),
+    ...(lastAt !== undefined && { lastAt }),
     actor: actor(row, 'actor'),
     conversationId: str(row, 'conversation_id'),
     action: str(row, 'action'),
@@ -251,10 +267,15 @@ const OUTBOX_SELECT = `
 const PURGE_HUNTS_BATCH = 50;
 /** Outbox items or audit entries deleted per purge transaction. */
 const PURGE_ROWS_BATCH = 500;
-/** Due, and (for a reply or a Sentinel call of an incident) the thread exists. */
+/**
+ * Due, and (for a reply of an incident) the thread exists; a Sentinel call of an incident goes once
+ * the thread exists or no opening post of the incident is on its way.
+ */
 const OUTBOX_DUE = `
   o.status IN ('pending', 'sending') AND o.next_attempt_at <= @now
-  AND (o.kind = 'new-thread' OR o.incident_number IS NULL OR i.thread_root IS NOT NULL)`;
+  AND (o.kind = 'new-thread' OR o.incident_number IS NULL OR i.thread_root IS NOT NULL
+    OR (o.kind = 'sentinel' AND NOT EXISTS (
+      SELECT 1 FROM outbox n WHERE n.team = o.team AND n.incident_number = o.incident_number AND n.kind = 'new-thread' AND n.status IN ('pending', 'sending'))))`;
 
 /** Of the kinds given (`@kinds`: a JSON list, or null for every kind). */
 const OUTBOX_KINDS = `(@kinds IS NULL OR o.kind IN (SELECT value FROM json_each(@kinds)))`;
@@ -345,8 +366,8 @@ export class SqliteStore implements Store {
     const id = newHuntId();
     this.sql(
         `INSERT INTO hunts (id, tool_id, window_ms, device, kind, kql, source, conversation, requested_by_id,
-           requested_by_name, instance_id, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
+           requested_by_name, instance_id, origin_tenant, origin_conversation, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
       )
       .run(
         id,
@@ -360,6 +381,8 @@ export class SqliteStore implements Store {
         hunt.requestedBy.aadObjectId,
         hunt.requestedBy.name,
         hunt.instanceId ?? null,
+        hunt.origin?.tenant ?? null,
+        hunt.origin?.conversationId ?? null,
         this.now(),
       );
     return (await this.getHunt(id))!;
@@ -378,11 +401,13 @@ export class SqliteStore implements Store {
       if (status === undefined) throw new StoreError('not-found', 'no such hunt');
       if (status.status !== 'running') return false;
       const insert = this.sql(
-        `INSERT INTO findings (hunt_id, row_key, ordinal, device_id, device_name, first_seen, last_seen, count, report_ids, tool_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO findings (hunt_id, row_key, ordinal, device_id, device_name, first_seen, last_seen, count, report_ids, report_count, tool_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       findings.forEach((f, ordinal) =>
-        insert.run(huntId, f.rowKey, ordinal, f.deviceId, f.deviceName, f.firstSeen.getTime(), f.lastSeen.getTime(), f.count, json(f.reportIds), f.toolId),
+        insert.run(
+          huntId, f.rowKey, ordinal, f.deviceId, f.deviceName, f.firstSeen.getTime(), f.lastSeen.getTime(), f.count, json(f.reportIds), f.reportCount ?? null, f.toolId,
+        ),
       );
       this.sql('UPDATE hunts SET status = ?, error = ?, finding_count = ?, hidden_count = ?, meta = ?, finished_at = ? WHERE id = ?')
         .run(
@@ -429,14 +454,16 @@ export class SqliteStore implements Store {
       const existing = this.get('SELECT * FROM exclusions WHERE key = ?', exclusionFrom, exclusion.key);
       if (existing) return { record: existing, created: false };
       const { source } = exclusion;
-      if (source && !this.sql('SELECT 1 FROM findings WHERE hunt_id = ? AND row_key = ?').get(source.huntId, source.rowKey)) {
-        throw new StoreError('not-found', 'no such finding');
+      if (source) {
+        const finding = this.sql('SELECT device_id FROM findings WHERE hunt_id = ? AND row_key = ?').get(source.huntId, source.rowKey) as Row | undefined;
+        if (!finding) throw new StoreError('not-found', 'no such finding');
+        checkSourceDevice(exclusion, str(finding, 'device_id'));
       }
       const id = idFromKey('exclusion', exclusion.key);
       this.sql(
           `INSERT INTO exclusions (id, key, pattern, tool_id, reason, created_by_id, created_by_name, created_at, expires_at,
-             source_hunt_id, source_row_key)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             source_hunt_id, source_row_key, device_id, tenant)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -450,6 +477,8 @@ export class SqliteStore implements Store {
           exclusion.expiresAt?.getTime() ?? null,
           source?.huntId ?? null,
           source?.rowKey ?? null,
+          exclusion.deviceId ?? null,
+          exclusion.tenant ?? null,
         );
       return { record: this.get('SELECT * FROM exclusions WHERE id = ?', exclusionFrom, id)!, created: true };
     });
@@ -459,12 +488,14 @@ export class SqliteStore implements Store {
     return this.get('SELECT * FROM exclusions WHERE id = ?', exclusionFrom, id);
   }
 
-  async listExclusions(filter: { readonly activeAt?: Date } = {}): Promise<Exclusion[]> {
-    if (filter.activeAt === undefined) return this.all('SELECT * FROM exclusions ORDER BY seq', exclusionFrom);
+  async listExclusions(filter: { readonly activeAt?: Date; readonly tenant?: string } = {}): Promise<Exclusion[]> {
     return this.all(
-      `SELECT * FROM exclusions WHERE removed_at IS NULL AND (expires_at IS NULL OR expires_at > ?) ORDER BY seq`,
+      `SELECT * FROM exclusions
+       WHERE (@at IS NULL OR (removed_at IS NULL AND (expires_at IS NULL OR expires_at > @at)))
+         AND (@tenant IS NULL OR tenant IS NULL OR tenant = @tenant)
+       ORDER BY seq`,
       exclusionFrom,
-      filter.activeAt.getTime(),
+      { at: filter.activeAt?.getTime() ?? null, tenant: filter.tenant ?? null },
     );
   }
 
@@ -502,7 +533,7 @@ export class SqliteStore implements Store {
       }
       const messages = close?.messages?.(this.get('SELECT * FROM incidents WHERE team = ? AND number = ?', incidentFrom, team, number)!) ?? [];
       checkFollowUps(messages);
-      messages.forEach((message, index) => {
+      enqueuedFollowUps(messages, this.rootless(team, number)).forEach((message, index) => {
         const key = closeKey(number, index);
         this.insertOutbox(idFromKey('outbox', `${team}\0${key}`), { ...message, key, team, incidentNumber: number }, at);
       });
@@ -577,7 +608,7 @@ export class SqliteStore implements Store {
         incident = found;
       }
       const id = idFromKey('escalation', `${team}\0${escalation.key}`);
-      const kind = escalation.incident.kind === 'new' ? 'new-thread' : 'reply';
+      const kind = escalation.incident.kind === 'new' || this.rootless(team, incident.number) ? 'new-thread' : 'reply';
       const message = escalation.message({ incident, escalationId: id, kind, at: new Date(at) });
       const outboxId = idFromKey('escalation-outbox', `${team}\0${escalation.key}`);
       this.insertOutbox(outboxId, { key: `escalation:${escalation.key}`, team, kind, incidentNumber: incident.number, ...message }, at);
@@ -671,6 +702,7 @@ export class SqliteStore implements Store {
       for (const id of expired) {
         this.sql(`UPDATE outbox SET status = 'dead', lease_token = NULL, last_error = ? WHERE id = ?`)
           .run(`lease expired on the last of ${this.policy.maxAttempts} attempts`, id);
+        this.rerootAfterDeath(id);
       }
       const expiresAt = now + leaseMs;
       for (const id of chosen) {
@@ -710,6 +742,7 @@ export class SqliteStore implements Store {
       const next = this.now() + (status === 'pending' ? backoffMs(this.policy, attempts, failure.retryAfterMs) : 0);
       this.sql(`UPDATE outbox SET status = ?, lease_token = NULL, last_error = ?, next_attempt_at = ? WHERE id = ?`)
         .run(status, failure.error.slice(0, 2000), next, lease.id);
+      if (status === 'dead') this.rerootAfterDeath(lease.id);
       return status;
     });
   }
@@ -720,6 +753,43 @@ export class SqliteStore implements Store {
       outboxFrom,
       { team: filter.team ?? null, status: filter.status ?? null },
     );
+  }
+
+  async giveUpOutbox(options: { readonly createdBefore: Date; readonly error: string; readonly limit?: number; readonly kinds?: readonly OutboxKind[] }): Promise<OutboxItem[]> {
+    const kinds = options.kinds ? JSON.stringify(options.kinds) : null;
+    return this.write(() => {
+      const ids = (this.sql(
+          `SELECT o.id FROM outbox o WHERE o.created_at < @before AND (o.status = 'pending' OR (o.status = 'sending' AND o.next_attempt_at <= @now))
+           AND ${OUTBOX_KINDS} ORDER BY o.seq LIMIT @limit`,
+        )
+        .all({ before: options.createdBefore.getTime(), now: this.now(), limit: clampLimit(options.limit, 100, 1000), kinds }) as Row[]).map((row) => str(row, 'id'));
+      for (const id of ids) {
+        this.sql(`UPDATE outbox SET status = 'dead', lease_token = NULL, last_error = ? WHERE id = ?`).run(options.error.slice(0, 2000), id);
+      }
+      for (const id of ids) this.rerootAfterDeath(id);
+      return ids.map((id) => this.get(`${OUTBOX_SELECT} WHERE o.id = ?`, outboxFrom, id)!);
+    });
+  }
+
+  /** True when the incident has no thread root and no opening post still on its way. */
+  private rootless(team: string, number: number): boolean {
+    const incident = this.sql('SELECT thread_root FROM incidents WHERE team = ? AND number = ?').get(team, number) as Row | undefined;
+    if (!incident || incident.thread_root !== null) return false;
+    return !this.sql(`SELECT 1 FROM outbox WHERE team = ? AND incident_number = ? AND kind = 'new-thread' AND status IN ('pending', 'sending')`).get(team, number);
+  }
+
+  /** After item `id` went dead: if it was its incident's opening post, the oldest pending reply opens the thread instead. */
+  private rerootAfterDeath(id: string): void {
+    const item = this.sql(`SELECT team, kind, incident_number FROM outbox WHERE id = ?`).get(id) as Row | undefined;
+    if (!item || item.kind !== 'new-thread' || item.incident_number === null) return;
+    const team = str(item, 'team');
+    const number = num(item, 'incident_number');
+    if (!this.rootless(team, number)) return;
+    this.sql(
+        `UPDATE outbox SET kind = 'new-thread' WHERE id = (
+           SELECT id FROM outbox WHERE team = ? AND incident_number = ? AND kind = 'reply' AND status = 'pending' ORDER BY seq LIMIT 1)`,
+      )
+      .run(team, number);
   }
 
   // ---------------------------------------------------------------------------------- mirror ledger
@@ -741,15 +811,39 @@ export class SqliteStore implements Store {
   async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
     checkAuditEntry(entry);
     const id = newToken();
-    this.sql(
-        `INSERT INTO audit (id, at, actor_id, actor_name, conversation_id, action, details, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, this.now(), entry.actor.aadObjectId, entry.actor.name, entry.conversationId, entry.action, json(entry.details), entry.outcome);
+    this.insertAudit(id, entry, null);
     return this.get('SELECT * FROM audit WHERE id = ?', auditFrom, id)!;
   }
 
-  async listAudit(options: { readonly limit?: number } = {}): Promise<AuditEntry[]> {
-    return this.all('SELECT * FROM audit ORDER BY seq DESC LIMIT ?', auditFrom, clampLimit(options.limit, 20, 1000));
+  private insertAudit(id: string, entry: NewAuditEntry, countKey: string | null): void {
+    const at = this.now();
+    this.sql(
+        `INSERT INTO audit (id, at, actor_id, actor_name, conversation_id, action, details, outcome, tenant, count_key, count, last_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id, at, entry.actor.aadObjectId, entry.actor.name, entry.conversationId, entry.action, json(entry.details), entry.outcome,
+        entry.tenant ?? null, countKey, countKey === null ? null : 1, countKey === null ? null : at,
+      );
+  }
+
+  async countAudit(entry: NewCountedAuditEntry): Promise<AuditEntry> {
+    checkCountedAuditEntry(entry);
+    return this.write(() => {
+      const existing = this.sql('SELECT id FROM audit WHERE count_key = ?').get(entry.key) as Row | undefined;
+      const id = existing ? str(existing, 'id') : newToken();
+      if (existing) this.sql('UPDATE audit SET count = count + 1, last_at = ? WHERE id = ?').run(this.now(), id);
+      else this.insertAudit(id, entry, entry.key);
+      return this.get('SELECT * FROM audit WHERE id = ?', auditFrom, id)!;
+    });
+  }
+
+  async listAudit(options: { readonly limit?: number; readonly tenant?: string } = {}): Promise<AuditEntry[]> {
+    return this.all(
+      'SELECT * FROM audit WHERE @tenant IS NULL OR tenant IS NULL OR tenant = @tenant ORDER BY seq DESC LIMIT @limit',
+      auditFrom,
+      { tenant: options.tenant ?? null, limit: clampLimit(options.limit, 20, 1000) },
+    );
   }
 
   // -------------------------------------------------------------------------- watches and sanctions
@@ -828,7 +922,7 @@ export class SqliteStore implements Store {
       PURGE_ROWS_BATCH,
     );
     const auditEntries = await this.deleteInBatches(
-      `DELETE FROM audit WHERE seq IN (SELECT seq FROM audit WHERE at < ? LIMIT ${PURGE_ROWS_BATCH})`,
+      `DELETE FROM audit WHERE seq IN (SELECT seq FROM audit WHERE COALESCE(last_at, at) < ? LIMIT ${PURGE_ROWS_BATCH})`,
       cutoffs.auditBefore,
       PURGE_ROWS_BATCH,
     );
