@@ -149,13 +149,7 @@ export class EvidenceService {
         await store.finishHunt(record.id, { status: 'failed', error: failure.message }).catch((e: unknown) => log.error({ err: e, huntId: record.id }, 'could not record the failed details'));
         return { kind: 'failed', started, failure };
       }
-    }, await this.cardMessage(ref));
-  }
-
-  /** The stored message of the card whose button was pressed (the evidence is posted beneath it). */
-  private async cardMessage(ref: FindingRef): Promise<string | undefined> {
-    if (!ref.via) return ref.hunt.messageId;
-    return (await this.deps.store.getHunt(ref.via.huntId))?.messageId;
+    });
   }
 
   /**

@@ -98,6 +98,8 @@ export interface FindingRef {
    * from the evidence card carry it, so that they go back to that card.
    */
   readonly via?: { readonly huntId: string; readonly row: string };
+  /** The stored message of the card whose button named it (the hunt's card, or the Details run's): the one a decision updates for everyone. */
+  readonly messageId?: string;
 }
 
 /** A hunt a restart interrupted whose message still says "Hunting…". */
@@ -251,10 +253,11 @@ export class HuntService {
       const origin = readEvidenceMeta(hunt.meta)?.origin;
       const about = origin && (await this.deps.store.getHunt(origin.huntId));
       if (!origin || !about || about.request.kind === 'evidence') throw new UserError('That finding is no longer available', 'Run the hunt again and use the buttons of the new card.');
-      return { ...(await this.findingIn(await this.finished(origin.huntId), origin.row)), via: { huntId, row: key } };
+      const named = await this.findingIn(await this.finished(origin.huntId), origin.row);
+      return { hunt: named.hunt, finding: named.finding, page: named.page, via: { huntId, row: key }, ...(hunt.messageId !== undefined ? { messageId: hunt.messageId } : {}) };
     }
     const index = Number(key);
-    return { hunt, finding, page: Number.isInteger(index) ? pageOfIndex(index, HUNT_PAGE_SIZE) : 1 };
+    return { hunt, finding, page: Number.isInteger(index) ? pageOfIndex(index, HUNT_PAGE_SIZE) : 1, ...(hunt.messageId !== undefined ? { messageId: hunt.messageId } : {}) };
   }
 
   /** What a stored hunt was about. */

@@ -67,10 +67,7 @@ export function button<Request, Result, Started = never>(spec: ButtonSpec<Reques
     verb: spec.verb,
     run: async (data, context, deps) => {
       const reply = await runRoute(spec, () => parseActionData(schema, data), context, deps);
-      if (!placement) return reply;
-      // The stored message a new-message answer names is the card it goes beneath, not one to update.
-      const { messageId: beneath, ...answer } = reply;
-      return { ...answer, placement: { ...placement, ...(beneath !== undefined ? { beneath } : {}) } };
+      return placement ? { ...reply, placement } : reply;
     },
   };
 }

@@ -20,12 +20,6 @@ export interface NewMessage {
   readonly kind: 'new-message';
   /** What the clicker is told at once ("Gathering the evidence…"). */
   readonly acknowledgement: string;
-  /**
-   * The message the answer goes beneath, as HuntOps stored it (the clicked card's hunt's
-   * `messageId`, never the invoke's `replyToId`): in a channel, the new message is posted in its
-   * thread when the card is a thread's root post.
-   */
-  readonly beneath?: string;
 }
 
 /**

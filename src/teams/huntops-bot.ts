@@ -11,7 +11,6 @@ import {
   TurnContext,
   type Activity,
   type CloudAdapter,
-  type ConversationAccount,
   type ConversationReference,
   type InvokeResponse,
 } from 'botbuilder';
@@ -32,18 +31,6 @@ const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
 const ANSWERED_BELOW = 'Working on it: the answer is posted in this conversation.';
 
-/**
- * The conversation a card's new message goes to: the card's own conversation, or in a channel,
- * when the card is a thread's root post (its conversation id names no thread), the thread of
- * `beneath` — the card's message as HuntOps stored it, never the invoke's `replyToId`.
- */
-function threadReference(activity: Activity, beneath: string | undefined): Partial<ConversationReference> & { conversation: ConversationAccount } {
-  const reference = TurnContext.getConversationReference(activity);
-  const conversation = reference.conversation ?? ({ id: activity.conversation.id } as ConversationAccount);
-  const inChannel = conversation.conversationType === 'channel';
-  const id = inChannel && !conversation.id.includes(';messageid=') && beneath ? `${conversation.id};messageid=${beneath}` : conversation.id;
-  return { ...reference, conversation: { ...conversation, id } };
-}
 
 /** What the bot needs. */
 export interface HuntOpsBotDeps {
@@ -110,15 +97,16 @@ export class HuntOpsBot extends ActivityHandler {
   }
 
   /**
-   * Answers a card action with a new message in the conversation (a reply in the card's thread in
-   * a channel), leaving the clicked card as it is; the clicker is told the placement's
+   * Answers a card action with a new message in the conversation the card is in (in a channel, its
+   * thread: a card action's conversation names the thread), leaving the clicked card as it is; the clicker is told the placement's
    * acknowledgement. A deferred answer's message is then updated in place like a hunt's.
    */
   private async answerBeneath(context: TurnContext, reply: Reply, placement: NewMessage): Promise<InvokeResponse> {
-    const reference = threadReference(context.activity, placement.beneath);
+    const reference = TurnContext.getConversationReference(context.activity);
+    const conversationId = reference.conversation?.id ?? context.activity.conversation.id;
     const client = context.turnState.get<ConnectorClient>((context.adapter as CloudAdapter).ConnectorClientKey);
     const view = reply.kind === 'view' ? reply.view : reply.progress;
-    const sent = await client.conversations.sendToConversation(reference.conversation.id, { ...cardActivity(view), type: ActivityTypes.Message } as Activity);
+    const sent = await client.conversations.sendToConversation(conversationId, { ...cardActivity(view), type: ActivityTypes.Message } as Activity);
     if (reply.kind === 'deferred' && sent.id) this.runDeferredIn(reference, reply, sent.id);
     return { status: StatusCodes.OK, body: { statusCode: 200, type: ACTIVITY_MESSAGE, value: placement.acknowledgement } };
   }

@@ -58,6 +58,8 @@ export interface BotOptions {
   readonly outboxMaxAgeMs?: number;
   /** How watches run; their scheduler is started only when `start` is set (tests otherwise tick it with `core.watches.runDue()`). */
   readonly watch?: HuntOpsOptions['watch'] & { readonly start?: boolean };
+  /** Per-user rate and pending caps; default the documented ones (`HUNT_USER_RATE` 10 a minute…). */
+  readonly limits?: HuntOpsOptions['limits'];
   /** Microsoft Sentinel on the bot's store (the caller builds it against its fake Resource Manager). */
   readonly sentinel?: (store: Store) => SentinelServices;
 }
@@ -91,6 +93,7 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
     ...(options.incidentChannel ? { incidentChannel: options.incidentChannel } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.watch ? { watch: options.watch } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
     ...(sentinel ? { sentinel } : {}),
   });
   const { server, inFlight } = createTeamsHost({ app: core.app, adapter, appId: '', log, health: async () => ({ ok: true }) });

@@ -7,7 +7,7 @@
 import { VERBS } from '../../src/core/verbs';
 import { cardText, type BotHarness } from '../support/bot-harness';
 import { certificateEvent, eventFolder, type EventFolder } from '../support/event-files';
-import { click, hunt, rowKeys, rowNames, say, START, triageBot } from '../support/triage-turns';
+import { click, deviceRows, hunt, rowKeys, rowNames, say, START, triageBot } from '../support/triage-turns';
 
 const KASEYA = 'Kaseya Holdings Inc.';
 const id = (c: string) => c.repeat(40);
@@ -74,13 +74,15 @@ test('the excluded device stays hidden when renamed; another device given its na
   expect(cardText(later.card)).toMatch(/srv-mgmt-01 .*name matches an exclusion for another device/);
 });
 
-test('check applies the same binding: the other device of that name is not shown as excluded', async () => {
+test('check applies the same binding: of two devices of that name, only the excluded one is shown excluded', async () => {
   await excludeRow(3, 'management server');
   const { card } = await hunt(bot, 'check srv-mgmt-01 5d');
-  const text = cardText(card);
-  expect(text).toContain('Kaseya');
-  expect(text).not.toContain('Excluded by');
-  expect(text).toMatch(/name matches an exclusion for another device/);
+  const rows = deviceRows(card).map((r) => ({ device: r.lines.find((l) => l.startsWith('device id ')), excluded: r.lines.some((l) => l.startsWith('Excluded by')) }));
+  expect(rows).toEqual([
+    { device: `device id ${id('d')}`, excluded: true },
+    { device: `device id ${id('e')}`, excluded: false },
+  ]);
+  expect(cardText(card)).toMatch(/Kaseya on srv-mgmt-01 \(id e{8}…\) is shown: its name matches an exclusion for another device/);
 });
 
 test('typed patterns are labelled as patterns in the list, and each hunt card says how many devices they hid', async () => {

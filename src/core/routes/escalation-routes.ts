@@ -131,7 +131,7 @@ export function escalationRoutes(deps: RouteDeps): { commands: CommandEntry[]; b
           return {
             view: huntPageView(result.page, catalog, note),
             everyone: async () => huntPageView(await result.reload(), catalog, note),
-            messageId: result.ref.hunt.messageId,
+            messageId: result.ref.messageId,
           };
         },
         audit: {

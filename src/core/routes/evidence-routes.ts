@@ -27,6 +27,7 @@ export function evidenceButtons(deps: RouteDeps): ButtonEntry[] {
       data: z.object(FINDING),
       answersWithNewMessage: { acknowledgement: 'Gathering the evidence: it is posted below this card.' },
       access: 'anyone',
+      limited: true,
       start: ({ huntId, row }, context) => deps.evidence.start(huntId, row, context),
       progress: evidenceProgressView,
       present: finishedEvidenceView,

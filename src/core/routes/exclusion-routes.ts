@@ -183,7 +183,7 @@ export function exclusionRoutes(deps: RouteDeps): { commands: CommandEntry[]; bu
           return {
             view: huntPageView(result.page, catalog, note),
             everyone: async () => huntPageView(await result.reload(), catalog, note),
-            messageId: result.ref.hunt.messageId,
+            messageId: result.ref.messageId,
           };
         },
         audit: {
