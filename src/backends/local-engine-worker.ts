@@ -94,33 +94,27 @@ function lowerPriority(nice: number): void {
 
 /** Decoded tables by id; a few kept beyond those in use (LRU by insertion). */
 const decoded = new Map<string, Table>();
-const shifted = new Map<string, { readonly shiftMs: number; readonly table: Table }>();
 const KEEP = 8;
 
-function tableFor(shared: SharedTable, shiftMs: number): Table {
+function tableFor(shared: SharedTable): Table {
   let table = decoded.get(shared.id);
   if (table) decoded.delete(shared.id);
   else table = tableFromShared(shared);
   decoded.set(shared.id, table);
-  while (decoded.size > KEEP) {
-    const oldest = decoded.keys().next().value!;
-    decoded.delete(oldest);
-    shifted.delete(oldest);
-  }
-  if (shiftMs === 0) return table;
-  const previous = shifted.get(shared.id);
-  if (previous?.shiftMs === shiftMs) return previous.table;
-  const moved = table.withShiftedDatetimes(shiftMs);
-  shifted.set(shared.id, { shiftMs, table: moved });
-  return moved;
+  while (decoded.size > KEEP) decoded.delete(decoded.keys().next().value!);
+  return table;
 }
 
-/** Runs a query (the `query` task). */
+/**
+ * Runs a query (the `query` task). The tables are read as they are: a recorded sample's shift is
+ * the engine's `datetimeShiftMs`, which runs the query on the data's own clock rather than copy
+ * the datetime columns (see `kql/data-clock.ts`).
+ */
 export function query(task: QueryTask): QueryAnswer {
   lowerPriority(task.nice);
-  const tables = task.tables.map((t) => tableFor(t, task.shiftMs));
+  const tables = task.tables.map(tableFor);
   try {
-    return { ok: true, result: executeKql(task.kql, { tables: tablesFrom(tables), now: new Date(task.now) }) };
+    return { ok: true, result: executeKql(task.kql, { tables: tablesFrom(tables), now: new Date(task.now), datetimeShiftMs: task.shiftMs }) };
   } catch (error) {
     if (error instanceof KqlError) return { ok: false, kqlError: { kind: error.kind, detail: error.detail, ...(error.position ? { position: error.position } : {}) } };
     throw error;
