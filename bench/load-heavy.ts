@@ -194,10 +194,9 @@ export async function runHeavyPhases(options: HeavyOptions): Promise<HeavyFigure
     if (round > 1) {
       await log.skip();
       swapIn(options.dataDir, path.join(options.dataDir, '.sample', `${TABLE}.jsonl`), 'copy');
-      // A hunt makes the bot see the changed file; the sample answers once it has loaded.
-      const sampleBack = log.loaded(0, 120_000);
-      await runPhase(bot, connector, foreign, { ...options.phase(`heavy-${round}-sample-back`, 5), count: 50 });
-      if ((await sampleBack) === undefined) throw new Error('the bot did not load the sample back');
+      // A hunt the bot has not answered lately (so not shared) makes it see the changed file.
+      await runPhase(bot, connector, foreign, { ...options.phase(`heavy-${round}-sample-back`, 1), text: `hunt kaseya ${round}h` });
+      if ((await log.loaded(0, 120_000)) === undefined) throw new Error('the bot did not load the sample back');
     }
     const quiet = await runPhase(bot, connector, foreign, options.phase(`heavy-${round}-quiet`, options.quietSeconds));
     say(`${quiet.tag} ${summary(quiet)}`);
