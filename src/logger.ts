@@ -30,7 +30,8 @@ export function createLogger(level: pino.LevelWithSilent, destination?: pino.Des
       },
       // The last net, over the whole line: child loggers' bindings bypass the formatters above.
       hooks: { streamWrite: redactText },
-      mixin: () => turns.getStore() ?? {},
+      // A copy: pino merges each line's fields into what the mixin returns.
+      mixin: () => ({ ...turns.getStore() }),
     },
     destination,
   );

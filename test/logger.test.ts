@@ -35,6 +35,19 @@ describe('logger', () => {
     ]);
   });
 
+  test("a line's fields stay on that line: the next line of the same turn does not carry them", () => {
+    const { lines, log } = capture();
+    inTurn(() => {
+      log.info({ outboxId: 'o1' }, 'posted');
+      log.info({ watch: 3 }, 'watch run finished');
+    }, 'turn-1');
+    expect(lines).toMatchObject([
+      { msg: 'posted', turnId: 'turn-1', outboxId: 'o1' },
+      { msg: 'watch run finished', turnId: 'turn-1', watch: 3 },
+    ]);
+    expect(lines[1].outboxId).toBeUndefined();
+  });
+
   test('secrets are redacted', () => {
     const { lines, log } = capture();
     log.info({ config: { password: 's3cret' }, headers: { authorization: 'Bearer abc' }, store: { connectionString: 'AccountKey=xyz' }, token: 't' }, 'x');

@@ -1,7 +1,10 @@
 /**
  * The configured places to hunt: backends wrapped so identical hunts share one query and each
  * identity runs at most a few queries at once (Log Analytics allows 5 per identity), with their
- * portal links.
+ * portal links. Each place is wrapped twice: for analysts' hunts (interactive priority) and for
+ * watches (background priority, under the same limiter, so that a watch never makes a hunt wait;
+ * sharing stays within each priority, so that a hunt never joins a watch's query queued behind it,
+ * and watches share only queries in flight).
  */
 import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -60,33 +63,45 @@ const defenderPortal: HuntTarget['portal'] = (kql, window) => ({ title: 'Open in
 /** Builds the targets a configuration names. */
 export function createTargets(config: BackendConfig, options: TargetOptions = {}): HuntTargets {
   const share = (backend: Backend) => shareIdenticalHunts(backend);
+  /**
+   * Watches share queries in flight only: a run must see the data as it is now, not an answer kept
+   * from a run a moment ago (a watch's query text repeats from run to run).
+   */
+  const shareInFlight = (backend: Backend) => shareIdenticalHunts(backend, { shareWindowMs: 0 });
+  /** The interactive and background backends of `backend` under `limiter`. */
+  const prioritised = (limiter: ConcurrencyLimiter, backend: Backend) => ({
+    backend: share(limiter.wrap(backend)),
+    background: shareInFlight(limiter.wrap(backend, { priority: 'background' })),
+  });
   switch (config.kind) {
     case 'local': {
       // As the Azure backends: identical hunts share a query, and at most `threads` run at once
-      // (one per engine thread), the rest queued with a "queued" card.
+      // (one per engine thread), the rest queued with a "queued" card. The limiter is inside the
+      // backend (only running a query takes a slot, not waiting for a table to load); a watch's
+      // query carries the background priority to it.
       const { engine } = config;
+      const local = createLocalBackend({
+        dataDir: config.dataDir,
+        maxWindow: config.maxWindow,
+        label: config.dataDir === SAMPLE_DATA_DIR ? 'sample data' : `local files in ${config.dataDir}`,
+        // Loading leaves a core to the event loop, which answers Teams.
+        engine: new LocalEngine({
+          threads: engine.threads,
+          loadThreads: Math.max(1, availableParallelism() - 1),
+          queryTimeoutMs: engine.timeoutSeconds * 1000,
+          workerMemoryMb: engine.workerMemoryMb,
+        }),
+        limiter: new ConcurrencyLimiter({ maxConcurrent: engine.threads }),
+        loadWaitMs: engine.loadWaitSeconds * 1000,
+        // A changed file: the previous version answers at once while the new one loads.
+        reloadWaitMs: 0,
+        preload: true,
+        ...(engine.snapshotDir ? { snapshotDir: engine.snapshotDir } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      });
       return new HuntTargets({
-        backend: share(
-          createLocalBackend({
-            dataDir: config.dataDir,
-            maxWindow: config.maxWindow,
-            label: config.dataDir === SAMPLE_DATA_DIR ? 'sample data' : `local files in ${config.dataDir}`,
-            // Loading leaves a core to the event loop, which answers Teams.
-            engine: new LocalEngine({
-              threads: engine.threads,
-              loadThreads: Math.max(1, availableParallelism() - 1),
-              queryTimeoutMs: engine.timeoutSeconds * 1000,
-              workerMemoryMb: engine.workerMemoryMb,
-            }),
-            limiter: new ConcurrencyLimiter({ maxConcurrent: engine.threads }),
-            loadWaitMs: engine.loadWaitSeconds * 1000,
-            // A changed file: the previous version answers at once while the new one loads.
-            reloadWaitMs: 0,
-            preload: true,
-            ...(engine.snapshotDir ? { snapshotDir: engine.snapshotDir } : {}),
-            ...(options.log ? { log: options.log } : {}),
-          }),
-        ),
+        backend: share(local),
+        background: shareInFlight({ ...local, run: (request) => local.run({ ...request, priority: 'background' }) }),
         portal: defenderPortal,
         appliesWindow: false,
         ready: () => localReady(config.dataDir),
@@ -96,7 +111,7 @@ export function createTargets(config: BackendConfig, options: TargetOptions = {}
       const limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrent ?? 5 });
       const credential = options.credential ?? new DefaultAzureCredential();
       return new HuntTargets({
-        backend: share(limiter.wrap(createDefenderBackend({ credential, baseUrl: config.graphUrl, deadlineMs: deadlineMs(config.queryTimeoutSeconds) }))),
+        ...prioritised(limiter, createDefenderBackend({ credential, baseUrl: config.graphUrl, deadlineMs: deadlineMs(config.queryTimeoutSeconds) })),
         portal: defenderPortal,
         appliesWindow: true,
         ready: tokenReady(credential, 'https://graph.microsoft.com/.default'),
@@ -107,17 +122,16 @@ export function createTargets(config: BackendConfig, options: TargetOptions = {}
       const credential = options.credential ?? new DefaultAzureCredential();
       const [first, ...rest] = config.workspaces.map(
         (workspace): HuntTarget => ({
-          backend: share(
-            limiter.wrap(
-              createLogAnalyticsBackend({
-                workspaceId: workspace.workspaceId,
-                endpoint: config.endpoint,
-                credential,
-                serverTimeoutSeconds: config.queryTimeoutSeconds,
-                deadlineMs: deadlineMs(config.queryTimeoutSeconds),
-                ...(workspace.alias ? { alias: workspace.alias } : {}),
-              }),
-            ),
+          ...prioritised(
+            limiter,
+            createLogAnalyticsBackend({
+              workspaceId: workspace.workspaceId,
+              endpoint: config.endpoint,
+              credential,
+              serverTimeoutSeconds: config.queryTimeoutSeconds,
+              deadlineMs: deadlineMs(config.queryTimeoutSeconds),
+              ...(workspace.alias ? { alias: workspace.alias } : {}),
+            }),
           ),
           ...(workspace.alias ? { alias: workspace.alias } : {}),
           appliesWindow: true,

@@ -5,11 +5,13 @@
 import type { Config } from '../config';
 import type { AccessRules } from '../core/access';
 import type { HuntTargets } from '../core/hunt-targets';
+import type { SentinelServices } from '../core/sentinel-services';
 import type { Log } from '../core/log';
 import type { Catalog } from '../hunt/catalog';
 import { loadRuleBook, NO_RULES, type RuleBook } from '../hunt/rule-book';
 import type { Store } from '../store/store';
 import { createTargets } from './create-targets';
+import { sentinelServices } from './sentinel-services';
 
 /** Everything HuntOps is built from. */
 export interface HuntOpsOptions {
@@ -27,9 +29,23 @@ export interface HuntOpsOptions {
   readonly incidentChannel?: string;
   /** Wakes the outbox worker; the CLI, which posts nothing, leaves it out. */
   readonly notifyOutbox?: () => void;
+  /** Microsoft Sentinel, when configured: escalations become incidents there, exclusions a watchlist. */
+  readonly sentinel?: SentinelServices;
   /** Default: the catalog shipped with HuntOps. */
   readonly catalog?: Catalog;
   readonly now?: () => Date;
+  /** How watches run (`HUNT_WATCH_MIN_INTERVAL`, `HUNT_WATCH_OVERLAP`); the scheduler's defaults otherwise. */
+  readonly watch?: WatchOptions;
+}
+
+/** How watches run. */
+export interface WatchOptions {
+  /** The shortest interval a watch may have. Default 15 minutes. */
+  readonly minIntervalMs?: number;
+  /** How far each run reaches back into the previous one. Default 30 minutes. */
+  readonly overlapMs?: number;
+  /** How often the scheduler looks for due watches. Default: from the shortest interval. */
+  readonly pollMs?: number;
 }
 
 /** What a transport adds to the configuration. */
@@ -48,6 +64,8 @@ export async function huntOpsOptions(config: Config, runtime: RuntimeOptions): P
     access: config.access,
     maxDevices: config.maxDevices,
     rules,
+    watch: config.watch,
     ...(config.incidentChannel ? { incidentChannel: config.incidentChannel } : {}),
+    ...(config.sentinel ? { sentinel: sentinelServices(config.sentinel, runtime.store) } : {}),
   };
 }

@@ -1,9 +1,9 @@
 /**
- * The bot process: configuration → store → adapter → HuntOps → Teams host → listening, and a
- * clean stop on SIGTERM/SIGINT that lets in-flight hunts finish.
+ * The bot process: configuration → store → adapter → HuntOps → Teams host → listening, the outbox
+ * worker and the watch scheduler running, and a clean stop on SIGTERM/SIGINT that lets in-flight
+ * hunts finish (a watch's run in flight is cancelled: it keeps its window and runs again later).
  */
 import { ConfigError, describeConfig, loadConfig } from '../config';
-import { OutboxWorker } from '../core/outbox-worker';
 import { RetentionScheduler } from '../core/retention-scheduler';
 import { HealthCheck } from '../health';
 import { createLogger } from '../logger';
@@ -15,6 +15,7 @@ import { storedReference } from '../teams/stored-reference';
 import { createTeamsHost } from '../teams/teams-host';
 import { createHuntOps } from './create-huntops';
 import { huntOpsOptions } from './huntops-options';
+import { createOutboxWorkers, type OutboxWorkers } from './outbox-workers';
 
 const DRAIN_MS = 25_000;
 
@@ -25,8 +26,10 @@ async function start(): Promise<void> {
   const store = await openParsedStore(config.store);
   const adapter = createAdapter(config.bot, log);
   const appId = config.bot.mode === 'app' ? config.bot.appId : '';
-  const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, appId), log });
-  const huntOps = createHuntOps(await huntOpsOptions(config, { store, log, instanceId: config.instanceId, notifyOutbox: () => outbox.notify() }));
+  let outbox: OutboxWorkers | undefined;
+  const options = await huntOpsOptions(config, { store, log, instanceId: config.instanceId, notifyOutbox: () => outbox?.notify() });
+  outbox = createOutboxWorkers({ store, log, teams: new TeamsOutboxPoster(adapter, appId), ...(options.sentinel ? { sentinel: options.sentinel } : {}) });
+  const huntOps = createHuntOps(options);
   const health = new HealthCheck({ store, targets: huntOps.targets.all, log });
   const { server, updater, inFlight } = createTeamsHost({
     app: huntOps.app,
@@ -44,8 +47,10 @@ async function start(): Promise<void> {
     );
   }
   outbox.start();
+  huntOps.mirror?.start();
   const port = await listen(server, config.host, config.port);
   log.info({ url: `http://${config.host}:${port}/api/messages` }, 'listening');
+  huntOps.watches.start();
   const retention = new RetentionScheduler({ store, policy: config.retention, log });
   retention.start();
 
@@ -59,8 +64,9 @@ async function start(): Promise<void> {
     try {
       log.info({ signal, inFlight: inFlight.size }, 'stopping: finishing in-flight work');
       server.close();
+      await huntOps.watches.stop();
       const drained = await inFlight.drain(DRAIN_MS);
-      await outbox.stop();
+      await Promise.all([outbox.stop(), huntOps.mirror?.stop()]);
       await retention.stop();
       await store.close();
       log.info({ drained }, 'stopped');

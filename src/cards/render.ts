@@ -39,7 +39,7 @@ function templateData(view: View): object {
     case 'notice':
       return { ...view, color: TONE_COLOR[view.tone], usage: view.usage ?? [] };
     case 'escalation':
-      return { ...view, kqlLines: view.kql.split('\n') };
+      return { ...view, kqlLines: view.kql.split('\n'), closeable: view.closeable === true, verbs: VERBS };
     default:
       return { ...view, verbs: VERBS };
   }

@@ -32,10 +32,11 @@ export function findingsTable(groups: readonly ResultGroup[]): string {
       utc(r.firstSeen),
       utc(r.lastSeen),
       String(r.count),
+      (r.marks ?? []).map((m) => m.text).join('; '),
       r.state?.text ?? '',
     ]),
   );
-  return table([...(byTool ? ['Tool'] : []), 'Device', 'First seen (UTC)', 'Last seen (UTC)', 'Count', 'Decided'], rows);
+  return table([...(byTool ? ['Tool'] : []), 'Device', 'First seen (UTC)', 'Last seen (UTC)', 'Count', 'Sanction', 'Decided'], rows);
 }
 
 /** A view as text. For a paged hunt result pass every page's groups in `allGroups`. */
@@ -47,7 +48,7 @@ export function viewText(view: View, allGroups?: readonly ResultGroup[]): string
       return ['HuntOps commands', '', table(['Command', 'What it does', 'Example'], view.commands.map((c) => [c.usage, c.summary, c.example])), '', view.windows].join('\n');
     case 'tools':
       return [
-        `RMM tools (${view.total}), page ${view.page} of ${view.pageCount}`,
+        `RMM tools${view.filter ? ` matching "${view.filter}"` : ''} (${view.total}), page ${view.page} of ${view.pageCount}`,
         '',
         table(['Tool', 'Also known as', 'Hunts'], view.tools.map((t) => [t.name, [t.id, ...t.aliases].join(', '), t.hunts.join(', ')])),
       ].join('\n');
@@ -61,8 +62,8 @@ export function viewText(view: View, allGroups?: readonly ResultGroup[]): string
       return `Hunting ${view.header.subject} over ${where(view.header)}…`;
     case 'huntResult':
       return [
-        `${view.header.subject}: ${view.deviceCount} device${view.deviceCount === 1 ? '' : 's'} in ${where(view.header)}`,
-        `Source: ${view.header.source}; query time ${view.queryMs} ms`,
+        view.title ?? `${view.header.subject}: ${view.deviceCount} device${view.deviceCount === 1 ? '' : 's'} in ${where(view.header)}`,
+        `Source: ${view.header.source}${view.queryMs !== undefined ? `; query time ${view.queryMs} ms` : ''}`,
         ...notes(view.notes),
         ...(view.portal ? [`${view.portal.title}: ${view.portal.url}`] : []),
         '',
@@ -78,7 +79,13 @@ export function viewText(view: View, allGroups?: readonly ResultGroup[]): string
         `Source: ${view.header.source}; query time ${view.queryMs} ms`,
         ...notes(view.notes),
         ...(view.tools.length
-          ? ['', table(['Tool', 'Evidence', 'First seen (UTC)', 'Last seen (UTC)', 'Count', 'Excluded'], view.tools.map((t) => [t.toolName, t.evidence, utc(t.firstSeen), utc(t.lastSeen), String(t.count), t.excluded ?? '']))]
+          ? [
+              '',
+              table(
+                ['Tool', 'Evidence', 'First seen (UTC)', 'Last seen (UTC)', 'Count', 'Sanction', 'Excluded'],
+                view.tools.map((t) => [t.toolName, t.evidence, utc(t.firstSeen), utc(t.lastSeen), String(t.count), (t.marks ?? []).map((m) => m.text).join('; '), t.excluded ?? '']),
+              ),
+            ]
           : []),
       ].join('\n');
     case 'excludeForm':
@@ -94,9 +101,45 @@ export function viewText(view: View, allGroups?: readonly ResultGroup[]): string
           view.exclusions.map((e) => [e.pattern, e.scope, e.reason, e.by, e.expiresAt ? utc(e.expiresAt) : 'never']),
         ),
       ].join('\n');
+    case 'watches':
+      return [
+        ...notes(view.notes),
+        `Active watches (${view.total}), page ${view.page} of ${view.pageCount}`,
+        '',
+        table(
+          ['Id', 'Hunt', 'Every', 'Where', 'By', 'Last run (UTC)', 'Last result'],
+          view.watches.map((w) => [String(w.id), w.hunt, w.every, w.where, w.by, w.lastRun ? utc(w.lastRun) : 'not yet', w.lastResult ?? '']),
+        ),
+      ].join('\n');
+    case 'sanctions':
+      return [
+        ...notes(view.notes),
+        `Sanctioned tools (${view.total}), page ${view.page} of ${view.pageCount}`,
+        '',
+        table(['Tool', 'Instances', 'Reason', 'By', 'Since (UTC)'], view.sanctions.map((x) => [x.toolName, x.instances, x.reason, x.by, utc(x.at)])),
+      ].join('\n');
     case 'audit':
       return table(['When (UTC)', 'Who', 'Action', 'Outcome', 'What', 'Where'], view.entries.map((e) => [utc(e.at), e.who, e.action, e.outcome, e.what, e.where]));
     case 'escalation':
       return `Incident ${view.incident.number}: ${view.incident.title}\n${view.toolName} on ${view.deviceName}, escalated by ${view.by}: ${view.note}`;
+    case 'incidents':
+      return [
+        ...notes(view.notes),
+        `Open incidents (${view.total}), page ${view.page} of ${view.pageCount}`,
+        '',
+        table(['Incident', 'Title', 'Findings', 'Opened by', 'Open for'], view.incidents.map((i) => [String(i.number), i.title, String(i.findings), i.openedBy, i.age])),
+      ].join('\n');
+    case 'closeIncidentForm':
+      return `Close incident ${view.incident.number}: use the card in Teams.${view.error ? `\n${view.error}` : ''}`;
+    case 'exclusionsSync':
+      return [
+        ...notes(view.notes),
+        `Exclusions and Microsoft Sentinel watchlist ${view.watchlist} (workspace ${view.workspace})`,
+        '',
+        table(['Found', 'Exclusions'], view.counts.map((c) => [c.title, c.value])),
+        ...view.sections.flatMap((section) => ['', `${section.title}:`, ...section.lines.map((line) => `  ${line}`)]),
+      ].join('\n');
+    case 'sentinelRefused':
+      return `Incident ${view.incident.number}: ${view.incident.title}\nMicrosoft Sentinel: ${view.message}`;
   }
 }

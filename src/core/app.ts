@@ -77,6 +77,10 @@ export class HuntOpsApp {
 
   private async runWords(words: readonly string[], context: RequestContext): Promise<Reply> {
     const [first, ...args] = words;
+    const [second, ...rest] = args;
+    // A two-word command (`exclusions sync`) goes before the one-word command it starts with.
+    const pair = first !== undefined && second !== undefined ? this.commands.get(`${first} ${second}`.toLowerCase()) : undefined;
+    if (pair) return pair.run(rest, context, this.pipeline);
     const entry = this.commands.get((first ?? DEFAULT_COMMAND).toLowerCase());
     if (!entry) return trouble(this.unknownCommand(first!), 'invalid', context, this.pipeline);
     return entry.run(first === undefined ? [] : args, context, this.pipeline);

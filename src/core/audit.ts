@@ -21,8 +21,18 @@ export const AUDIT_ACTIONS = {
   unexclude: 'remove exclusions',
   escalate: 'escalate',
   'set-incident-channel': 'set the incident channel',
+  'close-incident': 'close incidents',
+  'retry-sentinel': 'retry in Microsoft Sentinel',
+  'sync-exclusions': 'sync exclusions with Microsoft Sentinel',
   audit: 'read the audit trail',
   'post-escalation': 'post an escalation',
+  watch: 'create watches',
+  unwatch: 'stop watches',
+  'watch-post': "post a watch's new devices",
+  'post-watch': "deliver a watch's post",
+  sanction: 'sanction tools',
+  unsanction: 'remove sanctions',
+  sentinel: 'write to Microsoft Sentinel',
 } as const;
 
 /** An audited action. */

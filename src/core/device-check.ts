@@ -15,6 +15,7 @@ import type { Log } from './log';
 import { CHECK_USAGE, checkWindow, type CheckArgs } from './parse-hunt';
 import { Deferred } from './route';
 import { runFailureOf, type RunFailure } from './run-failure';
+import { markKey, sanctionMarks, type SanctionMark } from './sanction-marks';
 import type { PortalLinkView } from './views';
 
 /** What a device check needs. */
@@ -46,6 +47,19 @@ export interface SeenTool {
   readonly count: number;
   /** The exclusion covering the device for this tool, if any. */
   readonly exclusion?: Exclusion;
+  /**
+   * What the tenant's sanction of the tool makes of the device: `unsanctioned-instance` when its
+   * agent talks to another instance (under any of the device ids the name matched), `sanctioned`
+   * when every one is; absent otherwise.
+   */
+  readonly sanction?: SanctionMark;
+}
+
+/** One mark for a tool from the marks of each device id the name matched. */
+function toolMark(marks: ReadonlyArray<SanctionMark | undefined>): SanctionMark | undefined {
+  const foreign = [...new Set(marks.flatMap((m) => (m?.kind === 'unsanctioned-instance' ? m.instances : [])))].sort();
+  if (foreign.length > 0) return { kind: 'unsanctioned-instance', instances: foreign };
+  return marks.length > 0 && marks.every((m) => m?.kind === 'sanctioned') ? { kind: 'sanctioned' } : undefined;
 }
 
 /** How a check ended. */
@@ -70,8 +84,8 @@ export class DeviceCheckService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Checks the window against the target; the query runs once the acknowledgement is posted. */
-  start(args: CheckArgs): Deferred<StartedCheck, FinishedCheck> {
+  /** Checks the window against the target; the query runs once the acknowledgement is posted. Sanctions are the tenant's. */
+  start(args: CheckArgs, tenant: string): Deferred<StartedCheck, FinishedCheck> {
     const target = this.deps.targets.resolve(args.workspace);
     checkWindow(args.window, target.backend.maxWindow, target.backend.source, CHECK_USAGE);
     const batch = buildDeviceCheckQueries({ tools: this.deps.catalog.tools, device: args.device, window: args.window }, { dialect: target.backend.dialect });
@@ -85,25 +99,48 @@ export class DeviceCheckService {
         const queryMs = Math.round(performance.now() - began);
         const now = this.now();
         const exclusions = await this.deps.store.listExclusions({ activeAt: now });
-        const byTool = new Map<string, { tool: RmmTool; evidence: Set<string>; first: number; last: number; count: number }>();
+        const byTool = new Map<string, { tool: RmmTool; evidence: Set<string>; deviceIds: Set<string>; first: number; last: number; count: number }>();
         for (const row of result.rows) {
           const tool = this.deps.catalog.get(typeof row.Tool === 'string' ? row.Tool : '');
           const first = Date.parse(String(row.FirstSeen));
           const last = Date.parse(String(row.LastSeen));
           if (!tool || Number.isNaN(first) || Number.isNaN(last)) continue;
-          const seen = byTool.get(tool.id) ?? { tool, evidence: new Set<string>(), first, last, count: 0 };
+          const seen = byTool.get(tool.id) ?? { tool, evidence: new Set<string>(), deviceIds: new Set<string>(), first, last, count: 0 };
           seen.evidence.add(String(row.Evidence));
+          if (typeof row.DeviceId === 'string' && row.DeviceId !== '') seen.deviceIds.add(row.DeviceId);
           seen.first = Math.min(seen.first, first);
           seen.last = Math.max(seen.last, last);
           seen.count += typeof row.Count === 'number' ? row.Count : 0;
           byTool.set(tool.id, seen);
         }
         const seen = [...byTool.values()].sort((a, b) => b.last - a.last);
-        const tools = seen.slice(0, MAX_CHECK_TOOLS).map((s): SeenTool => {
-          const exclusion = findExclusion(exclusions, { deviceName: args.device, toolId: s.tool.id, now });
-          return { tool: s.tool, evidence: [...s.evidence], firstSeen: new Date(s.first), lastSeen: new Date(s.last), count: s.count, ...(exclusion ? { exclusion } : {}) };
+        const listed = seen.slice(0, MAX_CHECK_TOOLS);
+        const sanctions = await this.deps.store.listSanctions(tenant);
+        const marked = await sanctionMarks({
+          devices: listed.flatMap((s) => [...s.deviceIds].map((deviceId) => ({ toolId: s.tool.id, deviceId }))),
+          sanctions,
+          catalog: this.deps.catalog,
+          window: args.window,
+          backend: target.backend,
         });
-        return { kind: 'done', started, tools, seenCount: seen.length, queryMs, ...(result.partial ? { partial: result.partial.message } : {}), ...link };
+        const tools = listed.map((s): SeenTool => {
+          const exclusion = findExclusion(exclusions, { deviceName: args.device, toolId: s.tool.id, now });
+          const sanction = toolMark([...s.deviceIds].map((id) => marked.marks.get(markKey(s.tool.id, id))));
+          return {
+            tool: s.tool,
+            evidence: [...s.evidence],
+            firstSeen: new Date(s.first),
+            lastSeen: new Date(s.last),
+            count: s.count,
+            ...(exclusion ? { exclusion } : {}),
+            ...(sanction ? { sanction } : {}),
+          };
+        });
+        const unchecked = marked.failures.map(
+          ({ tool, error }) => `could not tell which ${tool.name} instances it talks to: ${runFailureOf(error, this.deps.log, { device: args.device, tool: tool.id }).message}`,
+        );
+        const partial = [result.partial?.message, ...unchecked].filter((m): m is string => m !== undefined).join('; ');
+        return { kind: 'done', started, tools, seenCount: seen.length, queryMs, ...(partial ? { partial } : {}), ...link };
       } catch (error) {
         return { kind: 'failed', started, failure: runFailureOf(error, this.deps.log, { device: args.device }), ...link };
       }

@@ -5,11 +5,15 @@
  * incident thread. A double click or a retried invoke escalates once.
  */
 import type { Catalog } from '../hunt/catalog';
-import type { Actor, EscalationResult, Incident, Store } from '../store/store';
+import type { IncidentSeverity } from '../sentinel/incident-model';
+import type { Actor, EscalationContext, EscalationResult, Incident, OutboxMessage, Store } from '../store/store';
 import { StoreError } from '../store/store-error';
 import type { FindingRef } from './hunt-service';
+import { sentinelIncident } from './incidents';
 import { incidentTeam, readIncidentTarget, type IncidentTarget } from './incident-target';
 import { escalationPayload } from './payloads/outbox-payload';
+import { sentinelEscalationPayload } from './payloads/sentinel-payload';
+import type { SentinelServices } from './sentinel-services';
 import { toolRefName } from './tool-ref';
 import { UserError } from './user-error';
 
@@ -25,6 +29,8 @@ export interface EscalationDeps {
   readonly configuredChannel?: string;
   /** Wakes the outbox worker after an escalation is recorded. */
   readonly notifyOutbox: () => void;
+  /** Set when escalations become Microsoft Sentinel incidents too. */
+  readonly sentinel?: Pick<SentinelServices, 'escalator'>;
 }
 
 /** Where the caller is, as escalations need it. */
@@ -41,6 +47,8 @@ export interface EscalateInput {
   readonly incident: { readonly kind: 'new'; readonly title: string } | { readonly kind: 'existing'; readonly number: number };
   readonly by: Actor;
   readonly place: EscalationPlace;
+  /** The Sentinel incident's severity, for a new incident (default Medium). */
+  readonly severity?: IncidentSeverity;
 }
 
 /** What escalating came to: done (or done before), or the chosen incident is not open any more. */
@@ -99,8 +107,10 @@ export class EscalationService {
             by: input.by.name,
             note: input.note,
             at: escalation.at.toISOString(),
+            ...this.sentinelLink(escalation.incident),
           }),
         }),
+        ...(this.deps.sentinel ? { sentinel: (escalation: EscalationContext) => this.sentinelCall(escalation, input, target) } : {}),
       });
       if (result.created) this.deps.notifyOutbox();
       return { kind: 'escalated', ...result };
@@ -110,6 +120,40 @@ export class EscalationService {
       }
       throw error;
     }
+  }
+
+  private sentinelLink(incident: Incident): { sentinelIncidentUrl?: string } {
+    const url = this.deps.sentinel?.escalator.incidentUrl({ team: incident.team, number: incident.number, openedAt: incident.createdAt });
+    return url ? { sentinelIncidentUrl: url } : {};
+  }
+
+  /** The Sentinel call of an escalation: the incident's create (or a comment), made when the outbox delivers it. */
+  private sentinelCall(escalation: EscalationContext, input: EscalateInput, target: IncidentTarget): OutboxMessage {
+    const { hunt, finding } = input.ref;
+    return {
+      target,
+      payload: sentinelEscalationPayload({
+        incident: sentinelIncident(escalation.incident, input.place.tenantId),
+        opened: escalation.kind === 'new-thread',
+        escalationId: escalation.escalationId,
+        severity: input.severity ?? 'Medium',
+        finding: {
+          deviceId: finding.deviceId,
+          deviceName: finding.deviceName,
+          toolName: toolRefName(finding.toolId, this.deps.catalog),
+          windowMs: hunt.request.windowMs,
+          firstSeen: finding.firstSeen.toISOString(),
+          lastSeen: finding.lastSeen.toISOString(),
+          count: finding.count,
+          reportIds: [...finding.reportIds],
+          query: hunt.kql,
+          source: hunt.source,
+        },
+        note: input.note,
+        escalatedBy: input.by,
+        at: escalation.at.toISOString(),
+      }),
+    };
   }
 
   /** Makes the caller's channel the tenant's incident channel. */

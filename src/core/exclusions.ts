@@ -23,6 +23,8 @@ export type Expiry = { readonly kind: 'never' } | { readonly kind: 'after'; read
 export interface ExclusionDeps {
   readonly store: Store;
   readonly now: () => Date;
+  /** Told after an exclusion was made or removed (the Sentinel watchlist mirror hooks in here). */
+  readonly changed?: (exclusion: Exclusion) => Promise<void>;
 }
 
 /** An exclusion to make. */
@@ -64,9 +66,16 @@ export class ExclusionService {
   }
 
   /** Excludes a device or pattern. */
-  exclude(input: ExcludeInput): Promise<Created<Exclusion>> {
+  async exclude(input: ExcludeInput): Promise<Created<Exclusion>> {
     const { key, pattern, scope, reason, by } = input;
-    return this.deps.store.addExclusion({ key, pattern, scope, reason, createdBy: by, expiresAt: this.expiresAt(input.expiry) });
+    const made = await this.deps.store.addExclusion({ key, pattern, scope, reason, createdBy: by, expiresAt: this.expiresAt(input.expiry) });
+    return this.told(made, made.created);
+  }
+
+  /** Tells the `changed` hook when this call changed the exclusion. */
+  private async told<T extends { readonly record: Exclusion }>(outcome: T, changed: boolean): Promise<T> {
+    if (changed) await this.deps.changed?.(outcome.record);
+    return outcome;
   }
 
   /**
@@ -87,7 +96,7 @@ export class ExclusionService {
         expiresAt: this.expiresAt(input.expiry),
         source: { huntId: hunt.id, rowKey: finding.rowKey },
       });
-      if (made.created || isActive(made.record, this.deps.now())) return made;
+      if (made.created || isActive(made.record, this.deps.now())) return this.told(made, made.created);
       key = `exclude:${hunt.id}:${finding.rowKey}:after:${made.record.id}`;
     }
   }
@@ -99,8 +108,9 @@ export class ExclusionService {
   }
 
   /** Removes one exclusion; undefined when there is no such exclusion. */
-  remove(id: string, by: Actor): Promise<{ readonly record: Exclusion; readonly removed: boolean } | undefined> {
-    return this.deps.store.removeExclusion(id, by);
+  async remove(id: string, by: Actor): Promise<{ readonly record: Exclusion; readonly removed: boolean } | undefined> {
+    const outcome = await this.deps.store.removeExclusion(id, by);
+    return outcome && this.told(outcome, outcome.removed);
   }
 
   /** Removes the active exclusions with exactly this pattern (any case). */
@@ -110,7 +120,7 @@ export class ExclusionService {
     if (exact.length === 0) return { removed: [], covering: active.filter((e) => patternMatches(e.pattern, pattern)).map((e) => e.pattern) };
     const removed = [];
     for (const exclusion of exact) {
-      const outcome = await this.deps.store.removeExclusion(exclusion.id, by);
+      const outcome = await this.remove(exclusion.id, by);
       removed.push({ record: outcome?.record ?? exclusion, removed: outcome?.removed ?? false });
     }
     return { removed, covering: [] };

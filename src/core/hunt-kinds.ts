@@ -2,11 +2,8 @@
  * A tool's hunt kinds as people read and type them: one table for help, cards, chat keywords and
  * the check card's evidence.
  */
-import type { RmmTool } from '../hunt/catalog';
+import { HUNT_KINDS } from '../hunt/tool-lookup';
 import type { HuntKind } from '../store/store';
-
-/** Every kind, in the order cards list them. */
-export const HUNT_KINDS: readonly HuntKind[] = ['file-signature', 'process', 'network'];
 
 /** "file signature", "process", "network". */
 export const HUNT_KIND_LABEL: Readonly<Record<HuntKind, string>> = { 'file-signature': 'file signature', process: 'process', network: 'network' };
@@ -27,16 +24,6 @@ export const HUNT_KIND_WORDS: Readonly<Record<string, HuntKind>> = {
   sig: 'file-signature',
   signature: 'file-signature',
 };
-
-/** Whether the tool has a hunt of the kind. */
-export function hasHuntKind(tool: RmmTool, kind: HuntKind): boolean {
-  return kind === 'file-signature' ? Boolean(tool.fileSignature) : kind === 'process' ? Boolean(tool.process) : Boolean(tool.network);
-}
-
-/** The kinds of hunt a tool has. */
-export function huntKindsOf(tool: RmmTool): HuntKind[] {
-  return HUNT_KINDS.filter((kind) => hasHuntKind(tool, kind));
-}
 
 /** The label of a kind name as a query reports it ("file-signature"), or the name itself. */
 export function huntKindLabel(name: string): string {

@@ -38,6 +38,18 @@ export interface HuntPlan {
 /** Store tool id of the all-tools hunt. */
 export const ALL_TOOLS = 'all';
 
+/** What a hunt is called: "Kaseya", "AnyDesk network connections", "All RMM tools", a rule's name. */
+export function huntSubjectOf(subject: HuntArgs['subject']): string {
+  switch (subject.kind) {
+    case 'tool':
+      return `${subject.tool.name}${HUNT_KIND_SUFFIX[subject.huntKind]}`;
+    case 'all':
+      return 'All RMM tools';
+    case 'rule':
+      return subject.rule.name;
+  }
+}
+
 /** The plan of a parsed hunt on a target. */
 export function planHunt(args: HuntArgs, target: HuntTarget, options: { readonly catalog: Catalog; readonly maxDevices: number }): HuntPlan {
   const { backend } = target;
@@ -50,7 +62,7 @@ export function planHunt(args: HuntArgs, target: HuntTarget, options: { readonly
       const { tool, huntKind } = subject;
       const kql = buildHuntQuery({ tool, window: args.window, kind: huntKind, ...device }, build);
       return {
-        subject: `${tool.name}${HUNT_KIND_SUFFIX[huntKind]}`,
+        subject: huntSubjectOf(subject),
         request: { ...base, toolId: tool.id, kind: huntKind },
         kql,
         batch: singleQuery(kql),
@@ -62,7 +74,7 @@ export function planHunt(args: HuntArgs, target: HuntTarget, options: { readonly
     case 'all': {
       const batch = buildAllToolsQueries({ tools: options.catalog.tools, window: args.window, ...device }, build);
       return {
-        subject: 'All RMM tools',
+        subject: huntSubjectOf(subject),
         request: { ...base, toolId: ALL_TOOLS, kind: 'all-tools' },
         kql: batch.queries.join('\n\n'),
         batch,
@@ -76,7 +88,7 @@ export function planHunt(args: HuntArgs, target: HuntTarget, options: { readonly
       const hunt = buildRuleHunt(rule, { window: args.window });
       const toolId = storedToolId({ kind: 'rule', ruleId: rule.id });
       return {
-        subject: rule.name,
+        subject: huntSubjectOf(subject),
         request: { ...base, toolId, kind: 'rule' },
         kql: hunt.kql,
         batch: singleQuery(hunt.kql),

@@ -5,9 +5,11 @@
  * by `presenters/hunt-views.ts`.
  */
 import { performance } from 'node:perf_hooks';
+import type { Backend } from '../backends/backend';
 import type { Catalog } from '../hunt/catalog';
 import { rekey, sortFindings } from '../hunt/finding';
 import { runBatch } from '../hunt/query-batch';
+import type { HuntWindow } from '../hunt/window';
 import { findExclusion, isActive } from '../store/exclusion-match';
 import type { Hunt, Store, StoredFinding } from '../store/store';
 import { actorOf } from './access';
@@ -20,6 +22,8 @@ import { checkWindow, type HuntArgs } from './parse-hunt';
 import { readHuntMeta, storedHuntMeta, type HuntMeta } from './payloads/hunt-meta';
 import { Deferred } from './route';
 import { runFailureOf, type RunFailure } from './run-failure';
+import { markKey, sanctionMarks, type SanctionMark } from './sanction-marks';
+import { tenantOf } from './tenant';
 import { toolRefName } from './tool-ref';
 import { UserError } from './user-error';
 import type { Note, PortalLinkView } from './views';
@@ -130,14 +134,16 @@ export class HuntService {
         const kept = found.filter((f) => !findExclusion(exclusions, { deviceName: f.deviceName, toolId: f.toolId, now }));
         const visible = rekey(sortFindings(kept, plan.byTool ? (id) => toolRefName(id, this.deps.catalog) : undefined));
         const hiddenCount = found.length - kept.length;
+        const sanctions = await this.marksOf(visible, { tenant: tenantOf(context), window: args.window, backend: target.backend, huntId: hunt.id });
         const notes: Note[] = [
           ...plan.notes,
+          ...sanctions.notes,
           ...(result.partial ? [{ text: `Partial result: ${result.partial.message}`, tone: 'warning' as const }] : []),
           ...(total !== undefined && total > found.length
             ? [{ text: `Showing the ${plural(found.length, 'device', 'devices')} seen most recently of ${plural(total, 'device', 'devices')} found; narrow the window or name a device for the rest.`, tone: 'warning' as const }]
             : []),
         ];
-        const meta = storedHuntMeta({ subject: plan.subject, byTool: plan.byTool, queryMs, notes, ...(portal ? { portal } : {}) });
+        const meta = storedHuntMeta({ subject: plan.subject, byTool: plan.byTool, queryMs, notes, marks: sanctions.marks, ...(portal ? { portal } : {}) });
         await store.finishHunt(hunt.id, { status: 'done', findings: visible, hiddenCount, meta });
         log.info({ huntId: hunt.id, devices: visible.length, hidden: hiddenCount, total, partial: Boolean(result.partial), queryMs }, 'hunt finished');
         return { kind: 'done', page: await this.page(hunt.id, 1) };
@@ -147,6 +153,29 @@ export class HuntService {
         return { kind: 'failed', hunt, subject: plan.subject, failure, ...(portal ? { portal } : {}) };
       }
     });
+  }
+
+  /**
+   * What the tenant's sanctions make of the devices, by row key; a tool whose instances could not
+   * be checked is named in a note and its devices stay unmarked.
+   */
+  private async marksOf(
+    findings: readonly StoredFinding[],
+    where: { readonly tenant: string; readonly window: HuntWindow; readonly backend: Backend; readonly huntId: string },
+  ): Promise<{ readonly marks: Record<string, SanctionMark>; readonly notes: Note[] }> {
+    const sanctions = await this.deps.store.listSanctions(where.tenant);
+    if (sanctions.length === 0 || findings.length === 0) return { marks: {}, notes: [] };
+    const found = await sanctionMarks({ devices: findings, sanctions, catalog: this.deps.catalog, window: where.window, backend: where.backend });
+    const marks: Record<string, SanctionMark> = {};
+    for (const finding of findings) {
+      const mark = found.marks.get(markKey(finding.toolId, finding.deviceId));
+      if (mark) marks[finding.rowKey] = mark;
+    }
+    const notes = found.failures.map(({ tool, error }): Note => ({
+      text: `Could not tell which ${tool.name} instances these devices talk to: ${runFailureOf(error, this.deps.log, { huntId: where.huntId, tool: tool.id }).message}`,
+      tone: 'warning',
+    }));
+    return { marks, notes };
   }
 
   /** Page `page` (1-based, clamped) of a finished hunt. */

@@ -15,6 +15,12 @@ export interface PortalLink {
 /** One place hunts run. */
 export interface HuntTarget {
   readonly backend: Backend;
+  /**
+   * The same place for watches: its queries run at background priority under the same concurrency
+   * cap (a free slot always goes to an analyst's hunt first) and share only with each other. The
+   * interactive backend when absent.
+   */
+  readonly background?: Backend;
   /** The alias analysts name it by, if it has one. */
   readonly alias?: string;
   /** Whether the backend itself limits a query to the window (the APIs' `timespan`). */

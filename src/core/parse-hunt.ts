@@ -7,9 +7,10 @@
 import type { Catalog, RmmTool } from '../hunt/catalog';
 import type { RuleBook } from '../hunt/rule-book';
 import type { HuntingRule } from '../hunt/rules';
+import { defaultHuntKind, MissingHuntKindError, requireHuntKind } from '../hunt/tool-lookup';
 import { DEFAULT_WINDOW, describeWindow, looksLikeWindow, parseWindow, windowToKql, type HuntWindow } from '../hunt/window';
 import type { HuntKind, HuntRequest } from '../store/store';
-import { hasHuntKind, HUNT_KIND_KEYWORD, HUNT_KIND_LABEL, HUNT_KIND_WORDS, huntKindsOf } from './hunt-kinds';
+import { HUNT_KIND_KEYWORD, HUNT_KIND_LABEL, HUNT_KIND_WORDS } from './hunt-kinds';
 import { toolRefOf } from './tool-ref';
 import { UserError } from './user-error';
 
@@ -144,14 +145,21 @@ export function parseHuntArgs(words: readonly string[], vocabulary: HuntVocabula
     if (device !== undefined) throw usageError(`${subject.rule.name} is a rule`, 'A rule hunt runs as written: leave out device.');
     return { subject, ...rest };
   }
-  const huntKind = kind ?? 'file-signature';
-  if (!hasHuntKind(subject.tool, huntKind)) {
-    throw usageError(
-      `${subject.tool.name} has no ${HUNT_KIND_LABEL[huntKind]} hunt`,
-      `Its hunts: ${huntKindsOf(subject.tool).map((k) => HUNT_KIND_LABEL[k]).join(', ')}. For example: hunt ${subject.tool.id} 5d ${HUNT_KIND_KEYWORD[subject.tool.network ? 'network' : 'process']}.`,
-    );
+  const huntKind = kind ?? defaultHuntKind(subject.tool);
+  try {
+    requireHuntKind(subject.tool, huntKind);
+  } catch (error) {
+    if (error instanceof MissingHuntKindError) throw missingKindError(error);
+    throw error;
   }
   return { subject: { ...subject, huntKind }, ...rest };
+}
+
+/** The answer to a hunt of a kind the tool lacks: the kinds it has, and how to ask for one. */
+function missingKindError(error: MissingHuntKindError): UserError {
+  const { tool, kind, available } = error;
+  const example = available.map((k) => `hunt ${tool.id} 5d${HUNT_KIND_KEYWORD[k] ? ` ${HUNT_KIND_KEYWORD[k]}` : ''}`).join(' or ');
+  return usageError(`${tool.name} has no ${HUNT_KIND_LABEL[kind]} hunt`, `Its hunts: ${available.map((k) => HUNT_KIND_LABEL[k]).join(', ')}. For example: ${example}.`);
 }
 
 /** Parses the words after `check`. */

@@ -81,7 +81,7 @@ export type RouteBody<Request, Result, Started = never> = Guard<Request, Result>
 
 /** A chat command: its first word, its help, and its word grammar. */
 export type CommandSpec<Request, Result, Started = never> = RouteBody<Request, Result, Started> & {
-  /** The first word (lower case). */
+  /** The first word (lower case), or the first two (`exclusions sync`: matched before the one-word command). */
   readonly command: string;
   readonly usage: readonly string[];
   readonly summary: string;

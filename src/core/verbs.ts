@@ -12,6 +12,15 @@ export const VERBS = {
   toolsPage: 'toolsPage',
   exclusionsPage: 'exclusionsPage',
   rulesPage: 'rulesPage',
+  unwatch: 'unwatch',
+  watchesPage: 'watchesPage',
+  sanctionsPage: 'sanctionsPage',
+  incidentsPage: 'incidentsPage',
+  closeIncident: 'closeIncident',
+  closeIncidentSubmit: 'closeIncidentSubmit',
+  incidentCard: 'incidentCard',
+  retrySentinel: 'retrySentinel',
+  syncExclusions: 'syncExclusions',
 } as const;
 
 /** A verb HuntOps understands. */

@@ -44,6 +44,8 @@ export interface ToolEntry {
 export interface ToolsView {
   readonly name: 'tools';
   readonly tools: readonly ToolEntry[];
+  /** The words the tools were filtered by (`tools screen`); empty for the whole catalog. */
+  readonly filter: string;
   readonly page: number;
   readonly pageCount: number;
   readonly total: number;
@@ -91,6 +93,14 @@ export interface FindingRow {
   readonly count: number;
   /** What has been decided about this device on this card. */
   readonly state?: RowState;
+  /** Short facts about the device shown under its name ("Sanctioned", "Unsanctioned instance: …"). */
+  readonly marks?: readonly RowMark[];
+}
+
+/** A short fact about a row, shown with it. */
+export interface RowMark {
+  readonly text: string;
+  readonly tone: Tone;
 }
 
 /** A decision shown on a result row. */
@@ -112,9 +122,12 @@ export interface HuntResultView {
   readonly name: 'huntResult';
   readonly huntId: string;
   readonly header: HuntHeader;
+  /** The card's first line instead of "<subject>: N devices" (a watch's post: "Kaseya: 2 new devices."). */
+  readonly title?: string;
   /** Devices on the card (all pages). */
   readonly deviceCount: number;
-  readonly queryMs: number;
+  /** How long the query took; absent when the card does not show one query's result (a watch's post). */
+  readonly queryMs?: number;
   readonly groups: readonly ResultGroup[];
   /** 1-based. */
   readonly page: number;
@@ -152,6 +165,8 @@ export interface CheckRow {
   readonly count: number;
   /** "Excluded by Ada: IT admin workstation". */
   readonly excluded?: string;
+  /** "Sanctioned", "Unsanctioned instance: rmm-7731.kaseya.net". */
+  readonly marks?: readonly RowMark[];
 }
 
 /** `check <device>`: which RMM tools were seen on one device. */
@@ -209,6 +224,8 @@ export interface EscalateFormView {
   readonly incidents: ReadonlyArray<{ readonly number: number; readonly title: string }>;
   /** The title a new incident gets unless changed. */
   readonly defaultTitle: string;
+  /** With Microsoft Sentinel: the severities a new incident can have there, and the default. */
+  readonly sentinel?: { readonly severities: readonly string[]; readonly defaultSeverity: string };
   readonly error?: string;
 }
 
@@ -253,6 +270,133 @@ export interface EscalationView {
   readonly by: string;
   readonly note: string;
   readonly at: string;
+  /** The incident in Microsoft Sentinel, when HuntOps writes incidents there. */
+  readonly sentinelUrl?: string;
+  /** On the incident's root card (the thread's opening post): Close while it is open. */
+  readonly closeable?: boolean;
+  /** On the root card of a closed incident: who closed it, when and why. */
+  readonly closed?: string;
+}
+
+/** One open incident. */
+export interface IncidentEntry {
+  readonly number: number;
+  readonly title: string;
+  /** Escalations in it. */
+  readonly findings: number;
+  readonly openedBy: string;
+  /** ISO 8601 UTC without fraction. */
+  readonly openedAt: string;
+  /** How long it has been open: "3 days", "5 hours", "less than a minute". */
+  readonly age: string;
+  /** The incident in Microsoft Sentinel, when HuntOps writes incidents there. */
+  readonly sentinelUrl?: string;
+}
+
+/** `incidents [page]`: the open incidents, each with Close. */
+export interface IncidentsView {
+  readonly name: 'incidents';
+  readonly incidents: readonly IncidentEntry[];
+  readonly page: number;
+  readonly pageCount: number;
+  readonly total: number;
+  readonly notes: readonly Note[];
+}
+
+/** One reason an incident can be closed for. */
+export interface CloseReasonChoice {
+  readonly value: string;
+  readonly title: string;
+  readonly description: string;
+}
+
+/** The inline Close form: a reason (required) and a note. */
+export interface CloseIncidentFormView {
+  readonly name: 'closeIncidentForm';
+  readonly incident: { readonly number: number; readonly title: string };
+  readonly reasons: readonly CloseReasonChoice[];
+  /** Where the form was opened: the incidents card (its page) or the incident's root card. */
+  readonly from: { readonly kind: 'list'; readonly page: number } | { readonly kind: 'root' };
+  /** True when the close goes to Microsoft Sentinel too (the form says so). */
+  readonly sentinel: boolean;
+  readonly error?: string;
+}
+
+/** A Sentinel call for an incident failed for good: what happened, and Retry once it is fixed. */
+export interface SentinelRefusedView {
+  readonly name: 'sentinelRefused';
+  readonly incident: { readonly number: number; readonly title: string };
+  /** What Sentinel said, and what to do (the role the bot's identity needs). */
+  readonly message: string;
+}
+
+/** What `exclusions sync` found and did. */
+export interface ExclusionsSyncView {
+  readonly name: 'exclusionsSync';
+  readonly watchlist: string;
+  readonly workspace: string;
+  /** Counts by what was found, in order: "Added (never written)" → 2. */
+  readonly counts: ReadonlyArray<{ readonly title: string; readonly value: string }>;
+  /** Sections of examples, each a bounded list ("and N more"). */
+  readonly sections: ReadonlyArray<{ readonly title: string; readonly lines: readonly string[] }>;
+  /** True when items deleted in Sentinel can be written again (the Add again button). */
+  readonly canRestore: boolean;
+  readonly notes: readonly Note[];
+}
+
+/** One active watch. */
+export interface WatchEntry {
+  /** Its number in the tenant (`unwatch <id>`). */
+  readonly id: number;
+  /** What it hunts: "Kaseya", "All RMM tools". */
+  readonly subject: string;
+  /** The hunt as typed: `kaseya net 5d device WS-1`. */
+  readonly hunt: string;
+  /** "15 minutes". */
+  readonly every: string;
+  /** Where it posts: "here", "a channel", "a group chat", "a personal chat". */
+  readonly where: string;
+  readonly by: string;
+  /** ISO 8601 UTC without fraction. */
+  readonly createdAt: string;
+  /** When the last run finished; absent before the first. */
+  readonly lastRun?: string;
+  /** What the last run found: "Baseline: 4 devices", "2 new devices", "Failed: …"; absent before the first. */
+  readonly lastResult?: string;
+  readonly lastResultTone: Tone;
+  /** When the next run is due. */
+  readonly nextRun: string;
+}
+
+/** A page of the tenant's active watches, each with Stop. */
+export interface WatchesView {
+  readonly name: 'watches';
+  readonly watches: readonly WatchEntry[];
+  readonly page: number;
+  readonly pageCount: number;
+  readonly total: number;
+  readonly notes: readonly Note[];
+}
+
+/** One sanctioned tool. */
+export interface SanctionEntry {
+  readonly toolName: string;
+  /** "vsa.contoso.com, managedsupport.kaseya.net" (a few, then "and N more"), or "any instance". */
+  readonly instances: string;
+  readonly reason: string;
+  readonly by: string;
+  /** ISO 8601 UTC without fraction. */
+  readonly at: string;
+}
+
+/** A page of the tenant's sanctioned tools. */
+export interface SanctionsView {
+  readonly name: 'sanctions';
+  readonly sanctions: readonly SanctionEntry[];
+  readonly page: number;
+  readonly pageCount: number;
+  readonly total: number;
+  readonly notes: readonly Note[];
 }
 
 /** One audit entry. */
@@ -286,6 +430,12 @@ export type View =
   | EscalateFormView
   | ExclusionsView
   | EscalationView
+  | WatchesView
+  | SanctionsView
+  | IncidentsView
+  | CloseIncidentFormView
+  | SentinelRefusedView
+  | ExclusionsSyncView
   | AuditView;
 
 /** Shorthand for a notice. */

@@ -79,13 +79,14 @@ export function deviceIdFilter(deviceId: string): string {
 
 /**
  * What identifies the tool: the `let` of its binaries (absent when it has none), the network
- * hunt's condition, and the process hunt's condition (absent without one). The file sets that
- * `signedBy` predicates need are declared first.
+ * hunt's condition (absent without one), and the process hunt's condition (absent without one).
+ * The file sets that `signedBy` predicates need are declared first. Every catalog tool has
+ * binaries or a network hunt, so its connections can always be told.
  */
 export interface ToolIdentity {
   readonly lets: readonly string[];
   readonly hasFiles: boolean;
-  readonly network: string;
+  readonly network?: string;
   readonly process?: string;
 }
 
@@ -99,10 +100,10 @@ export function toolIdentity(tool: RmmTool, dialect: Dialect): ToolIdentity {
   }
   const process = tool.process?.filter.length ? condition(tool.process.filter) : undefined;
   if (process) legs.push(`    (DeviceProcessEvents ${timeRangeFilter(dialect)} | where ${process} | project SHA1)`);
-  if (!tool.network?.filter.length) throw new Error(`${tool.id} has no network hunt`);
-  const network = condition(tool.network.filter);
+  const network = tool.network?.filter.length ? condition(tool.network.filter) : undefined;
+  if (legs.length === 0 && !network) throw new Error(`${tool.id} has neither binaries nor a network hunt`);
   const files = legs.length === 0 ? [] : [`let ${TOOL_FILES} = union`, legs.join(',\n'), '    | where isnotempty(SHA1)', '    | distinct SHA1;'];
-  return { lets: [...fileSets.lets(dialect), ...files], hasFiles: legs.length > 0, network, ...(process ? { process } : {}) };
+  return { lets: [...fileSets.lets(dialect), ...files], hasFiles: legs.length > 0, ...(network ? { network } : {}), ...(process ? { process } : {}) };
 }
 
 /** The tables that name a file by SHA-1, and how each names the file, its path and where it came from. */
@@ -190,7 +191,8 @@ export function buildProcessEvidenceQuery(spec: EvidenceSpec, options: EvidenceQ
 
 /** The condition on `DeviceNetworkEvents` rows that are the tool's: made by its binaries, or matched by its network hunt. */
 export function toolConnections(identity: ToolIdentity): string {
-  return identity.hasFiles ? `InitiatingProcessSHA1 in (${TOOL_FILES}) or ${identity.network}` : identity.network;
+  const byFiles = identity.hasFiles ? `InitiatingProcessSHA1 in (${TOOL_FILES})` : undefined;
+  return [byFiles, identity.network].filter((c): c is string => c !== undefined).join(' or ');
 }
 
 /**

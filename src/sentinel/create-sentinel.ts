@@ -31,8 +31,8 @@ export interface Sentinel {
   readonly incidents: SentinelIncidents;
   readonly watchlist: SentinelWatchlist;
   readonly escalator: IncidentEscalator;
-  /** The exclusions mirror over the ledger the caller keeps. */
-  exclusionMirror(ledger: MirrorLedger): ExclusionMirror;
+  /** The exclusions mirror over the ledger the caller keeps; `clock` decides which exclusions have expired (default: the system clock). */
+  exclusionMirror(ledger: MirrorLedger, clock?: () => Date): ExclusionMirror;
 }
 
 /** Builds the Sentinel clients for a configuration. */
@@ -51,6 +51,6 @@ export function createSentinel(config: SentinelConfig, options: SentinelOptions 
     incidents,
     watchlist,
     escalator: new IncidentEscalator({ incidents, portalUrl: portalUrlFor(config.resourceManagerUrl) }),
-    exclusionMirror: (ledger) => new ExclusionMirror({ watchlist, ledger }),
+    exclusionMirror: (ledger, clock) => new ExclusionMirror({ watchlist, ledger, ...(clock ? { clock } : {}) }),
   };
 }

@@ -18,7 +18,8 @@
  */
 import { incidentClosing, type CloseReason } from './close-reasons';
 import type { IncidentLabel, IncidentProperties, IncidentSeverity } from './incident-model';
-import { escalationComment, incidentDescription, incidentTitle, lateIncidentDescription, oneLine, type EscalationFacts } from './incident-text';
+import { escalationComment, incidentDescription, incidentTitle, lateIncidentDescription, MAX_INCIDENT_TITLE, oneLine, type EscalationFacts } from './incident-text';
+import { SentinelError } from './sentinel-error';
 import { incidentPortalUrl } from './portal-link';
 import { sentinelCommentId, sentinelIncidentId, type IncidentKey } from './sentinel-ids';
 import type { SentinelIncidents } from './sentinel-incidents';
@@ -105,21 +106,54 @@ export class IncidentEscalator {
       ...(incident.incidentNumber === undefined ? {} : { incidentNumber: incident.incidentNumber }),
       createdIncident: created,
     };
-    if (escalation.opened) return base;
+    // The opening escalation's facts are the description of the incident it created. Should the
+    // incident have been made by something else first (a later escalation or the close, delivered
+    // before it), its facts go in as a comment instead; a repeat of its own create finds its own
+    // description and adds nothing.
+    if (escalation.opened && (created || incident.properties.description === description)) return base;
     const commentId = sentinelCommentId(escalation.escalationId);
-    await this.incidents.addComment(incidentId, commentId, escalationComment(escalation), signal);
+    await this.incidents.addComment(incidentId, commentId, escalation.opened ? description : escalationComment(escalation), signal);
     return { ...base, commentId };
   }
 
-  /** Closes the Sentinel incident of a HuntOps incident; `closed` is false when it was closed already. */
+  /**
+   * Closes the Sentinel incident of a HuntOps incident; `closed` is false when it was closed
+   * already. With `ifMissing`, an incident Sentinel does not have (its create has not got through
+   * yet, or never will) is created first with a short description, so the close lands whatever the
+   * order of the calls; the escalations then go in as comments.
+   */
   async close(
     key: IncidentKey,
-    close: { readonly reason: CloseReason; readonly closedBy: { readonly name: string }; readonly comment?: string },
+    close: {
+      readonly reason: CloseReason;
+      readonly closedBy: { readonly name: string };
+      readonly comment?: string;
+      readonly ifMissing?: { readonly title: string; readonly threadUrl?: string };
+    },
     signal?: AbortSignal,
   ): Promise<{ readonly incidentId: string; readonly closed: boolean }> {
     const incidentId = sentinelIncidentId(key);
-    const { closed } = await this.incidents.close(incidentId, incidentClosing(close.reason, close.closedBy, close.comment), signal);
-    return { incidentId, closed };
+    const closing = incidentClosing(close.reason, close.closedBy, close.comment);
+    try {
+      const { closed } = await this.incidents.close(incidentId, closing, signal);
+      return { incidentId, closed };
+    } catch (error) {
+      if (!close.ifMissing || !(error instanceof SentinelError) || error.failure !== 'not-found') throw error;
+      const { title, threadUrl } = close.ifMissing;
+      await this.incidents.createIfAbsent(
+        incidentId,
+        {
+          title: oneLine(`HuntOps: ${title}`, MAX_INCIDENT_TITLE),
+          severity: 'Medium',
+          status: 'New',
+          description: lateIncidentDescription(key.number, threadUrl),
+          labels: [{ labelName: HUNTOPS_LABEL, labelType: 'User' }],
+        },
+        signal,
+      );
+      const { closed } = await this.incidents.close(incidentId, closing, signal);
+      return { incidentId, closed };
+    }
   }
 
   private newIncident(escalation: SentinelEscalation, description: string): IncidentProperties {

@@ -195,6 +195,28 @@ export interface Incident {
   readonly createdAt: Date;
   readonly closedBy?: Actor;
   readonly closedAt?: Date;
+  /** Why it was closed, in the caller's words (HuntOps stores a close reason's name). */
+  readonly closeReason?: string;
+  /** What the closer wrote, if anything. */
+  readonly closeNote?: string;
+}
+
+/** A message enqueued with an incident's close: a reply in its thread, or a Sentinel call. */
+export interface IncidentFollowUp extends OutboxMessage {
+  readonly kind: 'reply' | 'sentinel';
+}
+
+/** How an incident is closed. */
+export interface IncidentClose {
+  readonly reason: string;
+  readonly note?: string;
+  /**
+   * The messages to enqueue with the close, for this incident (keys `close:<number>:<index>`): built
+   * inside the store's transaction once this call is the one that closes the incident, possibly more
+   * than once under contention (only the committed call counts): keep it pure. Nothing is enqueued
+   * for an incident that was closed already.
+   */
+  readonly messages?: (incident: Incident) => readonly IncidentFollowUp[];
 }
 
 /** A team's incident channel (`incident channel here`). */
@@ -210,8 +232,11 @@ export interface IncidentStore {
   getIncident(team: string, number: number): Promise<Incident | undefined>;
   /** Open incidents of a team, lowest number first. */
   listOpenIncidents(team: string): Promise<Incident[]>;
-  /** Closes an incident; false when it was already closed. Rejects `not-found`. */
-  closeIncident(team: string, number: number, closedBy: Actor): Promise<boolean>;
+  /**
+   * Closes an incident, with its reason and follow-up messages when given, all or nothing; false,
+   * changing and enqueuing nothing, when it was already closed. Rejects `not-found`.
+   */
+  closeIncident(team: string, number: number, closedBy: Actor, close?: IncidentClose): Promise<boolean>;
   /**
    * Records the thread root of an incident (set by {@link OutboxStore.completeOutbox} when its
    * new-thread message is sent). The first value wins; returns the value in force.
@@ -260,6 +285,12 @@ export interface NewEscalation {
    * keep it pure.
    */
   readonly message: (context: EscalationContext) => OutboxMessage;
+  /**
+   * The Sentinel call that goes with the post, built like `message`: enqueued in the same
+   * transaction as an outbox item of kind `sentinel` for the incident, key `sentinel:<key>`. Leave
+   * out when Sentinel is not configured.
+   */
+  readonly sentinel?: (context: EscalationContext) => OutboxMessage;
 }
 
 /** An escalation as stored. */
@@ -281,6 +312,8 @@ export interface Escalation {
 export interface EscalationResult extends Created<Escalation> {
   readonly incident: Incident;
   readonly outbox: OutboxItem;
+  /** The Sentinel item enqueued with it, when the escalation had one. */
+  readonly sentinel?: OutboxItem;
 }
 
 /** Escalations of findings into incidents. */
@@ -300,10 +333,11 @@ export interface EscalationStore {
 // --------------------------------------------------------------------------------------------- outbox
 
 /**
- * Starts a thread (a new incident), replies in the incident's thread, or posts a message to the
- * conversation its target names (a watch's news: no incident).
+ * Starts a thread (a new incident), replies in the incident's thread, posts a message to the
+ * conversation its target names (a watch's news: no incident), or calls Microsoft Sentinel (not a
+ * Teams message; with an incident it waits, like a reply, for the incident's thread root).
  */
-export type OutboxKind = 'new-thread' | 'reply' | 'post';
+export type OutboxKind = 'new-thread' | 'reply' | 'post' | 'sentinel';
 
 /** Lifecycle of an outbox item. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
@@ -316,8 +350,8 @@ export interface NewOutboxItem extends OutboxMessage {
   readonly kind: OutboxKind;
   /**
    * The incident the message belongs to. A `new-thread` item's activity id becomes the incident's
-   * thread root when it is sent; a `reply` item is not claimed before the incident has a thread root.
-   * A `post` item has none.
+   * thread root when it is sent; `reply` and `sentinel` items of an incident are not claimed before
+   * it has a thread root. A `post` item has none.
    */
   readonly incidentNumber?: number;
 }
@@ -341,7 +375,7 @@ export interface OutboxItem extends NewOutboxItem {
   readonly lastError?: string;
   /** The posted activity's id (`sent` only). */
   readonly activityId?: string;
-  /** For a `reply` item: the incident's thread root (filled in on claim). */
+  /** For an item of an incident other than `new-thread`: the incident's thread root (filled in on claim). */
   readonly threadRootActivityId?: string;
   readonly createdAt: Date;
   readonly sentAt?: Date;
@@ -386,9 +420,10 @@ export interface OutboxStore {
   /**
    * Claims up to `limit` due items (default 10) for `leaseMs` (default: the policy's): no other
    * claim gets them until the lease expires. Counts an attempt; an item that reaches the policy's
-   * attempts through expired leases goes `dead` instead of being claimed again.
+   * attempts through expired leases goes `dead` instead of being claimed again. With `kinds`, only
+   * items of those kinds (Teams posts and Sentinel calls are delivered by separate workers).
    */
-  claimOutbox(options?: { readonly limit?: number; readonly leaseMs?: number }): Promise<ClaimedOutboxItem[]>;
+  claimOutbox(options?: { readonly limit?: number; readonly leaseMs?: number; readonly kinds?: readonly OutboxKind[] }): Promise<ClaimedOutboxItem[]>;
   /**
    * Marks a claimed item sent with the posted activity's id (and a `new-thread` item's incident's
    * thread root). Returns false, changing nothing, when the lease is no longer the item's (another
@@ -406,6 +441,22 @@ export interface OutboxStore {
   ): Promise<OutboxStatus | undefined>;
   /** Items of a team, or every team, oldest first; optionally of one status. */
   listOutbox(filter?: { readonly team?: string; readonly status?: OutboxStatus }): Promise<OutboxItem[]>;
+}
+
+// ------------------------------------------------------------------------------------- mirror ledger
+
+/**
+ * Which exclusions have their item in the Sentinel watchlist: the exclusion mirror marks an
+ * exclusion after writing its item and unmarks it after deleting it, so that `exclusions sync` can
+ * tell an item someone deleted in Sentinel from one never written.
+ */
+export interface MirrorLedgerStore {
+  /** Ids of the exclusions marked mirrored, sorted. */
+  listMirroredExclusions(): Promise<string[]>;
+  /** Marks an exclusion mirrored (again: no change). */
+  markExclusionMirrored(exclusionId: string): Promise<void>;
+  /** Unmarks it (not marked: no change). */
+  markExclusionUnmirrored(exclusionId: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------- audit
@@ -661,6 +712,7 @@ export interface Store
     IncidentStore,
     EscalationStore,
     OutboxStore,
+    MirrorLedgerStore,
     AuditStore,
     WatchStore,
     SanctionStore {

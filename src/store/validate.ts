@@ -2,7 +2,7 @@
  * Input checks shared by both implementations, so that they refuse exactly the same things.
  */
 import { patternProblem } from './exclusion-match';
-import type { NewAuditEntry, NewExclusion, NewHunt, StoredFinding } from './store';
+import type { IncidentClose, IncidentFollowUp, NewAuditEntry, NewExclusion, NewHunt, StoredFinding } from './store';
 import { StoreError } from './store-error';
 
 const ROW_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -75,4 +75,20 @@ export function checkIncidentNumber(number: number): void {
 export function clampLimit(limit: number | undefined, fallback: number, max: number): number {
   if (limit === undefined || !Number.isFinite(limit)) return fallback;
   return Math.min(max, Math.max(1, Math.floor(limit)));
+}
+
+/** Checks how an incident is closed (the follow-ups are checked when they are built, {@link checkFollowUps}). */
+export function checkIncidentClose(close: IncidentClose | undefined): void {
+  if (close === undefined) return;
+  checkKey('close reason', close.reason);
+  if (close.note !== undefined && (typeof close.note !== 'string' || close.note.length > MAX_KEY * 4)) {
+    throw new StoreError('invalid', `a close note must be at most ${MAX_KEY * 4} characters`);
+  }
+}
+
+/** Checks the messages an incident's close enqueues: replies or Sentinel calls. */
+export function checkFollowUps(messages: readonly IncidentFollowUp[]): void {
+  for (const message of messages) {
+    if (message.kind !== 'reply' && message.kind !== 'sentinel') throw new StoreError('invalid', 'a close enqueues replies and Sentinel calls only');
+  }
 }

@@ -2,7 +2,7 @@
  * Input checks for watches, sightings, sanctions and outbox kinds, shared by both implementations so
  * that they refuse exactly the same things.
  */
-import type { NewOutboxItem, NewSanction, NewWatch, NewWatchSighting, WatchBatchKind, WatchRunOutcome } from './store';
+import type { NewOutboxItem, NewSanction, OutboxKind, NewWatch, NewWatchSighting, WatchBatchKind, WatchRunOutcome } from './store';
 import { StoreError } from './store-error';
 import { checkKey, isRowKey } from './validate';
 
@@ -89,9 +89,12 @@ export function checkNewSanction(sanction: NewSanction): void {
 
 /** Checks an outbox item's kind: a `post` belongs to no incident. */
 export function checkOutboxKind(item: NewOutboxItem): void {
-  if (item.kind !== 'new-thread' && item.kind !== 'reply' && item.kind !== 'post') throw new StoreError('invalid', 'unknown outbox kind');
+  if (!OUTBOX_KINDS.includes(item.kind)) throw new StoreError('invalid', 'unknown outbox kind');
   if (item.kind === 'post' && item.incidentNumber !== undefined) throw new StoreError('invalid', 'a post belongs to no incident');
 }
+
+/** The outbox kinds. */
+export const OUTBOX_KINDS: readonly OutboxKind[] = ['new-thread', 'reply', 'post', 'sentinel'];
 
 /** The outbox key of a watch's post for one run. */
 export function watchPostKey(id: number, runKey: string): string {

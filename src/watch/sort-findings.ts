@@ -5,7 +5,7 @@
  * classified and those whose agent talks to another instance are reported with those instances.
  */
 import { findExclusion } from '../store/exclusion-match';
-import type { Exclusion, NewWatchSighting, Sanction } from '../store/store';
+import type { Exclusion, NewWatchSighting, Sanction, WatchSpec } from '../store/store';
 import { isHost, MAX_INSTANCES } from '../store/watch-validate';
 import type { WatchFinding } from './hunt-runner';
 import type { SanctionClassifier } from './sanction-classifier';
@@ -25,6 +25,8 @@ export interface SortedFindings {
 /** What sorting needs. */
 export interface SortFindingsInput {
   readonly tenant: string;
+  /** The watch's hunt, passed on to the classifier. */
+  readonly spec: WatchSpec;
   readonly findings: readonly WatchFinding[];
   readonly window: WatchWindow;
   readonly now: Date;
@@ -84,6 +86,7 @@ export async function sortWatchFindings(input: SortFindingsInput): Promise<Sorte
   for (const [toolId, of] of toClassify) {
     const statuses = await input.classify({
       tenant: input.tenant,
+      spec: input.spec,
       toolId,
       sanction: sanctions.get(toolId)!,
       devices: of,

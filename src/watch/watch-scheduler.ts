@@ -19,6 +19,7 @@
  * Plain TypeScript: the clock, the store, the hunt runner, the sanction classifier, the presenter
  * (the payload of each post) and the audit are injected.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Actor, Created, Exclusion, ExclusionStore, OpaqueJson, SanctionStore, Watch, WatchBatch, WatchBatchKind, WatchRef, WatchStore } from '../store/store';
 import { DEFAULT_WATCH_LEASE_MS, type ClaimedWatch, type NewWatch } from '../store/store';
@@ -117,6 +118,11 @@ export class WatchScheduler {
   private again = false;
   private stopped = true;
   private controller = new AbortController();
+  /**
+   * Looks for due watches in the context the scheduler was made in, not in the caller's: a watch
+   * created in a turn must not make every later run part of that turn (its log lines, its id).
+   */
+  private readonly wake = AsyncResource.bind(() => this.tick());
 
   constructor(private readonly options: WatchSchedulerOptions) {
     this.now = options.now ?? (() => new Date());
@@ -153,6 +159,10 @@ export class WatchScheduler {
 
   /** Looks for due watches now. */
   notify(): void {
+    this.wake();
+  }
+
+  private tick(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
@@ -206,6 +216,7 @@ export class WatchScheduler {
       const result = await runner.runHunt(watch.spec, window, { priority: 'background', tenant: watch.tenant, signal });
       const sorted = await sortWatchFindings({
         tenant: watch.tenant,
+        spec: watch.spec,
         findings: result.findings,
         window,
         now,

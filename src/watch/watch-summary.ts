@@ -39,14 +39,36 @@ function devices(n: number): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? 'device' : 'devices'}`;
 }
 
+/** What a post's headline counts. */
+export interface PostCounts {
+  readonly kind: WatchBatch['kind'];
+  /** Devices in the post (the baseline: every device the watch now knows). */
+  readonly devices: number;
+  /** Of them, those whose agent talks to an unsanctioned instance. */
+  readonly unsanctioned: number;
+}
+
 /**
  * The sentence a post leads with: "Kaseya: 4 devices now — you will hear about new ones." for the
  * baseline, "Kaseya: 2 new devices (1 talks to an unsanctioned instance)." later.
  */
-export function postHeadline(subject: string, batch: Pick<WatchBatch, 'kind' | 'sightings'>): string {
-  const count = batch.sightings.length;
-  if (batch.kind === 'baseline') return `${subject}: ${count === 0 ? 'no devices' : devices(count)} now — you will hear about new ones.`;
-  const flagged = batch.sightings.filter((sighting) => (sighting.unsanctionedInstances?.length ?? 0) > 0).length;
+export function headlineOf(subject: string, counts: PostCounts): string {
+  const { devices: count, unsanctioned: flagged } = counts;
+  if (counts.kind === 'baseline') return `${subject}: ${count === 0 ? 'no devices' : devices(count)} now — you will hear about new ones.`;
   const note = flagged === 0 ? '' : ` (${flagged.toLocaleString('en-US')} ${flagged === 1 ? 'talks' : 'talk'} to an unsanctioned instance)`;
   return `${subject}: ${count.toLocaleString('en-US')} new ${count === 1 ? 'device' : 'devices'}${note}.`;
+}
+
+/** The counts of a batch. */
+export function postCounts(batch: Pick<WatchBatch, 'kind' | 'sightings'>): PostCounts {
+  return {
+    kind: batch.kind,
+    devices: batch.sightings.length,
+    unsanctioned: batch.sightings.filter((sighting) => (sighting.unsanctionedInstances?.length ?? 0) > 0).length,
+  };
+}
+
+/** {@link headlineOf} a batch. */
+export function postHeadline(subject: string, batch: Pick<WatchBatch, 'kind' | 'sightings'>): string {
+  return headlineOf(subject, postCounts(batch));
 }

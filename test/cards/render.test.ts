@@ -1,5 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { AUDIT_MAX, catalogPage, RULES_PAGE_SIZE } from '../../src/core/routes/listing-routes';
+import { SANCTIONS_PAGE_SIZE } from '../../src/core/routes/sanction-routes';
+import { WATCHES_PAGE_SIZE } from '../../src/core/routes/watch-routes';
 import { toolsView, WINDOW_HELP } from '../../src/core/presenters/listing-views';
 import { EXCLUSIONS_PAGE_SIZE, MAX_REASON } from '../../src/core/exclusions';
 import { MAX_NOTE, MAX_TITLE } from '../../src/core/escalations';
@@ -10,6 +12,9 @@ import type { FindingRow, HuntHeader, View } from '../../src/core/views';
 import { CARDS_DIR, renderCard } from '../../src/cards/render';
 import { loadCatalog } from '../../src/hunt/catalog';
 import { cardSchemaErrors } from '../support/adaptive-card-schema';
+import { INCIDENTS_PAGE_SIZE, MAX_CLOSE_NOTE } from '../../src/core/routes/incident-routes';
+import { SYNC_LINES } from '../../src/core/presenters/sync-views';
+import { CLOSE_REASONS } from '../../src/sentinel/close-reasons';
 
 const MAX_CARD_BYTES = 40 * 1024;
 
@@ -99,6 +104,7 @@ function allViews(): Array<[string, View]> {
           lastSeen: '2026-11-29T17:42:00Z',
           count: 123_456,
           ...(i % 2 ? { excluded: `Excluded by ${longName}: ${'r'.repeat(100)}` } : {}),
+          marks: [i % 2 ? { text: 'Sanctioned', tone: 'good' as const } : { text: `Unsanctioned instance: ${'x'.repeat(60)}.kaseya.net and 2 more`, tone: 'attention' as const }],
         })),
         notes: [{ text: 'Partial result: something', tone: 'warning' }],
         portal: { title: 'Open in Defender', url: `https://security.microsoft.com/v2/advanced-hunting?query=${'A'.repeat(6000)}` },
@@ -188,9 +194,72 @@ function allViews(): Array<[string, View]> {
       },
     ],
     ['audit, empty', { name: 'audit', entries: [] }],
+    [
+      "a watch's post of new devices, each with a sanction mark",
+      {
+        name: 'huntResult',
+        huntId: 'AbCdEfGhIjKl',
+        header,
+        title: `ConnectWise ScreenConnect network connections: 500 new devices (250 talk to an unsanctioned instance).`,
+        deviceCount: 500,
+        groups: [
+          {
+            rows: rows.map((r, i) => ({
+              ...r,
+              marks: [i % 2 ? { text: 'Sanctioned', tone: 'good' as const } : { text: `Unsanctioned instance: ${'x'.repeat(60)}.screenconnect.com, ${'y'.repeat(60)}.screenconnect.com, ${'z'.repeat(60)}.screenconnect.com and 47 more`, tone: 'attention' as const }],
+            })),
+          },
+        ],
+        page: 1,
+        pageCount: 50,
+        notes: [{ text: `Watch 123456, every 1 day 23 hours 59 minutes, set by ${longName}. Type unwatch 123456 to stop it.`, tone: 'default' }],
+      },
+    ],
+    [
+      'watches',
+      {
+        name: 'watches',
+        watches: Array.from({ length: WATCHES_PAGE_SIZE }, (_, i) => ({
+          id: 100_000 + i,
+          subject: 'ConnectWise ScreenConnect network connections',
+          hunt: `connectwise net 30d device ${row(i).deviceName} in emea`,
+          every: '6 days 23 hours 59 minutes 59 seconds',
+          where: i % 2 ? 'here' : 'a channel',
+          by: longName,
+          createdAt: '2026-11-01T10:00:00Z',
+          ...(i % 3 ? { lastRun: '2026-11-29T17:42:00Z', lastResult: `Failed: ${'m'.repeat(500)}`, lastResultTone: 'attention' as const } : { lastResultTone: 'default' as const }),
+          nextRun: '2026-11-30T17:42:00Z',
+        })),
+        page: 2,
+        pageCount: 5,
+        total: 45,
+        notes: [{ text: 'Stopped watch 100001: it will not run again.', tone: 'good' }],
+      },
+    ],
+    ['watches, none', { name: 'watches', watches: [], page: 1, pageCount: 1, total: 0, notes: [] }],
+    [
+      'sanctions',
+      {
+        name: 'sanctions',
+        sanctions: Array.from({ length: SANCTIONS_PAGE_SIZE }, () => ({
+          toolName: 'ConnectWise ScreenConnect',
+          instances: `${Array.from({ length: 5 }, (_, j) => `${String(j).repeat(60)}.screenconnect.com`).join(', ')} and 45 more`,
+          reason: 'r'.repeat(MAX_REASON),
+          by: longName,
+          at: '2026-11-01T10:00:00Z',
+        })),
+        page: 1,
+        pageCount: 22,
+        total: 211,
+        notes: [{ text: `Sanctioned ConnectWise ScreenConnect (any instance): ${'r'.repeat(MAX_REASON)}`, tone: 'good' }],
+      },
+    ],
+    ['sanctions, none', { name: 'sanctions', sanctions: [], page: 1, pageCount: 1, total: 0, notes: [] }],
+    ...incidentViews(),
   ];
   const pageCount = toolsView(catalogPage(catalog, 1)).pageCount;
   for (let page = 1; page <= pageCount; page += 1) views.push([`tools page ${page}`, toolsView(catalogPage(catalog, page))]);
+  views.push(['tools filtered, page 2', toolsView(catalogPage(catalog, 2, 'net'))], ['tools, no match', toolsView(catalogPage(catalog, 1, 'z'.repeat(100)))]);
   views.push([
     'help',
     {
@@ -200,6 +269,79 @@ function allViews(): Array<[string, View]> {
     },
   ]);
   return views;
+}
+
+/** The views of the incident life cycle and of Sentinel, with the largest realistic data. */
+function incidentViews(): Array<[string, View]> {
+  const sentinelUrl = `https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident/subscriptions/${'s'.repeat(36)}/resourceGroups/${'g'.repeat(90)}/providers/Microsoft.OperationalInsights/workspaces/${'w'.repeat(63)}/providers/Microsoft.SecurityInsights/incidents/${'i'.repeat(36)}`;
+  const escalation = allEscalation();
+  const incident = { number: 123456, title: 't'.repeat(MAX_TITLE) };
+  return [
+    ['escalation, root card with Close and Sentinel', { ...escalation, closeable: true, sentinelUrl }],
+    ['escalation, root card closed', { ...escalation, sentinelUrl, closed: `Closed by ${longName} at 2026-11-30T09:00:00Z: Malicious or unauthorised. ${'c'.repeat(MAX_CLOSE_NOTE)}` }],
+    [
+      'escalate form with Sentinel severity',
+      { name: 'escalateForm', subject, incidents: [{ number: 1, title: 'Kaseya on ws-1' }], defaultTitle: 'Kaseya on ws-1', sentinel: { severities: ['High', 'Medium', 'Low', 'Informational'], defaultSeverity: 'Medium' } },
+    ],
+    [
+      'incidents',
+      {
+        name: 'incidents',
+        incidents: Array.from({ length: INCIDENTS_PAGE_SIZE }, (_, i) => ({
+          number: 123_450 + i,
+          title: 't'.repeat(MAX_TITLE),
+          findings: 1_000 + i,
+          openedBy: longName,
+          openedAt: '2026-11-01T10:00:00Z',
+          age: '29 days',
+          sentinelUrl,
+        })),
+        page: 2,
+        pageCount: 9,
+        total: 70,
+        notes: [{ text: `Closed incident 123449: ${'t'.repeat(MAX_TITLE)}. The closing note is being posted in its thread.`, tone: 'good' }],
+      },
+    ],
+    ['incidents, none', { name: 'incidents', incidents: [], page: 1, pageCount: 1, total: 0, notes: [] }],
+    [
+      'close form from the list, with error',
+      { name: 'closeIncidentForm', incident, reasons: CLOSE_REASONS.map((r) => ({ value: r.reason, title: r.title, description: r.description })), from: { kind: 'list', page: 3 }, sentinel: true, error: 'Choose why the incident is closed.' },
+    ],
+    ['close form from the root card', { name: 'closeIncidentForm', incident, reasons: CLOSE_REASONS.map((r) => ({ value: r.reason, title: r.title, description: r.description })), from: { kind: 'root' }, sentinel: false }],
+    ['sentinel refused', { name: 'sentinelRefused', incident, message: 'm'.repeat(2000) }],
+    [
+      'exclusions sync',
+      {
+        name: 'exclusionsSync',
+        watchlist: 'HuntOpsExclusions',
+        workspace: 'w'.repeat(63),
+        counts: Array.from({ length: 7 }, (_, i) => ({ title: `Found kind ${i}`, value: String(10_000 + i) })),
+        sections: Array.from({ length: 4 }, (_, i) => ({ title: `Section ${i}`, lines: [...Array.from({ length: SYNC_LINES }, () => `IT-ADM-${'X'.repeat(200)}-* (every RMM hunt), excluded by ${longName}: ${'r'.repeat(MAX_REASON)}`), 'and 990 more'] })),
+        canRestore: true,
+        notes: [{ text: 'n'.repeat(400), tone: 'warning' }],
+      },
+    ],
+  ];
+}
+
+function allEscalation(): Extract<View, { name: 'escalation' }> {
+  return {
+    name: 'escalation',
+    incident: { number: 123456, title: 't'.repeat(MAX_TITLE) },
+    deviceName: row(0).deviceName,
+    deviceId: 'f'.repeat(40),
+    toolName: 'ConnectWise ScreenConnect',
+    windowText: '14 days',
+    firstSeen: '2026-11-24T08:15:00Z',
+    lastSeen: '2026-11-29T17:42:00Z',
+    count: 1_234_567,
+    reportIds: Array.from({ length: 200 }, (_, i) => String(1_000_000 + i)),
+    kql,
+    source: header.source,
+    by: longName,
+    note: 'n'.repeat(MAX_NOTE),
+    at: '2026-11-29T18:00:00Z',
+  };
 }
 
 /** The first device table of a result card. */
@@ -400,5 +542,50 @@ describe('escalation card', () => {
     }) as any;
     const query = card.body.filter((b: any) => b.fontType === 'Monospace').map((b: any) => b.text);
     expect(query).toEqual(['DeviceFileCertificateInfo', "| where Signer has 'Kaseya'", '| take 1']);
+  });
+});
+
+describe("sanction marks and a watch's post", () => {
+  const marked = renderCard({
+    name: 'huntResult',
+    huntId: 'AbCdEfGhIjKl',
+    header,
+    title: 'Kaseya: 2 new devices (1 talks to an unsanctioned instance).',
+    deviceCount: 2,
+    groups: [{ rows: [{ ...row(0), marks: [{ text: 'Unsanctioned instance: rmm-7731.kaseya.net', tone: 'attention' }] }, { ...row(1), marks: [{ text: 'Sanctioned', tone: 'good' }] }] }],
+    page: 1,
+    pageCount: 1,
+    notes: [],
+  });
+
+  test('a mark is shown under the device name, coloured by its tone', () => {
+    const [first, second] = tableOf(marked).rows.slice(1).map((r: any) => r.cells[0].items);
+    expect(first.map((i: any) => i.text)).toEqual([row(0).deviceName, 'Unsanctioned instance: rmm-7731.kaseya.net']);
+    expect(first[1]).toMatchObject({ color: 'Attention', weight: 'Bolder' });
+    expect(second[1]).toMatchObject({ text: 'Sanctioned', color: 'Good' });
+    const plain = renderCard({ name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 1, queryMs: 5, groups: [{ rows: [row(0)] }], page: 1, pageCount: 1, notes: [] });
+    expect(tableOf(plain).rows[1].cells[0].items).toHaveLength(1);
+  });
+
+  test('a title replaces the device count line, and a card without a query time does not show one', () => {
+    expect((marked as any).body[0].text).toBe('Kaseya: 2 new devices (1 talks to an unsanctioned instance).');
+    expect(strings(marked)).not.toContain('Query time');
+    const hunt = renderCard({ name: 'huntResult', huntId: 'AbCdEfGhIjKl', header, deviceCount: 1, queryMs: 5, groups: [{ rows: [row(0)] }], page: 1, pageCount: 1, notes: [] });
+    expect((hunt as any).body[0].text).toBe(`${header.subject}: 1 device`);
+    expect(strings(hunt)).toContain('Query time');
+  });
+
+  test('each watch has Stop carrying only its number and the page', () => {
+    const card = renderCard({
+      name: 'watches',
+      watches: [{ id: 7, subject: 'Kaseya', hunt: 'kaseya 5d', every: '1 hour', where: 'here', by: 'Ada', createdAt: '2026-11-01T10:00:00Z', lastResultTone: 'default', nextRun: '2026-11-01T10:00:00Z' }],
+      page: 1,
+      pageCount: 1,
+      total: 1,
+      notes: [],
+    });
+    const stops = JSON.stringify(card).match(/"title":"Stop"[^}]*"data":\{[^}]*\}/g) ?? [];
+    expect(stops).toEqual([`"title":"Stop","verb":"${VERBS.unwatch}","associatedInputs":"none","data":{"watchId":7,"page":1}`]);
+    expect(strings(card)).toContain('Not run yet; its first run is due {{DATE(2026-11-01T10:00:00Z,SHORT)}} {{TIME(2026-11-01T10:00:00Z)}}.');
   });
 });

@@ -81,3 +81,22 @@ test('exit codes: 1 when it could not be done, 2 only for a wrong command', asyn
   expect((await run('hunt', 'kaseya', '5d', 'in', 'emea')).code).toBe(1);
   expect((await run('frobnicate')).code).toBe(2);
 });
+
+test('sanctions from the terminal mark later hunts; a watch, with nowhere to post, is refused', async () => {
+  const made = await run('sanction', 'kaseya', 'instance', 'vsa.contoso.com', 'managedsupport.kaseya.net', 'reason', "Contoso IT's VSA");
+  expect(made.code).toBe(0);
+  expect(made.out).toMatch(/^Kaseya\s+managedsupport\.kaseya\.net, vsa\.contoso\.com\s+Contoso IT's VSA/m);
+  const { out } = await run('hunt kaseya 5d');
+  expect(out).toMatch(/^Device\s+First seen \(UTC\)\s+Last seen \(UTC\)\s+Count\s+Sanction/m);
+  // (ws-fin-014 and it-adm-003 are excluded by the tests above.)
+  expect(out).toMatch(/^srv-mgmt-01\S*\s.*\sSanctioned\s*$/m);
+  expect(out).toMatch(/^lt-hr-207\S*\s.*\sSanctioned\s*$/m);
+  const check = await run('check ws-fin-014 5d');
+  expect(check.out).toMatch(/^Kaseya\s.*Unsanctioned instance: rmm-7731\.kaseya\.net/m);
+  expect((await run('unsanction', 'kaseya')).code).toBe(0);
+
+  const watch = await run('watch', 'kaseya', 'every', '1h');
+  expect(watch.code).toBe(1);
+  expect(watch.out).toMatch(/^A watch posts into a conversation/);
+  expect((await run('watches')).out).toMatch(/^Active watches \(0\)/m);
+});

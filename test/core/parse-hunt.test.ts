@@ -3,7 +3,11 @@ import { tokenize } from '../../src/core/tokenize';
 import { UserError } from '../../src/core/user-error';
 import { loadCatalog } from '../../src/hunt/catalog';
 import { RuleBook } from '../../src/hunt/rule-book';
+import { defaultHuntKind, HUNT_KINDS, huntKindsOf } from '../../src/hunt/tool-lookup';
 import { parseWindow } from '../../src/hunt/window';
+
+/** The word that asks for each kind. */
+const KEYWORD = { 'file-signature': 'file', process: 'proc', network: 'net' } as const;
 
 const rule = {
   id: '732033dd-039b-426e-844f-1de2a67362fa',
@@ -55,6 +59,8 @@ describe('hunt arguments', () => {
     ['teamviewer 30d', `teamviewer/file-signature ${30 * 1440} - -`],
     ['screenconnect', `connectwise/file-signature ${5 * 1440} - -`],
     ['chrome remote desktop net', `chrome-remote-desktop/network ${5 * 1440} - -`],
+    ['rustdesk', `rustdesk/process ${5 * 1440} - -`],
+    ['addigy 1d', 'addigy/network 1440 - -'],
     ['all', `all ${5 * 1440} - -`],
     ['ALL 2d device it-adm-003', `all ${2 * 1440} it-adm-003 -`],
     ['732033dd-039b-426e-844f-1de2a67362fa 3d', `rule:${rule.id} ${3 * 1440} - -`],
@@ -79,7 +85,7 @@ describe('hunt arguments', () => {
     ['kaseya | take 10', /I didn't understand '\|'/],
     ['kaseya 5d please', /I didn't understand 'please'/],
     ['addigy proc', /Addigy has no process hunt.*Its hunts: network/],
-    ['rustdesk', /RustDesk has no file signature hunt/],
+    ['rustdesk file', /RustDesk has no file signature hunt.*Its hunts: process, network/],
     ['anydesk proc net', /One kind of hunt at a time/],
     ['all net', /hunt all covers file signatures/],
     ['"kaseya signed binaries" net', /is a rule/],
@@ -88,6 +94,21 @@ describe('hunt arguments', () => {
     const error = refusal(() => parse(text));
     expect(`${error.title} ${error.hint}`).toMatch(message);
     expect(error.usage).toEqual(HUNT_USAGE);
+  });
+
+  test('every tool is hunted bare by its default kind, and by every kind it has', () => {
+    for (const tool of vocabulary.catalog.tools) {
+      const kinds = huntKindsOf(tool);
+      expect(describe_(parse(tool.id))).toBe(`${tool.id}/${defaultHuntKind(tool)} ${5 * 1440} - -`);
+      expect(kinds[0]).toBe(defaultHuntKind(tool));
+      for (const kind of kinds) expect(describe_(parse(`${tool.id} ${KEYWORD[kind]}`))).toBe(`${tool.id}/${kind} ${5 * 1440} - -`);
+      for (const kind of HUNT_KINDS.filter((k) => !kinds.includes(k))) {
+        const error = refusal(() => parse(`${tool.id} ${KEYWORD[kind]}`));
+        expect(error.title).toBe(`${tool.name} has no ${kind.replace('-', ' ')} hunt`);
+        expect(error.hint).toContain(`Its hunts: ${kinds.map((k) => k.replace('-', ' ')).join(', ')}.`);
+        for (const k of kinds) expect(error.hint).toContain(`hunt ${tool.id} 5d${k === 'file-signature' ? '' : ` ${KEYWORD[k]}`}`);
+      }
+    }
   });
 
   test('an unknown tool gets the closest names', () => {

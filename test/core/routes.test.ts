@@ -151,9 +151,21 @@ describe('the pipeline', () => {
     const help = view(await huntOps.app.handleMessage('help', as(BOB))).view;
     if (help.name !== 'help') throw new Error('help answers with help');
     const firstWords = help.commands.map((c) => c.usage.split(' ')[0]);
-    expect(firstWords).toEqual(['hunt', 'check', 'tools', 'rules', 'exclude', 'exclusions', 'unexclude', 'incident', 'audit', 'help']);
+    expect(firstWords).toEqual(['hunt', 'check', 'tools', 'rules', 'exclude', 'exclusions', 'unexclude', 'exclusions', 'incident', 'incidents', 'watch', 'watches', 'unwatch', 'sanction', 'sanctions', 'unsanction', 'audit', 'help']);
     expect(help.commands[0]!.usage.split('\n')).toHaveLength(3);
     expect(view(await huntOps.app.handleMessage('', as(BOB))).view).toEqual(help);
+  });
+});
+
+describe('two-word commands', () => {
+  test('exclusions sync goes to its own route (responders, audited); exclusions and a page still list', async () => {
+    expect(view(await huntOps.app.handleMessage('exclusions sync', as(BOB))).view).toMatchObject({ title: "You can't sync exclusions with Microsoft Sentinel here" });
+    expect(await latestAudit()).toMatchObject({ action: 'sync-exclusions', outcome: 'refused', details: { restore: false } });
+    expect(view(await huntOps.app.handleMessage('Exclusions SYNC', as(ADA))).view).toMatchObject({ title: 'Microsoft Sentinel is not configured' });
+    expect(view(await huntOps.app.handleMessage('exclusions sync now', as(ADA))).view).toMatchObject({ title: 'exclusions sync takes nothing more', usage: ['exclusions sync'] });
+    expect(view(await huntOps.app.handleMessage('exclusions 2', as(BOB))).view).toMatchObject({ name: 'exclusions', page: 1 });
+    expect(view(await huntOps.app.handleMessage('exclusions', as(BOB))).view).toMatchObject({ name: 'exclusions' });
+    expect(view(await huntOps.app.handleMessage('exclusions synch', as(BOB))).view).toMatchObject({ title: 'exclusions takes a page number' });
   });
 });
 

@@ -7,7 +7,7 @@
 import type { Dialect } from '../../src/backends/backend';
 import { loadCatalog, type RmmTool } from '../../src/hunt/catalog';
 import { buildInstancesQuery } from '../../src/hunt/evidence-instances';
-import { buildDeviceContextQuery, buildEvidenceQueries, buildFileEvidenceQuery, buildNetworkEvidenceQuery, buildProcessEvidenceQuery } from '../../src/hunt/evidence-queries';
+import { buildDeviceContextQuery, buildEvidenceQueries, buildFileEvidenceQuery, buildNetworkEvidenceQuery, buildProcessEvidenceQuery, TOOL_FILES, toolConnections, toolIdentity } from '../../src/hunt/evidence-queries';
 import { KqlLiteralError } from '../../src/hunt/kql-builder';
 import { parseWindow } from '../../src/hunt/window';
 import { executeKql, type TableProvider } from '../../src/kql';
@@ -232,16 +232,25 @@ describe('the evidence of Kaseya on D1, worked out by hand', () => {
   });
 
   test('a tool without signers or a process hunt has network evidence only, by its network hunt', () => {
-    const alpemix = catalog.get('alpemix')!;
-    const queries = buildEvidenceQueries({ tool: alpemix, deviceId: 'D1', window: WINDOW }, { dialect: 'defender' });
+    const tmate = catalog.get('tmate')!;
+    expect([tmate.fileSignature, tmate.process]).toEqual([undefined, undefined]);
+    const queries = buildEvidenceQueries({ tool: tmate, deviceId: 'D1', window: WINDOW }, { dialect: 'defender' });
     expect(Object.keys(queries).sort()).toEqual(['device', 'network']);
     const tables = evidenceTables('defender', {
       DeviceNetworkEvents: {
-        a1: { Timestamp: '2024-06-10T10:00:00Z', DeviceId: 'D1', RemoteUrl: 'www.alpemix.com', RemotePort: 443, InitiatingProcessFileName: 'chrome.exe', InitiatingProcessSHA1: 'chrome1' },
-        a2: { Timestamp: '2024-06-10T10:00:00Z', DeviceId: 'D1', RemoteUrl: 'alpemixx.com', RemotePort: 443, InitiatingProcessFileName: 'chrome.exe', InitiatingProcessSHA1: 'chrome1' },
+        a1: { Timestamp: '2024-06-10T10:00:00Z', DeviceId: 'D1', RemoteUrl: 'ssh.tmate.io', RemotePort: 22, InitiatingProcessFileName: 'tmate', InitiatingProcessSHA1: 'tmate1' },
+        a2: { Timestamp: '2024-06-10T10:00:00Z', DeviceId: 'D1', RemoteUrl: 'tmatex.io', RemotePort: 443, InitiatingProcessFileName: 'chrome.exe', InitiatingProcessSHA1: 'chrome1' },
       },
     });
-    expect(run(queries.network, tables).map((r) => [r.RemoteUrl, r.DeviceCount, r.Total])).toEqual([['www.alpemix.com', 1, 1]]);
+    expect(run(queries.network, tables).map((r) => [r.RemoteUrl, r.DeviceCount, r.Total])).toEqual([['ssh.tmate.io', 1, 1]]);
+  });
+
+  test('a tool without a network hunt has its connections told by its binaries alone', () => {
+    const aspia = catalog.get('aspia')!;
+    expect(aspia.network).toBeUndefined();
+    const identity = toolIdentity(aspia, 'defender');
+    expect(identity.hasFiles).toBe(true);
+    expect(toolConnections(identity)).toBe(`InitiatingProcessSHA1 in (${TOOL_FILES})`);
   });
 });
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { openStore } from '../../src/store/open-store';
 import { startAzurite, type Azurite } from '../support/azurite';
 import { describeStoreContract, type ContractHarness, type StoreLocation } from './store-contract';
+import { describeIncidentContract } from './incident-contract';
 import { describeWatchContract } from './watch-contract';
 
 let azurite: Azurite;
@@ -28,3 +29,4 @@ const harness = (): ContractHarness => ({
 
 describeStoreContract('azuretables', harness);
 describeWatchContract('azuretables', harness);
+describeIncidentContract('azuretables', harness);

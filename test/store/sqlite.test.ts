@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/open-store';
 import { describeStoreContract, type ContractHarness, type StoreLocation } from './store-contract';
+import { describeIncidentContract } from './incident-contract';
 import { describeWatchContract } from './watch-contract';
 
 const root = mkdtempSync(join(tmpdir(), 'huntops-store-'));
@@ -22,3 +23,4 @@ const harness = (): ContractHarness => ({
 
 describeStoreContract('sqlite', harness);
 describeWatchContract('sqlite', harness);
+describeIncidentContract('sqlite', harness);

@@ -12,8 +12,10 @@ import { HuntTargets } from '../../src/core/hunt-targets';
 import type { Log } from '../../src/core/log';
 import type { RuleBook } from '../../src/hunt/rule-book';
 import { SILENT_LOG } from '../../src/core/log';
-import { OutboxWorker } from '../../src/core/outbox-worker';
 import { createHuntOps, type HuntOps } from '../../src/app/create-huntops';
+import type { HuntOpsOptions } from '../../src/app/huntops-options';
+import { createOutboxWorkers, type OutboxWorkers } from '../../src/app/outbox-workers';
+import type { SentinelServices } from '../../src/core/sentinel-services';
 import { openStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/store';
 import { createAdapter } from '../../src/teams/adapter';
@@ -29,7 +31,7 @@ export interface BotHarness {
   readonly inFlight: InFlight;
   readonly store: Store;
   readonly core: HuntOps;
-  readonly outbox: OutboxWorker;
+  readonly outbox: OutboxWorkers;
   /** POSTs an activity; resolves with the HTTP status and body. */
   post(activity: object): Promise<{ status: number; body: any; ms: number }>;
   stop(): Promise<void>;
@@ -52,6 +54,10 @@ export interface BotOptions {
   readonly incidentChannel?: string;
   /** Outbox poll interval; default 100 ms. */
   readonly outboxPollMs?: number;
+  /** How watches run; their scheduler is started only when `start` is set (tests otherwise tick it with `core.watches.runDue()`). */
+  readonly watch?: HuntOpsOptions['watch'] & { readonly start?: boolean };
+  /** Microsoft Sentinel on the bot's store (the caller builds it against its fake Resource Manager). */
+  readonly sentinel?: (store: Store) => SentinelServices;
 }
 
 /** Starts the bot against `options.backend`. */
@@ -61,7 +67,14 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
   const dir = options.store ? undefined : mkdtempSync(path.join(os.tmpdir(), 'huntops-store-'));
   const store = await openStore(options.store ?? `sqlite:${path.join(dir!, 'huntops.db')}`, options.now ? { clock: options.now } : {});
   const adapter = createAdapter({ mode: 'anonymous' }, log);
-  const outbox = new OutboxWorker({ store, poster: new TeamsOutboxPoster(adapter, ''), log, pollMs: options.outboxPollMs ?? 100 });
+  const sentinel = options.sentinel?.(store);
+  const outbox = createOutboxWorkers({
+    store,
+    log,
+    teams: new TeamsOutboxPoster(adapter, ''),
+    pollMs: options.outboxPollMs ?? 100,
+    ...(sentinel ? { sentinel } : {}),
+  });
   const core = createHuntOps({
     targets: options.backend instanceof HuntTargets ? options.backend : new HuntTargets({ backend: options.backend, appliesWindow: false }),
     ...(options.rules ? { rules: options.rules } : {}),
@@ -73,9 +86,12 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
     notifyOutbox: () => outbox.notify(),
     ...(options.incidentChannel ? { incidentChannel: options.incidentChannel } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.watch ? { watch: options.watch } : {}),
+    ...(sentinel ? { sentinel } : {}),
   });
   const { server, inFlight } = createTeamsHost({ app: core.app, adapter, appId: '', log, health: async () => ({ ok: true }) });
   outbox.start();
+  if (options.watch?.start) core.watches.start();
   await listen(server, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
   return {
@@ -91,6 +107,7 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
       return { status: res.status, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
     },
     async stop() {
+      await core.watches.stop();
       await inFlight.drain(10_000);
       await outbox.stop();
       server.server.closeAllConnections();

@@ -67,6 +67,22 @@ test('an item no version wrote is not posted: it goes dead and the failure is au
   expect(entry).toMatchObject({ action: 'post-escalation', outcome: 'failed' });
 });
 
+test("a watch's post that cannot be delivered goes dead and is audited as a watch's, not an escalation's", async () => {
+  const before = bot.connector.calls.length;
+  const team = incidentTeam(TENANT_ID);
+  const payload = { version: 1, kind: 'watch-post', watch: { id: 4, intervalMs: 3_600_000, createdBy: 'Ada' }, subject: 'Kaseya', batch: 'baseline', devices: 4, unsanctioned: 0 };
+  const noReference = await bot.store.enqueueOutbox({ key: 'watch:4:baseline', team, kind: 'post', target: { conversation: 'not a reference' }, payload });
+  const forged = await bot.store.enqueueOutbox({ key: 'watch:4:run-1', team, kind: 'post', target: await channelTarget(), payload: { ...payload, kind: 'watch-posts' } });
+  bot.outbox.notify();
+  for (const { record } of [noReference, forged]) await waitFor(async () => (await bot.store.getOutboxItem(record.team, record.id))?.status === 'dead');
+  expect(bot.connector.calls.slice(before)).toEqual([]);
+  const entries = (await bot.store.listAudit({ limit: 2 })).map((e) => [e.action, e.outcome, (e.details as { key: string }).key]);
+  expect(entries.sort()).toEqual([
+    ['post-watch', 'failed', 'watch:4:baseline'],
+    ['post-watch', 'failed', 'watch:4:run-1'],
+  ]);
+});
+
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

@@ -121,7 +121,9 @@ describe('turns over HTTP', () => {
       const text = cardText(cardOf(answer));
       expect(text).toContain('hunt ‹tool› [window] [proc|net] [device ‹name›] [in ‹workspace›]');
       expect(text).toContain('check ‹device› [window] [in ‹workspace›]');
-      expect(text).toContain('tools [page]');
+      expect(text).toContain('tools [filter] [page]');
+      expect(text).toContain('watch ‹tool› [window] [proc|net] [device ‹name›] [in ‹workspace›] every ‹interval›');
+      expect(text).toContain('sanction ‹tool› [instance ‹domain›…] reason "‹why›"');
       expect(text).toContain('help');
     }
   });

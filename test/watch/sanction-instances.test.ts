@@ -2,9 +2,7 @@
  * The instance rules of a sanctioned tool: which remote hosts of a device's agent make it an
  * "unsanctioned instance", and the canonical form hosts are compared in.
  */
-import { classifierFromRemoteHosts } from '../../src/watch/sanction-classifier';
 import { classifyRemoteHosts, isNonPublicIpv4, isUnder, normalizeHost } from '../../src/watch/sanction-instances';
-import { watchWindow } from '../../src/watch/watch-window';
 
 describe('normalizeHost', () => {
   it.each([
@@ -71,32 +69,5 @@ describe('classifyRemoteHosts', () => {
     const status = classifyRemoteHosts(hosts, rules);
     expect(status.status).toBe('unsanctioned-instance');
     expect(status.status === 'unsanctioned-instance' && status.instances).toHaveLength(50);
-  });
-});
-
-describe('classifierFromRemoteHosts', () => {
-  it('classifies every device of the request from the fetched evidence', async () => {
-    const now = new Date(Date.UTC(2026, 0, 15));
-    const device = (id: string) => ({ deviceId: id, deviceName: id, toolId: 'screenconnect', firstSeen: now, lastSeen: now, count: 1 });
-    const classify = classifierFromRemoteHosts(
-      async () =>
-        new Map([
-          ['a', ['contoso.screenconnect.com']],
-          ['b', ['contoso.screenconnect.com', 'instance-x.screenconnect.com', 'cloud.screenconnect.com']],
-        ]),
-      { infrastructure: (toolId) => (toolId === 'screenconnect' ? ['cloud.screenconnect.com'] : []) },
-    );
-    const statuses = await classify({
-      tenant: 't',
-      toolId: 'screenconnect',
-      sanction: { tenant: 't', toolId: 'screenconnect', instances: ['contoso.screenconnect.com'], reason: 'ours', by: { aadObjectId: 'a', name: 'A' }, at: now },
-      devices: [device('a'), device('b'), device('c')],
-      window: watchWindow({ baselineWindowMs: 86_400_000 }, now),
-    });
-    expect(Object.fromEntries(statuses)).toEqual({
-      a: { status: 'sanctioned' },
-      b: { status: 'unsanctioned-instance', instances: ['instance-x.screenconnect.com'] },
-      c: { status: 'sanctioned' },
-    });
   });
 });

@@ -3,6 +3,7 @@
  * nothing new, exclusions and sanctions, unsanctioned instances, late data, catch-up after downtime,
  * failures and a run that died before posting.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -337,5 +338,25 @@ describe('the timer', () => {
     telemetry.add('WS-NEWER', 'kaseya');
     await new Promise((r) => setTimeout(r, 100));
     expect(await posts(store, TENANT)).toHaveLength(2);
+  });
+});
+
+describe('the scheduler started', () => {
+  it('runs a watch created in a turn outside that turn (its runs are not the turn\'s work)', async () => {
+    const turn = new AsyncLocalStorage<string>();
+    const seen: Array<string | undefined> = [];
+    const runner = { runHunt: async (...args: Parameters<Telemetry['runHunt']>) => (seen.push(turn.getStore()), telemetry.runHunt(...args)) };
+    const watches = scheduler({ runner, pollMs: 60_000 });
+    watches.start();
+    try {
+      // The first look (nothing due) is over; the next is a minute away: only the new watch wakes it.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await turn.run('turn-1', () => watches.createWatch(watch()));
+      const deadline = Date.now() + 5_000;
+      while (seen.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(seen).toEqual([undefined]);
+    } finally {
+      await watches.stop();
+    }
   });
 });

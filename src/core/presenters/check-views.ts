@@ -7,7 +7,7 @@ import { huntKindLabel } from '../hunt-kinds';
 import type { ProgressState } from '../route';
 import type { CheckRow, HuntHeader, Note, View } from '../views';
 import { isoSeconds } from './format';
-import { runFailedView } from './hunt-views';
+import { runFailedView, sanctionMarkViews } from './hunt-views';
 
 function checkHeader(started: StartedCheck): HuntHeader {
   const { device, window } = started.args;
@@ -23,16 +23,18 @@ export function checkProgressView(started: StartedCheck, state: ProgressState): 
 export function checkView(finished: FinishedCheck): View {
   const header = checkHeader(finished.started);
   if (finished.kind === 'failed') return runFailedView(header, finished.failure, finished.portal);
-  const tools = finished.tools.map(
-    (seen): CheckRow => ({
+  const tools = finished.tools.map((seen): CheckRow => {
+    const marks = sanctionMarkViews(seen.sanction);
+    return {
       toolName: seen.tool.name,
       evidence: seen.evidence.map(huntKindLabel).join(', '),
       firstSeen: isoSeconds(seen.firstSeen),
       lastSeen: isoSeconds(seen.lastSeen),
       count: seen.count,
       ...(seen.exclusion ? { excluded: `Excluded by ${seen.exclusion.createdBy.name}: ${seen.exclusion.reason}` } : {}),
-    }),
-  );
+      ...(marks.length > 0 ? { marks } : {}),
+    };
+  });
   const notes: Note[] = [
     ...(finished.partial !== undefined ? [{ text: `Partial result: ${finished.partial}`, tone: 'warning' as const }] : []),
     ...(finished.seenCount > MAX_CHECK_TOOLS

@@ -30,8 +30,8 @@ export function excludeFormView(subject: FormSubject, error?: string): ExcludeFo
   return { name: 'excludeForm', subject, ...(error ? { error } : {}) };
 }
 
-/** A page of the active exclusions; `note` first (the outcome of a change). */
-export function exclusionsView(page: Page<Exclusion>, catalog: Catalog, note?: Note): ExclusionsView {
+/** A page of the active exclusions; `note` first (the outcome of a change), then the page's own (`mirror`: the Sentinel watchlist's state). */
+export function exclusionsView(page: Page<Exclusion> & { readonly mirror?: Note | undefined }, catalog: Catalog, note?: Note): ExclusionsView {
   const exclusions = page.items.map(
     (e): ExclusionEntry => ({
       id: e.id,
@@ -43,5 +43,6 @@ export function exclusionsView(page: Page<Exclusion>, catalog: Catalog, note?: N
       ...(e.expiresAt ? { expiresAt: isoSeconds(e.expiresAt) } : {}),
     }),
   );
-  return { name: 'exclusions', exclusions, page: page.page, pageCount: page.pageCount, total: page.total, notes: note ? [note] : [] };
+  const notes = [note, page.mirror].filter((n): n is Note => n !== undefined);
+  return { name: 'exclusions', exclusions, page: page.page, pageCount: page.pageCount, total: page.total, notes };
 }

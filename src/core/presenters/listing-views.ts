@@ -6,7 +6,8 @@ import type { RmmTool } from '../../hunt/catalog';
 import type { HuntingRule } from '../../hunt/rules';
 import type { AuditEntry } from '../../store/store';
 import { auditActionPhrase } from '../audit';
-import { HUNT_KIND_LABEL, huntKindsOf } from '../hunt-kinds';
+import { huntKindsOf, type Page as ToolPage } from '../../hunt/tool-lookup';
+import { HUNT_KIND_LABEL } from '../hunt-kinds';
 import type { Page } from '../paging';
 import type { AuditView, HelpView, RulesView, ToolsView } from '../views';
 import { isoSeconds } from './format';
@@ -14,11 +15,15 @@ import { isoSeconds } from './format';
 /** Windows, as help explains them. */
 export const WINDOW_HELP = 'Windows: 30m, 12h, 5d, 2w or ISO 8601 (P5D, PT12H); the default is 5d.';
 
-/** A page of the catalog. */
-export function toolsView(page: Page<RmmTool>): ToolsView {
+/** A page of the catalog's tools a filter names (empty: every tool). */
+export type ToolsPage = ToolPage<RmmTool> & { readonly filter: string };
+
+/** A page of the catalog, and the filter its page buttons carry. */
+export function toolsView(page: ToolsPage): ToolsView {
   return {
     name: 'tools',
     tools: page.items.map((tool) => ({ id: tool.id, name: tool.name, aliases: tool.aliases, hunts: huntKindsOf(tool).map((k) => HUNT_KIND_LABEL[k]) })),
+    filter: page.filter,
     page: page.page,
     pageCount: page.pageCount,
     total: page.total,

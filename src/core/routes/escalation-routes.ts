@@ -9,7 +9,7 @@ import type { RequestContext } from '../context';
 import { MAX_NOTE, MAX_TITLE } from '../escalations';
 import { readForm, trimmedText } from '../forms';
 import { button, command, type ButtonEntry, type CommandEntry } from '../pipeline';
-import { defaultIncidentTitle, escalateFormView } from '../presenters/escalation-views';
+import { DEFAULT_SEVERITY, defaultIncidentTitle, escalateFormView, SEVERITIES } from '../presenters/escalation-views';
 import { formSubject } from '../presenters/exclusion-views';
 import { huntPageView } from '../presenters/hunt-views';
 import { UserError } from '../user-error';
@@ -26,10 +26,21 @@ const ESCALATE_FORM = z.object({
     .optional()
     .transform((value) => (value ?? 'new').trim())
     .pipe(z.string().regex(/^(new|\d{1,9})$/, 'Choose a new incident or one of the open ones.')),
+  severity: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || DEFAULT_SEVERITY)
+    .pipe(z.enum(SEVERITIES, { error: 'Choose a severity: High, Medium, Low or Informational.' })),
 });
 
 const SUBMIT_DATA = z
-  .object({ ...FINDING, note: z.string().max(20_000).optional(), incident: z.string().max(20).optional(), title: z.string().max(2_000).optional() })
+  .object({
+    ...FINDING,
+    note: z.string().max(20_000).optional(),
+    incident: z.string().max(20).optional(),
+    title: z.string().max(2_000).optional(),
+    severity: z.string().max(20).optional(),
+  })
   .transform(({ huntId, row, ...fields }) => ({ huntId, row, form: readForm(ESCALATE_FORM, fields) }));
 
 const INCIDENT_USAGE = ['incident channel here'];
@@ -52,6 +63,7 @@ function placeOf(context: RequestContext) {
 /** Escalations as routes. */
 export function escalationRoutes(deps: RouteDeps): { commands: CommandEntry[]; buttons: ButtonEntry[] } {
   const { catalog, escalations, hunts } = deps;
+  const sentinel = deps.incidents.sentinel;
   return {
     commands: [
       command({
@@ -81,7 +93,7 @@ export function escalationRoutes(deps: RouteDeps): { commands: CommandEntry[]; b
           await escalations.target(placeOf(context));
           return { ref, open: await escalations.openIncidents(context.conversation.tenantId) };
         },
-        present: ({ ref, open }) => escalateFormView(formSubject(ref, catalog), open),
+        present: ({ ref, open }) => escalateFormView(formSubject(ref, catalog), open, { sentinel }),
         audit: { action: 'escalate', request: ({ huntId, row }) => ({ huntId, row }) },
       }),
       button({
@@ -92,19 +104,20 @@ export function escalationRoutes(deps: RouteDeps): { commands: CommandEntry[]; b
           const ref = await hunts.finding(huntId, row);
           const invalid = async (problem: string) => ({ kind: 'invalid' as const, ref, problem, open: await escalations.openIncidents(context.conversation.tenantId) });
           if (!form.ok) return invalid(form.problem);
-          const { note, title, incident } = form.value;
+          const { note, title, incident, severity } = form.value;
           const outcome = await escalations.escalate({
             ref,
             note,
             by: actorOf(context),
             place: placeOf(context),
+            severity,
             incident: incident === 'new' ? { kind: 'new', title: title || defaultIncidentTitle(formSubject(ref, catalog)) } : { kind: 'existing', number: Number(incident) },
           });
           if (outcome.kind === 'not-open') return invalid(`Incident ${outcome.number} is not open any more; choose another or a new one.`);
           return { kind: 'done' as const, ref, outcome, newIncident: incident === 'new', page: await hunts.page(huntId, ref.page), reload: () => hunts.page(huntId, ref.page) };
         },
         present: (result) => {
-          if (result.kind === 'invalid') return escalateFormView(formSubject(result.ref, catalog), result.open, result.problem);
+          if (result.kind === 'invalid') return escalateFormView(formSubject(result.ref, catalog), result.open, { sentinel, error: result.problem });
           const { record, created, incident } = result.outcome;
           const device = result.ref.finding.deviceName;
           const note = created

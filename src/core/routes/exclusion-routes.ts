@@ -16,8 +16,10 @@ import { pageOf } from '../paging';
 import { button, command, type ButtonEntry, type CommandEntry } from '../pipeline';
 import { excludeFormView, exclusionsView, expiryText, formSubject, scopeText } from '../presenters/exclusion-views';
 import { huntPageView } from '../presenters/hunt-views';
+import type { MirrorStatus } from '../exclusion-sync';
 import { UserError } from '../user-error';
 import { VERBS } from '../verbs';
+import type { Note } from '../views';
 import type { RouteDeps } from './route-deps';
 
 const DAY_MS = 86_400_000;
@@ -38,6 +40,16 @@ const SUBMIT_DATA = z
   .object({ ...FINDING, reason: z.string().max(10_000).optional(), scope: z.string().max(20).optional(), expiry: z.string().max(20).optional() })
   .transform(({ huntId, row, ...fields }) => ({ huntId, row, form: readForm(EXCLUDE_FORM, fields) }));
 
+/** What the exclusions card says when the Sentinel watchlist is missing some of them. */
+function mirrorNote(status: MirrorStatus, watchlist: string): Note | undefined {
+  if (status.failed === 0) return undefined;
+  const which = status.failed === 1 ? 'One exclusion is' : `${status.failed} exclusions are`;
+  return {
+    text: `${which} not in Microsoft Sentinel's watchlist ${watchlist}: ${status.error ?? 'Sentinel refused the item.'} HuntOps still hides the devices from its own hunts; once fixed, type exclusions sync.`,
+    tone: 'warning',
+  };
+}
+
 function formExpiry(choice: (typeof EXPIRY_CHOICES)[number]): Expiry {
   return choice === 'never' ? { kind: 'never' } : { kind: 'after', ms: Number(choice) * DAY_MS };
 }
@@ -57,7 +69,10 @@ function exclusionDetails({ record, created }: Created<Exclusion>): AuditDetails
 /** Exclusions as routes. */
 export function exclusionRoutes(deps: RouteDeps): { commands: CommandEntry[]; buttons: ButtonEntry[] } {
   const { catalog, exclusions, hunts } = deps;
-  const activePage = async (page: number) => pageOf(await exclusions.active(), page, EXCLUSIONS_PAGE_SIZE);
+  const activePage = async (page: number) => {
+    const active = await exclusions.active();
+    return { ...pageOf(active, page, EXCLUSIONS_PAGE_SIZE), ...(deps.mirror ? { mirror: mirrorNote(await deps.mirror.status(active), deps.mirror.watchlist) } : {}) };
+  };
   return {
     commands: [
       command({

@@ -11,6 +11,7 @@ import { CHECK_USAGE, HUNT_USAGE, parseCheckArgs, parseHuntArgs, type HuntArgs }
 import { button, command, type ButtonEntry, type CommandEntry } from '../pipeline';
 import { checkProgressView, checkView } from '../presenters/check-views';
 import { finishedHuntView, huntPageView, huntProgressView } from '../presenters/hunt-views';
+import { tenantOf } from '../tenant';
 import { storedToolId } from '../tool-ref';
 import { VERBS } from '../verbs';
 import type { RouteDeps } from './route-deps';
@@ -44,7 +45,7 @@ export function huntCommands(deps: RouteDeps): CommandEntry[] {
       command: 'hunt',
       usage: HUNT_USAGE,
       summary:
-        'Hunt for an RMM tool: devices where binaries signed by its vendor were seen (proc: its processes, net: connections to its domains), every tool at once, or one of your rules.',
+        'Hunt for an RMM tool: devices where binaries signed by its vendor were seen (proc: its processes, net: connections to its domains; a tool without a signature hunt runs its first kind), every tool at once, or one of your rules.',
       example: 'hunt kaseya 5d',
       parse: (words) => parseHuntArgs(words, deps),
       access: 'anyone',
@@ -60,7 +61,7 @@ export function huntCommands(deps: RouteDeps): CommandEntry[] {
       example: 'check WS-FIN-014 24h',
       parse: (words) => parseCheckArgs(words),
       access: 'anyone',
-      start: async (args) => deps.checks.start(args),
+      start: async (args, context) => deps.checks.start(args, tenantOf(context)),
       progress: checkProgressView,
       present: checkView,
       audit: { action: 'check', request: (args) => ({ device: args.device, windowMs: args.window.ms }), result: (_args, finished) => checkAudit(finished) },

@@ -1,13 +1,15 @@
 /**
- * Listings: `tools`, `rules`, `audit`, and the tools and rules cards' page buttons.
+ * Listings: `tools [filter] [page]`, `rules`, `audit`, and the tools and rules cards' page buttons
+ * (the tools card's carry its filter).
  */
 import { z } from 'zod';
-import type { Catalog, RmmTool } from '../../hunt/catalog';
+import type { Catalog } from '../../hunt/catalog';
+import { filterTools, pageOf as pageOfTools } from '../../hunt/tool-lookup';
 import { PAGE } from '../action-data';
 import { pageArgument } from '../page-argument';
-import { pageOf, type Page } from '../paging';
+import { pageOf } from '../paging';
 import { button, command, type ButtonEntry, type CommandEntry } from '../pipeline';
-import { auditView, rulesView, toolsView } from '../presenters/listing-views';
+import { auditView, rulesView, toolsView, type ToolsPage } from '../presenters/listing-views';
 import { UserError } from '../user-error';
 import { VERBS } from '../verbs';
 import type { RouteDeps } from './route-deps';
@@ -29,26 +31,42 @@ function auditCount(words: readonly string[]): number {
   return Math.min(Math.max(Number(words[0] ?? AUDIT_DEFAULT), 1), AUDIT_MAX);
 }
 
-/** A page of the catalog, tools by name. */
-export function catalogPage(catalog: Catalog, page: number): Page<RmmTool> {
-  return pageOf([...catalog.tools].sort((a, b) => a.name.localeCompare(b.name)), page, TOOLS_PAGE_SIZE);
+/** The longest filter `tools` takes. */
+export const MAX_TOOLS_FILTER = 100;
+
+/** Usage of `tools`. */
+export const TOOLS_USAGE = ['tools [filter] [page]'] as const;
+
+/** A page of the catalog's tools that `filter` names (every tool without one), by name. */
+export function catalogPage(catalog: Catalog, page: number, filter = ''): ToolsPage {
+  const tools = filterTools([...catalog.tools].sort((a, b) => a.name.localeCompare(b.name)), filter);
+  return { ...pageOfTools(tools, page, TOOLS_PAGE_SIZE), filter };
+}
+
+/** `tools [filter] [page]`: a last word of digits is the page, the words before it the filter. */
+export function parseToolsWords(words: readonly string[]): { readonly filter: string; readonly page: number } {
+  const last = words[words.length - 1];
+  const page = last !== undefined && /^\d{1,4}$/.test(last) ? Number(last) : undefined;
+  const filter = (page === undefined ? words : words.slice(0, -1)).join(' ').trim();
+  if (filter.length > MAX_TOOLS_FILTER) throw new UserError('That filter is too long', `Filter the tools by a word or two, e.g. tools screen.`, TOOLS_USAGE);
+  return { filter, page: page ?? 1 };
 }
 
 /** Listings as routes. */
 export function listingRoutes(deps: RouteDeps): { commands: CommandEntry[]; buttons: ButtonEntry[] } {
-  const tools = (page: number) => catalogPage(deps.catalog, page);
+  const tools = (page: number, filter?: string) => catalogPage(deps.catalog, page, filter);
   const rules = (page: number) => pageOf(deps.rules.rules, page, RULES_PAGE_SIZE);
   const ruleBook = { configured: deps.rules.configured, problems: deps.rules.problemLines() };
   return {
     commands: [
       command({
         command: 'tools',
-        usage: ['tools [page]'],
-        summary: 'The RMM tools HuntOps can hunt for, with their aliases.',
-        example: 'tools',
-        parse: (words) => ({ page: pageArgument('tools', words) }),
+        usage: TOOLS_USAGE,
+        summary: 'The RMM tools HuntOps can hunt for, with their aliases and hunts; a filter keeps those whose name, alias, category or kind of hunt has every word of it.',
+        example: 'tools screen',
+        parse: parseToolsWords,
         access: 'anyone',
-        handle: async ({ page }) => tools(page),
+        handle: async ({ page, filter }) => tools(page, filter),
         present: toolsView,
       }),
       command({
@@ -76,9 +94,9 @@ export function listingRoutes(deps: RouteDeps): { commands: CommandEntry[]; butt
     buttons: [
       button({
         verb: VERBS.toolsPage,
-        data: z.object({ page: PAGE }).strict(),
+        data: z.object({ page: PAGE, filter: z.string().max(MAX_TOOLS_FILTER).optional() }).strict(),
         access: 'anyone',
-        handle: async ({ page }) => tools(page),
+        handle: async ({ page, filter }) => tools(page, filter),
         present: toolsView,
       }),
       button({

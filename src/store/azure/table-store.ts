@@ -10,6 +10,7 @@
  * | hunts      | hunt id                     | `hunt`                                  | the hunt |
  * | hunts      | hunt id                     | `finding|<row key>`                     | one finding |
  * | exclusions | `exclusion`                 | id = hash(key)                          | one exclusion |
+ * | exclusions | `mirrored`                  | hash(exclusion id)                      | its item is in the Sentinel watchlist |
  * | triage     | `team-<hash(team)>`         | `counter`                               | last incident number |
  * | triage     | 〃                          | `channel`                               | the incident channel |
  * | triage     | 〃                          | `incident|<number, 10 digits>`          | one incident |
@@ -35,7 +36,7 @@
  * audit partition sorts newest first).
  *
  * Watches and sanctions (in the triage table, and a `<prefix>watchseen` table) are laid out in
- * `table-watches.ts` and `table-sanctions.ts`.
+ * `table-watches.ts` and `table-sanctions.ts`, the exclusion mirror's ledger in `table-mirror-ledger.ts`.
  */
 import { odata, TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { idFromKey, newHuntId, newToken } from '../ids';
@@ -53,6 +54,7 @@ import type {
   HuntOutcome,
   Incident,
   IncidentChannel,
+  IncidentClose,
   NewAuditEntry,
   NewEscalation,
   NewExclusion,
@@ -63,6 +65,7 @@ import type {
   NewWatchSighting,
   OpaqueJson,
   OutboxItem,
+  OutboxKind,
   OutboxLease,
   OutboxMessage,
   OutboxPolicy,
@@ -83,9 +86,12 @@ import type {
   WatchSighting,
 } from '../store';
 import { StoreError } from '../store-error';
+import { closeKey, sentinelKey } from '../outbox-keys';
 import {
   checkAuditEntry,
   checkFindings,
+  checkFollowUps,
+  checkIncidentClose,
   checkIncidentNumber,
   checkKey,
   checkNewExclusion,
@@ -97,6 +103,7 @@ import {
 import { checkOutboxKind } from '../watch-validate';
 import { getJson, getText, putJson, putText } from './entity-text';
 import { isContention, isNotFound, statusOf, withRetries } from './optimistic';
+import { TableMirrorLedger } from './table-mirror-ledger';
 import { TableSanctions } from './table-sanctions';
 import { TableWatches } from './table-watches';
 
@@ -206,6 +213,8 @@ function incidentFrom(e: Entity): Incident {
   const threadRootActivityId = optS(e, 'threadRoot');
   const closedBy = optActor(e, 'closedBy');
   const closedAt = optDate(e, 'closedAt');
+  const closeReason = getText(e, 'closeReason');
+  const closeNote = getText(e, 'closeNote');
   return {
     team: getText(e, 'team')!,
     number: n(e, 'number'),
@@ -217,6 +226,8 @@ function incidentFrom(e: Entity): Incident {
     createdAt: time(e, 'createdAt'),
     ...(closedBy !== undefined && { closedBy }),
     ...(closedAt !== undefined && { closedAt }),
+    ...(closeReason !== undefined && { closeReason }),
+    ...(closeNote !== undefined && { closeNote }),
   };
 }
 
@@ -253,7 +264,7 @@ function outboxFrom(e: Entity, threadRootActivityId?: string): OutboxItem {
     nextAttemptAt: time(e, 'nextAttemptAt'),
     ...(lastError !== undefined && { lastError }),
     ...(activityId !== undefined && { activityId }),
-    ...(e.kind === 'reply' && threadRootActivityId !== undefined && { threadRootActivityId }),
+    ...(e.kind !== 'new-thread' && threadRootActivityId !== undefined && { threadRootActivityId }),
     createdAt: time(e, 'createdAt'),
     ...(sentAt !== undefined && { sentAt }),
   };
@@ -282,6 +293,7 @@ export class TableStore implements Store {
   private auditSeq = 0;
   private readonly watches: TableWatches;
   private readonly sanctions: TableSanctions;
+  private readonly ledger: TableMirrorLedger;
 
   private constructor(
     private readonly hunts: TableClient,
@@ -303,6 +315,7 @@ export class TableStore implements Store {
       getOutboxItem: (team, id) => this.getOutboxItem(team, id),
     });
     this.sanctions = new TableSanctions(triage, teamPartition, () => this.now());
+    this.ledger = new TableMirrorLedger(exclusions, () => this.now());
   }
 
   /**
@@ -547,20 +560,27 @@ export class TableStore implements Store {
     return rows.map(incidentFrom).sort((a, b) => a.number - b.number);
   }
 
-  async closeIncident(team: string, number: number, closedBy: Actor): Promise<boolean> {
+  async closeIncident(team: string, number: number, closedBy: Actor, close?: IncidentClose): Promise<boolean> {
     checkIncidentNumber(number);
+    checkIncidentClose(close);
+    const partitionKey = teamPartition(team);
     return withRetries('close incident', async () => {
-      const entity = await this.read(this.triage, teamPartition(team), incidentRow(number));
+      const entity = await this.read(this.triage, partitionKey, incidentRow(number));
       if (entity === undefined) throw new StoreError('not-found', `no incident ${number}`);
       if (entity.status !== 'open') return false;
-      const update: Entity & { partitionKey: string; rowKey: string } = {
-        partitionKey: teamPartition(team),
-        rowKey: incidentRow(number),
-        status: 'closed',
-        closedAt: new Date(this.now()),
-      };
+      const at = this.now();
+      const update: Entity & { partitionKey: string; rowKey: string } = { partitionKey, rowKey: incidentRow(number), status: 'closed', closedAt: new Date(at) };
       putActor(update, 'closedBy', closedBy);
-      await this.triage.updateEntity(update, 'Merge', { etag: entity.etag });
+      if (close) putText(update, 'closeReason', close.reason);
+      if (close?.note !== undefined) putText(update, 'closeNote', close.note);
+      const messages = close?.messages?.(incidentFrom({ ...entity, ...update })) ?? [];
+      checkFollowUps(messages);
+      const actions: TransactionAction[] = [['update', update, 'Merge', { etag: entity.etag }]];
+      messages.forEach((message, index) => {
+        const key = closeKey(number, index);
+        actions.push(['create', this.outboxEntity(idFromKey('outbox', `${team}\0${key}`), { ...message, key, team, incidentNumber: number }, at)]);
+      });
+      await this.triage.submitTransaction(actions);
       return true;
     });
   }
@@ -649,6 +669,13 @@ export class TableStore implements Store {
       const message = escalation.message({ incident, escalationId: id, kind, at: new Date(at) });
       const item = this.outboxEntity(outboxId, { key: `escalation:${escalation.key}`, team, kind, incidentNumber: incident.number, ...message }, at);
       actions.push(['create', item]);
+      let sentinel: (Entity & { partitionKey: string; rowKey: string }) | undefined;
+      if (escalation.sentinel) {
+        const key = sentinelKey(escalation.key);
+        const call = escalation.sentinel({ incident, escalationId: id, kind, at: new Date(at) });
+        sentinel = this.outboxEntity(idFromKey('outbox', `${team}\0${key}`), { key, team, kind: 'sentinel', incidentNumber: incident.number, ...call }, at);
+        actions.push(['create', sentinel]);
+      }
       const record: Entity & { partitionKey: string; rowKey: string } = {
         partitionKey,
         rowKey: `${ESCALATION}${id}`,
@@ -670,6 +697,7 @@ export class TableStore implements Store {
         created: true,
         incident,
         outbox: outboxFrom(item, incident.threadRootActivityId),
+        ...(sentinel && { sentinel: outboxFrom(sentinel, incident.threadRootActivityId) }),
       };
     });
   }
@@ -677,7 +705,8 @@ export class TableStore implements Store {
   private async escalationResult(escalation: Escalation, created: boolean): Promise<EscalationResult> {
     const incident = (await this.getIncident(escalation.team, escalation.incidentNumber))!;
     const outbox = (await this.getOutboxItem(escalation.team, escalation.outboxId))!;
-    return { record: escalation, created, incident, outbox };
+    const sentinel = await this.getOutboxItem(escalation.team, idFromKey('outbox', `${escalation.team}\0${sentinelKey(escalation.key)}`));
+    return { record: escalation, created, incident, outbox, ...(sentinel && { sentinel }) };
   }
 
   async listEscalations(
@@ -715,7 +744,7 @@ export class TableStore implements Store {
   private async withThreadRoots(rows: readonly Stored[]): Promise<Array<{ row: Stored; item: OutboxItem }>> {
     const roots = new Map<string, Promise<string | undefined>>();
     const rootOf = (row: Stored): Promise<string | undefined> => {
-      if (row.kind !== 'reply' || typeof row.incidentNumber !== 'number') return Promise.resolve(undefined);
+      if (row.kind === 'new-thread' || typeof row.incidentNumber !== 'number') return Promise.resolve(undefined);
       const key = `${row.partitionKey}\0${row.incidentNumber}`;
       let root = roots.get(key);
       if (!root) {
@@ -749,10 +778,10 @@ export class TableStore implements Store {
     return row && (await this.withThreadRoots([row]))[0]!.item;
   }
 
-  /** Due rows whose thread (for replies) exists, earliest first. */
-  private async due(now: number): Promise<Array<{ row: Stored; item: OutboxItem }>> {
+  /** Due rows (of `kinds`, if given) whose thread (for replies and Sentinel calls of an incident) exists, earliest first. */
+  private async due(now: number, kinds?: readonly OutboxKind[]): Promise<Array<{ row: Stored; item: OutboxItem }>> {
     const filter = `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'pending'} or status eq ${'sending'}) and nextAttemptAt le ${new Date(now)}`}`;
-    const rows = await this.withThreadRoots(await this.query(this.triage, filter));
+    const rows = await this.withThreadRoots((await this.query(this.triage, filter)).filter((row) => !kinds || kinds.includes(row.kind as OutboxKind)));
     return rows
       .filter(({ item }) => item.kind === 'new-thread' || item.incidentNumber === undefined || item.threadRootActivityId !== undefined)
       .sort((a, b) => a.item.nextAttemptAt.getTime() - b.item.nextAttemptAt.getTime() || a.item.createdAt.getTime() - b.item.createdAt.getTime());
@@ -762,12 +791,12 @@ export class TableStore implements Store {
     return (await this.due(this.now())).slice(0, clampLimit(options.limit, 100, 1000)).map(({ item }) => item);
   }
 
-  async claimOutbox(options: { readonly limit?: number; readonly leaseMs?: number } = {}): Promise<ClaimedOutboxItem[]> {
+  async claimOutbox(options: { readonly limit?: number; readonly leaseMs?: number; readonly kinds?: readonly OutboxKind[] } = {}): Promise<ClaimedOutboxItem[]> {
     const limit = clampLimit(options.limit, 10, 100);
     const leaseMs = options.leaseMs ?? this.policy.leaseMs;
     const now = this.now();
     const claimed: ClaimedOutboxItem[] = [];
-    for (const { row, item } of await this.due(now)) {
+    for (const { row, item } of await this.due(now, options.kinds)) {
       if (claimed.length >= limit) break;
       const keys = { partitionKey: row.partitionKey!, rowKey: row.rowKey! };
       try {
@@ -849,6 +878,20 @@ export class TableStore implements Store {
     if (filter.status !== undefined) query += odata` and status eq ${filter.status}`;
     const items = (await this.withThreadRoots(await this.query(this.triage, query))).map(({ item }) => item);
     return items.sort(byTimeThenId((x) => x.createdAt.getTime()));
+  }
+
+  // ---------------------------------------------------------------------------------- mirror ledger
+
+  listMirroredExclusions(): Promise<string[]> {
+    return this.ledger.listMirroredExclusions();
+  }
+
+  markExclusionMirrored(exclusionId: string): Promise<void> {
+    return this.ledger.markExclusionMirrored(exclusionId);
+  }
+
+  markExclusionUnmirrored(exclusionId: string): Promise<void> {
+    return this.ledger.markExclusionUnmirrored(exclusionId);
   }
 
   // ------------------------------------------------------------------------------------------ audit

@@ -4,6 +4,7 @@
  * once migrate it once. Times are epoch milliseconds (INTEGER); opaque values are JSON text.
  */
 import type Database from 'better-sqlite3';
+import { INCIDENT_CLOSE_MIGRATION } from './schema-sentinel';
 import { WATCH_MIGRATION } from './schema-watches';
 
 /** Migration n (1-based) is `MIGRATIONS[n - 1]`; never edit one that has shipped, append a new one. */
@@ -152,6 +153,7 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   `,
   WATCH_MIGRATION,
+  INCIDENT_CLOSE_MIGRATION,
 ];
 
 /**

@@ -29,6 +29,7 @@ import type {
   HuntOutcome,
   Incident,
   IncidentChannel,
+  IncidentClose,
   NewAuditEntry,
   NewEscalation,
   NewExclusion,
@@ -39,6 +40,7 @@ import type {
   NewWatchSighting,
   OpaqueJson,
   OutboxItem,
+  OutboxKind,
   OutboxLease,
   OutboxMessage,
   OutboxPolicy,
@@ -59,9 +61,12 @@ import type {
   WatchSighting,
 } from '../store';
 import { StoreError } from '../store-error';
+import { closeKey, sentinelKey } from '../outbox-keys';
 import {
   checkAuditEntry,
   checkFindings,
+  checkFollowUps,
+  checkIncidentClose,
   checkIncidentNumber,
   checkKey,
   checkNewExclusion,
@@ -73,6 +78,7 @@ import { checkOutboxKind } from '../watch-validate';
 import { Checkpointer } from './checkpointer';
 import { preparePrivateDatabase } from './private-files';
 import { migrate } from './schema';
+import { SqliteMirrorLedger } from './sqlite-mirror-ledger';
 import { SqliteSanctions } from './sqlite-sanctions';
 import { SqliteWatches, type SqliteParts } from './sqlite-watches';
 
@@ -166,6 +172,8 @@ function incidentFrom(row: Row): Incident {
   const threadRootActivityId = optStr(row, 'thread_root');
   const closedBy = optActor(row, 'closed_by');
   const closedAt = optDate(row, 'closed_at');
+  const closeReason = optStr(row, 'close_reason');
+  const closeNote = optStr(row, 'close_note');
   return {
     team: str(row, 'team'),
     number: num(row, 'number'),
@@ -177,6 +185,8 @@ function incidentFrom(row: Row): Incident {
     createdAt: new Date(num(row, 'created_at')),
     ...(closedBy !== undefined && { closedBy }),
     ...(closedAt !== undefined && { closedAt }),
+    ...(closeReason !== undefined && { closeReason }),
+    ...(closeNote !== undefined && { closeNote }),
   };
 }
 
@@ -199,7 +209,7 @@ function outboxFrom(row: Row): OutboxItem {
   const incidentNumber = row.incident_number === null ? undefined : num(row, 'incident_number');
   const lastError = optStr(row, 'last_error');
   const activityId = optStr(row, 'activity_id');
-  const threadRootActivityId = row.kind === 'reply' ? optStr(row, 'thread_root') : undefined;
+  const threadRootActivityId = row.kind !== 'new-thread' ? optStr(row, 'thread_root') : undefined;
   const sentAt = optDate(row, 'sent_at');
   return {
     id: str(row, 'id'),
@@ -237,14 +247,17 @@ const OUTBOX_SELECT = `
   SELECT o.*, i.thread_root AS thread_root FROM outbox o
   LEFT JOIN incidents i ON i.team = o.team AND i.number = o.incident_number`;
 
-/** Due, and (for a reply to an incident) the thread exists. */
 /** Hunts deleted per purge transaction (each takes its findings with it: up to a few hundred rows). */
 const PURGE_HUNTS_BATCH = 50;
 /** Outbox items or audit entries deleted per purge transaction. */
 const PURGE_ROWS_BATCH = 500;
+/** Due, and (for a reply or a Sentinel call of an incident) the thread exists. */
 const OUTBOX_DUE = `
   o.status IN ('pending', 'sending') AND o.next_attempt_at <= @now
   AND (o.kind = 'new-thread' OR o.incident_number IS NULL OR i.thread_root IS NOT NULL)`;
+
+/** Of the kinds given (`@kinds`: a JSON list, or null for every kind). */
+const OUTBOX_KINDS = `(@kinds IS NULL OR o.kind IN (SELECT value FROM json_each(@kinds)))`;
 
 /** The SQLite implementation of {@link Store}. */
 export class SqliteStore implements Store {
@@ -254,6 +267,7 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly watches: SqliteWatches;
   private readonly sanctions: SqliteSanctions;
+  private readonly ledger: SqliteMirrorLedger;
 
   private constructor(
     private readonly db: Database.Database,
@@ -271,6 +285,7 @@ export class SqliteStore implements Store {
     };
     this.watches = new SqliteWatches(parts);
     this.sanctions = new SqliteSanctions(parts);
+    this.ledger = new SqliteMirrorLedger(parts);
   }
 
   /**
@@ -472,17 +487,26 @@ export class SqliteStore implements Store {
     return this.all(`SELECT * FROM incidents WHERE team = ? AND status = 'open' ORDER BY number`, incidentFrom, team);
   }
 
-  async closeIncident(team: string, number: number, closedBy: Actor): Promise<boolean> {
+  async closeIncident(team: string, number: number, closedBy: Actor, close?: IncidentClose): Promise<boolean> {
+    checkIncidentClose(close);
     return this.write(() => {
+      const at = this.now();
       const result = this.sql(
-          `UPDATE incidents SET status = 'closed', closed_by_id = ?, closed_by_name = ?, closed_at = ?
+          `UPDATE incidents SET status = 'closed', closed_by_id = ?, closed_by_name = ?, closed_at = ?, close_reason = ?, close_note = ?
            WHERE team = ? AND number = ? AND status = 'open'`,
         )
-        .run(closedBy.aadObjectId, closedBy.name, this.now(), team, number);
-      if (result.changes === 0 && !this.sql('SELECT 1 FROM incidents WHERE team = ? AND number = ?').get(team, number)) {
-        throw new StoreError('not-found', `no incident ${number}`);
+        .run(closedBy.aadObjectId, closedBy.name, at, close?.reason ?? null, close?.note ?? null, team, number);
+      if (result.changes === 0) {
+        if (!this.sql('SELECT 1 FROM incidents WHERE team = ? AND number = ?').get(team, number)) throw new StoreError('not-found', `no incident ${number}`);
+        return false;
       }
-      return result.changes > 0;
+      const messages = close?.messages?.(this.get('SELECT * FROM incidents WHERE team = ? AND number = ?', incidentFrom, team, number)!) ?? [];
+      checkFollowUps(messages);
+      messages.forEach((message, index) => {
+        const key = closeKey(number, index);
+        this.insertOutbox(idFromKey('outbox', `${team}\0${key}`), { ...message, key, team, incidentNumber: number }, at);
+      });
+      return true;
     });
   }
 
@@ -557,6 +581,11 @@ export class SqliteStore implements Store {
       const message = escalation.message({ incident, escalationId: id, kind, at: new Date(at) });
       const outboxId = idFromKey('escalation-outbox', `${team}\0${escalation.key}`);
       this.insertOutbox(outboxId, { key: `escalation:${escalation.key}`, team, kind, incidentNumber: incident.number, ...message }, at);
+      if (escalation.sentinel) {
+        const key = sentinelKey(escalation.key);
+        const call = escalation.sentinel({ incident, escalationId: id, kind, at: new Date(at) });
+        this.insertOutbox(idFromKey('outbox', `${team}\0${key}`), { key, team, kind: 'sentinel', incidentNumber: incident.number, ...call }, at);
+      }
       this.sql(
           `INSERT INTO escalations (id, team, key, hunt_id, row_key, incident_number, note, by_id, by_name, at, outbox_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -567,11 +596,13 @@ export class SqliteStore implements Store {
   }
 
   private escalationResult(escalation: Escalation, created: boolean): EscalationResult {
+    const sentinel = this.get(`${OUTBOX_SELECT} WHERE o.team = ? AND o.key = ?`, outboxFrom, escalation.team, sentinelKey(escalation.key));
     return {
       record: escalation,
       created,
       incident: this.get('SELECT * FROM incidents WHERE team = ? AND number = ?', incidentFrom, escalation.team, escalation.incidentNumber)!,
       outbox: this.get(`${OUTBOX_SELECT} WHERE o.id = ?`, outboxFrom, escalation.outboxId)!,
+      ...(sentinel && { sentinel }),
     };
   }
 
@@ -620,15 +651,16 @@ export class SqliteStore implements Store {
     });
   }
 
-  async claimOutbox(options: { readonly limit?: number; readonly leaseMs?: number } = {}): Promise<ClaimedOutboxItem[]> {
+  async claimOutbox(options: { readonly limit?: number; readonly leaseMs?: number; readonly kinds?: readonly OutboxKind[] } = {}): Promise<ClaimedOutboxItem[]> {
     const limit = clampLimit(options.limit, 10, 100);
     const leaseMs = options.leaseMs ?? this.policy.leaseMs;
+    const kinds = options.kinds ? JSON.stringify(options.kinds) : null;
     return this.write(() => {
       const now = this.now();
       const claimed: ClaimedOutboxItem[] = [];
       const candidates = this.sql(`SELECT o.id, o.status, o.attempts FROM outbox o LEFT JOIN incidents i ON i.team = o.team AND i.number = o.incident_number
-                  WHERE ${OUTBOX_DUE} ORDER BY o.next_attempt_at, o.seq`)
-        .iterate({ now }) as IterableIterator<Row>;
+                  WHERE ${OUTBOX_DUE} AND ${OUTBOX_KINDS} ORDER BY o.next_attempt_at, o.seq`)
+        .iterate({ now, kinds }) as IterableIterator<Row>;
       const expired: string[] = [];
       const chosen: string[] = [];
       for (const row of candidates) {
@@ -688,6 +720,20 @@ export class SqliteStore implements Store {
       outboxFrom,
       { team: filter.team ?? null, status: filter.status ?? null },
     );
+  }
+
+  // ---------------------------------------------------------------------------------- mirror ledger
+
+  listMirroredExclusions(): Promise<string[]> {
+    return this.ledger.listMirroredExclusions();
+  }
+
+  markExclusionMirrored(exclusionId: string): Promise<void> {
+    return this.ledger.markExclusionMirrored(exclusionId);
+  }
+
+  markExclusionUnmirrored(exclusionId: string): Promise<void> {
+    return this.ledger.markExclusionUnmirrored(exclusionId);
   }
 
   // ------------------------------------------------------------------------------------------ audit
