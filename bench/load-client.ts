@@ -92,12 +92,12 @@ export async function sendBurst(client: LoadClient, requests: readonly Outgoing[
   return Promise.all(requests.map((r) => client.post(r, at)));
 }
 
-/** Sends `requests` at `perSecond`, evenly spaced, starting shortly after the call. */
-export async function sendSteady(client: LoadClient, requests: readonly Outgoing[], perSecond: number): Promise<Acknowledgement[]> {
+/** Sends `requests` at `perSecond`, evenly spaced, starting shortly after the call; stops early once `until()` says so. */
+export async function sendSteady(client: LoadClient, requests: readonly Outgoing[], perSecond: number, until?: () => boolean): Promise<Acknowledgement[]> {
   const interval = 1000 / perSecond;
   const start = now() + 10;
   const pending: Array<Promise<Acknowledgement>> = [];
-  for (let i = 0; i < requests.length; ) {
+  for (let i = 0; i < requests.length && !until?.(); ) {
     const due = start + i * interval;
     const wait = due - now();
     if (wait > 0) await sleep(wait);

@@ -56,6 +56,18 @@ export interface PhaseOptions {
   readonly run: number;
   /** How long after the last acknowledgement to wait for completions. */
   readonly completionTimeoutMs: number;
+  /** Steady only: stop sending once this says so (`count` is then the most sent). */
+  readonly until?: () => boolean;
+  /** The acknowledgements due before and after this instant (epoch ms; undefined: none) are also reported apart. */
+  readonly splitAt?: () => number | undefined;
+}
+
+/** Acknowledgement figures of part of a phase. */
+export interface AckFigures {
+  readonly requests: number;
+  readonly ackP50Ms: number;
+  readonly ackP99Ms: number;
+  readonly ackMaxMs: number;
 }
 
 /** Why requests count as errors. */
@@ -109,6 +121,8 @@ export interface PhaseFigures {
   readonly cpuWaitMs: number;
   /** The slowest acknowledgements: when each was due (ms into the phase) and how long it took. */
   readonly slowestAcks: ReadonlyArray<{ readonly dueAtMs: number; readonly ms: number }>;
+  /** With `splitAt`: the acknowledgements due before and after it. */
+  readonly split?: { readonly atMs: number; readonly before: AckFigures; readonly after: AckFigures };
 }
 
 const FINAL: ReadonlySet<ConnectorRecord['shows']> = new Set(['result', 'empty', 'failed']);
@@ -123,7 +137,7 @@ export async function runPhase(bot: BotUnderLoad, connector: ConnectorHandle, fo
   const waitBefore = bot.meter.runQueueWaitMs();
   const foreignCores = foreign.start();
   const acks =
-    options.load === 'burst' ? await sendBurst(bot.client, requests) : await sendSteady(bot.client, requests, options.perSecond ?? 1);
+    options.load === 'burst' ? await sendBurst(bot.client, requests) : await sendSteady(bot.client, requests, options.perSecond ?? 1, options.until);
   const records: ConnectorRecord[] = [];
   const loopDelays: number[] = [];
   const accepted = acks.filter((a) => a.status !== undefined && a.status >= 200 && a.status < 300);
@@ -196,6 +210,7 @@ function figures(
 
   const ok = acks.filter((a) => a.status !== undefined && a.status >= 200 && a.status < 300);
   const ackMs = ok.map((a) => a.done - a.scheduled);
+  const splitAt = options.splitAt?.();
   const scheduledOf = new Map(acks.map((a) => [a.id, a.scheduled]));
   const completionMs = [...completions].map(([id, r]) => r.at - scheduledOf.get(id)!);
   const first = Math.min(...acks.map((a) => a.scheduled));
@@ -230,5 +245,19 @@ function figures(
       .map((a) => ({ dueAtMs: Math.round(a.scheduled - first), ms: Math.round((a.done - a.scheduled) * 10) / 10 }))
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 10),
+    ...(splitAt === undefined
+      ? {}
+      : {
+          split: {
+            atMs: Math.round(splitAt - first),
+            before: ackFigures(ok.filter((a) => a.scheduled < splitAt)),
+            after: ackFigures(ok.filter((a) => a.scheduled >= splitAt)),
+          },
+        }),
   };
+}
+
+function ackFigures(acks: readonly Acknowledgement[]): AckFigures {
+  const ms = acks.map((a) => a.done - a.scheduled);
+  return { requests: acks.length, ackP50Ms: percentile(ms, 50), ackP99Ms: percentile(ms, 99), ackMaxMs: percentile(ms, 100) };
 }

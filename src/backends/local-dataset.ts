@@ -1,7 +1,8 @@
 /**
  * `<dataDir>/dataset.json`, present when the folder holds a recorded sample:
  * `{ "anchor": "<ISO 8601 datetime>" }`, the instant the sample was recorded at. The local backend
- * moves every datetime of the sample by (now - anchor), so the sample always looks recent.
+ * has every query see each datetime of the sample moved by (now - anchor), so the sample always
+ * looks recent (without copying it: see `kql/data-clock.ts`).
  */
 import { readFile } from 'node:fs/promises';
 import { parseIsoDatetime } from '../kql';

@@ -2,14 +2,14 @@
  * What the local engine's threads run (see `local-engine.ts`): `query` runs KQL over shared tables;
  * loading is `open` (a table's snapshot), `readPart` (a data file, or a part of one) and `merge`
  * (the parts as one table, and its snapshot written). Each
- * task lowers its thread's scheduling priority first (Linux keeps a nice value per thread), so the
- * bot's event loop gets a core first whenever it has work.
+ * task lowers its thread's scheduling priority first to the engine's nice value (Linux keeps one
+ * per thread), so the bot's event loop gets a core first whenever it has work.
  *
  * Answers are plain data (they cross threads by structured clone, which keeps no error classes):
  * a refusal the analyst should see comes back as `{ ok: false, ... }`; anything else throws.
  */
 import { statSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { executeKql, KqlError, tablesFrom, type KqlErrorKind, type SourcePosition, type Table } from '../kql';
@@ -83,44 +83,40 @@ export interface MergeAnswer {
   readonly snapshotNotWritten?: string;
 }
 
+/** Sets this thread's nice value to `nice` unless it runs lower already (a thread starts with its creator's). */
 function lowerPriority(nice: number): void {
-  if (nice <= 0) return;
   try {
-    setPriority(0, Math.min(19, nice));
+    if (getPriority() < nice) setPriority(Math.min(19, nice));
   } catch {
     // Not allowed here (some containers): the thread keeps its priority.
   }
 }
 
-/** Decoded tables by id; a few kept beyond those in use (LRU by insertion). */
-const decoded = new Map<string, Table>();
-const shifted = new Map<string, { readonly shiftMs: number; readonly table: Table }>();
-const KEEP = 8;
+/**
+ * Decoded tables, by table name: the version last queried. A backend queries one version of a
+ * table at a time (a changed file's new version replaces the previous one), so a query naming
+ * another version replaces the cached one and no thread keeps a superseded version's memory alive.
+ */
+const decoded = new Map<string, { readonly id: string; readonly table: Table }>();
 
-function tableFor(shared: SharedTable, shiftMs: number): Table {
-  let table = decoded.get(shared.id);
-  if (table) decoded.delete(shared.id);
-  else table = tableFromShared(shared);
-  decoded.set(shared.id, table);
-  while (decoded.size > KEEP) {
-    const oldest = decoded.keys().next().value!;
-    decoded.delete(oldest);
-    shifted.delete(oldest);
-  }
-  if (shiftMs === 0) return table;
-  const previous = shifted.get(shared.id);
-  if (previous?.shiftMs === shiftMs) return previous.table;
-  const moved = table.withShiftedDatetimes(shiftMs);
-  shifted.set(shared.id, { shiftMs, table: moved });
-  return moved;
+function tableFor(shared: SharedTable): Table {
+  const cached = decoded.get(shared.name);
+  if (cached?.id === shared.id) return cached.table;
+  const table = tableFromShared(shared);
+  decoded.set(shared.name, { id: shared.id, table });
+  return table;
 }
 
-/** Runs a query (the `query` task). */
+/**
+ * Runs a query (the `query` task). The tables are read as they are: a recorded sample's shift is
+ * the engine's `datetimeShiftMs`, which runs the query on the data's own clock rather than copy
+ * the datetime columns (see `kql/data-clock.ts`).
+ */
 export function query(task: QueryTask): QueryAnswer {
   lowerPriority(task.nice);
-  const tables = task.tables.map((t) => tableFor(t, task.shiftMs));
+  const tables = task.tables.map(tableFor);
   try {
-    return { ok: true, result: executeKql(task.kql, { tables: tablesFrom(tables), now: new Date(task.now) }) };
+    return { ok: true, result: executeKql(task.kql, { tables: tablesFrom(tables), now: new Date(task.now), datetimeShiftMs: task.shiftMs }) };
   } catch (error) {
     if (error instanceof KqlError) return { ok: false, kqlError: { kind: error.kind, detail: error.detail, ...(error.position ? { position: error.position } : {}) } };
     throw error;

@@ -13,15 +13,16 @@
  * and fails as a `timeout`; a query whose caller gives up (`signal`) is stopped the same way; a
  * query that needs more heap than `workerMemoryMb` kills its thread (replaced) and fails as
  * `unavailable`. The thread running a query that crashes is replaced too, and the error thrown as
- * it is (an internal error). Threads are niced (`nice`, Linux: per thread), so the event loop wins
- * the CPU whenever it wants it; idle threads do not keep the process alive.
+ * it is (an internal error). Threads run `nice` steps below the process's own priority (Linux keeps
+ * one per thread), so the event loop wins the CPU whenever it wants it, and a process run at a
+ * higher or lower priority takes its engine with it; idle threads do not keep the process alive.
  *
  * The thread entry is `local-engine-worker` beside this file: compiled JavaScript in production,
  * TypeScript under ts-jest or tsx, loaded through tsx's require hook when the process does not
  * already have a TypeScript loader.
  */
 import { open } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, getPriority } from 'node:os';
 import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -42,7 +43,7 @@ export interface LocalEngineOptions {
   readonly queryTimeoutMs?: number;
   /** Heap of each engine thread (the tables are outside it, in shared memory). Default 1024 MB. */
   readonly workerMemoryMb?: number;
-  /** The engine threads' nice value (lower priority than the event loop; Linux keeps one per thread). Default 10. */
+  /** How many nice steps below the process (the event loop) the engine threads run (Linux keeps one per thread). Default 10. */
   readonly nice?: number;
   /** Threads reading a data file at once, each a part of it. Default: the cores. */
   readonly loadThreads?: number;
@@ -114,6 +115,7 @@ export class LocalEngine {
   readonly threads: number;
   readonly queryTimeoutMs: number;
   readonly workerMemoryMb: number;
+  /** The threads' nice value: the process's plus `options.nice`, at most 19. */
   private readonly nice: number;
   readonly loadThreads: number;
   private readonly minPartBytes: number;
@@ -124,7 +126,7 @@ export class LocalEngine {
     this.threads = options.threads ?? LOCAL_ENGINE_DEFAULTS.threads;
     this.queryTimeoutMs = options.queryTimeoutMs ?? LOCAL_ENGINE_DEFAULTS.queryTimeoutMs;
     this.workerMemoryMb = options.workerMemoryMb ?? LOCAL_ENGINE_DEFAULTS.workerMemoryMb;
-    this.nice = options.nice ?? LOCAL_ENGINE_DEFAULTS.nice;
+    this.nice = Math.min(19, processNice() + (options.nice ?? LOCAL_ENGINE_DEFAULTS.nice));
     this.loadThreads = options.loadThreads ?? LOCAL_ENGINE_DEFAULTS.loadThreads;
     this.minPartBytes = options.minPartBytes ?? LOCAL_ENGINE_DEFAULTS.minPartBytes;
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new RangeError(`threads must be a positive integer, not ${this.threads}`);
@@ -239,6 +241,15 @@ export class LocalEngine {
     await Promise.all([this.queryPool?.destroy(), this.loadPool?.destroy()]);
     this.queryPool = undefined;
     this.loadPool = undefined;
+  }
+}
+
+/** The nice value of the thread constructing the engine (the event loop's), 0 where it cannot be read. */
+function processNice(): number {
+  try {
+    return getPriority();
+  } catch {
+    return 0;
   }
 }
 

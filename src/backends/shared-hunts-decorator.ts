@@ -5,6 +5,11 @@
  * the answer (or the same failure). Failures and partial answers are not kept. A caller that gives
  * up stops waiting at once; the shared query is cancelled only when nobody waits for it any more.
  * Put it outside `limitConcurrency` so that shared hunts take one slot.
+ *
+ * The askers of a shared query get its answer one per turn of the event loop. Each goes on to store
+ * its result and render its card; handed the answer all at once, dozens of them would do that in
+ * one stretch and hold up everything else the process does meanwhile (acknowledging new requests
+ * above all), where one per turn lets that work in between.
  */
 import { LRUCache } from 'lru-cache';
 import type { Backend, QueryRequest, QueryResult, QueuedInfo } from './backend';
@@ -23,6 +28,31 @@ export interface SharedHuntsOptions {
 /** The defaults of {@link SharedHuntsOptions}. */
 export const SHARED_HUNTS_DEFAULTS = Object.freeze({ shareWindowMs: 60_000, maxEntries: 200 });
 
+/** Lets waiters go one per turn of the event loop (each in its own `setImmediate`, so I/O is polled between two). */
+class OnePerTurn {
+  private readonly waiting: Array<() => void> = [];
+  private scheduled = false;
+
+  /** Resolves in a turn of the event loop of its own, after those asked for before. */
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.waiting.length === 0) return;
+    this.scheduled = true;
+    // An immediate set from an immediate runs in the next turn, after that turn's I/O.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.waiting.shift()!();
+      this.schedule();
+    });
+  }
+}
+
 /** One backend query and everyone waiting for it. */
 class SharedQuery {
   readonly answer: Promise<QueryResult>;
@@ -36,6 +66,7 @@ class SharedQuery {
     private readonly backend: Backend,
     request: QueryRequest,
     private readonly onAbandoned: () => void,
+    private readonly turns: OnePerTurn,
   ) {
     this.answer = backend.run({
       kql: request.kql,
@@ -52,8 +83,19 @@ class SharedQuery {
     );
   }
 
-  /** Waits for the answer on behalf of one more asker. */
+  /** Waits for the answer on behalf of one more asker, and for this asker's turn to have it. */
   async join(request: QueryRequest): Promise<QueryResult> {
+    const outcome = await this.wait(request).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    // A caller that gave up stops waiting at once; everyone else waits for their turn.
+    if (!request.signal?.aborted) await this.turns.next();
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result;
+  }
+
+  private async wait(request: QueryRequest): Promise<QueryResult> {
     this.waiters += 1;
     const onQueued = request.onQueued;
     if (onQueued) {
@@ -82,6 +124,7 @@ class SharedQuery {
 export function shareIdenticalHunts(backend: Backend, options: SharedHuntsOptions = {}): Backend {
   const shareWindowMs = options.shareWindowMs ?? SHARED_HUNTS_DEFAULTS.shareWindowMs;
   const running = new Map<string, SharedQuery>();
+  const turns = new OnePerTurn();
   const recent = new LRUCache<string, QueryResult>({
     max: options.maxEntries ?? SHARED_HUNTS_DEFAULTS.maxEntries,
     ttl: shareWindowMs,
@@ -90,9 +133,14 @@ export function shareIdenticalHunts(backend: Backend, options: SharedHuntsOption
   });
 
   function start(key: string, request: QueryRequest): SharedQuery {
-    const shared: SharedQuery = new SharedQuery(backend, request, () => {
-      if (running.get(key) === shared) running.delete(key);
-    });
+    const shared: SharedQuery = new SharedQuery(
+      backend,
+      request,
+      () => {
+        if (running.get(key) === shared) running.delete(key);
+      },
+      turns,
+    );
     running.set(key, shared);
     shared.answer.then(
       (result) => {

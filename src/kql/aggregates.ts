@@ -20,6 +20,7 @@
 import type { CallExpression, Expression } from './ast';
 import { derivedName } from './column-names';
 import { compileExpression } from './compile-expression';
+import { requireSameOnDataClock } from './data-clock';
 import { evaluateBools, type CompiledExpression } from './compiled-expression';
 import { formatDatetime } from './datetime';
 import type { Relation } from './relation';
@@ -313,6 +314,8 @@ function collect(kind: 'set' | 'list', conditional = false): AggregateCompiler {
     const first = conditional ? 2 : 1;
     arity(context, first, first + 1);
     const arg = rowArgument(context);
+    // A set or list holds datetimes as text: where they fall on the calendar.
+    requireSameOnDataClock(context.scope.clock, arg.type !== 'datetime', `${context.call.name}() of a datetime`);
     const predicate = conditional ? predicateArgument(context, 1) : undefined;
     const limit = limitArgument(context, first);
     return {

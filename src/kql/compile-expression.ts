@@ -10,6 +10,7 @@ import { AGGREGATES } from './aggregates';
 import { compileBetween } from './between-operator';
 import { BINARY_OPERATORS } from './binary-operators';
 import { constant, type CompiledExpression } from './compiled-expression';
+import { checkBinary, checkCall, datetimeLiteral } from './data-clock';
 import { dynamicElement } from './dynamic-values';
 import { LIST_OPERATORS } from './list-operators';
 import { compileTabular, isTabular } from './compile-tabular';
@@ -94,7 +95,7 @@ function compileElement(node: ElementExpression, scope: Scope): CompiledExpressi
 export function compileExpression(node: Expression, scope: Scope): CompiledExpression {
   switch (node.kind) {
     case 'literal':
-      return constant(node.type, node.value as ScalarValue);
+      return constant(node.type, node.type === 'datetime' ? datetimeLiteral(scope.clock, node.value as number) : (node.value as ScalarValue));
     case 'name':
       return compileName(node.name, node.start, scope);
     case 'star':
@@ -124,18 +125,19 @@ export function compileExpression(node: Expression, scope: Scope): CompiledExpre
         const hint = nameHint(node.name, [...KUSTO_FUNCTION_NAMES]);
         throw scope.error('semantic', `unknown function '${node.name}'${hint}`, node.start);
       }
-      return fn(
-        node.args.map((arg) => compileExpression(arg, scope)),
-        node,
-        scope,
-      );
+      const args = node.args.map((arg) => compileExpression(arg, scope));
+      const compiled = fn(args, node, scope);
+      checkCall(scope.clock, node.name, args, compiled);
+      return compiled;
     }
     case 'binary': {
       const left = compileExpression(node.left, scope);
       const right = compileExpression(node.right, scope);
       const operator = BINARY_OPERATORS.get(node.operator);
       if (!operator) throw scope.error('unsupported', `the operator '${node.operator}' is not supported by the local KQL engine`, node.operatorStart);
-      return operator(left, right, node, scope);
+      const compiled = operator(left, right, node, scope);
+      checkBinary(scope.clock, node.operator, left, right);
+      return compiled;
     }
     case 'between':
       return compileBetween(

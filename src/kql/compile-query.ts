@@ -7,6 +7,7 @@ import type { Query } from './ast';
 import { compileExpression } from './compile-expression';
 import { compileTabular, isTabular } from './compile-tabular';
 import { memoized } from './compiled-tabular';
+import type { DataClock } from './data-clock';
 import type { Relation } from './relation';
 import { Scope } from './scope';
 import type { SourceText } from './source-text';
@@ -18,6 +19,8 @@ export interface CompileOptions {
   readonly tables: TableProvider;
   /** The query's `now()`, ms since the epoch. */
   readonly now: number;
+  /** Compile on the data's own clock (see `data-clock.ts`): `now()` and datetime literals moved onto it. */
+  readonly clock?: DataClock;
 }
 
 /** A compiled query. */
@@ -28,7 +31,8 @@ export interface QueryPlan {
 
 /** Compiles `query`. Throws a {@link KqlError} for unknown names, type errors, unsupported constructs. */
 export function compileQuery(query: Query, options: CompileOptions): QueryPlan {
-  let scope = new Scope(options.source, options.now, options.tables);
+  const { clock } = options;
+  let scope = new Scope(options.source, clock ? options.now - clock.offsetMs : options.now, options.tables, new Map(), undefined, clock);
   for (const statement of query.lets) {
     const value = statement.value;
     if (isTabular(value, scope)) {

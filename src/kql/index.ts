@@ -19,7 +19,8 @@
  * `string-functions.ts`; typed literals; `toscalar`. Choices where Kusto leaves the answer open are
  * documented where they are made (exact `dcount`, first row on `arg_max` ties, ordinal string
  * sort, input order for `take`, `union` and `join`, the first left row of each key for the
- * default `innerunique` join).
+ * default `innerunique` join). A recorded sample's shift (`datetimeShiftMs`) runs on the data's own
+ * clock rather than copying its datetimes (`data-clock.ts`).
  */
 export { executeKql, type ExecuteKqlOptions } from './execute';
 export { KqlError, type KqlErrorKind, type SourcePosition } from './errors';

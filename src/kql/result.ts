@@ -9,7 +9,7 @@ import type { Relation } from './relation';
 import { formatTimespan } from './timespan';
 import { NULL, TRUE, type Column } from './vectors';
 
-function valueAt(column: Column, row: number): ResultValue {
+function valueAt(column: Column, row: number, datetimeOffsetMs: number): ResultValue {
   switch (column.type) {
     case 'string':
       return column.dict[column.codes[row]!]!;
@@ -21,7 +21,7 @@ function valueAt(column: Column, row: number): ResultValue {
       return (column.values[row] ?? null) as ResultValue;
     case 'datetime': {
       const v = column.values[row]!;
-      return v === v ? formatDatetime(v) : null;
+      return v === v ? formatDatetime(v + datetimeOffsetMs) : null;
     }
     case 'timespan': {
       const v = column.values[row]!;
@@ -34,14 +34,17 @@ function valueAt(column: Column, row: number): ResultValue {
   }
 }
 
-/** The selected rows of `relation` as a query result. */
-export function toQueryResult(relation: Relation): KqlResult {
+/**
+ * The selected rows of `relation` as a query result, each datetime moved by `datetimeOffsetMs`
+ * (from the data's own clock back to the calendar, see `data-clock.ts`).
+ */
+export function toQueryResult(relation: Relation, datetimeOffsetMs = 0): KqlResult {
   const columns = relation.schema.map((c) => ({ name: c.name, type: c.type }));
   const rows: Array<Record<string, ResultValue>> = [];
   for (const row of relation.selection) {
     const record: Record<string, ResultValue> = {};
     relation.schema.forEach((c, i) => {
-      record[c.name] = valueAt(relation.columns[i]!, row);
+      record[c.name] = valueAt(relation.columns[i]!, row, datetimeOffsetMs);
     });
     rows.push(record);
   }

@@ -5,6 +5,7 @@
  */
 import type { ConstantExpression } from './compiled-expression';
 import type { CompiledTabular } from './compiled-tabular';
+import type { DataClock } from './data-clock';
 import type { KqlError, KqlErrorKind } from './errors';
 import type { SourceText } from './source-text';
 import type { TableSchema } from './table';
@@ -29,21 +30,23 @@ export class Scope {
     readonly tables: TableProvider,
     readonly lets: ReadonlyMap<string, LetValue> = new Map(),
     readonly row?: RowScope,
+    /** Set when the query runs on the data's own clock (see `data-clock.ts`); `now` is on it already. */
+    readonly clock?: DataClock,
   ) {}
 
   /** This scope with one more `let` value (shadowing an earlier one of the same name). */
   withLet(name: string, value: LetValue): Scope {
-    return new Scope(this.source, this.now, this.tables, new Map([...this.lets, [name, value]]), this.row);
+    return new Scope(this.source, this.now, this.tables, new Map([...this.lets, [name, value]]), this.row, this.clock);
   }
 
   /** This scope inside a tabular operator whose input is `row`. */
   withRow(row: RowScope): Scope {
-    return new Scope(this.source, this.now, this.tables, this.lets, row);
+    return new Scope(this.source, this.now, this.tables, this.lets, row, this.clock);
   }
 
   /** This scope outside any tabular operator (for a tabular expression nested in a scalar one). */
   withoutRow(): Scope {
-    return new Scope(this.source, this.now, this.tables, this.lets);
+    return new Scope(this.source, this.now, this.tables, this.lets, undefined, this.clock);
   }
 
   /** An error at `offset` of the query text. */

@@ -4,8 +4,8 @@
  * first load is told the data is loading; a changed file is loaded again while the previous
  * version answers.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BackendError, type Backend, type QueryResult } from '../../src/backends/backend';
@@ -163,4 +163,18 @@ describe('local engine threads', () => {
     await waiting;
     expect(order).toEqual(['network 1', 'certificates 300000']);
   }, 60_000);
+
+  test('engine threads run `nice` steps below the process, which keeps its own priority', async () => {
+    const niceOf = (task: string): number => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[16]);
+    const tasks = (): string[] => readdirSync('/proc/self/task');
+    if (!existsSync('/proc/self/task')) return;
+    const base = getPriority();
+    const before = new Set(tasks());
+    writeRows(10);
+    const b = backend({ engine: engine({ threads: 1, nice: 3 }) });
+    expect((await run(b, COUNT)).rows).toEqual([{ Count: 10 }]);
+    const started = tasks().filter((t) => !before.has(t));
+    expect(started.map(niceOf)).toContain(Math.min(19, base + 3));
+    expect(niceOf(String(process.pid))).toBe(base);
+  });
 });

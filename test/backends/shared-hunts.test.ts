@@ -118,6 +118,27 @@ describe('identical hunts share one backend query', () => {
     expect(service.requests).toHaveLength(2);
   });
 
+  it('hands a shared answer to its askers one per turn of the event loop, other work in between', async () => {
+    const backend = shareIdenticalHunts(logAnalytics());
+    service.holdAnswers();
+    const order: string[] = [];
+    const asks = [1, 2, 3, 4].map((n) => backend.run({ kql: KQL, window: FIVE_DAYS }).then(() => order.push(`hunt ${n}`)));
+    await service.waitUntil(() => service.requests.length === 1);
+    let turning = true;
+    const turn = (): void => {
+      order.push('turn');
+      if (turning) setImmediate(turn);
+    };
+    setImmediate(turn);
+    service.releaseAnswers();
+    await Promise.all(asks);
+    turning = false;
+
+    const hunts = order.flatMap((entry, at) => (entry.startsWith('hunt') ? [at] : []));
+    expect(order.filter((entry) => entry.startsWith('hunt'))).toEqual(['hunt 1', 'hunt 2', 'hunt 3', 'hunt 4']);
+    for (let i = 1; i < hunts.length; i++) expect(order.slice(hunts[i - 1]! + 1, hunts[i]!)).toContain('turn');
+  });
+
   it('does not share hunts that differ in query or window', async () => {
     const backend = shareIdenticalHunts(logAnalytics());
 
