@@ -107,7 +107,7 @@ async function escalate(device: string, title: string): Promise<void> {
   const progress = await stream.waitFor((e) => createdIn(PERSONAL)(e) && e.cardText.includes('Hunting Kaseya'), { after: mark, what: 'the progress card' });
   await stream.waitFor((e) => e.action === 'updateMessage' && e.messageId === progress.messageId, { after: mark, what: 'the result' });
   const card = await ui.waitForCard({ hasText: 'Kaseya:' });
-  const row = card.getByRole('row').filter({ hasText: new RegExp(`^\\s*${device}(\\.|\\s)`, 'i') });
+  const row = ui.cardRow(card, device);
   await press(row, 'Escalate', `Escalate ${device}`);
   const form = ui.cards().filter({ hasText: `Escalate ${device}` });
   await ui.fillCardInput(form, 'Title, for a new incident', title);

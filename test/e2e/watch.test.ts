@@ -114,17 +114,23 @@ step('the data gains a Kaseya device: it is posted once, with its row buttons', 
   const mark = stream.mark();
   data.append('DeviceFileCertificateInfo', [newKaseyaDevice(data, NEW_DEVICE, 1)]);
   const post = await stream.waitFor(posted('Kaseya: 1 new device.'), { after: mark, what: 'the post of the new device', timeoutMs: 60_000 });
-  expect(post.cardText).toContain(NEW_DEVICE);
+  const [host, domain] = [NEW_DEVICE.split('.')[0]!, NEW_DEVICE.split('.').slice(1).join('.')];
+  expect(post.cardText).toContain(`${host}\n`);
+  expect(post.cardText).toContain(`${domain}\n`);
   const card = await ui.waitForCard({ hasText: 'Kaseya: 1 new device.' });
   await card.scrollIntoViewIfNeeded();
   await artifacts.screenshot(ui.page, 'new device posted');
-  const row = card.getByRole('row').filter({ hasText: NEW_DEVICE });
-  expect(await row.getByRole('button').allInnerTexts()).toEqual(['Exclude', 'Escalate']);
+  const row = ui.cardRow(card, host);
+  expect(await row.getByText(domain, { exact: true }).isVisible()).toBe(true);
+  expect(await row.getByRole('button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label') ?? b.textContent ?? ''))).toEqual(['Details', 'More options']);
+  await row.getByRole('button', { name: 'More options', exact: true }).click();
+  expect(await ui.page.getByRole('menuitem').allInnerTexts()).toEqual(['Exclude', 'Escalate']);
+  await ui.page.keyboard.press('Escape');
 
   // Later runs still see the device; none posts it again.
   const after = await runs();
   await until(async () => (await runs()) >= after + 3, 'three more runs');
-  expect(stream.since(mark, (e) => createdHere(e) && e.cardText.includes(NEW_DEVICE))).toEqual([post]);
+  expect(stream.since(mark, (e) => createdHere(e) && e.cardText.includes(`${host}\n`))).toEqual([post]);
   await until(async () => (await store!.listOutbox()).every((item) => item.status === 'sent'), 'the outbox to be delivered');
   expect((await store!.listOutbox()).map((item) => item.kind)).toEqual(['post', 'post']);
 });
