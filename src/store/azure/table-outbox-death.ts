@@ -6,26 +6,14 @@
  * group transaction, guarded by the ETags read, so a race with an escalation or a completion makes
  * it fail with 412 and the caller reads again.
  */
-import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
-import { isNotFound } from './optimistic';
-
-type Entity = Record<string, unknown>;
-type Stored = TableEntityResult<Entity>;
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { readEntity, type Entity, type Stored } from './table-entities';
 
 const OUTBOX = 'outbox|';
 const LIVE = new Set(['pending', 'sending']);
 
 /** The row key of an incident. */
 export const incidentRowKey = (number: number): string => `incident|${String(number).padStart(10, '0')}`;
-
-async function read(triage: TableClient, partitionKey: string, rowKey: string): Promise<Stored | undefined> {
-  try {
-    return await triage.getEntity<Entity>(partitionKey, rowKey);
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
 
 async function itemsOf(triage: TableClient, partitionKey: string, incidentNumber: number): Promise<Stored[]> {
   const found: Stored[] = [];
@@ -44,7 +32,7 @@ export async function rootlessIncident(
   incidentNumber: number,
   except?: string,
 ): Promise<{ readonly rootless: boolean; readonly incident?: Stored; readonly items: Stored[] }> {
-  const incident = await read(triage, partitionKey, incidentRowKey(incidentNumber));
+  const incident = await readEntity(triage, partitionKey, incidentRowKey(incidentNumber));
   if (!incident || typeof incident.threadRoot === 'string') return { rootless: false, items: [] };
   const items = await itemsOf(triage, partitionKey, incidentNumber);
   const opening = items.some((item) => item.rowKey !== except && item.kind === 'new-thread' && LIVE.has(item.status as string));

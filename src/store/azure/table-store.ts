@@ -35,86 +35,31 @@
  * escalations of a hunt (the triage table, small), and old audit entries (a row-key range: the
  * audit partition sorts newest first).
  *
- * Watches and sanctions (in the triage table, and a `<prefix>watchseen` table) are laid out in
- * `table-watches.ts` and `table-sanctions.ts`, the exclusion mirror's ledger in
- * `table-mirror-ledger.ts`, the audit in `table-audit.ts`, and what happens when an outbox item dies
- * (an incident is re-rooted) in `table-outbox-death.ts`.
- *
- * Exclusions made from a card before they bound device ids are bound to their source finding's
- * device when the store is opened (`bindLegacyExclusions`); those whose finding is gone are marked
- * checked and keep their recorded name, read literally.
+ * Each concern is a module beside this one, which lays out its own entities: hunts and findings
+ * (`table-hunts.ts`), exclusions (`table-exclusions.ts`), incidents (`table-incidents.ts`),
+ * escalations (`table-escalations.ts`), the outbox (`table-outbox.ts`, and `table-outbox-death.ts`
+ * for what happens when an item dies: an incident is re-rooted), the audit (`table-audit.ts`),
+ * watches and sanctions (in the triage table, and a `<prefix>watchseen` table: `table-watches.ts`,
+ * `table-sanctions.ts`) and the exclusion mirror's ledger (`table-mirror-ledger.ts`). This class
+ * opens the tables, hands each module what it needs of them (`table-parts.ts`), delegates to them
+ * (`../composed-store.ts`) and purges.
  */
-import { odata, TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
-import { idFromKey, newHuntId, newToken } from '../ids';
-import { backoffMs, resolveOutboxPolicy } from '../outbox-policy';
-import type {
-  Actor,
-  AuditEntry,
-  ClaimedOutboxItem,
-  ClaimedWatch,
-  Created,
-  Escalation,
-  EscalationResult,
-  Exclusion,
-  Hunt,
-  HuntOutcome,
-  Incident,
-  IncidentChannel,
-  IncidentClose,
-  NewAuditEntry,
-  NewCountedAuditEntry,
-  NewEscalation,
-  NewExclusion,
-  NewHunt,
-  NewOutboxItem,
-  NewSanction,
-  NewWatch,
-  NewWatchSighting,
-  OpaqueJson,
-  OutboxItem,
-  OutboxKind,
-  OutboxLease,
-  OutboxMessage,
-  OutboxPolicy,
-  OutboxStatus,
-  PurgeCutoffs,
-  PurgeResult,
-  Sanction,
-  Store,
-  StoredFinding,
-  StoreHealth,
-  StoreOptions,
-  Watch,
-  WatchBatch,
-  WatchBatchKind,
-  WatchLease,
-  WatchRef,
-  WatchRunOutcome,
-  WatchSighting,
-} from '../store';
+import { odata, TableClient } from '@azure/data-tables';
+import { ComposedStore } from '../composed-store';
+import { resolveOutboxPolicy } from '../outbox-policy';
+import type { PurgeCutoffs, PurgeResult, StoreHealth, StoreOptions } from '../store';
 import { StoreError } from '../store-error';
-import { enqueuedFollowUps } from '../close-follow-ups';
-import { closeKey, sentinelKey } from '../outbox-keys';
-import {
-  checkFindings,
-  checkFollowUps,
-  checkIncidentClose,
-  checkIncidentNumber,
-  checkKey,
-  checkNewExclusion,
-  checkNewHunt,
-  checkSourceDevice,
-  clampLimit,
-  isHuntId,
-  isRowKey,
-} from '../validate';
-import { checkOutboxKind } from '../watch-validate';
-import { getJson, getText, putJson, putText } from './entity-text';
-import { isContention, isNotFound, statusOf, withRetries } from './optimistic';
+import { statusOf } from './optimistic';
 import { TableAudit } from './table-audit';
 import { deleteEntities, deleteEntity } from './table-delete';
-import { deathActions, incidentRowKey, rootlessIncident } from './table-outbox-death';
+import { queryEntities, quote, readEntity, rowPrefix, teamPartition } from './table-entities';
+import { TableEscalations } from './table-escalations';
+import { TableExclusions } from './table-exclusions';
+import { FINDING, HUNT, TableHunts } from './table-hunts';
+import { TableIncidents } from './table-incidents';
 import { TableMirrorLedger } from './table-mirror-ledger';
+import { OUTBOX, outboxEntity, TableOutbox } from './table-outbox';
+import type { TableParts } from './table-parts';
 import { TableSanctions } from './table-sanctions';
 import { TableWatches } from './table-watches';
 
@@ -126,200 +71,52 @@ export interface TableStoreOptions extends StoreOptions {
   readonly allowInsecureConnection?: boolean;
 }
 
-type Entity = Record<string, unknown>;
-type Stored = TableEntityResult<Entity>;
-
-const HUNT = 'hunt';
-const FINDING = 'finding|';
-const EXCLUSIONS = 'exclusion';
-const COUNTER = 'counter';
-const CHANNEL = 'channel';
-const INCIDENT = 'incident|';
-const ESCALATION = 'escalation|';
-const OUTBOX = 'outbox|';
-const BATCH = 100;
-
-const teamPartition = (team: string): string => `team-${idFromKey('team', team)}`;
-const incidentRow = incidentRowKey;
-/** A filter for row keys starting with `prefix` (`|` is followed by `}` in code order). */
-const rowPrefix = (prefix: string): string => odata`RowKey ge ${prefix} and RowKey lt ${`${prefix.slice(0, -1)}}`}`;
-
-const s = (e: Entity, name: string): string => e[name] as string;
-const n = (e: Entity, name: string): number => e[name] as number;
-const optS = (e: Entity, name: string): string | undefined => (typeof e[name] === 'string' ? (e[name] as string) : undefined);
-/** A time, stored as Edm.DateTime (the SDK reads it back as a Date). */
-const time = (e: Entity, name: string): Date => new Date((e[name] as Date).getTime());
-const optDate = (e: Entity, name: string): Date | undefined => (e[name] instanceof Date ? time(e, name) : undefined);
-/** A number that may exceed Int32: written as Edm.Int64 (a BigInt), read back as a number. */
-const int = (e: Entity, name: string): number => Number(e[name] as bigint | number);
-const actorOf = (e: Entity, prefix: string): Actor => ({ aadObjectId: s(e, `${prefix}Id`), name: s(e, `${prefix}Name`) });
-const optActor = (e: Entity, prefix: string): Actor | undefined => (typeof e[`${prefix}Id`] === 'string' ? actorOf(e, prefix) : undefined);
-const putActor = (e: Entity, prefix: string, actor: Actor): void => {
-  e[`${prefix}Id`] = actor.aadObjectId;
-  e[`${prefix}Name`] = actor.name;
-};
-
-function huntFrom(e: Entity): Hunt {
-  const device = optS(e, 'device');
-  const instanceId = optS(e, 'instanceId');
-  const messageId = optS(e, 'messageId');
-  const error = optS(e, 'error');
-  const finishedAt = optDate(e, 'finishedAt');
-  const originTenant = optS(e, 'originTenant');
-  return {
-    id: s(e, 'partitionKey'),
-    request: { toolId: s(e, 'toolId'), windowMs: int(e, 'windowMs'), kind: s(e, 'kind') as Hunt['request']['kind'], ...(device !== undefined && { device }) },
-    kql: getText(e, 'kql')!,
-    source: s(e, 'source'),
-    conversation: getJson(e, 'conversation'),
-    requestedBy: actorOf(e, 'requestedBy'),
-    ...(instanceId !== undefined && { instanceId }),
-    ...(originTenant !== undefined && { origin: { tenant: originTenant, conversationId: getText(e, 'originConversation')! } }),
-    status: s(e, 'status') as Hunt['status'],
-    ...(messageId !== undefined && { messageId }),
-    ...(error !== undefined && { error }),
-    findingCount: n(e, 'findingCount'),
-    hiddenCount: n(e, 'hiddenCount'),
-    ...(getText(e, 'meta') !== undefined && { meta: getJson(e, 'meta') }),
-    createdAt: time(e, 'createdAt'),
-    ...(finishedAt !== undefined && { finishedAt }),
-  };
-}
-
-function findingFrom(e: Entity): StoredFinding {
-  return {
-    rowKey: s(e, 'findingKey'),
-    deviceId: s(e, 'deviceId'),
-    deviceName: s(e, 'deviceName'),
-    firstSeen: time(e, 'firstSeen'),
-    lastSeen: time(e, 'lastSeen'),
-    count: int(e, 'count'),
-    reportIds: getJson(e, 'reportIds') as string[],
-    ...(e.reportCount !== undefined && e.reportCount !== null && { reportCount: int(e, 'reportCount') }),
-    toolId: s(e, 'toolId'),
-  };
-}
-
-function exclusionFrom(e: Entity): Exclusion {
-  const toolId = optS(e, 'toolId');
-  const sourceHuntId = optS(e, 'sourceHuntId');
-  const removedAt = optDate(e, 'removedAt');
-  const removedBy = optActor(e, 'removedBy');
-  const deviceId = getText(e, 'deviceId');
-  const tenant = getText(e, 'tenant');
-  return {
-    id: s(e, 'rowKey'),
-    key: getText(e, 'key')!,
-    pattern: getText(e, 'pattern')!,
-    ...(deviceId !== undefined && { deviceId }),
-    ...(tenant !== undefined && { tenant }),
-    scope: toolId === undefined ? { kind: 'all' } : { kind: 'tool', toolId },
-    reason: getText(e, 'reason')!,
-    createdBy: actorOf(e, 'createdBy'),
-    createdAt: time(e, 'createdAt'),
-    expiresAt: e.expiresAt instanceof Date ? time(e, 'expiresAt') : null,
-    ...(sourceHuntId !== undefined && { source: { huntId: sourceHuntId, rowKey: s(e, 'sourceRowKey') } }),
-    ...(removedAt !== undefined && { removedAt }),
-    ...(removedBy !== undefined && { removedBy }),
-  };
-}
-
-function incidentFrom(e: Entity): Incident {
-  const threadRootActivityId = optS(e, 'threadRoot');
-  const closedBy = optActor(e, 'closedBy');
-  const closedAt = optDate(e, 'closedAt');
-  const closeReason = getText(e, 'closeReason');
-  const closeNote = getText(e, 'closeNote');
-  return {
-    team: getText(e, 'team')!,
-    number: n(e, 'number'),
-    title: getText(e, 'title')!,
-    status: s(e, 'status') as Incident['status'],
-    channel: getJson(e, 'channel'),
-    ...(threadRootActivityId !== undefined && { threadRootActivityId }),
-    createdBy: actorOf(e, 'createdBy'),
-    createdAt: time(e, 'createdAt'),
-    ...(closedBy !== undefined && { closedBy }),
-    ...(closedAt !== undefined && { closedAt }),
-    ...(closeReason !== undefined && { closeReason }),
-    ...(closeNote !== undefined && { closeNote }),
-  };
-}
-
-function escalationFrom(e: Entity): Escalation {
-  return {
-    id: s(e, 'id'),
-    key: getText(e, 'key')!,
-    team: getText(e, 'team')!,
-    huntId: s(e, 'huntId'),
-    rowKey: s(e, 'findingKey'),
-    incidentNumber: n(e, 'incidentNumber'),
-    note: getText(e, 'note')!,
-    by: actorOf(e, 'by'),
-    at: time(e, 'at'),
-    outboxId: s(e, 'outboxId'),
-  };
-}
-
-function outboxFrom(e: Entity, threadRootActivityId?: string): OutboxItem {
-  const incidentNumber = typeof e.incidentNumber === 'number' ? e.incidentNumber : undefined;
-  const lastError = optS(e, 'lastError');
-  const activityId = optS(e, 'activityId');
-  const sentAt = optDate(e, 'sentAt');
-  return {
-    id: s(e, 'id'),
-    key: getText(e, 'key')!,
-    team: getText(e, 'team')!,
-    kind: s(e, 'kind') as OutboxItem['kind'],
-    target: getJson(e, 'target'),
-    payload: getJson(e, 'payload'),
-    ...(incidentNumber !== undefined && { incidentNumber }),
-    status: s(e, 'status') as OutboxStatus,
-    attempts: n(e, 'attempts'),
-    nextAttemptAt: time(e, 'nextAttemptAt'),
-    ...(lastError !== undefined && { lastError }),
-    ...(activityId !== undefined && { activityId }),
-    ...(e.kind !== 'new-thread' && threadRootActivityId !== undefined && { threadRootActivityId }),
-    createdAt: time(e, 'createdAt'),
-    ...(sentAt !== undefined && { sentAt }),
-  };
-}
-
-const byTimeThenId = <T extends { readonly id: string }>(time: (item: T) => number) => (a: T, b: T): number =>
-  time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
 /** The Azure Table Storage implementation of {@link Store}. */
-export class TableStore implements Store {
+export class TableStore extends ComposedStore {
   readonly kind = 'azuretables' as const;
-  private readonly clock: () => Date;
-  private readonly policy: OutboxPolicy;
-  private readonly watches: TableWatches;
   private readonly auditTrail: TableAudit;
-  private readonly sanctions: TableSanctions;
-  private readonly ledger: TableMirrorLedger;
+  private readonly exclusionList: TableExclusions;
 
   private constructor(
     private readonly hunts: TableClient,
-    private readonly exclusions: TableClient,
+    exclusions: TableClient,
     private readonly triage: TableClient,
     audit: TableClient,
     private readonly refs: TableClient,
     seen: TableClient,
     options: TableStoreOptions,
   ) {
-    this.clock = options.clock ?? (() => new Date());
-    this.policy = resolveOutboxPolicy(options.outbox);
-    this.watches = new TableWatches({
+    const clock = options.clock ?? (() => new Date());
+    const parts: TableParts = {
+      hunts,
+      exclusions,
       triage,
       seen,
-      now: () => this.now(),
+      now: () => clock().getTime(),
       partitionOf: teamPartition,
-      outboxEntity: (id, item, at) => this.outboxEntity(id, item, at),
-      getOutboxItem: (team, id) => this.getOutboxItem(team, id),
+      outboxEntity,
+      getOutboxItem: (team, id) => outbox.getOutboxItem(team, id),
+      getFinding: (huntId, rowKey) => huntStore.getFinding(huntId, rowKey),
+      getIncident: (team, number) => incidents.getIncident(team, number),
+    };
+    const huntStore = new TableHunts(parts);
+    const incidents = new TableIncidents(parts);
+    const outbox = new TableOutbox(parts, resolveOutboxPolicy(options.outbox));
+    const exclusionList = new TableExclusions(parts);
+    const auditTrail = new TableAudit(audit, parts.now);
+    super({
+      hunts: huntStore,
+      exclusions: exclusionList,
+      incidents,
+      escalations: new TableEscalations(parts),
+      outbox,
+      ledger: new TableMirrorLedger(exclusions, parts.now),
+      audit: auditTrail,
+      watches: new TableWatches(parts),
+      sanctions: new TableSanctions(triage, teamPartition, parts.now),
     });
-    this.sanctions = new TableSanctions(triage, teamPartition, () => this.now());
-    this.auditTrail = new TableAudit(audit, () => this.now());
-    this.ledger = new TableMirrorLedger(exclusions, () => this.now());
+    this.auditTrail = auditTrail;
+    this.exclusionList = exclusionList;
   }
 
   /**
@@ -345,709 +142,8 @@ export class TableStore implements Store {
     const failed = created.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw new StoreError('unavailable', `cannot use Azure Table Storage at ${new URL(clients[0].url).host}: ${describe(failed.reason)}`);
     const store = new TableStore(...clients, options);
-    await store.bindLegacyExclusions();
+    await store.exclusionList.bindLegacyExclusions();
     return store;
-  }
-
-  private now(): number {
-    return this.clock().getTime();
-  }
-
-  private async read(table: TableClient, partitionKey: string, rowKey: string): Promise<Stored | undefined> {
-    try {
-      return await table.getEntity<Entity>(partitionKey, rowKey);
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
-  private async query(table: TableClient, filter: string): Promise<Stored[]> {
-    const found: Stored[] = [];
-    for await (const entity of table.listEntities<Entity>({ queryOptions: { filter } })) found.push(entity);
-    return found;
-  }
-
-  /** Inserts; false when an entity with the same keys exists. */
-  private async insert(table: TableClient, entity: Entity & { partitionKey: string; rowKey: string }): Promise<boolean> {
-    try {
-      await table.createEntity(entity);
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 409) return false;
-      throw error;
-    }
-  }
-
-  // ------------------------------------------------------------------------------------------ hunts
-
-  async createHunt(hunt: NewHunt): Promise<Hunt> {
-    checkNewHunt(hunt);
-    for (;;) {
-      const entity: Entity & { partitionKey: string; rowKey: string } = {
-        partitionKey: newHuntId(),
-        rowKey: HUNT,
-        toolId: hunt.request.toolId,
-        windowMs: BigInt(hunt.request.windowMs),
-        kind: hunt.request.kind,
-        source: hunt.source,
-        status: 'running',
-        findingCount: 0,
-        hiddenCount: 0,
-        createdAt: new Date(this.now()),
-      };
-      if (hunt.request.device !== undefined) entity.device = hunt.request.device;
-      if (hunt.instanceId !== undefined) entity.instanceId = hunt.instanceId;
-      if (hunt.origin !== undefined) {
-        entity.originTenant = hunt.origin.tenant;
-        putText(entity, 'originConversation', hunt.origin.conversationId);
-      }
-      putText(entity, 'kql', hunt.kql);
-      putJson(entity, 'conversation', hunt.conversation);
-      putActor(entity, 'requestedBy', hunt.requestedBy);
-      if (await this.insert(this.hunts, entity)) return huntFrom(entity);
-    }
-  }
-
-  async setHuntMessage(huntId: string, messageId: string): Promise<void> {
-    if (!isHuntId(huntId)) throw new StoreError('not-found', 'no such hunt');
-    try {
-      await this.hunts.updateEntity({ partitionKey: huntId, rowKey: HUNT, messageId }, 'Merge');
-    } catch (error) {
-      if (isNotFound(error)) throw new StoreError('not-found', 'no such hunt');
-      throw error;
-    }
-  }
-
-  async finishHunt(huntId: string, outcome: HuntOutcome): Promise<boolean> {
-    const findings = outcome.status === 'done' ? outcome.findings : [];
-    checkFindings(findings);
-    if (!isHuntId(huntId)) throw new StoreError('not-found', 'no such hunt');
-    let written = false;
-    return withRetries('finish hunt', async () => {
-      const header = await this.read(this.hunts, huntId, HUNT);
-      if (header === undefined) throw new StoreError('not-found', 'no such hunt');
-      if (header.status !== 'running') {
-        if (written) await this.deleteFindings(huntId);
-        return false;
-      }
-      if (!written) {
-        await this.writeFindings(huntId, findings);
-        written = true;
-      }
-      const update: Entity & { partitionKey: string; rowKey: string } = {
-        partitionKey: huntId,
-        rowKey: HUNT,
-        status: outcome.status,
-        findingCount: findings.length,
-        hiddenCount: outcome.status === 'done' ? (outcome.hiddenCount ?? 0) : 0,
-        finishedAt: new Date(this.now()),
-      };
-      if (outcome.status === 'failed') update.error = outcome.error;
-      if (outcome.status === 'done' && outcome.meta !== undefined) putJson(update, 'meta', outcome.meta);
-      await this.hunts.updateEntity(update, 'Merge', { etag: header.etag });
-      return true;
-    });
-  }
-
-  private async writeFindings(huntId: string, findings: readonly StoredFinding[]): Promise<void> {
-    const actions: TransactionAction[] = findings.map((f, ordinal) => {
-      const entity: Entity & { partitionKey: string; rowKey: string } = {
-        partitionKey: huntId,
-        rowKey: `${FINDING}${f.rowKey}`,
-        findingKey: f.rowKey,
-        ordinal,
-        deviceId: f.deviceId,
-        deviceName: f.deviceName,
-        firstSeen: new Date(f.firstSeen.getTime()),
-        lastSeen: new Date(f.lastSeen.getTime()),
-        count: BigInt(f.count),
-        toolId: f.toolId,
-      };
-      if (f.reportCount !== undefined) entity.reportCount = BigInt(f.reportCount);
-      putJson(entity, 'reportIds', f.reportIds);
-      return ['upsert', entity, 'Replace'];
-    });
-    for (let i = 0; i < actions.length; i += BATCH) await this.hunts.submitTransaction(actions.slice(i, i + BATCH));
-  }
-
-  private async deleteFindings(huntId: string): Promise<void> {
-    const rows = await this.query(this.hunts, `PartitionKey eq ${quote(huntId)} and ${rowPrefix(FINDING)}`);
-    const actions: TransactionAction[] = rows.map((row) => ['delete', { partitionKey: huntId, rowKey: s(row, 'rowKey') }]);
-    for (let i = 0; i < actions.length; i += BATCH) await this.hunts.submitTransaction(actions.slice(i, i + BATCH));
-  }
-
-  async getHunt(huntId: string): Promise<Hunt | undefined> {
-    if (!isHuntId(huntId)) return undefined;
-    const header = await this.read(this.hunts, huntId, HUNT);
-    return header && huntFrom(header);
-  }
-
-  async getFinding(huntId: string, rowKey: string): Promise<StoredFinding | undefined> {
-    if (!isHuntId(huntId) || !isRowKey(rowKey)) return undefined;
-    const [header, finding] = await Promise.all([this.read(this.hunts, huntId, HUNT), this.read(this.hunts, huntId, `${FINDING}${rowKey}`)]);
-    return header?.status === 'done' && finding ? findingFrom(finding) : undefined;
-  }
-
-  async listFindings(huntId: string): Promise<StoredFinding[]> {
-    if (!isHuntId(huntId)) return [];
-    const header = await this.read(this.hunts, huntId, HUNT);
-    if (header?.status !== 'done') return [];
-    const rows = await this.query(this.hunts, `PartitionKey eq ${quote(huntId)} and ${rowPrefix(FINDING)}`);
-    return rows.sort((a, b) => n(a, 'ordinal') - n(b, 'ordinal')).map(findingFrom);
-  }
-
-  async listRunningHunts(filter: { readonly instanceId?: string; readonly createdBefore?: Date } = {}): Promise<Hunt[]> {
-    let query = odata`RowKey eq ${HUNT} and status eq ${'running'}`;
-    if (filter.instanceId !== undefined) query += odata` and instanceId eq ${filter.instanceId}`;
-    if (filter.createdBefore !== undefined) query += odata` and createdAt lt ${filter.createdBefore}`;
-    return (await this.query(this.hunts, query)).map(huntFrom).sort(byTimeThenId((h) => h.createdAt.getTime()));
-  }
-
-  // ------------------------------------------------------------------------------------- exclusions
-
-  async addExclusion(exclusion: NewExclusion): Promise<Created<Exclusion>> {
-    checkNewExclusion(exclusion);
-    const id = idFromKey('exclusion', exclusion.key);
-    const existing = await this.read(this.exclusions, EXCLUSIONS, id);
-    if (existing) return { record: exclusionFrom(existing), created: false };
-    const { source } = exclusion;
-    if (source) {
-      const finding = await this.getFinding(source.huntId, source.rowKey);
-      if (!finding) throw new StoreError('not-found', 'no such finding');
-      checkSourceDevice(exclusion, finding.deviceId);
-    }
-    const entity: Entity & { partitionKey: string; rowKey: string } = {
-      partitionKey: EXCLUSIONS,
-      rowKey: id,
-      createdAt: new Date(this.now()),
-    };
-    putText(entity, 'pattern', exclusion.pattern);
-    if (exclusion.deviceId !== undefined) putText(entity, 'deviceId', exclusion.deviceId);
-    if (exclusion.tenant !== undefined) putText(entity, 'tenant', exclusion.tenant);
-    putText(entity, 'key', exclusion.key);
-    putText(entity, 'reason', exclusion.reason);
-    putActor(entity, 'createdBy', exclusion.createdBy);
-    if (exclusion.scope.kind === 'tool') entity.toolId = exclusion.scope.toolId;
-    if (exclusion.expiresAt !== null) entity.expiresAt = new Date(exclusion.expiresAt.getTime());
-    if (source) {
-      entity.sourceHuntId = source.huntId;
-      entity.sourceRowKey = source.rowKey;
-    }
-    if (await this.insert(this.exclusions, entity)) return { record: exclusionFrom(entity), created: true };
-    return { record: exclusionFrom((await this.read(this.exclusions, EXCLUSIONS, id))!), created: false };
-  }
-
-  async getExclusion(id: string): Promise<Exclusion | undefined> {
-    if (!isRowKey(id)) return undefined;
-    const entity = await this.read(this.exclusions, EXCLUSIONS, id);
-    return entity && exclusionFrom(entity);
-  }
-
-  async listExclusions(filter: { readonly activeAt?: Date; readonly tenant?: string } = {}): Promise<Exclusion[]> {
-    const all = (await this.query(this.exclusions, odata`PartitionKey eq ${EXCLUSIONS}`)).map(exclusionFrom).sort(byTimeThenId((x) => x.createdAt.getTime()));
-    const at = filter.activeAt?.getTime();
-    const { tenant } = filter;
-    return all.filter(
-      (x) =>
-        (at === undefined || (x.removedAt === undefined && (x.expiresAt === null || x.expiresAt.getTime() > at))) &&
-        (tenant === undefined || x.tenant === undefined || x.tenant === tenant),
-    );
-  }
-
-  /**
-   * Binds exclusions made from a card before exclusions bound device ids to their source finding's
-   * device; marks those whose finding is gone as checked (they keep their name, read literally).
-   */
-  private async bindLegacyExclusions(): Promise<void> {
-    const legacy = (await this.query(this.exclusions, odata`PartitionKey eq ${EXCLUSIONS}`)).filter(
-      (e) => typeof e.sourceHuntId === 'string' && getText(e, 'deviceId') === undefined && e.legacyChecked !== true,
-    );
-    for (const entity of legacy) {
-      const finding = await this.getFinding(s(entity, 'sourceHuntId'), s(entity, 'sourceRowKey'));
-      const update: Entity & { partitionKey: string; rowKey: string } = { partitionKey: EXCLUSIONS, rowKey: entity.rowKey!, legacyChecked: true };
-      if (finding) putText(update, 'deviceId', finding.deviceId);
-      try {
-        await this.exclusions.updateEntity(update, 'Merge', { etag: entity.etag });
-      } catch (error) {
-        if (!isContention(error)) throw error;
-      }
-    }
-  }
-
-  async removeExclusion(id: string, removedBy: Actor): Promise<{ readonly record: Exclusion; readonly removed: boolean } | undefined> {
-    if (!isRowKey(id)) return undefined;
-    return withRetries('remove exclusion', async () => {
-      const entity = await this.read(this.exclusions, EXCLUSIONS, id);
-      if (entity === undefined) return undefined;
-      if (entity.removedAt instanceof Date) return { record: exclusionFrom(entity), removed: false };
-      const update: Entity & { partitionKey: string; rowKey: string } = { partitionKey: EXCLUSIONS, rowKey: id, removedAt: new Date(this.now()) };
-      putActor(update, 'removedBy', removedBy);
-      await this.exclusions.updateEntity(update, 'Merge', { etag: entity.etag });
-      return { record: exclusionFrom({ ...entity, ...update }), removed: true };
-    });
-  }
-
-  // -------------------------------------------------------------------------------------- incidents
-
-  async getIncident(team: string, number: number): Promise<Incident | undefined> {
-    if (!Number.isSafeInteger(number) || number < 1) return undefined;
-    const entity = await this.read(this.triage, teamPartition(team), incidentRow(number));
-    return entity && incidentFrom(entity);
-  }
-
-  async listOpenIncidents(team: string): Promise<Incident[]> {
-    const rows = await this.query(this.triage, odata`PartitionKey eq ${teamPartition(team)} and status eq ${'open'} and ` + rowPrefix(INCIDENT));
-    return rows.map(incidentFrom).sort((a, b) => a.number - b.number);
-  }
-
-  async closeIncident(team: string, number: number, closedBy: Actor, close?: IncidentClose): Promise<boolean> {
-    checkIncidentNumber(number);
-    checkIncidentClose(close);
-    const partitionKey = teamPartition(team);
-    return withRetries('close incident', async () => {
-      const entity = await this.read(this.triage, partitionKey, incidentRow(number));
-      if (entity === undefined) throw new StoreError('not-found', `no incident ${number}`);
-      if (entity.status !== 'open') return false;
-      const at = this.now();
-      const update: Entity & { partitionKey: string; rowKey: string } = { partitionKey, rowKey: incidentRow(number), status: 'closed', closedAt: new Date(at) };
-      putActor(update, 'closedBy', closedBy);
-      if (close) putText(update, 'closeReason', close.reason);
-      if (close?.note !== undefined) putText(update, 'closeNote', close.note);
-      const messages = close?.messages?.(incidentFrom({ ...entity, ...update })) ?? [];
-      checkFollowUps(messages);
-      const rootless = messages.length > 0 && (await this.rootless(partitionKey, incidentFrom(entity)));
-      const actions: TransactionAction[] = [['update', update, 'Merge', { etag: entity.etag }]];
-      enqueuedFollowUps(messages, rootless).forEach((message, index) => {
-        const key = closeKey(number, index);
-        actions.push(['create', this.outboxEntity(idFromKey('outbox', `${team}\0${key}`), { ...message, key, team, incidentNumber: number }, at)]);
-      });
-      await this.triage.submitTransaction(actions);
-      return true;
-    });
-  }
-
-  async setIncidentThreadRoot(team: string, number: number, activityId: string): Promise<string> {
-    checkIncidentNumber(number);
-    return withRetries('set thread root', async () => {
-      const entity = await this.read(this.triage, teamPartition(team), incidentRow(number));
-      if (entity === undefined) throw new StoreError('not-found', `no incident ${number}`);
-      if (typeof entity.threadRoot === 'string') return entity.threadRoot;
-      await this.triage.updateEntity({ partitionKey: teamPartition(team), rowKey: incidentRow(number), threadRoot: activityId }, 'Merge', { etag: entity.etag });
-      return activityId;
-    });
-  }
-
-  async setIncidentChannel(channel: { readonly team: string; readonly conversation: OpaqueJson; readonly setBy: Actor }): Promise<IncidentChannel> {
-    checkKey('team', channel.team);
-    const entity: Entity & { partitionKey: string; rowKey: string } = {
-      partitionKey: teamPartition(channel.team),
-      rowKey: CHANNEL,
-      setAt: new Date(this.now()),
-    };
-    putText(entity, 'team', channel.team);
-    putJson(entity, 'conversation', channel.conversation);
-    putActor(entity, 'setBy', channel.setBy);
-    await this.triage.upsertEntity(entity, 'Replace');
-    return channelFrom(entity);
-  }
-
-  async getIncidentChannel(team: string): Promise<IncidentChannel | undefined> {
-    const entity = await this.read(this.triage, teamPartition(team), CHANNEL);
-    return entity && channelFrom(entity);
-  }
-
-  // ------------------------------------------------------------------------------------ escalations
-
-  async escalate(escalation: NewEscalation): Promise<EscalationResult> {
-    checkKey('escalation key', escalation.key);
-    checkKey('team', escalation.team);
-    if (escalation.incident.kind === 'existing') checkIncidentNumber(escalation.incident.number);
-    const { team } = escalation;
-    const partitionKey = teamPartition(team);
-    const id = idFromKey('escalation', `${team}\0${escalation.key}`);
-    const outboxId = idFromKey('escalation-outbox', `${team}\0${escalation.key}`);
-    let findingChecked = false;
-    return withRetries('escalate', async () => {
-      const existing = await this.read(this.triage, partitionKey, `${ESCALATION}${id}`);
-      if (existing) return this.escalationResult(escalationFrom(existing), false);
-      if (!findingChecked) {
-        if (!(await this.getFinding(escalation.huntId, escalation.rowKey))) throw new StoreError('not-found', 'no such finding');
-        findingChecked = true;
-      }
-      const at = this.now();
-      const actions: TransactionAction[] = [];
-      let incident: Incident;
-      if (escalation.incident.kind === 'new') {
-        const counter = await this.read(this.triage, partitionKey, COUNTER);
-        const number = (counter ? n(counter, 'lastNumber') : 0) + 1;
-        actions.push(
-          counter
-            ? ['update', { partitionKey, rowKey: COUNTER, lastNumber: number }, 'Merge', { etag: counter.etag }]
-            : ['create', { partitionKey, rowKey: COUNTER, lastNumber: number }],
-        );
-        const entity: Entity & { partitionKey: string; rowKey: string } = {
-          partitionKey,
-          rowKey: incidentRow(number),
-          number,
-          status: 'open',
-          createdAt: new Date(at),
-        };
-        putText(entity, 'team', team);
-        putText(entity, 'title', escalation.incident.title);
-        putJson(entity, 'channel', escalation.incident.channel);
-        putActor(entity, 'createdBy', escalation.by);
-        actions.push(['create', entity]);
-        incident = incidentFrom(entity);
-      } else {
-        const found = await this.read(this.triage, partitionKey, incidentRow(escalation.incident.number));
-        if (!found) throw new StoreError('not-found', `no incident ${escalation.incident.number}`);
-        if (found.status !== 'open') throw new StoreError('conflict', `incident ${escalation.incident.number} is closed`);
-        // Guards against the incident being closed meanwhile: the batch fails with 412 and we re-read.
-        actions.push(['update', { partitionKey, rowKey: found.rowKey!, status: 'open' }, 'Merge', { etag: found.etag }]);
-        incident = incidentFrom(found);
-      }
-      const kind = escalation.incident.kind === 'new' || (await this.rootless(partitionKey, incident)) ? 'new-thread' : 'reply';
-      const message = escalation.message({ incident, escalationId: id, kind, at: new Date(at) });
-      const item = this.outboxEntity(outboxId, { key: `escalation:${escalation.key}`, team, kind, incidentNumber: incident.number, ...message }, at);
-      actions.push(['create', item]);
-      let sentinel: (Entity & { partitionKey: string; rowKey: string }) | undefined;
-      if (escalation.sentinel) {
-        const key = sentinelKey(escalation.key);
-        const call = escalation.sentinel({ incident, escalationId: id, kind, at: new Date(at) });
-        sentinel = this.outboxEntity(idFromKey('outbox', `${team}\0${key}`), { key, team, kind: 'sentinel', incidentNumber: incident.number, ...call }, at);
-        actions.push(['create', sentinel]);
-      }
-      const record: Entity & { partitionKey: string; rowKey: string } = {
-        partitionKey,
-        rowKey: `${ESCALATION}${id}`,
-        id,
-        huntId: escalation.huntId,
-        findingKey: escalation.rowKey,
-        incidentNumber: incident.number,
-        at: new Date(at),
-        outboxId,
-      };
-      putText(record, 'key', escalation.key);
-      putText(record, 'team', team);
-      putText(record, 'note', escalation.note);
-      putActor(record, 'by', escalation.by);
-      actions.push(['create', record]);
-      await this.triage.submitTransaction(actions);
-      return {
-        record: escalationFrom(record),
-        created: true,
-        incident,
-        outbox: outboxFrom(item, incident.threadRootActivityId),
-        ...(sentinel && { sentinel: outboxFrom(sentinel, incident.threadRootActivityId) }),
-      };
-    });
-  }
-
-  /** True when the incident has no thread root and no opening post still on its way. */
-  private async rootless(partitionKey: string, incident: Incident): Promise<boolean> {
-    return incident.threadRootActivityId === undefined && (await rootlessIncident(this.triage, partitionKey, incident.number)).rootless;
-  }
-
-  private async escalationResult(escalation: Escalation, created: boolean): Promise<EscalationResult> {
-    const incident = (await this.getIncident(escalation.team, escalation.incidentNumber))!;
-    const outbox = (await this.getOutboxItem(escalation.team, escalation.outboxId))!;
-    const sentinel = await this.getOutboxItem(escalation.team, idFromKey('outbox', `${escalation.team}\0${sentinelKey(escalation.key)}`));
-    return { record: escalation, created, incident, outbox, ...(sentinel && { sentinel }) };
-  }
-
-  async listEscalations(
-    filter: { readonly huntId: string } | { readonly team: string; readonly incidentNumber: number },
-  ): Promise<Escalation[]> {
-    const query =
-      'huntId' in filter
-        ? `${rowPrefix(ESCALATION)} and ${odata`huntId eq ${filter.huntId}`}`
-        : `${odata`PartitionKey eq ${teamPartition(filter.team)} and incidentNumber eq ${filter.incidentNumber}`} and ${rowPrefix(ESCALATION)}`;
-    return (await this.query(this.triage, query)).map(escalationFrom).sort(byTimeThenId((x) => x.at.getTime()));
-  }
-
-  // ----------------------------------------------------------------------------------------- outbox
-
-  private outboxEntity(id: string, item: NewOutboxItem, at: number): Entity & { partitionKey: string; rowKey: string } {
-    const entity: Entity & { partitionKey: string; rowKey: string } = {
-      partitionKey: teamPartition(item.team),
-      rowKey: `${OUTBOX}${id}`,
-      id,
-      kind: item.kind,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: new Date(at),
-      createdAt: new Date(at),
-    };
-    putText(entity, 'key', item.key);
-    putText(entity, 'team', item.team);
-    putJson(entity, 'target', item.target);
-    putJson(entity, 'payload', item.payload);
-    if (item.incidentNumber !== undefined) entity.incidentNumber = item.incidentNumber;
-    return entity;
-  }
-
-  /** Outbox items with their incident's thread root (for replies), read once per incident. */
-  private async withThreadRoots(rows: readonly Stored[]): Promise<Array<{ row: Stored; item: OutboxItem }>> {
-    const roots = new Map<string, Promise<string | undefined>>();
-    const rootOf = (row: Stored): Promise<string | undefined> => {
-      if (row.kind === 'new-thread' || typeof row.incidentNumber !== 'number') return Promise.resolve(undefined);
-      const key = `${row.partitionKey}\0${row.incidentNumber}`;
-      let root = roots.get(key);
-      if (!root) {
-        root = this.read(this.triage, row.partitionKey!, incidentRow(row.incidentNumber)).then((incident) => optS(incident ?? {}, 'threadRoot'));
-        roots.set(key, root);
-      }
-      return root;
-    };
-    return Promise.all(rows.map(async (row) => ({ row, item: outboxFrom(row, await rootOf(row)) })));
-  }
-
-  async enqueueOutbox(item: NewOutboxItem): Promise<Created<OutboxItem>> {
-    checkKey('outbox key', item.key);
-    checkKey('team', item.team);
-    checkOutboxKind(item);
-    if (item.incidentNumber !== undefined) checkIncidentNumber(item.incidentNumber);
-    const id = idFromKey('outbox', `${item.team}\0${item.key}`);
-    const existing = await this.getOutboxItem(item.team, id);
-    if (existing) return { record: existing, created: false };
-    if (item.incidentNumber !== undefined && !(await this.getIncident(item.team, item.incidentNumber))) {
-      throw new StoreError('not-found', `no incident ${item.incidentNumber}`);
-    }
-    const entity = this.outboxEntity(id, item, this.now());
-    const created = await this.insert(this.triage, entity);
-    return { record: (await this.getOutboxItem(item.team, id))!, created };
-  }
-
-  async getOutboxItem(team: string, id: string): Promise<OutboxItem | undefined> {
-    if (!isRowKey(id)) return undefined;
-    const row = await this.read(this.triage, teamPartition(team), `${OUTBOX}${id}`);
-    return row && (await this.withThreadRoots([row]))[0]!.item;
-  }
-
-  /** Due rows (of `kinds`, if given) whose thread (for replies and Sentinel calls of an incident) exists, earliest first. */
-  private async due(now: number, kinds?: readonly OutboxKind[]): Promise<Array<{ row: Stored; item: OutboxItem }>> {
-    const filter = `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'pending'} or status eq ${'sending'}) and nextAttemptAt le ${new Date(now)}`}`;
-    const rows = await this.withThreadRoots((await this.query(this.triage, filter)).filter((row) => !kinds || kinds.includes(row.kind as OutboxKind)));
-    // A Sentinel call of an incident without a thread root goes once no opening post is on its way.
-    const rootless = new Map<string, Promise<boolean>>();
-    const opened = async ({ row, item }: { row: Stored; item: OutboxItem }): Promise<boolean> => {
-      if (item.kind === 'new-thread' || item.incidentNumber === undefined || item.threadRootActivityId !== undefined) return true;
-      if (item.kind !== 'sentinel') return false;
-      const key = `${row.partitionKey}\0${item.incidentNumber}`;
-      if (!rootless.has(key)) rootless.set(key, rootlessIncident(this.triage, row.partitionKey!, item.incidentNumber).then((r) => r.rootless));
-      return rootless.get(key)!;
-    };
-    const ready = await Promise.all(rows.map(opened));
-    return rows
-      .filter((_, i) => ready[i])
-      .sort((a, b) => a.item.nextAttemptAt.getTime() - b.item.nextAttemptAt.getTime() || a.item.createdAt.getTime() - b.item.createdAt.getTime());
-  }
-
-  async listDueOutbox(options: { readonly limit?: number } = {}): Promise<OutboxItem[]> {
-    return (await this.due(this.now())).slice(0, clampLimit(options.limit, 100, 1000)).map(({ item }) => item);
-  }
-
-  async claimOutbox(options: { readonly limit?: number; readonly leaseMs?: number; readonly kinds?: readonly OutboxKind[] } = {}): Promise<ClaimedOutboxItem[]> {
-    const limit = clampLimit(options.limit, 10, 100);
-    const leaseMs = options.leaseMs ?? this.policy.leaseMs;
-    const now = this.now();
-    const claimed: ClaimedOutboxItem[] = [];
-    for (const { row, item } of await this.due(now, options.kinds)) {
-      if (claimed.length >= limit) break;
-      const keys = { partitionKey: row.partitionKey!, rowKey: row.rowKey! };
-      try {
-        if (item.status === 'sending' && item.attempts >= this.policy.maxAttempts) {
-          await this.triage.submitTransaction(await deathActions(this.triage, row, { lastError: `lease expired on the last of ${this.policy.maxAttempts} attempts` }));
-          continue;
-        }
-        const token = newToken();
-        const expiresAt = now + leaseMs;
-        await this.triage.updateEntity({ ...keys, status: 'sending', attempts: item.attempts + 1, leaseToken: token, nextAttemptAt: new Date(expiresAt) }, 'Merge', {
-          etag: row.etag,
-        });
-        claimed.push({
-          ...item,
-          status: 'sending',
-          attempts: item.attempts + 1,
-          nextAttemptAt: new Date(expiresAt),
-          lease: { team: item.team, id: item.id, token, expiresAt: new Date(expiresAt) },
-        });
-      } catch (error) {
-        if (!isContention(error) && !isNotFound(error)) throw error;
-      }
-    }
-    return claimed;
-  }
-
-  /** The item if `lease` is still its lease. */
-  private async leased(lease: OutboxLease): Promise<Stored | undefined> {
-    const row = await this.read(this.triage, teamPartition(lease.team), `${OUTBOX}${lease.id}`);
-    return row && row.status === 'sending' && row.leaseToken === lease.token ? row : undefined;
-  }
-
-  async completeOutbox(lease: OutboxLease, result: { readonly activityId: string }): Promise<boolean> {
-    checkKey('activity id', result.activityId);
-    return withRetries('complete outbox item', async () => {
-      const row = await this.leased(lease);
-      if (row === undefined) return false;
-      const partitionKey = row.partitionKey!;
-      const actions: TransactionAction[] = [
-        ['update', { partitionKey, rowKey: row.rowKey!, status: 'sent', leaseToken: null, activityId: result.activityId, sentAt: new Date(this.now()), lastError: null }, 'Merge', { etag: row.etag }],
-      ];
-      if (row.kind === 'new-thread' && typeof row.incidentNumber === 'number') {
-        const incident = await this.read(this.triage, partitionKey, incidentRow(row.incidentNumber));
-        if (incident && typeof incident.threadRoot !== 'string') {
-          actions.push(['update', { partitionKey, rowKey: incident.rowKey!, threadRoot: result.activityId }, 'Merge', { etag: incident.etag }]);
-        }
-      }
-      await this.triage.submitTransaction(actions);
-      return true;
-    });
-  }
-
-  async failOutbox(
-    lease: OutboxLease,
-    failure: { readonly error: string; readonly retryAfterMs?: number; readonly permanent?: boolean },
-  ): Promise<OutboxStatus | undefined> {
-    return withRetries('fail outbox item', async () => {
-      const row = await this.leased(lease);
-      if (row === undefined) return undefined;
-      const attempts = n(row, 'attempts');
-      const status: OutboxStatus = failure.permanent || attempts >= this.policy.maxAttempts ? 'dead' : 'pending';
-      const lastError = failure.error.slice(0, 2000);
-      if (status === 'dead') {
-        await this.triage.submitTransaction(await deathActions(this.triage, row, { lastError, nextAttemptAt: new Date(this.now()) }));
-        return status;
-      }
-      const next = this.now() + backoffMs(this.policy, attempts, failure.retryAfterMs);
-      await this.triage.updateEntity(
-        { partitionKey: row.partitionKey!, rowKey: row.rowKey!, status, leaseToken: null, lastError, nextAttemptAt: new Date(next) },
-        'Merge',
-        { etag: row.etag },
-      );
-      return status;
-    });
-  }
-
-  async listOutbox(filter: { readonly team?: string; readonly status?: OutboxStatus } = {}): Promise<OutboxItem[]> {
-    let query = rowPrefix(OUTBOX);
-    if (filter.team !== undefined) query += odata` and PartitionKey eq ${teamPartition(filter.team)}`;
-    if (filter.status !== undefined) query += odata` and status eq ${filter.status}`;
-    const items = (await this.withThreadRoots(await this.query(this.triage, query))).map(({ item }) => item);
-    return items.sort(byTimeThenId((x) => x.createdAt.getTime()));
-  }
-
-  async giveUpOutbox(options: { readonly createdBefore: Date; readonly error: string; readonly limit?: number; readonly kinds?: readonly OutboxKind[] }): Promise<OutboxItem[]> {
-    const now = this.now();
-    const { kinds } = options;
-    const filter = `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'pending'} or status eq ${'sending'}) and createdAt lt ${new Date(options.createdBefore.getTime())}`}`;
-    const stale = (await this.query(this.triage, filter))
-      .filter((row) => !kinds || kinds.includes(row.kind as OutboxKind))
-      .filter((row) => row.status === 'pending' || (row.nextAttemptAt as Date).getTime() <= now)
-      .sort((a, b) => (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime())
-      .slice(0, clampLimit(options.limit, 100, 1000));
-    const given: OutboxItem[] = [];
-    for (const { partitionKey, rowKey } of stale) {
-      const item = await withRetries('give up outbox item', async () => {
-        const row = await this.read(this.triage, partitionKey!, rowKey!);
-        if (!row || !(row.status === 'pending' || (row.status === 'sending' && (row.nextAttemptAt as Date).getTime() <= this.now()))) return undefined;
-        await this.triage.submitTransaction(await deathActions(this.triage, row, { lastError: options.error.slice(0, 2000) }));
-        return this.getOutboxItem(getText(row, 'team')!, s(row, 'id'));
-      });
-      if (item) given.push(item);
-    }
-    return given;
-  }
-
-  // ---------------------------------------------------------------------------------- mirror ledger
-
-  listMirroredExclusions(): Promise<string[]> {
-    return this.ledger.listMirroredExclusions();
-  }
-
-  markExclusionMirrored(exclusionId: string): Promise<void> {
-    return this.ledger.markExclusionMirrored(exclusionId);
-  }
-
-  markExclusionUnmirrored(exclusionId: string): Promise<void> {
-    return this.ledger.markExclusionUnmirrored(exclusionId);
-  }
-
-  // ------------------------------------------------------------------------------------------ audit
-
-  appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
-    return this.auditTrail.appendAudit(entry);
-  }
-
-  countAudit(entry: NewCountedAuditEntry): Promise<AuditEntry> {
-    return this.auditTrail.countAudit(entry);
-  }
-
-  listAudit(options?: { readonly limit?: number; readonly tenant?: string }): Promise<AuditEntry[]> {
-    return this.auditTrail.listAudit(options);
-  }
-
-  // -------------------------------------------------------------------------- watches and sanctions
-
-  createWatch(watch: NewWatch): Promise<Created<Watch>> {
-    return this.watches.createWatch(watch);
-  }
-
-  getWatch(tenant: string, id: number): Promise<Watch | undefined> {
-    return this.watches.getWatch(tenant, id);
-  }
-
-  listWatches(filter?: { readonly tenant?: string; readonly active?: boolean }): Promise<Watch[]> {
-    return this.watches.listWatches(filter);
-  }
-
-  stopWatch(ref: WatchRef, stoppedBy: Actor): Promise<{ readonly record: Watch; readonly stopped: boolean } | undefined> {
-    return this.watches.stopWatch(ref, stoppedBy);
-  }
-
-  claimDueWatches(options?: { readonly limit?: number; readonly leaseMs?: number }): Promise<ClaimedWatch[]> {
-    return this.watches.claimDueWatches(options);
-  }
-
-  finishWatchRun(lease: WatchLease, outcome: WatchRunOutcome): Promise<boolean> {
-    return this.watches.finishWatchRun(lease, outcome);
-  }
-
-  recordWatchSightings(
-    ref: WatchRef,
-    batch: { readonly runKey: string; readonly kind: WatchBatchKind },
-    sightings: readonly NewWatchSighting[],
-  ): Promise<{ readonly recorded: number }> {
-    return this.watches.recordWatchSightings(ref, batch, sightings);
-  }
-
-  listPendingWatchBatches(ref: WatchRef): Promise<WatchBatch[]> {
-    return this.watches.listPendingWatchBatches(ref);
-  }
-
-  enqueueWatchPost(ref: WatchRef, runKey: string, message: OutboxMessage): Promise<Created<OutboxItem> | undefined> {
-    return this.watches.enqueueWatchPost(ref, runKey, message);
-  }
-
-  listWatchSightings(ref: WatchRef): Promise<WatchSighting[]> {
-    return this.watches.listWatchSightings(ref);
-  }
-
-  setSanction(sanction: NewSanction): Promise<{ readonly record: Sanction; readonly replaced?: Sanction }> {
-    return this.sanctions.setSanction(sanction);
-  }
-
-  getSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
-    return this.sanctions.getSanction(tenant, toolId);
-  }
-
-  listSanctions(tenant: string): Promise<Sanction[]> {
-    return this.sanctions.listSanctions(tenant);
-  }
-
-  removeSanction(tenant: string, toolId: string): Promise<Sanction | undefined> {
-    return this.sanctions.removeSanction(tenant, toolId);
   }
 
   // ------------------------------------------------------------------------------------- operations
@@ -1055,14 +151,14 @@ export class TableStore implements Store {
   async purge(cutoffs: PurgeCutoffs): Promise<PurgeResult> {
     const huntsBefore = new Date(cutoffs.huntsBefore.getTime());
     let hunts = 0;
-    for (const header of await this.query(this.hunts, odata`RowKey eq ${HUNT} and createdAt lt ${huntsBefore}`)) {
+    for (const header of await queryEntities(this.hunts, odata`RowKey eq ${HUNT} and createdAt lt ${huntsBefore}`)) {
       const huntId = header.partitionKey!;
-      const findings = await this.query(this.hunts, `PartitionKey eq ${quote(huntId)} and ${rowPrefix(FINDING)}`);
+      const findings = await queryEntities(this.hunts, `PartitionKey eq ${quote(huntId)} and ${rowPrefix(FINDING)}`);
       await deleteEntities(this.hunts, huntId, findings.map((row) => row.rowKey!));
       if (await deleteEntity(this.hunts, huntId, HUNT)) hunts++;
     }
     let outboxItems = 0;
-    const done = await this.query(
+    const done = await queryEntities(
       this.triage,
       `${rowPrefix(OUTBOX)} and ${odata`(status eq ${'sent'} or status eq ${'dead'}) and createdAt lt ${huntsBefore}`}`,
     );
@@ -1073,7 +169,7 @@ export class TableStore implements Store {
 
   async health(): Promise<StoreHealth> {
     try {
-      await this.read(this.refs, 'health', 'health');
+      await readEntity(this.refs, 'health', 'health');
       return { ok: true, kind: 'azuretables', detail: `azure tables at ${new URL(this.refs.url).host}` };
     } catch (error) {
       return { ok: false, kind: 'azuretables', detail: `azure tables unavailable: ${describe(error)}` };
@@ -1084,15 +180,6 @@ export class TableStore implements Store {
   async close(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-function channelFrom(e: Entity): IncidentChannel {
-  return { team: getText(e, 'team')!, conversation: getJson(e, 'conversation'), setBy: actorOf(e, 'setBy'), setAt: time(e, 'setAt') };
-}
-
-/** An OData string literal. */
-function quote(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** A short, secret-free description of an SDK error: status and code only. */

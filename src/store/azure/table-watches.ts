@@ -18,13 +18,12 @@
  * `recording` while its run writes its devices and `pending` after; a `recording` batch older than
  * a lease is taken as left by a dead instance and listed with the pending ones.
  */
-import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
+import { odata, type TransactionAction } from '@azure/data-tables';
 import { idFromKey, newToken } from '../ids';
 import type {
   Actor,
   ClaimedWatch,
   Created,
-  NewOutboxItem,
   NewWatch,
   NewWatchSighting,
   OutboxItem,
@@ -43,26 +42,9 @@ import { StoreError } from '../store-error';
 import { clampLimit, isRowKey } from '../validate';
 import { checkBatch, checkNewWatch, checkRunOutcome, checkSightings, isWatchId, watchPostKey } from '../watch-validate';
 import { getJson, getText, putJson, putText } from './entity-text';
-import { isContention, isNotFound, statusOf, withRetries } from './optimistic';
-
-type Entity = Record<string, unknown>;
-type Keyed = Entity & { partitionKey: string; rowKey: string };
-type Stored = TableEntityResult<Entity>;
-
-/** What this module needs of the table store it belongs to. */
-export interface TableParts {
-  /** The triage table (incidents, outbox), where watches and sanctions live too. */
-  readonly triage: TableClient;
-  /** The `watchseen` table: sightings and batches. */
-  readonly seen: TableClient;
-  /** The store clock, in epoch milliseconds. */
-  now(): number;
-  /** The triage partition of a team (here: a tenant). */
-  partitionOf(team: string): string;
-  /** The entity of a new outbox item. */
-  outboxEntity(id: string, item: NewOutboxItem, at: number): Keyed;
-  getOutboxItem(team: string, id: string): Promise<OutboxItem | undefined>;
-}
+import { isContention, isNotFound, withRetries } from './optimistic';
+import { actorOf, insertEntity, int, n, optDate, putActor, queryEntities, readEntity, rowPrefix, s, time, type Entity, type Keyed, type Stored } from './table-entities';
+import type { TableParts } from './table-parts';
 
 const COUNTER = 'watchcounter';
 const KEY = 'watchkey|';
@@ -75,19 +57,6 @@ const NO_LEASE = new Date(0);
 const watchRow = (id: number): string => `${WATCH}${String(id).padStart(10, '0')}`;
 const seenPartition = (ref: WatchRef): string => `w-${idFromKey('watch', `${ref.tenant}\0${ref.id}`)}`;
 const sightingRow = (toolId: string, deviceId: string): string => `${SIGHTING}${idFromKey('sighting', `${toolId}\0${deviceId}`)}`;
-/** A filter for row keys starting with `prefix` (`|` is followed by `}` in code order). */
-const rowPrefix = (prefix: string): string => odata`RowKey ge ${prefix} and RowKey lt ${`${prefix.slice(0, -1)}}`}`;
-
-const s = (e: Entity, name: string): string => e[name] as string;
-const n = (e: Entity, name: string): number => e[name] as number;
-const int = (e: Entity, name: string): number => Number(e[name] as bigint | number);
-const time = (e: Entity, name: string): Date => new Date((e[name] as Date).getTime());
-const optDate = (e: Entity, name: string): Date | undefined => (e[name] instanceof Date ? time(e, name) : undefined);
-const actorOf = (e: Entity, prefix: string): Actor => ({ aadObjectId: s(e, `${prefix}Id`), name: s(e, `${prefix}Name`) });
-const putActor = (e: Entity, prefix: string, actor: Actor): void => {
-  e[`${prefix}Id`] = actor.aadObjectId;
-  e[`${prefix}Name`] = actor.name;
-};
 const flagged = (sighting: NewWatchSighting): boolean => (sighting.unsanctionedInstances?.length ?? 0) > 0;
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -134,36 +103,10 @@ const bySighting = (a: WatchSighting, b: WatchSighting): number => byString(a.to
 
 /** The Azure Table Storage implementation of {@link WatchStore}. */
 export class TableWatches implements WatchStore {
-  constructor(private readonly parts: TableParts) {}
-
-  private async read(table: TableClient, partitionKey: string, rowKey: string): Promise<Stored | undefined> {
-    try {
-      return await table.getEntity<Entity>(partitionKey, rowKey);
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
-  private async query(table: TableClient, filter: string): Promise<Stored[]> {
-    const found: Stored[] = [];
-    for await (const entity of table.listEntities<Entity>({ queryOptions: { filter } })) found.push(entity);
-    return found;
-  }
-
-  /** Inserts; false when an entity with the same keys exists. */
-  private async insert(table: TableClient, entity: Keyed): Promise<boolean> {
-    try {
-      await table.createEntity(entity);
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 409) return false;
-      throw error;
-    }
-  }
+  constructor(private readonly parts: Pick<TableParts, 'triage' | 'seen' | 'now' | 'partitionOf' | 'outboxEntity' | 'getOutboxItem'>) {}
 
   private readWatch(tenant: string, id: number): Promise<Stored | undefined> {
-    return this.read(this.parts.triage, this.parts.partitionOf(tenant), watchRow(id));
+    return readEntity(this.parts.triage, this.parts.partitionOf(tenant), watchRow(id));
   }
 
   // ---------------------------------------------------------------------------------------- watches
@@ -173,9 +116,9 @@ export class TableWatches implements WatchStore {
     const partitionKey = this.parts.partitionOf(watch.tenant);
     const keyRow = `${KEY}${idFromKey('watch-key', watch.key)}`;
     return withRetries('create watch', async () => {
-      const known = await this.read(this.parts.triage, partitionKey, keyRow);
+      const known = await readEntity(this.parts.triage, partitionKey, keyRow);
       if (known) return { record: watchFrom((await this.readWatch(watch.tenant, n(known, 'id')))!), created: false };
-      const counter = await this.read(this.parts.triage, partitionKey, COUNTER);
+      const counter = await readEntity(this.parts.triage, partitionKey, COUNTER);
       const id = (counter ? n(counter, 'lastId') : 0) + 1;
       const now = new Date(this.parts.now());
       const entity: Keyed = {
@@ -218,7 +161,7 @@ export class TableWatches implements WatchStore {
     let query = rowPrefix(WATCH);
     if (filter.tenant !== undefined) query += odata` and PartitionKey eq ${this.parts.partitionOf(filter.tenant)}`;
     if (filter.active) query += odata` and stopped eq ${false}`;
-    const watches = (await this.query(this.parts.triage, query)).map(watchFrom);
+    const watches = (await queryEntities(this.parts.triage, query)).map(watchFrom);
     return watches.sort((a, b) => byString(a.tenant, b.tenant) || a.id - b.id);
   }
 
@@ -240,7 +183,7 @@ export class TableWatches implements WatchStore {
     const leaseMs = options.leaseMs ?? DEFAULT_WATCH_LEASE_MS;
     const now = new Date(this.parts.now());
     const filter = `${rowPrefix(WATCH)} and ${odata`stopped eq ${false} and nextRunAt le ${now} and leaseExpiresAt le ${now}`}`;
-    const due = (await this.query(this.parts.triage, filter)).sort(
+    const due = (await queryEntities(this.parts.triage, filter)).sort(
       (a, b) => time(a, 'nextRunAt').getTime() - time(b, 'nextRunAt').getTime() || byString(a.partitionKey!, b.partitionKey!) || n(a, 'id') - n(b, 'id'),
     );
     const claimed: ClaimedWatch[] = [];
@@ -315,7 +258,7 @@ export class TableWatches implements WatchStore {
         return true;
       } catch (error) {
         if (!isContention(error)) throw error;
-        current = await this.read(this.parts.seen, partitionKey, entity.rowKey);
+        current = await readEntity(this.parts.seen, partitionKey, entity.rowKey);
       }
     }
   }
@@ -330,11 +273,11 @@ export class TableWatches implements WatchStore {
     if (!isWatchId(ref.id) || !(await this.readWatch(ref.tenant, ref.id))) throw new StoreError('not-found', 'no such watch');
     const partitionKey = seenPartition(ref);
     const batchRow = `${BATCH}${batch.runKey}`;
-    const header = await this.read(this.parts.seen, partitionKey, batchRow);
+    const header = await readEntity(this.parts.seen, partitionKey, batchRow);
     if (header?.status === 'posted' && batch.kind === 'new-devices') throw new StoreError('conflict', `the post of run ${batch.runKey} is already enqueued`);
     const at = new Date(this.parts.now());
-    const opened = !header && (await this.insert(this.parts.seen, { partitionKey, rowKey: batchRow, kind: batch.kind, status: 'recording', createdAt: at }));
-    const known = new Map((await this.query(this.parts.seen, `${odata`PartitionKey eq ${partitionKey}`} and ${rowPrefix(SIGHTING)}`)).map((e) => [e.rowKey!, e]));
+    const opened = !header && (await insertEntity(this.parts.seen, { partitionKey, rowKey: batchRow, kind: batch.kind, status: 'recording', createdAt: at }));
+    const known = new Map((await queryEntities(this.parts.seen, `${odata`PartitionKey eq ${partitionKey}`} and ${rowPrefix(SIGHTING)}`)).map((e) => [e.rowKey!, e]));
     const fresh = sightings.filter((sighting) => !known.has(sightingRow(sighting.toolId, sighting.deviceId)));
     let recorded = 0;
     const individually: NewWatchSighting[] = sightings.filter((sighting) => known.has(sightingRow(sighting.toolId, sighting.deviceId)));
@@ -359,7 +302,7 @@ export class TableWatches implements WatchStore {
   /** Ends a batch's recording: `pending` when it has something to post, gone when this call opened it for nothing. */
   private async closeRecording(partitionKey: string, batchRow: string, keep: boolean, opened: boolean): Promise<void> {
     await withRetries('close watch batch', async () => {
-      const header = await this.read(this.parts.seen, partitionKey, batchRow);
+      const header = await readEntity(this.parts.seen, partitionKey, batchRow);
       if (!header || header.status !== 'recording') return;
       if (keep) await this.parts.seen.updateEntity({ partitionKey, rowKey: batchRow, status: 'pending' }, 'Merge', { etag: header.etag });
       else if (opened) await this.parts.seen.deleteEntity(partitionKey, batchRow, { etag: header.etag });
@@ -370,12 +313,12 @@ export class TableWatches implements WatchStore {
     if (!isWatchId(ref.id)) return [];
     const partitionKey = seenPartition(ref);
     const staleBefore = this.parts.now() - DEFAULT_WATCH_LEASE_MS;
-    const headers = (await this.query(this.parts.seen, `${odata`PartitionKey eq ${partitionKey}`} and ${rowPrefix(BATCH)}`)).filter(
+    const headers = (await queryEntities(this.parts.seen, `${odata`PartitionKey eq ${partitionKey}`} and ${rowPrefix(BATCH)}`)).filter(
       (e) => e.status === 'pending' || (e.status === 'recording' && time(e, 'createdAt').getTime() < staleBefore),
     );
     if (headers.length === 0) return [];
     const byRun = new Map<string, WatchSighting[]>();
-    for (const entity of await this.query(this.parts.seen, `${odata`PartitionKey eq ${partitionKey}`} and ${rowPrefix(SIGHTING)}`)) {
+    for (const entity of await queryEntities(this.parts.seen, `${odata`PartitionKey eq ${partitionKey}`} and ${rowPrefix(SIGHTING)}`)) {
       const sighting = sightingFrom(entity);
       byRun.set(sighting.runKey, [...(byRun.get(sighting.runKey) ?? []), sighting]);
     }
@@ -397,7 +340,7 @@ export class TableWatches implements WatchStore {
     const batchRow = `${BATCH}${runKey}`;
     const key = watchPostKey(ref.id, runKey);
     const outboxId = idFromKey('outbox', `${ref.tenant}\0${key}`);
-    const header = await this.read(this.parts.seen, partitionKey, batchRow);
+    const header = await readEntity(this.parts.seen, partitionKey, batchRow);
     if (!header) return undefined;
     const created = await withRetries('enqueue watch post', async () => {
       const watch = await this.readWatch(ref.tenant, ref.id);
@@ -418,7 +361,7 @@ export class TableWatches implements WatchStore {
 
   async listWatchSightings(ref: WatchRef): Promise<WatchSighting[]> {
     if (!isWatchId(ref.id)) return [];
-    const rows = await this.query(this.parts.seen, `${odata`PartitionKey eq ${seenPartition(ref)}`} and ${rowPrefix(SIGHTING)}`);
+    const rows = await queryEntities(this.parts.seen, `${odata`PartitionKey eq ${seenPartition(ref)}`} and ${rowPrefix(SIGHTING)}`);
     return rows.map(sightingFrom).sort(bySighting);
   }
 }

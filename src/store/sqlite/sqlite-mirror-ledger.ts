@@ -4,7 +4,7 @@
  */
 import type { MirrorLedgerStore } from '../store';
 import { checkKey } from '../validate';
-import type { SqliteParts } from './sqlite-watches';
+import type { SqliteParts } from './sqlite-parts';
 
 /** The SQLite implementation of {@link MirrorLedgerStore}. */
 export class SqliteMirrorLedger implements MirrorLedgerStore {

@@ -4,7 +4,7 @@
  */
 import type { NewSanction, Sanction, SanctionStore } from '../store';
 import { checkNewSanction } from '../watch-validate';
-import type { SqliteParts } from './sqlite-watches';
+import type { SqliteParts } from './sqlite-parts';
 
 type Row = Record<string, unknown>;
 

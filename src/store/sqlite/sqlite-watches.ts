@@ -3,16 +3,13 @@
  * check-then-write runs in one immediate transaction, so competing processes on one file decide on
  * the same state one after the other: a due watch is claimed once, a device is recorded once.
  */
-import type Database from 'better-sqlite3';
 import { idFromKey, newToken } from '../ids';
 import type {
   Actor,
   ClaimedWatch,
   Created,
-  NewOutboxItem,
   NewWatch,
   NewWatchSighting,
-  OpaqueJson,
   OutboxItem,
   OutboxMessage,
   Watch,
@@ -28,28 +25,8 @@ import { DEFAULT_WATCH_LEASE_MS } from '../store';
 import { StoreError } from '../store-error';
 import { clampLimit, isRowKey } from '../validate';
 import { checkBatch, checkNewWatch, checkRunOutcome, checkSightings, isWatchId, watchPostKey } from '../watch-validate';
-
-/** What this module needs of the SQLite store it belongs to. */
-export interface SqliteParts {
-  /** The prepared statement of a text, compiled once per connection. */
-  sql(text: string): Database.Statement;
-  /** Runs `work` in one immediate (write-locking) transaction. */
-  write<T>(work: () => T): T;
-  /** The store clock, in epoch milliseconds. */
-  now(): number;
-  /** Inserts an outbox item (inside a transaction). */
-  insertOutbox(id: string, item: NewOutboxItem, at: number): void;
-  getOutboxItem(team: string, id: string): Promise<OutboxItem | undefined>;
-}
-
-type Row = Record<string, unknown>;
-
-const str = (row: Row, column: string): string => row[column] as string;
-const num = (row: Row, column: string): number => row[column] as number;
-const optDate = (row: Row, column: string): Date | undefined => (row[column] === null ? undefined : new Date(row[column] as number));
-const json = (value: OpaqueJson): string => JSON.stringify(value ?? null);
-const parse = (row: Row, column: string): OpaqueJson => JSON.parse(row[column] as string) as OpaqueJson;
-const actor = (row: Row, prefix: string): Actor => ({ aadObjectId: str(row, `${prefix}_id`), name: str(row, `${prefix}_name`) });
+import type { SqliteParts } from './sqlite-parts';
+import { actor, json, num, optDate, parse, str, type Row } from './sqlite-rows';
 
 function watchFrom(row: Row): Watch {
   const lastRunAt = optDate(row, 'last_run_at');
@@ -92,19 +69,10 @@ const flagged = (sighting: NewWatchSighting): boolean => (sighting.unsanctionedI
 
 /** The SQLite implementation of {@link WatchStore}. */
 export class SqliteWatches implements WatchStore {
-  constructor(private readonly db: SqliteParts) {}
-
-  private get<T>(sql: string, map: (row: Row) => T, ...params: unknown[]): T | undefined {
-    const row = this.db.sql(sql).get(...params) as Row | undefined;
-    return row === undefined ? undefined : map(row);
-  }
-
-  private all<T>(sql: string, map: (row: Row) => T, ...params: unknown[]): T[] {
-    return (this.db.sql(sql).all(...params) as Row[]).map(map);
-  }
+  constructor(private readonly db: Pick<SqliteParts, 'sql' | 'write' | 'now' | 'get' | 'all' | 'insertOutbox' | 'getOutboxItem'>) {}
 
   private watch(tenant: string, id: number): Watch | undefined {
-    return this.get('SELECT * FROM watches WHERE tenant = ? AND id = ?', watchFrom, tenant, id);
+    return this.db.get('SELECT * FROM watches WHERE tenant = ? AND id = ?', watchFrom, tenant, id);
   }
 
   // ---------------------------------------------------------------------------------------- watches
@@ -112,7 +80,7 @@ export class SqliteWatches implements WatchStore {
   async createWatch(watch: NewWatch): Promise<Created<Watch>> {
     checkNewWatch(watch);
     return this.db.write(() => {
-      const existing = this.get('SELECT * FROM watches WHERE tenant = ? AND key = ?', watchFrom, watch.tenant, watch.key);
+      const existing = this.db.get('SELECT * FROM watches WHERE tenant = ? AND key = ?', watchFrom, watch.tenant, watch.key);
       if (existing) return { record: existing, created: false };
       const counter = this.db
         .sql(
@@ -151,7 +119,7 @@ export class SqliteWatches implements WatchStore {
   }
 
   async listWatches(filter: { readonly tenant?: string; readonly active?: boolean } = {}): Promise<Watch[]> {
-    return this.all(
+    return this.db.all(
       `SELECT * FROM watches WHERE (@tenant IS NULL OR tenant = @tenant) AND (@active = 0 OR stopped_at IS NULL) ORDER BY tenant, id`,
       watchFrom,
       { tenant: filter.tenant ?? null, active: filter.active ? 1 : 0 },
@@ -271,7 +239,7 @@ export class SqliteWatches implements WatchStore {
   }
 
   async listPendingWatchBatches(ref: WatchRef): Promise<WatchBatch[]> {
-    const batches = this.all(
+    const batches = this.db.all(
       `SELECT * FROM watch_batches WHERE tenant = ? AND watch_id = ? AND status = 'pending' ORDER BY created_at, run_key`,
       (row) => ({ runKey: str(row, 'run_key'), kind: str(row, 'kind') as WatchBatchKind, createdAt: new Date(num(row, 'created_at')) }),
       ref.tenant,
@@ -280,7 +248,7 @@ export class SqliteWatches implements WatchStore {
     return batches.map((batch) => ({
       ...batch,
       status: 'pending' as const,
-      sightings: this.all(
+      sightings: this.db.all(
         'SELECT * FROM watch_sightings WHERE tenant = ? AND watch_id = ? AND run_key = ? ORDER BY tool_id, device_id',
         sightingFrom,
         ref.tenant,
@@ -312,6 +280,6 @@ export class SqliteWatches implements WatchStore {
   }
 
   async listWatchSightings(ref: WatchRef): Promise<WatchSighting[]> {
-    return this.all('SELECT * FROM watch_sightings WHERE tenant = ? AND watch_id = ? ORDER BY tool_id, device_id', sightingFrom, ref.tenant, ref.id);
+    return this.db.all('SELECT * FROM watch_sightings WHERE tenant = ? AND watch_id = ? ORDER BY tool_id, device_id', sightingFrom, ref.tenant, ref.id);
   }
 }
