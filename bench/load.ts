@@ -174,6 +174,12 @@ async function startBot(
       // The bench's own store and snapshots: never the developer's `.huntops/`.
       HUNT_STORE: `sqlite:${path.join(work, `${instance}.db`)}`,
       HUNT_LOCAL_SNAPSHOT_DIR: path.join(work, `${instance}-snapshots`),
+      // The load is one client asking 50 hunts a second (200 at once in a burst): far over the
+      // per-person limits, which would answer most of it with a refusal card. The bench measures
+      // the hunt path, so the limits are raised to their maximum.
+      HUNT_USER_RATE: '10000',
+      HUNT_PENDING_PER_CONVERSATION: '1000',
+      HUNT_PENDING_MAX: '10000',
       // Unset for the sample data, so the bot finds it itself and labels it as it does in production.
       ...(data === SAMPLE_DIR ? {} : { HUNT_DATA_DIR: data }),
     },
