@@ -37,25 +37,32 @@ export function singleQuery(kql: string): QueryBatch {
  * Splits `items` into the fewest consecutive groups (greedily, in order) whose query — `build` of
  * the group — is within {@link MAX_QUERY_CHARS}, and returns the queries. `name` says which item a
  * too-long query is for.
+ *
+ * A query only grows with its items, so each group is the longest run from where the previous one
+ * ended whose query fits, found by halving: about log2(n) builds per query instead of one per item
+ * (a whole-catalog build per item made `hunt all` a quadratic cost on the bot's event loop).
  */
 export function packQueries<T>(items: readonly T[], build: (group: readonly T[]) => string, name: (item: T) => string): string[] {
   const queries: string[] = [];
-  let group: T[] = [];
-  let query = '';
-  for (const item of items) {
-    const candidate = build([...group, item]);
-    if (candidate.length <= MAX_QUERY_CHARS) {
-      group.push(item);
-      query = candidate;
-      continue;
+  let start = 0;
+  while (start < items.length) {
+    let fits = 0;
+    let query = '';
+    let tooLong = 0;
+    let [low, high] = [1, items.length - start];
+    while (low <= high) {
+      const size = (low + high) >> 1;
+      const candidate = build(items.slice(start, start + size));
+      if (candidate.length <= MAX_QUERY_CHARS) {
+        [fits, query, low] = [size, candidate, size + 1];
+      } else {
+        [tooLong, high] = [candidate.length, size - 1];
+      }
     }
-    if (group.length === 0) throw new QueryTooLongError(name(item), candidate.length);
+    if (fits === 0) throw new QueryTooLongError(name(items[start]!), tooLong);
     queries.push(query);
-    group = [item];
-    query = build(group);
-    if (query.length > MAX_QUERY_CHARS) throw new QueryTooLongError(name(item), query.length);
+    start += fits;
   }
-  if (group.length > 0) queries.push(query);
   return queries;
 }
 

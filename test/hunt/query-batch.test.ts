@@ -33,6 +33,25 @@ describe('packQueries', () => {
     expect(packQueries([half, half, 1, half], build, String).map((q) => q.length)).toEqual([MAX_QUERY_CHARS, half + 1]);
     expect(() => packQueries([MAX_QUERY_CHARS + 1], build, () => 'the big one')).toThrow(QueryTooLongError);
   });
+
+  test('the same groups as adding one item at a time, with about log2(n) builds per query', () => {
+    const sizes = Array.from({ length: 600 }, (_, i) => 40 + ((i * 7919) % 211));
+    let builds = 0;
+    const build = (group: readonly number[]) => {
+      builds += 1;
+      return 'x'.repeat(group.reduce((a, b) => a + b, 20));
+    };
+    const oneAtATime: number[][] = [];
+    for (const size of sizes) {
+      const last = oneAtATime[oneAtATime.length - 1];
+      if (last && last.reduce((a, b) => a + b, 20 + size) <= MAX_QUERY_CHARS) last.push(size);
+      else oneAtATime.push([size]);
+    }
+    const queries = packQueries(sizes, build, String);
+    expect(queries.map((q) => q.length)).toEqual(oneAtATime.map((group) => group.reduce((a, b) => a + b, 20)));
+    expect(queries.length).toBeGreaterThan(4);
+    expect(builds).toBeLessThanOrEqual(queries.length * (Math.ceil(Math.log2(sizes.length)) + 1));
+  });
 });
 
 describe('unionResults', () => {
