@@ -13,6 +13,9 @@
  */
 const KQL_RECURSION = '^src/kql/(compile-[a-z-]+|[a-z-]+-step|aggregates|list-operators|table|table-builder)\\.ts$';
 
+/** The configuration: `config.ts` (the loader) with `config-types.ts` (names, defaults, types) and `config-env.ts` (the schema). */
+const CONFIG = 'config(-env|-types)?\\.ts';
+
 const TRANSPORT_PACKAGES = '^node_modules/(botbuilder|botbuilder-[a-z-]+|botframework-[a-z-]+|restify)/';
 
 module.exports = {
@@ -43,27 +46,27 @@ module.exports = {
       comment: 'Backends run queries; they know nothing of commands, stores, Teams or the configuration.',
       severity: 'error',
       from: { path: '^src/backends/' },
-      to: { path: '^src/(core|teams|app|cli|cards|store|config\\.ts)' },
+      to: { path: `^src/(core|teams|app|cli|cards|store|${CONFIG})` },
     },
     {
       name: 'hunt-below-core',
       comment: 'Hunt building blocks (catalog, builders, rules) know nothing of commands, Teams or the configuration.',
       severity: 'error',
       from: { path: '^src/hunt/' },
-      to: { path: '^src/(core|teams|app|cli|cards|config\\.ts)' },
+      to: { path: `^src/(core|teams|app|cli|cards|${CONFIG})` },
     },
     {
       name: 'store-below-core',
       comment: 'The store keeps records; it knows nothing of the layers that use it.',
       severity: 'error',
       from: { path: '^src/store/' },
-      to: { path: '^src/(core|teams|app|cli|cards|backends|hunt|config\\.ts)' },
+      to: { path: `^src/(core|teams|app|cli|cards|backends|hunt|${CONFIG})` },
     },
     {
       name: 'config-below-transports',
       comment: 'The configuration reads the environment; it does not depend on Teams, the core or the assembly.',
       severity: 'error',
-      from: { path: '^src/config\\.ts$' },
+      from: { path: `^src/${CONFIG}$` },
       to: { path: '^src/(core|teams|app|cli|cards|backends)' },
     },
     {
@@ -71,7 +74,7 @@ module.exports = {
       comment: 'The core decides; it knows nothing of Teams, cards, the CLI or the assembly.',
       severity: 'error',
       from: { path: '^src/core/' },
-      to: { path: '^src/(teams|app|cli|cards|config\\.ts)' },
+      to: { path: `^src/(teams|app|cli|cards|${CONFIG})` },
     },
     {
       name: 'cards-render-views',
