@@ -56,8 +56,6 @@ export const MAX_CHECK_TOOLS = 20;
 /** A check on its way. */
 export interface StartedCheck {
   readonly args: CheckArgs;
-  /** The caller's tenant scope: whose exclusions apply. */
-  readonly tenant: string;
   /** Where it runs ("sample data"). */
   readonly source: string;
   readonly hunt: Hunt;
@@ -112,7 +110,7 @@ export class DeviceCheckService {
       instanceId: this.deps.instanceId,
       origin: { tenant, conversationId: context.conversation.id },
     });
-    const started: StartedCheck = { args, tenant, source: target.backend.source, hunt };
+    const started: StartedCheck = { args, source: target.backend.source, hunt };
     const link = portal ? { portal } : {};
     return new Deferred(started, async (posted, queued): Promise<FinishedCheck> => {
       const began = performance.now();
