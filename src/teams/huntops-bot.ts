@@ -31,7 +31,6 @@ const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
 const ANSWERED_BELOW = 'Working on it: the answer is posted in this conversation.';
 
-
 /** What the bot needs. */
 export interface HuntOpsBotDeps {
   readonly app: HuntOpsApp;
@@ -98,8 +97,9 @@ export class HuntOpsBot extends ActivityHandler {
 
   /**
    * Answers a card action with a new message in the conversation the card is in (in a channel, its
-   * thread: a card action's conversation names the thread), leaving the clicked card as it is; the clicker is told the placement's
-   * acknowledgement. A deferred answer's message is then updated in place like a hunt's.
+   * thread: a card action's conversation names the thread), leaving the clicked card as it is; the
+   * clicker is told the placement's acknowledgement. A deferred answer's message is then updated in
+   * place like a hunt's.
    */
   private async answerBeneath(context: TurnContext, reply: Reply, placement: NewMessage): Promise<InvokeResponse> {
     const reference = TurnContext.getConversationReference(context.activity);
