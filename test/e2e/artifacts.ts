@@ -56,3 +56,21 @@ export function slug(text: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 80);
 }
+
+/**
+ * A `test` that leaves a screenshot of the page behind when it fails: `artifacts` and `page` are
+ * read when the step runs (the suite sets them up in `beforeAll`).
+ */
+export function screenshotOnFailure(artifacts: () => Artifacts, page: () => Page): (name: string, run: () => Promise<void>) => void {
+  return (name, run) =>
+    test(name, async () => {
+      try {
+        await run();
+      } catch (error) {
+        await artifacts()
+          .screenshot(page(), `${name} FAILED`)
+          .catch(() => undefined);
+        throw error;
+      }
+    });
+}

@@ -17,7 +17,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { launchChromium, type ChromiumSession } from '../support/chromium';
 import { readPlaygroundContext, startPlayground, type RunningPlayground } from '../support/playground';
 import { PlaygroundPage } from '../support/playground-page';
-import { Artifacts } from './artifacts';
+import { Artifacts, screenshotOnFailure } from './artifacts';
 import { ConversationStream, stringsOf, type StreamEvent } from './conversation-stream';
 import { startHuntOps, type HuntOpsProcess } from './huntops-process';
 
@@ -83,16 +83,7 @@ afterAll(async () => {
 }, 60_000);
 
 /** A test that leaves a screenshot of the screen behind when it fails. */
-function step(name: string, run: () => Promise<void>): void {
-  test(name, async () => {
-    try {
-      await run();
-    } catch (error) {
-      await artifacts.screenshot(ui.page, `${name} FAILED`).catch(() => undefined);
-      throw error;
-    }
-  });
-}
+const step = screenshotOnFailure(() => artifacts, () => ui.page);
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

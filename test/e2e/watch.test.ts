@@ -16,7 +16,7 @@ import { launchChromium, type ChromiumSession } from '../support/chromium';
 import { readPlaygroundContext, startPlayground, type RunningPlayground } from '../support/playground';
 import { PlaygroundPage } from '../support/playground-page';
 import { newKaseyaDevice, sampleCopy, type SampleCopy } from '../support/sample-copy';
-import { Artifacts, E2E_ARTIFACTS_DIR } from './artifacts';
+import { Artifacts, E2E_ARTIFACTS_DIR, screenshotOnFailure } from './artifacts';
 import { ConversationStream, type StreamEvent } from './conversation-stream';
 import { startHuntOps, type HuntOpsProcess } from './huntops-process';
 
@@ -65,16 +65,7 @@ afterAll(async () => {
 }, 60_000);
 
 /** A test that leaves a screenshot of the screen behind when it fails. */
-function step(name: string, run: () => Promise<void>): void {
-  test(name, async () => {
-    try {
-      await run();
-    } catch (error) {
-      await artifacts.screenshot(ui.page, `${name} FAILED`).catch(() => undefined);
-      throw error;
-    }
-  });
-}
+const step = screenshotOnFailure(() => artifacts, () => ui.page);
 
 /** Runs the watch has completed so far, from the store as the bot keeps it. */
 async function runs(): Promise<number> {
