@@ -1,7 +1,7 @@
 /**
  * One measured phase of the engine bench, in a process of its own (so its peak memory is its own):
  *
- *   engine-child.ts load <data file> <snapshot dir>     the engine reads the data file (and writes the snapshot)
+ *   engine-child.ts load <data file> <snapshot dir>     the engine reads the data file (then writes the snapshot, timed apart)
  *   engine-child.ts hunt <data dir> <snapshot dir> <runs>  a new backend opens the table (from the snapshot), runs the hunts
  *   engine-child.ts duck <data file> <threads> <runs>   DuckDB loads the same file, runs the same hunts on `threads` threads
  *   engine-child.ts shift <data file> <snapshot dir> <runs>  the hunts with a recorded sample's shift, in this process: on the
@@ -75,8 +75,11 @@ async function load(file: string, snapshots: string): Promise<object> {
   });
   const ms = performance.now() - started;
   if (!answer.ok) throw new Error(answer.dataError);
+  const snapshot = await answer.snapshotWritten;
+  if (!snapshot || snapshot.notWritten) throw new Error(`no snapshot written: ${snapshot?.notWritten ?? 'none asked for'}`);
+  const snapshotMs = performance.now() - started - ms;
   await engine.close();
-  return { ms, rows: answer.table.rowCount, from: answer.from, threads: engine.loadThreads, peakMb: peakMb() };
+  return { ms, snapshotMs, rows: answer.table.rowCount, from: answer.from, threads: engine.loadThreads, peakMb: peakMb() };
 }
 
 function anchorOf(dataDir: string): Date {

@@ -1,7 +1,7 @@
 /**
  * What the local engine's threads run (see `local-engine.ts`): `query` runs KQL over shared tables;
- * loading is `open` (a table's snapshot), `readPart` (a data file, or a part of one) and `merge`
- * (the parts as one table, and its snapshot written). Each
+ * loading is `open` (a table's snapshot), `readPart` (a data file, or a part of one), `merge`
+ * (the parts as one table) and `snapshot` (the merged table written as its snapshot). Each
  * task lowers its thread's scheduling priority first to the engine's nice value (Linux keeps one
  * per thread), so the bot's event loop gets a core first whenever it has work.
  *
@@ -66,21 +66,25 @@ export interface ReadPartTask {
 /** A part's table, or the data file's problem (`dataError`), or (CSV in parts) that the file must be read whole (`readWhole`). */
 export type ReadPartAnswer = { readonly ok: true; readonly part: TablePart } | { readonly ok: false; readonly dataError?: string; readonly readWhole?: true };
 
-/** Puts the parts together and writes the snapshot (the `merge` task). */
+/** Puts the parts together (the `merge` task). */
 export interface MergeTask {
-  /** Moved to the merging thread. */
   readonly parts: readonly TablePart[];
   readonly id: string;
-  readonly source: TableFileSource;
-  readonly version: SourceVersion;
-  readonly snapshotFile?: string;
   readonly nice: number;
 }
 
-/** The table, and why no snapshot was written when none was. */
-export interface MergeAnswer {
+/** Writes a loaded table's snapshot (the `snapshot` task). */
+export interface SnapshotTask {
   readonly table: SharedTable;
-  readonly snapshotNotWritten?: string;
+  readonly source: TableFileSource;
+  readonly version: SourceVersion;
+  readonly snapshotFile: string;
+  readonly nice: number;
+}
+
+/** Why no snapshot was written, or nothing when it was. */
+export interface SnapshotAnswer {
+  readonly notWritten?: string;
 }
 
 /** Sets this thread's nice value to `nice` unless it runs lower already (a thread starts with its creator's). */
@@ -152,19 +156,23 @@ export async function readPart(task: ReadPartTask): Promise<ReadPartAnswer> {
   }
 }
 
-/** Merges parts and writes the snapshot (the `merge` task). */
-export function merge(task: MergeTask): MergeAnswer {
+/** Merges parts (the `merge` task). */
+export function merge(task: MergeTask): SharedTable {
   lowerPriority(task.nice);
-  const table = mergeParts(task.parts, task.id);
+  return mergeParts(task.parts, task.id);
+}
+
+/** Writes the snapshot of a table read from a data file, unless the file changed while it was read (the `snapshot` task). */
+export function snapshot(task: SnapshotTask): SnapshotAnswer {
+  lowerPriority(task.nice);
   const after = statSync(task.source.file);
   if (after.size !== task.version.size || after.mtimeMs !== task.version.mtimeMs || after.ino !== task.version.ino) {
-    return { table, snapshotNotWritten: 'the data file changed while it was read' };
+    return { notWritten: 'the data file changed while it was read' };
   }
-  if (!task.snapshotFile) return { table };
   try {
-    writeSnapshot(task.snapshotFile, table, task.version);
-    return { table };
+    writeSnapshot(task.snapshotFile, task.table, task.version);
+    return {};
   } catch (error) {
-    return { table, snapshotNotWritten: (error as Error).message };
+    return { notWritten: (error as Error).message };
   }
 }

@@ -29,7 +29,7 @@ import { Piscina } from 'piscina';
 import { KqlError } from '../kql';
 import { BackendError, type QueryResult } from './backend';
 import { cancelledError } from './cancellation';
-import type { MergeAnswer, MergeTask, OpenAnswer, OpenTask, QueryAnswer, QueryTask, ReadPartAnswer, ReadPartTask } from './local-engine-worker';
+import type { MergeTask, OpenAnswer, OpenTask, QueryAnswer, QueryTask, ReadPartAnswer, ReadPartTask, SnapshotAnswer, SnapshotTask } from './local-engine-worker';
 import type { ByteRange } from './local-chunks';
 import type { TableFileSource } from './local-jsonl';
 import { buffersOf, type SharedTable } from './local-shared-table';
@@ -78,8 +78,11 @@ export type LoadAnswer =
       readonly from: 'snapshot' | 'data file';
       /** Why the snapshot was not used, when one was asked for and not used. */
       readonly snapshotMiss?: SnapshotMiss;
-      /** Why no snapshot was written after reading the data file. */
-      readonly snapshotNotWritten?: string;
+      /**
+       * Read from the data file with a snapshot asked for: settles when the snapshot has been
+       * written (the table answers meanwhile), saying why it was not when it was not. Never rejects.
+       */
+      readonly snapshotWritten?: Promise<SnapshotAnswer>;
     }
   | { readonly ok: false; readonly dataError: string };
 
@@ -121,6 +124,8 @@ export class LocalEngine {
   private readonly minPartBytes: number;
   private queryPool?: Piscina;
   private loadPool?: Piscina;
+  /** Snapshots being written, by file: opening one waits for its write. */
+  private readonly writing = new Map<string, Promise<SnapshotAnswer>>();
 
   constructor(options: LocalEngineOptions = {}) {
     this.threads = options.threads ?? LOCAL_ENGINE_DEFAULTS.threads;
@@ -180,14 +185,15 @@ export class LocalEngine {
 
   /**
    * Loads a table on the loading threads: from its snapshot when that is valid; else its data
-   * file, in as many parts as there are loading threads (each starting at a line), merged, and
-   * the snapshot written. A part that finds a problem has the file read whole by one thread, so
+   * file, in as many parts as there are loading threads (each starting at a line) and merged; the
+   * table is answered at once and its snapshot written after (see `snapshotWritten`). A part that finds a problem has the file read whole by one thread, so
    * errors name the right line (and CSV the fast reader is not sure of goes the general way).
    */
   async load(request: LoadRequest, onProgress?: (progress: LoadProgressReport) => void): Promise<LoadAnswer> {
     const pool = this.pool('load');
     let snapshotMiss: SnapshotMiss | undefined;
     if (request.snapshotFile) {
+      await this.writing.get(request.snapshotFile);
       const task: OpenTask = { snapshotFile: request.snapshotFile, source: request.source, version: request.version, id: request.id, nice: this.nice };
       const opened = (await pool.run(task, { name: 'open' })) as OpenAnswer;
       if (opened.ok) return { ok: true, table: opened.table, from: 'snapshot' };
@@ -206,23 +212,27 @@ export class LocalEngine {
     const failed = parts.find((p) => !p.ok);
     if (failed && !failed.ok) return { ok: false, dataError: failed.dataError ?? 'cannot be read' };
     const partTables = parts.map((p) => (p.ok ? p.part : undefined!));
-    const task: MergeTask = {
-      parts: partTables,
-      id: request.id,
-      source: request.source,
-      version: request.version,
-      nice: this.nice,
-      ...(request.snapshotFile ? { snapshotFile: request.snapshotFile } : {}),
-    };
+    const task: MergeTask = { parts: partTables, id: request.id, nice: this.nice };
     parts = [];
-    const merged = (await pool.run(task, { name: 'merge', transferList: partTables.flatMap((p) => buffersOf(p)) })) as MergeAnswer;
+    const table = (await pool.run(task, { name: 'merge', transferList: partTables.flatMap((p) => buffersOf(p)) })) as SharedTable;
     return {
       ok: true,
-      table: merged.table,
+      table,
       from: 'data file',
       ...(snapshotMiss && snapshotMiss.reason !== 'missing' ? { snapshotMiss } : {}),
-      ...(merged.snapshotNotWritten ? { snapshotNotWritten: merged.snapshotNotWritten } : {}),
+      ...(request.snapshotFile ? { snapshotWritten: this.writeSnapshot(pool, { table, source: request.source, version: request.version, snapshotFile: request.snapshotFile, nice: this.nice }) } : {}),
     };
+  }
+
+  /** Writes a snapshot on a loading thread; opening the same file meanwhile waits for it. */
+  private writeSnapshot(pool: Piscina, task: SnapshotTask): Promise<SnapshotAnswer> {
+    const written = (pool.run(task, { name: 'snapshot' }) as Promise<SnapshotAnswer>)
+      .catch((error: unknown): SnapshotAnswer => ({ notWritten: (error as Error).message }))
+      .finally(() => {
+        if (this.writing.get(task.snapshotFile) === written) this.writing.delete(task.snapshotFile);
+      });
+    this.writing.set(task.snapshotFile, written);
+    return written;
   }
 
   private async readPart(pool: Piscina, task: Omit<ReadPartTask, 'progress'>, onProgress: (progress: LoadProgressReport) => void): Promise<ReadPartAnswer> {
@@ -236,8 +246,9 @@ export class LocalEngine {
     }
   }
 
-  /** Stops the threads (running tasks are abandoned). */
+  /** Stops the threads once the snapshots being written are (running queries and loads are abandoned). */
   async close(): Promise<void> {
+    await Promise.all(this.writing.values());
     await Promise.all([this.queryPool?.destroy(), this.loadPool?.destroy()]);
     this.queryPool = undefined;
     this.loadPool = undefined;

@@ -16,16 +16,22 @@ function mergeStrings(columns: Array<PartColumn | undefined>, rowCount: number):
   let at = 0;
   columns.forEach((column, part) => {
     const own = decodeDictionary(column!.dictBytes!, column!.dictOffsets!);
-    const remap = Int32Array.from(own, (text) => {
-      let code = index.get(text);
-      if (code === undefined) {
-        code = dict.push(text) - 1;
-        index.set(text, code);
-      }
-      return code;
-    });
     const from = new Int32Array(column!.codes!);
-    for (let r = 0; r < from.length; r++) codes[at + r] = remap[from[r]!]!;
+    if (part === 0) {
+      // The first part's strings are unique, so they keep their codes: copied as they are.
+      own.forEach((text, code) => (dict.push(text), index.set(text, code)));
+      codes.set(from, 0);
+    } else {
+      const remap = Int32Array.from(own, (text) => {
+        let code = index.get(text);
+        if (code === undefined) {
+          code = dict.push(text) - 1;
+          index.set(text, code);
+        }
+        return code;
+      });
+      for (let r = 0; r < from.length; r++) codes[at + r] = remap[from[r]!]!;
+    }
     at += from.length;
     columns[part] = undefined;
   });

@@ -171,10 +171,13 @@ export class LocalTables {
             seconds,
             from: answer.from,
             ...(answer.snapshotMiss && answer.snapshotMiss.reason !== 'missing' ? { snapshot: `${answer.snapshotMiss.reason}: ${answer.snapshotMiss.detail}` } : {}),
-            ...(answer.snapshotNotWritten ? { snapshotNotWritten: answer.snapshotNotWritten } : {}),
           },
           'loaded a local table',
         );
+        void answer.snapshotWritten?.then(({ notWritten }) => {
+          if (notWritten) log?.warn({ table: name, file: version.file, reason: notWritten }, 'could not write the snapshot of a local table; the next start reads the data file again');
+          else log?.info({ table: name, seconds: Math.round(performance.now() - startedAt) / 1000 }, 'wrote the snapshot of a local table');
+        });
         if (state.loading === loading) state.loading = undefined;
         if (!state.current || loadOrder(state.current.table) < loadOrder(answer.table)) state.current = { version, table: answer.table };
         return answer.table;

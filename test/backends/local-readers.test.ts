@@ -113,6 +113,16 @@ describe('fast readers', () => {
     );
   });
 
+  test('JSONL: a raw control character in a string is not JSON, whether or not a valid string shares its beginning', async () => {
+    const file = path.join(dir, 'control.jsonl');
+    for (const bad of ['\u0001', '\t', '\r']) {
+      writeFileSync(file, `{"DeviceName":"ws-fin-014.corp.contoso.com"}\n{"DeviceName":"ws-fin-014.corp${bad}contoso.com"}\n`);
+      await expect(readTableFile({ file, table: 'T', schema: SCHEMA }, 'x')).rejects.toThrow(new RegExp(`^${file}, line 2: not valid JSON \\(Bad control character in string literal`));
+    }
+    writeFileSync(file, `{"DeviceName":"ws\\tfin"}\n{"DeviceName":"ws\\tfin"}\n`);
+    expect(values(tableFromShared(await readTableFile({ file, table: 'T', schema: SCHEMA }, 'x'))).map((r) => r[1])).toEqual(['ws\tfin', 'ws\tfin']);
+  });
+
   test('CSV the fast reader is not sure of goes the general way, which reads it or words its error', async () => {
     const file = path.join(dir, 'odd.csv');
     writeFileSync(file, 'DeviceName,Count\r\n"a, b",1\nc,2\r\n');

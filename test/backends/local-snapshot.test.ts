@@ -1,7 +1,9 @@
 /**
  * Columnar snapshots: a second backend (a restart, another process) opens the table from its
  * snapshot; a snapshot that is corrupt (damaged, cut short, not one) or stale (the data file or
- * the schema changed) is detected, never used, and rebuilt from the data file.
+ * the schema changed) is detected, never used, and rebuilt from the data file. The table answers
+ * as soon as it is read; its snapshot is written after, and a snapshot that cannot be written is
+ * said in the log without failing the hunt.
  */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,12 +47,24 @@ function writeRows(count: number): void {
   writeFileSync(dataFile(), `${rows.join('\n')}\n`);
 }
 
-/** A backend of its own (as after a restart), recording where each table came from. */
+/**
+ * A backend of its own (as after a restart), recording where each table came from; when it read
+ * the data file, it answers once the snapshot it writes in the background is written.
+ */
 async function huntWithNewBackend(): Promise<{ rows: unknown; loads: Array<Record<string, unknown>> }> {
   const loads: Array<Record<string, unknown>> = [];
-  const log = { info: (fields: object, message: string) => message === 'loaded a local table' && loads.push(fields as Record<string, unknown>), warn: () => undefined };
+  let snapshotWritten!: () => void;
+  const written = new Promise<void>((resolve) => (snapshotWritten = resolve));
+  const log = {
+    info: (fields: object, message: string) => {
+      if (message === 'loaded a local table') loads.push(fields as Record<string, unknown>);
+      if (message === 'wrote the snapshot of a local table') snapshotWritten();
+    },
+    warn: () => undefined,
+  };
   const backend = createLocalBackend({ dataDir: dir, now: () => NOW, maxWindow: parseWindow('30d')!, engine, snapshotDir: snapshots, log });
   const result = await backend.run({ kql: HUNT, window: parseWindow('5d')! });
+  if (loads.some((load) => load['from'] === 'data file')) await written;
   return { rows: result.rows, loads };
 }
 
@@ -106,6 +120,26 @@ describe('columnar snapshots', () => {
     const after = await huntWithNewBackend();
     expect(after.loads).toEqual([expect.objectContaining({ from: 'data file', rows: 301, snapshot: expect.stringMatching(/^stale: the data file changed since/) })]);
     expect(after.rows).toEqual(expect.arrayContaining([expect.objectContaining({ DeviceName: 'ws-new' })]));
+  });
+
+  test('a snapshot that cannot be written is logged; the table answers all the same and the next start reads the data file', async () => {
+    writeRows(40);
+    writeFileSync(snapshots, 'a file where the snapshot folder should be');
+    const warned: Array<{ fields: object; message: string }> = [];
+    const hunt = async () => {
+      const loaded: unknown[] = [];
+      const log = { info: (fields: object, message: string) => message === 'loaded a local table' && loaded.push(fields), warn: (fields: object, message: string) => warned.push({ fields, message }) };
+      const backend = createLocalBackend({ dataDir: dir, now: () => NOW, maxWindow: parseWindow('30d')!, engine, snapshotDir: snapshots, log });
+      const result = await backend.run({ kql: HUNT, window: parseWindow('5d')! });
+      await engine.close();
+      return { rows: result.rows, loaded };
+    };
+    const first = await hunt();
+    expect((first.rows as unknown[]).length).toBeGreaterThan(0);
+    expect(warned).toEqual([{ fields: expect.objectContaining({ table: TABLE, reason: expect.stringMatching(/EEXIST|ENOTDIR/) }), message: expect.stringMatching(/^could not write the snapshot/) }]);
+    const second = await hunt();
+    expect(second.loaded).toEqual([expect.objectContaining({ from: 'data file' })]);
+    expect(second.rows).toEqual(first.rows);
   });
 
   test('a snapshot of another schema or another data file is stale; the same one opens byte for byte', async () => {
