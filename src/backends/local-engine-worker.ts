@@ -2,13 +2,15 @@
  * What the local engine's threads run (see `local-engine.ts`): `query` runs KQL over shared tables;
  * loading is `open` (a table's snapshot), `readPart` (a data file, or a part of one), `merge`
  * (the parts as one table) and `snapshot` (the merged table written as its snapshot). Each
- * task lowers its thread's scheduling priority first to the engine's nice value (Linux keeps one
- * per thread), so the bot's event loop gets a core first whenever it has work.
+ * task first makes sure its thread runs below the event loop (SCHED_IDLE, else the engine's nice
+ * value; see `lowerPriority`), so the bot gets a core first whenever it has work.
  *
  * Answers are plain data (they cross threads by structured clone, which keeps no error classes):
  * a refusal the analyst should see comes back as `{ ok: false, ... }`; anything else throws.
  */
-import { statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readlinkSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { getPriority, setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
@@ -87,12 +89,31 @@ export interface SnapshotAnswer {
   readonly notWritten?: string;
 }
 
-/** Sets this thread's nice value to `nice` unless it runs lower already (a thread starts with its creator's). */
+/** Whether this thread's priority has been lowered. */
+let lowered = false;
+
+/**
+ * Lowers this thread's scheduling priority below the event loop's, once (Linux keeps a priority
+ * per thread; a thread starts with its creator's). First Linux's SCHED_IDLE policy: a core that
+ * runs only such threads counts as idle to the kernel, so whatever wakes up (the bot's event loop,
+ * a process it talks to) is given that core at once instead of queueing beside the bot. Node has no
+ * call for it, so util-linux's `chrt` sets it on this thread (`/proc/thread-self`). Then the nice
+ * value, which is what remains where `chrt` is missing or not allowed.
+ */
 function lowerPriority(nice: number): void {
+  if (lowered) return;
+  lowered = true;
   try {
-    if (getPriority() < nice) setPriority(Math.min(19, nice));
+    if (getPriority() >= nice) return;
+    setPriority(Math.min(19, nice));
   } catch {
     // Not allowed here (some containers): the thread keeps its priority.
+    return;
+  }
+  try {
+    execFileSync('chrt', ['--idle', '--pid', '0', path.basename(readlinkSync('/proc/thread-self'))], { stdio: 'ignore', timeout: 5000 });
+  } catch {
+    // No chrt, or not allowed: the nice value stands.
   }
 }
 

@@ -14,8 +14,10 @@
  * query that needs more heap than `workerMemoryMb` kills its thread (replaced) and fails as
  * `unavailable`. The thread running a query that crashes is replaced too, and the error thrown as
  * it is (an internal error). Threads run `nice` steps below the process's own priority (Linux keeps
- * one per thread), so the event loop wins the CPU whenever it wants it, and a process run at a
- * higher or lower priority takes its engine with it; idle threads do not keep the process alive.
+ * one per thread) and, when that is below it at all, under Linux's SCHED_IDLE policy where `chrt`
+ * can set it (`local-engine-worker.ts`), so the event loop wins the CPU whenever it wants it, and a
+ * process run at a higher or lower priority takes its engine with it; idle threads do not keep the
+ * process alive.
  *
  * The thread entry is `local-engine-worker` beside this file: compiled JavaScript in production,
  * TypeScript under ts-jest or tsx, loaded through tsx's require hook when the process does not
@@ -43,7 +45,7 @@ export interface LocalEngineOptions {
   readonly queryTimeoutMs?: number;
   /** Heap of each engine thread (the tables are outside it, in shared memory). Default 1024 MB. */
   readonly workerMemoryMb?: number;
-  /** How many nice steps below the process (the event loop) the engine threads run (Linux keeps one per thread). Default 10. */
+  /** How many nice steps below the process (the event loop) the engine threads run (Linux keeps one per thread); above 0 also SCHED_IDLE. Default 10. */
   readonly nice?: number;
   /** Threads reading a data file at once, each a part of it. Default: the cores. */
   readonly loadThreads?: number;

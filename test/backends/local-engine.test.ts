@@ -164,8 +164,11 @@ describe('local engine threads', () => {
     expect(order).toEqual(['network 1', 'certificates 300000']);
   }, 60_000);
 
-  test('engine threads run `nice` steps below the process, which keeps its own priority', async () => {
-    const niceOf = (task: string): number => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[16]);
+  test('engine threads run `nice` steps below the process and under SCHED_IDLE; the process keeps its own priority', async () => {
+    const stat = (task: string): string[] => readFileSync(`/proc/self/task/${task}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    const niceOf = (task: string): number => Number(stat(task)[16]);
+    /** The scheduling policy (field 41 of `stat`): 0 SCHED_OTHER, 5 SCHED_IDLE. */
+    const policyOf = (task: string): number => Number(stat(task)[38]);
     const tasks = (): string[] => readdirSync('/proc/self/task');
     if (!existsSync('/proc/self/task')) return;
     const base = getPriority();
@@ -175,6 +178,10 @@ describe('local engine threads', () => {
     expect((await run(b, COUNT)).rows).toEqual([{ Count: 10 }]);
     const started = tasks().filter((t) => !before.has(t));
     expect(started.map(niceOf)).toContain(Math.min(19, base + 3));
+    const lowered = started.filter((t) => niceOf(t) === Math.min(19, base + 3));
+    expect(lowered.length).toBeGreaterThan(0);
+    expect(lowered.map(policyOf)).toEqual(lowered.map(() => 5));
     expect(niceOf(String(process.pid))).toBe(base);
+    expect(policyOf(String(process.pid))).toBe(0);
   });
 });
