@@ -107,6 +107,9 @@ export interface LoadProgressReport {
   readonly rows: number;
 }
 
+/** How long a loading thread waits for more loading before it exits. */
+export const LOAD_THREAD_IDLE_MS = 2000;
+
 const WORKER = path.join(__dirname, `local-engine-worker${path.extname(__filename)}`);
 
 /** Node options for the threads: the process's own, plus tsx's require hook when the entry is TypeScript and no loader is there. */
@@ -128,6 +131,8 @@ export class LocalEngine {
   private loadPool?: Piscina;
   /** Snapshots being written, by file: opening one waits for its write. */
   private readonly writing = new Map<string, Promise<SnapshotAnswer>>();
+  /** Query threads renewed, finishing their queries before they exit. */
+  private readonly retiring = new Set<Promise<void>>();
 
   constructor(options: LocalEngineOptions = {}) {
     this.threads = options.threads ?? LOCAL_ENGINE_DEFAULTS.threads;
@@ -139,6 +144,12 @@ export class LocalEngine {
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new RangeError(`threads must be a positive integer, not ${this.threads}`);
   }
 
+  /**
+   * The query threads, always there, or the loading threads, there only while there is loading to
+   * do: a thread's heap keeps what it read reachable to its collector until it collects, which an
+   * idle thread never does, so a loading thread that stayed would keep every version of every
+   * table it ever read in memory. Loading threads exit after {@link LOAD_THREAD_IDLE_MS} without work.
+   */
   private pool(name: 'query' | 'load'): Piscina {
     const threads = name === 'query' ? this.threads : this.loadThreads;
     const make = () =>
@@ -146,8 +157,9 @@ export class LocalEngine {
         filename: WORKER,
         // The handler a thread loads at start; each task names its own.
         name: name === 'query' ? 'query' : 'open',
-        minThreads: threads,
+        minThreads: name === 'query' ? threads : 0,
         maxThreads: threads,
+        ...(name === 'load' ? { idleTimeout: LOAD_THREAD_IDLE_MS } : {}),
         concurrentTasksPerWorker: 1,
         resourceLimits: { maxOldGenerationSizeMb: this.workerMemoryMb },
         ...(workerExecArgv() ? { execArgv: workerExecArgv()! } : {}),
@@ -222,13 +234,28 @@ export class LocalEngine {
       table,
       from: 'data file',
       ...(snapshotMiss && snapshotMiss.reason !== 'missing' ? { snapshotMiss } : {}),
-      ...(request.snapshotFile ? { snapshotWritten: this.writeSnapshot(pool, { table, source: request.source, version: request.version, snapshotFile: request.snapshotFile, nice: this.nice }) } : {}),
+      ...(request.snapshotFile ? { snapshotWritten: this.writeSnapshot({ table, source: request.source, version: request.version, snapshotFile: request.snapshotFile, nice: this.nice }) } : {}),
     };
   }
 
+  /**
+   * Starts new query threads for the queries from now on; the current ones finish what they were
+   * given and exit. For when a table's new version replaces the previous one: a query thread keeps
+   * the tables it last read (decoded, see `local-engine-worker.ts`), and what it let go stays
+   * reachable to its collector until it collects, which an idle thread never does; a thread's exit
+   * lets the previous version's memory go.
+   */
+  renewQueryThreads(): void {
+    const pool = this.queryPool;
+    this.queryPool = undefined;
+    if (!pool) return;
+    const closed = pool.close().finally(() => this.retiring.delete(closed));
+    this.retiring.add(closed);
+  }
+
   /** Writes a snapshot on a loading thread; opening the same file meanwhile waits for it. */
-  private writeSnapshot(pool: Piscina, task: SnapshotTask): Promise<SnapshotAnswer> {
-    const written = (pool.run(task, { name: 'snapshot' }) as Promise<SnapshotAnswer>)
+  private writeSnapshot(task: SnapshotTask): Promise<SnapshotAnswer> {
+    const written = (this.pool('load').run(task, { name: 'snapshot' }) as Promise<SnapshotAnswer>)
       .catch((error: unknown): SnapshotAnswer => ({ notWritten: (error as Error).message }))
       .finally(() => {
         if (this.writing.get(task.snapshotFile) === written) this.writing.delete(task.snapshotFile);
@@ -251,7 +278,7 @@ export class LocalEngine {
   /** Stops the threads once the snapshots being written are (running queries and loads are abandoned). */
   async close(): Promise<void> {
     await Promise.all(this.writing.values());
-    await Promise.all([this.queryPool?.destroy(), this.loadPool?.destroy()]);
+    await Promise.all([this.queryPool?.destroy(), this.loadPool?.destroy(), ...this.retiring]);
     this.queryPool = undefined;
     this.loadPool = undefined;
   }

@@ -7,7 +7,8 @@
  *   loading"), rather than stall; the load goes on.
  * - A file that changed (modification time, size or inode) is loaded again in the background: a
  *   hunt waits up to `reloadWaitMs` for the new version (the bot: not at all), then answers from
- *   the previous one, which keeps answering until the new one is there.
+ *   the previous one, which keeps answering until the new one is there. When the new one takes
+ *   over, the engine's query threads are renewed, so none keeps the previous version in memory.
  * - A version that failed to load is not tried again until the file changes; while a previous
  *   version exists, it keeps answering (the failure is logged).
  * - Progress of a long load is logged every `progressEveryMs`, and its end with where it came from
@@ -179,7 +180,10 @@ export class LocalTables {
           else log?.info({ table: name, seconds: Math.round(performance.now() - startedAt) / 1000 }, 'wrote the snapshot of a local table');
         });
         if (state.loading === loading) state.loading = undefined;
-        if (!state.current || loadOrder(state.current.table) < loadOrder(answer.table)) state.current = { version, table: answer.table };
+        if (!state.current || loadOrder(state.current.table) < loadOrder(answer.table)) {
+          if (state.current) engine.renewQueryThreads();
+          state.current = { version, table: answer.table };
+        }
         return answer.table;
       })
       .catch((error: unknown) => {

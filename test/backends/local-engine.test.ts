@@ -2,7 +2,7 @@
  * The local backend's engine threads: a query that runs too long, needs too much memory or is
  * abandoned is stopped, its thread replaced, and the backend keeps answering; a hunt during the
  * first load is told the data is loading; a changed file is loaded again while the previous
- * version answers.
+ * version answers; no thread keeps a version it let go.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
@@ -139,6 +139,31 @@ describe('local engine threads', () => {
       await sleep(50);
     }
     expect(counts).toEqual([150_000]);
+  }, 60_000);
+
+  test('no engine thread keeps a table it let go: loading threads exit when nothing loads, a new version renews the query threads', async () => {
+    if (!existsSync('/proc/self/task')) return;
+    const threads = (): Set<string> => new Set(readdirSync('/proc/self/task'));
+    const before = threads();
+    const started = (): string[] => [...threads()].filter((t) => !before.has(t));
+    /** The threads this test started, once they are `count` (threads exit a moment after they are told to). */
+    const settled = async (count: number): Promise<string[]> => {
+      for (let i = 0; i < 400 && started().length !== count; i++) await sleep(25);
+      return started();
+    };
+    writeRows(10);
+    const b = backend({ engine: engine({ threads: 1, loadThreads: 2 }) });
+    expect((await run(b, COUNT)).rows).toEqual([{ Count: 10 }]);
+    const first = await settled(1);
+    expect(first).toHaveLength(1);
+    expect((await run(b, COUNT)).rows).toEqual([{ Count: 10 }]);
+    expect(started()).toEqual(first);
+
+    writeRows(12);
+    expect((await run(b, COUNT)).rows).toEqual([{ Count: 12 }]);
+    const second = await settled(1);
+    expect(second).toHaveLength(1);
+    expect(second).not.toEqual(first);
   }, 60_000);
 
   test('a changed file that cannot be read leaves the previous version answering', async () => {
