@@ -34,9 +34,10 @@
  * open + hunts process at most 2 GB at 10M rows (1 GB at 1M).
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { forEachChunk } from '../src/backends/local-chunks';
 import { snapshotFile } from '../src/backends/local-snapshot';
 import { generateDataset, type DatasetInfo, type Preset } from '../scripts/generate-data';
 import type { HuntRow } from './engine-duckdb';
@@ -83,15 +84,9 @@ async function ensureData(dir: string, preset: Preset, format: 'jsonl' | 'csv'):
 
 let childScript = '';
 
-/** Reads `file` through once, so that the loads measured after find it in the page cache. */
+/** Reads `file` through once (the readers' own chunked reading), so that the loads measured after find it in the page cache. */
 function readThrough(file: string): void {
-  const fd = openSync(file, 'r');
-  const buffer = Buffer.allocUnsafe(8 << 20);
-  try {
-    while (readSync(fd, buffer, 0, buffer.length, null) > 0);
-  } finally {
-    closeSync(fd);
-  }
+  forEachChunk(file, { start: 0, end: statSync(file).size }, (bytes) => bytes.length);
 }
 
 /** Runs a phase in its own process (plain `node` on the compiled build, as production runs); its figures. */
@@ -164,8 +159,7 @@ async function main(): Promise<void> {
           engines.push(child<LoadFigures>('load', file, snapshots));
         };
         const duckLoad = () => ducks.push(child<DuckPhase>('duck', file, '1', String(options.runs)));
-        if (i % 2 === 0) engineLoad(), duckLoad();
-        else duckLoad(), engineLoad();
+        for (const load of i % 2 === 0 ? [engineLoad, duckLoad] : [duckLoad, engineLoad]) load();
       }
       const duck = ducks.at(-1)!;
       if (format === 'JSONL') duckJsonl = duck;

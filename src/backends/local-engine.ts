@@ -200,8 +200,9 @@ export class LocalEngine {
   /**
    * Loads a table on the loading threads: from its snapshot when that is valid; else its data
    * file, in as many parts as there are loading threads (each starting at a line) and merged; the
-   * table is answered at once and its snapshot written after (see `snapshotWritten`). A part that finds a problem has the file read whole by one thread, so
-   * errors name the right line (and CSV the fast reader is not sure of goes the general way).
+   * table is answered at once and its snapshot written after (see `snapshotWritten`). A part that
+   * finds a problem has the file read whole by one thread, so errors name the right line (and CSV
+   * the fast reader is not sure of goes the general way).
    */
   async load(request: LoadRequest, onProgress?: (progress: LoadProgressReport) => void): Promise<LoadAnswer> {
     const pool = this.pool('load');

@@ -49,14 +49,18 @@ export function packQueries<T>(items: readonly T[], build: (group: readonly T[])
     let fits = 0;
     let query = '';
     let tooLong = 0;
-    let [low, high] = [1, items.length - start];
+    let low = 1;
+    let high = items.length - start;
     while (low <= high) {
       const size = (low + high) >> 1;
       const candidate = build(items.slice(start, start + size));
       if (candidate.length <= MAX_QUERY_CHARS) {
-        [fits, query, low] = [size, candidate, size + 1];
+        fits = size;
+        query = candidate;
+        low = size + 1;
       } else {
-        [tooLong, high] = [candidate.length, size - 1];
+        tooLong = candidate.length;
+        high = size - 1;
       }
     }
     if (fits === 0) throw new QueryTooLongError(name(items[start]!), tooLong);

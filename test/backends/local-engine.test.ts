@@ -60,6 +60,19 @@ async function failure(promise: Promise<unknown>): Promise<BackendError> {
   throw new Error('the query did not fail');
 }
 
+/** A thread's `stat` fields after its name (field 3 on), or none once it has exited. */
+function threadStat(task: string): string[] | undefined {
+  try {
+    return readFileSync(`/proc/self/task/${task}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  } catch {
+    return undefined;
+  }
+}
+/** A thread's nice value; NaN once it has exited. */
+const niceOf = (task: string): number => Number(threadStat(task)?.[16]);
+/** A thread's scheduling policy (field 41 of `stat`): 0 SCHED_OTHER, 5 SCHED_IDLE. */
+const policyOf = (task: string): number => Number(threadStat(task)?.[38]);
+
 const COUNT = `${TABLE} | count`;
 /** Thousands of `contains` over a hundred thousand distinct names: seconds of work in little memory. */
 const SLOW = `${TABLE} | where ${Array.from({ length: 60 }, (_, g) => `(${Array.from({ length: 50 }, (_, i) => `DeviceName contains 'zz${g}q${i}'`).join(' or ')})`).join(' or ')} | count`;
@@ -145,14 +158,6 @@ describe('local engine threads', () => {
     if (!existsSync('/proc/self/task')) return;
     // Engine threads are told apart from the process's others (libuv's pool, V8's) by their nice value.
     const base = getPriority();
-    /** A thread's nice value; NaN once it has exited. */
-    const niceOf = (task: string): number => {
-      try {
-        return Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[16]);
-      } catch {
-        return NaN;
-      }
-    };
     const engineThreads = (): string[] => readdirSync('/proc/self/task').filter((t) => niceOf(t) === Math.min(19, base + 3));
     /** The engine's threads, once they are `count` (threads exit a moment after they are told to). */
     const settled = async (count: number): Promise<string[]> => {
@@ -198,10 +203,6 @@ describe('local engine threads', () => {
   }, 60_000);
 
   test('engine threads run `nice` steps below the process and under SCHED_IDLE; the process keeps its own priority', async () => {
-    const stat = (task: string): string[] => readFileSync(`/proc/self/task/${task}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-    const niceOf = (task: string): number => Number(stat(task)[16]);
-    /** The scheduling policy (field 41 of `stat`): 0 SCHED_OTHER, 5 SCHED_IDLE. */
-    const policyOf = (task: string): number => Number(stat(task)[38]);
     const tasks = (): string[] => readdirSync('/proc/self/task');
     if (!existsSync('/proc/self/task')) return;
     const base = getPriority();
