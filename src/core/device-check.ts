@@ -112,12 +112,13 @@ export class DeviceCheckService {
     });
     const started: StartedCheck = { args, source: target.backend.source, hunt };
     const link = portal ? { portal } : {};
-    return new Deferred(started, async (posted, queued): Promise<FinishedCheck> => {
+    return new Deferred(started, async (posted, queued, pace): Promise<FinishedCheck> => {
       const began = performance.now();
       try {
         await store.setHuntMessage(hunt.id, posted.messageId);
         const run = (kql: string) => target.backend.run({ kql, window: args.window, onQueued: queued });
         const [result, context] = await Promise.all([runBatch(batch, run), this.deviceContext(run, deviceQuery, args.device)]);
+        await pace();
         const queryMs = Math.round(performance.now() - began);
         const seen = this.seenTools(result.rows);
         const kept = seen.slice(0, MAX_CHECK_TOOLS);

@@ -120,7 +120,7 @@ export class EvidenceService {
       origin: { tenant: callerTenant(context), conversationId: context.conversation.id },
     });
     const started: StartedEvidence = { record, subject };
-    return new Deferred(started, async (posted, queued): Promise<FinishedEvidence> => {
+    return new Deferred(started, async (posted, queued, pace): Promise<FinishedEvidence> => {
       const began = performance.now();
       try {
         await store.setHuntMessage(record.id, posted.messageId);
@@ -128,6 +128,7 @@ export class EvidenceService {
         const evidence: Evidence = tool
           ? await gatherEvidence({ ...spec, tool }, { dialect }, run)
           : { network: { rows: [], total: 0, more: 0 }, instances: [], ...this.withDevice(deviceFromResult(await run(queries.device))) };
+        await pace();
         const queryMs = Math.round(performance.now() - began);
         const notes: Note[] = tool ? [] : [{ text: `${this.deps.hunts.subjectOf(hunt)} is a rule, not a tool of the catalog, so there is no tool evidence to show: here is the device. Type check ${finding.deviceName} for the RMM tools seen on it, each with its own Details.`, tone: 'default' }];
         const portal = 'network' in queries ? target.portal?.(queries.network, window) : undefined;

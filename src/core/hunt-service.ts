@@ -140,7 +140,7 @@ export class HuntService {
       origin: { tenant, conversationId: context.conversation.id },
     });
     const portal = plan.batch.queries.length === 1 ? target.portal?.(plan.kql, args.window) : undefined;
-    return new Deferred({ hunt, subject: plan.subject }, async (posted, queued) => {
+    return new Deferred({ hunt, subject: plan.subject }, async (posted, queued, pace) => {
       const { log } = this.deps;
       const started = performance.now();
       const request = hunt.request;
@@ -148,6 +148,7 @@ export class HuntService {
       try {
         await store.setHuntMessage(hunt.id, posted.messageId);
         const result = await runBatch(plan.batch, (kql) => target.backend.run({ kql, window: { ms: request.windowMs }, onQueued: queued }));
+        await pace();
         const queryMs = Math.round(performance.now() - started);
         const now = this.now();
         const exclusions = await store.listExclusions({ activeAt: now, tenant });
@@ -171,7 +172,10 @@ export class HuntService {
             : []),
         ];
         const meta = storedHuntMeta({ subject: plan.subject, byTool: plan.byTool, queryMs, notes, hiddenByPattern, marks: sanctions.marks, ...(portal ? { portal } : {}) });
+        // A large result is recorded, then read back for its card, each in a stretch of its own.
+        await pace();
         await store.finishHunt(hunt.id, { status: 'done', findings: visible, hiddenCount, meta });
+        await pace();
         log.info({ huntId: hunt.id, devices: visible.length, hidden: hiddenCount, total, partial: Boolean(result.partial), queryMs }, 'hunt finished');
         return { kind: 'done', page: await this.pageOf(await this.finished(hunt.id), 1) };
       } catch (error) {

@@ -17,7 +17,7 @@ import type { RequestContext } from './context';
 import type { HuntLimiter } from './hunt-limits';
 import type { Log } from './log';
 import { limitView } from './presenters/limit-views';
-import { reply, troubleReply, type NewMessage, type Reply, type ReplyStatus, type ViewReply } from './reply';
+import { NO_PACE, reply, troubleReply, type NewMessage, type Reply, type ReplyStatus, type ViewReply } from './reply';
 import type { AuditSpec, ButtonSpec, CommandSpec, Presentation, RouteBody } from './route';
 import { callerTenant } from './tenant-scope';
 import { UserError } from './user-error';
@@ -113,10 +113,10 @@ export async function runRoute<Request, Result, Started>(
         kind: 'deferred',
         progress: spec.progress(deferred.started, 'running'),
         ...(deferred.messageId !== undefined ? { messageId: deferred.messageId } : {}),
-        complete: async (posted, progress) => {
+        complete: async (posted, progress, pace = NO_PACE) => {
           try {
             const queued = () => void progress(spec.progress(deferred.started, 'queued')).catch(() => undefined);
-            const result = await deferred.finish(posted, queued);
+            const result = await deferred.finish(posted, queued, pace);
             await record(audit, request, result, context, deps);
             return spec.present(result, request);
           } catch (error) {

@@ -59,13 +59,23 @@ export interface DeferredReply {
   readonly progress: View;
   /** For a card action: the stored message to update (never the invoke's `replyToId`). */
   readonly messageId?: string;
-  readonly complete: (posted: PostedMessage, progress: ProgressSink) => Promise<View>;
+  readonly complete: (posted: PostedMessage, progress: ProgressSink, pace?: Pace) => Promise<View>;
   /** For a card action: post the progress as a new message instead of replacing the card. */
   readonly placement?: NewMessage;
 }
 
 /** Lets long work replace its progress message with a newer progress view (e.g. queued → running). */
 export type ProgressSink = (view: View) => Promise<void>;
+
+/**
+ * Resolves when long work may take the bot's thread for a stretch of its own (handling a query's
+ * result: recording it, making its card): in a bot, once no turn is being handled, so that other
+ * people's acknowledgements do not queue behind it. Where there are no turns, at once.
+ */
+export type Pace = () => Promise<void>;
+
+/** A {@link Pace} with nobody to wait for. */
+export const NO_PACE: Pace = async () => undefined;
 
 /** A handler's reply. */
 export type Reply = ViewReply | DeferredReply;

@@ -13,7 +13,7 @@
 import type { z } from 'zod';
 import type { AuditAction, AuditDetails } from './audit';
 import type { RequestContext } from './context';
-import type { PostedMessage } from './reply';
+import type { Pace, PostedMessage } from './reply';
 import type { Verb } from './verbs';
 import type { View } from './views';
 
@@ -56,7 +56,7 @@ export type ProgressState = 'running' | 'queued';
 export class Deferred<Started, Finished> {
   constructor(
     readonly started: Started,
-    readonly finish: (posted: PostedMessage, queued: () => void) => Promise<Finished>,
+    readonly finish: (posted: PostedMessage, queued: () => void, pace: Pace) => Promise<Finished>,
     /** For a card button: the stored message the work updates (a hunt's `messageId`), never one the request names. */
     readonly messageId?: string,
   ) {}

@@ -125,9 +125,15 @@ export class HuntOpsBot extends ActivityHandler {
     this.runDeferredIn(TurnContext.getConversationReference(context.activity), reply, messageId);
   }
 
+  /**
+   * As {@link runDeferred}; each stretch of the work (starting it, handling a query's result,
+   * updating the card) waits until no turn is being handled (see `TurnGate`).
+   */
   private runDeferredIn(reference: Partial<ConversationReference>, reply: DeferredReply, messageId: string): void {
-    const update = (view: View) => this.deps.updater.update(reference, messageId, view);
-    this.track(this.deps.gate.whenIdle(() => reply.complete({ messageId }, update)).then(update), messageId);
+    const { gate, updater } = this.deps;
+    const update = (view: View) => updater.update(reference, messageId, view);
+    const done = gate.whenIdle(() => reply.complete({ messageId }, update, () => gate.idle())).then((view) => gate.whenIdle(() => update(view)));
+    this.track(done, messageId);
   }
 
   private track(work: Promise<unknown>, messageId: string): void {

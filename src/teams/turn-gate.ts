@@ -1,12 +1,17 @@
 /**
- * Keeps work that follows a turn (running a hunt, updating its card) from delaying other people's
- * turns: it starts once no turn is being handled, or after `maxDelayMs` at the latest so that a
- * steady stream of turns cannot starve it. Acknowledging quickly is what Teams needs; the hunt's
- * answer can wait a moment.
+ * Keeps work that follows a turn (running a hunt, handling its result, updating its card) from
+ * delaying other people's turns: each stretch of it starts once no turn is being handled, or after
+ * `maxDelayMs` at the latest so that a steady stream of turns cannot starve it. Acknowledging
+ * quickly is what Teams needs; the hunt's answer can wait a moment.
+ *
+ * Waiting stretches start one per turn of the event loop, each once the one before has run up to
+ * its next wait, so that a request that arrives meanwhile is taken in (and holds the rest back)
+ * instead of queueing behind all of them.
  */
 export class TurnGate {
   private active = 0;
   private readonly waiting = new Set<() => void>();
+  private releasing = false;
 
   constructor(private readonly maxDelayMs = 100) {}
 
@@ -21,13 +26,9 @@ export class TurnGate {
     }
   }
 
-  /** Runs `task` when no turn is being handled (or after the maximum delay). */
-  whenIdle<T>(task: () => Promise<T>): Promise<T> {
+  /** Resolves when no turn is being handled (or after the maximum delay). */
+  idle(): Promise<void> {
     return new Promise<void>((resolve) => {
-      if (this.active === 0) {
-        setImmediate(resolve);
-        return;
-      }
       const start = () => {
         clearTimeout(timer);
         this.waiting.delete(start);
@@ -35,11 +36,28 @@ export class TurnGate {
       };
       const timer = setTimeout(start, this.maxDelayMs);
       this.waiting.add(start);
-    }).then(task);
+      if (this.active === 0) this.release();
+    });
   }
 
+  /** Runs `task` when no turn is being handled (or after the maximum delay). */
+  whenIdle<T>(task: () => Promise<T>): Promise<T> {
+    return this.idle().then(task);
+  }
+
+  /** Starts the waiting stretches one per turn of the event loop while no turn is being handled. */
   private release(): void {
-    const ready = [...this.waiting];
-    setImmediate(() => ready.forEach((start) => start()));
+    if (this.releasing) return;
+    this.releasing = true;
+    const next = () => {
+      const [start] = this.waiting;
+      if (this.active > 0 || !start) {
+        this.releasing = false;
+        return;
+      }
+      start();
+      setImmediate(next);
+    };
+    setImmediate(next);
   }
 }

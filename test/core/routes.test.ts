@@ -157,6 +157,30 @@ describe('the pipeline', () => {
   });
 });
 
+describe('long work after the acknowledgement', () => {
+  test.each([
+    ['a hunt', 'hunt kaseya 5d', 'huntResult'],
+    ['a device check', 'check ws-fin-014 30d', 'deviceCheck'],
+  ])('%s handles its query result only once the pace lets it (between turns, in a bot)', async (_what, words, done) => {
+    const reply = await huntOps.app.handleMessage(words, as(ADA));
+    if (reply.kind !== 'deferred') throw new Error('it answers later');
+    let paced!: () => void;
+    const asked = new Promise<void>((resolve) => (paced = resolve));
+    let go!: () => void;
+    const allowed = new Promise<void>((resolve) => (go = resolve));
+    let finished = false;
+    const result = reply.complete({ messageId: `m-${Math.random()}` }, async () => {}, () => (paced(), allowed)).then((v) => ((finished = true), v));
+    await asked;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(finished).toBe(false);
+    const running = await store.listRunningHunts({ instanceId: 'routes-test' });
+    expect(running.map((h) => h.request.kind)).toEqual([words.startsWith('hunt') ? 'file-signature' : 'device-check']);
+    go();
+    expect((await result).name).toBe(done);
+    expect(await store.listRunningHunts({ instanceId: 'routes-test' })).toEqual([]);
+  });
+});
+
 describe('two-word commands', () => {
   test('exclusions sync goes to its own route (responders, audited); exclusions and a page still list', async () => {
     expect(view(await huntOps.app.handleMessage('exclusions sync', as(BOB))).view).toMatchObject({ title: "You can't sync exclusions with Microsoft Sentinel here" });

@@ -27,6 +27,31 @@ describe('TurnGate', () => {
     await expect(gate.whenIdle(async () => 'done')).resolves.toBe('done');
   });
 
+  test('waiting work starts one stretch at a time: a turn that comes in meanwhile holds the rest back', async () => {
+    const gate = new TurnGate(10_000);
+    const order: string[] = [];
+    const first = deferred();
+    const turn = gate.turn(() => first.promise);
+    const arriving = deferred();
+    let second: Promise<void> | undefined;
+    const work = [
+      gate.whenIdle(async () => {
+        order.push('stretch 1');
+        // A request taken in while the first stretch runs.
+        second = gate.turn(() => arriving.promise.then(() => void order.push('turn 2')));
+      }),
+      gate.whenIdle(async () => void order.push('stretch 2')),
+      gate.idle().then(() => void order.push('stretch 3')),
+    ];
+    first.resolve();
+    await turn;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(order).toEqual(['stretch 1']);
+    arriving.resolve();
+    await Promise.all([second, ...work]);
+    expect(order).toEqual(['stretch 1', 'turn 2', 'stretch 2', 'stretch 3']);
+  });
+
   test('a steady stream of turns cannot starve it: it starts after the maximum delay', async () => {
     const gate = new TurnGate(20);
     const never = new Promise<void>(() => {});
