@@ -40,12 +40,19 @@ export function singleQuery(kql: string): QueryBatch {
  *
  * A query only grows with its items, so each group is the longest run from where the previous one
  * ended whose query fits, found by halving: about log2(n) builds per query instead of one per item
- * (a whole-catalog build per item made `hunt all` a quadratic cost on the bot's event loop).
+ * (a whole-catalog build per item made `hunt all` a quadratic cost on the bot's event loop). The
+ * rest of the items is tried whole first: when it fits, as the whole catalog does today, that one
+ * build is the query.
  */
 export function packQueries<T>(items: readonly T[], build: (group: readonly T[]) => string, name: (item: T) => string): string[] {
   const queries: string[] = [];
   let start = 0;
   while (start < items.length) {
+    const rest = build(items.slice(start));
+    if (rest.length <= MAX_QUERY_CHARS) {
+      queries.push(rest);
+      break;
+    }
     let fits = 0;
     let query = '';
     let tooLong = 0;

@@ -52,6 +52,16 @@ describe('packQueries', () => {
     expect(queries.length).toBeGreaterThan(4);
     expect(builds).toBeLessThanOrEqual(queries.length * (Math.ceil(Math.log2(sizes.length)) + 1));
   });
+
+  test('items whose query fits whole are built once', () => {
+    let builds = 0;
+    const build = (group: readonly number[]) => {
+      builds += 1;
+      return 'x'.repeat(group.reduce((a, b) => a + b, 0));
+    };
+    expect(packQueries(Array.from({ length: 200 }, () => 50), build, String).map((q) => q.length)).toEqual([10_000]);
+    expect(builds).toBe(1);
+  });
 });
 
 describe('unionResults', () => {
