@@ -17,8 +17,12 @@ export function inTurn<T>(work: () => T, turnId: string = randomUUID()): T {
   return turns.run({ turnId }, work);
 }
 
-/** The process's logger. */
-export function createLogger(level: pino.LevelWithSilent, destination?: pino.DestinationStream): pino.Logger {
+/**
+ * The process's logger; by default to standard output, asynchronously: lines are buffered and
+ * written off the event loop (pino's `sync: false`, flushed when the process exits), so that a
+ * slow disk or a full pipe never holds up a turn.
+ */
+export function createLogger(level: pino.LevelWithSilent, destination: pino.DestinationStream = pino.destination({ dest: 1, sync: false })): pino.Logger {
   return pino(
     {
       level,
