@@ -123,6 +123,21 @@ describe('fast readers', () => {
     expect(values(tableFromShared(await readTableFile({ file, table: 'T', schema: SCHEMA }, 'x'))).map((r) => r[1])).toEqual(['ws\tfin', 'ws\tfin']);
   });
 
+  test('JSONL: lines cut by the ends of read chunks, and a line longer than a chunk, read as JSON.parse + TableBuilder read them', async () => {
+    const records = Array.from({ length: 15_000 }, (_, i) => ({
+      Timestamp: '2024-06-01T10:00:00Z',
+      DeviceName: i === 7_345 ? `ws-${'x'.repeat(9_000_000)}` : `ws-${i}-${'é'.repeat(i % 17)}`,
+      Count: i,
+      Extra: i % 3 === 0 ? { path: `C:\\Temp\\${i}` } : null,
+    }));
+    const jsonl = path.join(dir, 'long.jsonl');
+    const lines = records.map((r) => JSON.stringify(r));
+    writeFileSync(jsonl, `${lines.join('\n')}\n`);
+    const general = values(Table.fromRecords('T', SCHEMA, lines.map((l) => JSON.parse(l) as Record<string, unknown>)));
+    expect(statSync(jsonl).size).toBeGreaterThan(8 * 1024 * 1024);
+    expect(values(tableFromShared(await readTableFile({ file: jsonl, table: 'T', schema: SCHEMA }, 'x')))).toEqual(general);
+  });
+
   test('CSV the fast reader is not sure of goes the general way, which reads it or words its error', async () => {
     const file = path.join(dir, 'odd.csv');
     writeFileSync(file, 'DeviceName,Count\r\n"a, b",1\nc,2\r\n');
