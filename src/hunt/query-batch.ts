@@ -53,11 +53,12 @@ export function packQueries<T>(items: readonly T[], build: (group: readonly T[])
       queries.push(rest);
       break;
     }
+    // The whole rest is too long: the halving looks below it.
     let fits = 0;
     let query = '';
-    let tooLong = 0;
+    let tooLong = rest.length;
     let low = 1;
-    let high = items.length - start;
+    let high = items.length - start - 1;
     while (low <= high) {
       const size = (low + high) >> 1;
       const candidate = build(items.slice(start, start + size));
