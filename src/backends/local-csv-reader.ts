@@ -11,8 +11,8 @@
  * and words every error with its line. So both ways give the same table.
  */
 import { statSync } from 'node:fs';
-import * as kql from '../kql';
-import { ColumnValueError } from '../kql';
+import * as kql from '../kql/tables';
+import { ColumnValueError } from '../kql/tables';
 import { forEachChunk, type ByteRange } from './local-chunks';
 import { fieldValue } from './local-csv';
 import type { LoadProgress, TableFileSource } from './local-jsonl';

@@ -9,7 +9,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
-import { ColumnValueError, TableBuilder, type KustoType, type Table } from '../kql';
+import { ColumnValueError, TableBuilder, type KustoType, type Table } from '../kql/tables';
 import { LocalDataError } from './local-data-error';
 import type { TableFileSource } from './local-jsonl';
 

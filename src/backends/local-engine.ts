@@ -15,13 +15,13 @@
  * `unavailable`. The thread running a query that crashes is replaced too, and the error thrown as
  * it is (an internal error). Threads run `nice` steps below the process's own priority (Linux keeps
  * one per thread) and, when that is below it at all, under Linux's SCHED_IDLE policy where `chrt`
- * can set it (`local-engine-worker.ts`), so the event loop wins the CPU whenever it wants it, and a
+ * can set it (`local-thread-priority.ts`), so the event loop wins the CPU whenever it wants it, and a
  * process run at a higher or lower priority takes its engine with it; idle threads do not keep the
  * process alive.
  *
- * The thread entry is `local-engine-worker` beside this file: compiled JavaScript in production,
- * TypeScript under ts-jest or tsx, loaded through tsx's require hook when the process does not
- * already have a TypeScript loader.
+ * The threads' entries are `local-query-worker` and `local-load-worker` beside this file: compiled
+ * JavaScript in production, TypeScript under ts-jest or tsx, loaded through tsx's require hook when
+ * the process does not already have a TypeScript loader.
  */
 import { open } from 'node:fs/promises';
 import { availableParallelism, getPriority } from 'node:os';
@@ -31,10 +31,11 @@ import { Piscina } from 'piscina';
 import { KqlError } from '../kql';
 import { BackendError, type QueryResult } from './backend';
 import { cancelledError } from './cancellation';
-import type { MergeTask, OpenAnswer, OpenTask, QueryAnswer, QueryTask, ReadPartAnswer, ReadPartTask, SnapshotAnswer, SnapshotTask } from './local-engine-worker';
+import type { MergeTask, OpenAnswer, OpenTask, ReadPartAnswer, ReadPartTask, SnapshotAnswer, SnapshotTask } from './local-load-worker';
+import type { QueryAnswer, QueryTask } from './local-query-worker';
 import type { ByteRange } from './local-chunks';
 import type { TableFileSource } from './local-jsonl';
-import { buffersOf, type SharedTable } from './local-shared-table';
+import { partBuffers, type SharedTable, type TablePart } from './local-shared-table';
 import type { SnapshotMiss, SourceVersion } from './local-snapshot';
 
 /** How the engine runs. */
@@ -110,11 +111,15 @@ export interface LoadProgressReport {
 /** How long a loading thread waits for more loading before it exits. */
 export const LOAD_THREAD_IDLE_MS = 2000;
 
-const WORKER = path.join(__dirname, `local-engine-worker${path.extname(__filename)}`);
+/** The threads' entries, by pool. */
+const WORKERS = {
+  query: path.join(__dirname, `local-query-worker${path.extname(__filename)}`),
+  load: path.join(__dirname, `local-load-worker${path.extname(__filename)}`),
+};
 
-/** Node options for the threads: the process's own, plus tsx's require hook when the entry is TypeScript and no loader is there. */
+/** Node options for the threads: the process's own, plus tsx's require hook when the entries are TypeScript and no loader is there. */
 function workerExecArgv(): string[] | undefined {
-  if (!WORKER.endsWith('.ts') || process.execArgv.some((arg) => arg.includes('tsx'))) return undefined;
+  if (!WORKERS.query.endsWith('.ts') || process.execArgv.some((arg) => arg.includes('tsx'))) return undefined;
   return [...process.execArgv, '--require', require.resolve('tsx/cjs')];
 }
 
@@ -154,7 +159,7 @@ export class LocalEngine {
     const threads = name === 'query' ? this.threads : this.loadThreads;
     const make = () =>
       new Piscina({
-        filename: WORKER,
+        filename: WORKERS[name],
         // The handler a thread loads at start; each task names its own.
         name: name === 'query' ? 'query' : 'open',
         minThreads: name === 'query' ? threads : 0,
@@ -218,7 +223,7 @@ export class LocalEngine {
     const reports = ranges.map((): LoadProgressReport => ({ bytes: 0, totalBytes: 0, rows: 0 }));
     const report = () => onProgress?.(reports.reduce((sum, r) => ({ bytes: sum.bytes + r.bytes, totalBytes: request.version.size, rows: sum.rows + r.rows }), { bytes: 0, totalBytes: 0, rows: 0 }));
     const read = (range: ByteRange | undefined, part: number) =>
-      this.readPart(pool, { source: request.source, id: `${request.id}/${part}`, nice: this.nice, ...(range ? { range } : {}) }, (progress) => {
+      this.readPart(pool, { source: request.source, nice: this.nice, ...(range ? { range } : {}) }, (progress) => {
         reports[part] = progress;
         report();
       });
@@ -226,10 +231,8 @@ export class LocalEngine {
     if (parts.some((p) => !p.ok) && ranges.length > 1) parts = [await read(undefined, 0)];
     const failed = parts.find((p) => !p.ok);
     if (failed && !failed.ok) return { ok: false, dataError: failed.dataError ?? 'cannot be read' };
-    const partTables = parts.map((p) => (p.ok ? p.part : undefined!));
-    const task: MergeTask = { parts: partTables, id: request.id, nice: this.nice };
+    const table = await this.merge(pool, request, parts.map((p) => (p.ok ? p.part : undefined!)));
     parts = [];
-    const table = (await pool.run(task, { name: 'merge', transferList: partTables.flatMap((p) => buffersOf(p)) })) as SharedTable;
     return {
       ok: true,
       table,
@@ -242,7 +245,7 @@ export class LocalEngine {
   /**
    * Starts new query threads for the queries from now on; the current ones finish what they were
    * given and exit. For when a table's new version replaces the previous one: a query thread keeps
-   * the tables it last read (decoded, see `local-engine-worker.ts`), and what it let go stays
+   * the tables it last read (decoded, see `local-query-worker.ts`), and what it let go stays
    * reachable to its collector until it collects, which an idle thread never does; a thread's exit
    * lets the previous version's memory go.
    */
@@ -263,6 +266,12 @@ export class LocalEngine {
       });
     this.writing.set(task.snapshotFile, written);
     return written;
+  }
+
+  /** The parts as one table, merged on a loading thread. */
+  private async merge(pool: Piscina, request: LoadRequest, parts: readonly TablePart[]): Promise<SharedTable> {
+    const task: MergeTask = { parts, id: request.id, nice: this.nice };
+    return (await pool.run(task, { name: 'merge', transferList: parts.flatMap(partBuffers) })) as SharedTable;
   }
 
   private async readPart(pool: Piscina, task: Omit<ReadPartTask, 'progress'>, onProgress: (progress: LoadProgressReport) => void): Promise<ReadPartAnswer> {

@@ -13,8 +13,8 @@
  * line gives what `JSON.parse` + `TableBuilder` would give.
  */
 import { statSync } from 'node:fs';
-import * as kql from '../kql';
-import { ColumnValueError, type TableSchema } from '../kql';
+import * as kql from '../kql/tables';
+import { ColumnValueError, type TableSchema } from '../kql/tables';
 import { forEachChunk, type ByteRange } from './local-chunks';
 import { LocalDataError } from './local-data-error';
 import * as sinks from './local-table-sink';

@@ -14,7 +14,7 @@
  * A query thread turns it into an engine {@link Table} with {@link tableFromShared}: numbers and
  * codes are read in place; only dictionaries are decoded, once per thread.
  */
-import { Table, type Column, type KustoType, type TableSchema } from '../kql';
+import { Table, type Column, type KustoType, type TableSchema } from '../kql/tables';
 
 /** One column's buffers (see the file comment for which a type has). */
 export interface ColumnBuffers<B extends ArrayBufferLike> {
@@ -42,10 +42,28 @@ export type SharedColumn = ColumnBuffers<SharedArrayBuffer>;
 export type SharedTable = TableBuffers<SharedArrayBuffer>;
 
 /**
- * A part of a table read by one loading thread, in buffers of its own: moved (not copied) to the
- * thread that merges the parts into a {@link SharedTable}, so no thread keeps it alive after.
+ * A column of a {@link TablePart}: its numbers (values, or a string column's codes) in the chunks
+ * they were read into, in order (every chunk full but the last, which may be longer than its
+ * rows), and a string column's dictionary.
  */
-export type TablePart = TableBuffers<ArrayBuffer>;
+export interface PartColumn {
+  readonly type: KustoType;
+  readonly chunks: readonly ArrayBuffer[];
+  readonly dictBytes?: ArrayBuffer;
+  readonly dictOffsets?: ArrayBuffer;
+}
+
+/**
+ * A part of a table read by one loading thread, in buffers of its own and not copied into one
+ * buffer per column: moved (not copied) to the threads that merge the parts into a
+ * {@link SharedTable}, which copy each value once, so no thread keeps a part alive after.
+ */
+export interface TablePart {
+  readonly name: string;
+  readonly schema: TableSchema;
+  readonly rowCount: number;
+  readonly columns: readonly PartColumn[];
+}
 
 /** Makes buffers: shared ones, or a thread's own. */
 export type Allocate<B extends ArrayBufferLike> = (bytes: number) => B;
@@ -59,6 +77,17 @@ export const ownMemory: Allocate<ArrayBuffer> = (bytes) => new ArrayBuffer(bytes
 /** Every buffer of a table (what to move with it). */
 export function buffersOf<B extends ArrayBufferLike>(table: TableBuffers<B>): B[] {
   return table.columns.flatMap((c) => BUFFER_KINDS.map((k) => c[k]).filter((b): b is B => b !== undefined));
+}
+
+/** Every buffer of a part (what to move with it). */
+export function partBuffers(part: TablePart): ArrayBuffer[] {
+  return part.columns.flatMap((c) => [...c.chunks, ...(c.dictBytes ? [c.dictBytes] : []), ...(c.dictOffsets ? [c.dictOffsets] : [])]);
+}
+
+/** A table in buffers of its own as a part of one chunk per column. */
+export function partOf(table: TableBuffers<ArrayBuffer>): TablePart {
+  const columns = table.columns.map(({ values, codes, ...rest }): PartColumn => ({ ...rest, chunks: [(values ?? codes)!] }));
+  return { name: table.name, schema: table.schema, rowCount: table.rowCount, columns };
 }
 
 /** The buffers of a column, in the order snapshots store them. */

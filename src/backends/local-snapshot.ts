@@ -21,7 +21,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { TableSchema } from '../kql';
+import type { TableSchema } from '../kql/tables';
 import { BUFFER_KINDS, type SharedColumn, type SharedTable } from './local-shared-table';
 
 const MAGIC = Buffer.from('HUNTCOLS', 'latin1');

@@ -1,26 +1,46 @@
 /**
  * A table read in parts (byte ranges of its file, on several threads) put back together in file
- * order, in shared memory: numbers and bools are concatenated; each string column gets one
- * dictionary, the parts' codes mapped into it (codes stay unique per string). The parts were moved
- * here, so this thread alone holds them, and each part's buffers are let go as soon as its column
- * is merged: the peak stays near one copy of the table plus a column.
+ * order, in shared memory: numbers and bools are copied from the parts' chunks; each string column
+ * gets one dictionary, the parts' codes mapped into it (codes stay unique per string). The parts
+ * were moved here, so this thread alone holds them, and each part's buffers are let go as soon as
+ * its column is merged: the peak stays near one copy of the table plus a column.
+ * Each value is copied once, from the chunk it was read into.
  */
-import { decodeDictionary, encodeDictionary, sharedMemory, type ColumnBuffers, type SharedColumn, type SharedTable, type TablePart } from './local-shared-table';
+import { decodeDictionary, encodeDictionary, sharedMemory, type PartColumn, type SharedColumn, type SharedTable, type TablePart } from './local-shared-table';
 
-type PartColumn = ColumnBuffers<ArrayBuffer>;
+type Numbers = Int32Array | Float64Array | Uint8Array;
 
-function mergeStrings(columns: Array<PartColumn | undefined>, rowCount: number): SharedColumn {
+/** A part's column and how many rows the part has. */
+interface ColumnOfPart {
+  readonly column: PartColumn;
+  readonly rowCount: number;
+}
+
+/** Copies the part's values into `out` from row `at` (through `remap`, for codes); the row after them. */
+function copyChunks(part: ColumnOfPart, out: Numbers, at: number, remap?: Int32Array): number {
+  const make = out.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => Numbers;
+  let left = part.rowCount;
+  for (const chunk of part.column.chunks) {
+    const values = new make(chunk, 0, Math.min(left, chunk.byteLength / out.BYTES_PER_ELEMENT));
+    if (remap) for (let r = 0; r < values.length; r++) out[at + r] = remap[values[r]!]!;
+    else out.set(values, at);
+    at += values.length;
+    left -= values.length;
+  }
+  return at;
+}
+
+function mergeStrings(parts: Array<ColumnOfPart | undefined>, rowCount: number): Omit<SharedColumn, 'type'> {
   const dict: string[] = [];
   const index = new Map<string, number>();
   const codes = new Int32Array(new SharedArrayBuffer(rowCount * 4));
   let at = 0;
-  columns.forEach((column, part) => {
-    const own = decodeDictionary(column!.dictBytes!, column!.dictOffsets!);
-    const from = new Int32Array(column!.codes!);
-    if (part === 0) {
+  parts.forEach((part, k) => {
+    const own = decodeDictionary(part!.column.dictBytes!, part!.column.dictOffsets!);
+    if (k === 0) {
       // The first part's strings are unique, so they keep their codes: copied as they are.
       own.forEach((text, code) => (dict.push(text), index.set(text, code)));
-      codes.set(from, 0);
+      at = copyChunks(part!, codes, at);
     } else {
       const remap = Int32Array.from(own, (text) => {
         let code = index.get(text);
@@ -30,22 +50,18 @@ function mergeStrings(columns: Array<PartColumn | undefined>, rowCount: number):
         }
         return code;
       });
-      for (let r = 0; r < from.length; r++) codes[at + r] = remap[from[r]!]!;
+      at = copyChunks(part!, codes, at, remap);
     }
-    at += from.length;
-    columns[part] = undefined;
+    parts[k] = undefined;
   });
-  return { type: 'string', codes: codes.buffer as SharedArrayBuffer, ...encodeDictionary(dict, sharedMemory) };
+  return { codes: codes.buffer as SharedArrayBuffer, ...encodeDictionary(dict, sharedMemory) };
 }
 
-function concatValues(columns: Array<PartColumn | undefined>, bytes: number): SharedArrayBuffer {
-  const out = new Uint8Array(new SharedArrayBuffer(bytes));
+function concatValues(parts: Array<ColumnOfPart | undefined>, out: Numbers): SharedArrayBuffer {
   let at = 0;
-  columns.forEach((column, part) => {
-    const values = new Uint8Array(column!.values!);
-    out.set(values, at);
-    at += values.length;
-    columns[part] = undefined;
+  parts.forEach((part, k) => {
+    at = copyChunks(part!, out, at);
+    parts[k] = undefined;
   });
   return out.buffer as SharedArrayBuffer;
 }
@@ -56,10 +72,11 @@ export function mergeParts(parts: readonly TablePart[], id: string): SharedTable
   if (!first) throw new Error('nothing to merge');
   const rowCount = parts.reduce((sum, p) => sum + p.rowCount, 0);
   const columns = first.schema.map((c, i): SharedColumn => {
-    const ofParts: Array<PartColumn | undefined> = parts.map((p) => p.columns[i]);
+    const ofParts: Array<ColumnOfPart | undefined> = parts.map((p) => ({ column: p.columns[i]!, rowCount: p.rowCount }));
     (parts as unknown as ReadonlyArray<{ columns: Array<PartColumn | undefined> }>).forEach((p) => (p.columns[i] = undefined));
-    if (c.type === 'string' || c.type === 'dynamic') return { ...mergeStrings(ofParts, rowCount), type: c.type };
-    return { type: c.type, values: concatValues(ofParts, rowCount * (c.type === 'bool' ? 1 : 8)) };
+    if (c.type === 'string' || c.type === 'dynamic') return { type: c.type, ...mergeStrings(ofParts, rowCount) };
+    const out = c.type === 'bool' ? new Uint8Array(new SharedArrayBuffer(rowCount)) : new Float64Array(new SharedArrayBuffer(rowCount * 8));
+    return { type: c.type, values: concatValues(ofParts, out) };
   });
   return { id, name: first.name, schema: first.schema, rowCount, columns };
 }

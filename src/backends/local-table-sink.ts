@@ -1,7 +1,7 @@
 /**
  * Where a data file's readers put rows: one growing column per schema column, in chunks (so a
- * table of tens of millions of rows never needs a doubled copy while it grows), turned into a
- * {@link SharedTable} at the end.
+ * table of tens of millions of rows never needs a doubled copy while it grows), handed over as a
+ * `TablePart` at the end, chunks and all (the merge copies each value once, into shared memory).
  *
  * A reader stages a row's values column by column (`stage*`), then commits it; a column it did not
  * stage gets the column's null (`""` for strings). Strings go into a dictionary by their bytes in
@@ -11,8 +11,8 @@
  * the engine expects. Rows a reader cannot take apart itself go through {@link TableSink.appendRecord}
  * with `TableBuilder`'s conversions and errors.
  */
-import { ColumnValueError, columnValueConverter, NULL, type KustoType, type TableSchema } from '../kql';
-import { encodeDictionary, sharedMemory, type Allocate, type ColumnBuffers, type SharedTable, type TableBuffers } from './local-shared-table';
+import { ColumnValueError, columnValueConverter, NULL, type KustoType, type TableSchema } from '../kql/tables';
+import { encodeDictionary, ownMemory, type PartColumn, type TablePart } from './local-shared-table';
 
 const CHUNK = 1 << 20;
 
@@ -41,18 +41,13 @@ class ChunkedNumbers {
     return this.full.length * CHUNK + this.at;
   }
 
-  /** The values in one buffer from `allocate`; the chunks are let go. */
-  toBuffer<B extends ArrayBufferLike>(allocate: Allocate<B>): B {
-    const out = this.make(allocate(this.length * this.current.BYTES_PER_ELEMENT));
-    let offset = 0;
-    for (const chunk of this.full) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    out.set(this.current.subarray(0, this.at), offset);
+  /** The chunks' buffers, in order (the last one may be longer than its values); the column is spent. */
+  takeChunks(): ArrayBuffer[] {
+    const chunks = [...this.full, this.current].map((chunk) => chunk.buffer as ArrayBuffer);
     this.full.length = 0;
     this.current = this.make(0);
-    return out.buffer as B;
+    this.at = 0;
+    return chunks;
   }
 }
 
@@ -311,17 +306,11 @@ export class TableSink {
     this.commitRow();
   }
 
-  /** The table in buffers from `allocate`; the sink is spent. */
-  toBuffers<B extends ArrayBufferLike>(id: string, allocate: Allocate<B>): TableBuffers<B> {
-    const columns = this.sinks.map((sink): ColumnBuffers<B> => {
-      if (sink.dict) return { type: sink.type, codes: sink.values.toBuffer(allocate), ...encodeDictionary(sink.dict.strings, allocate) };
-      return { type: sink.type, values: sink.values.toBuffer(allocate) };
-    });
-    return { id, name: this.name, schema: this.schema, rowCount: this.rows, columns };
-  }
-
-  /** The table in shared memory; the sink is spent. */
-  toShared(id: string): SharedTable {
-    return this.toBuffers(id, sharedMemory);
+  /** The table as a part: its columns in the chunks they were read into, not copied; the sink is spent. */
+  toPart(): TablePart {
+    const columns = this.sinks.map(
+      (sink): PartColumn => ({ type: sink.type, chunks: sink.values.takeChunks(), ...(sink.dict ? encodeDictionary(sink.dict.strings, ownMemory) : {}) }),
+    );
+    return { name: this.name, schema: this.schema, rowCount: this.rows, columns };
   }
 }
