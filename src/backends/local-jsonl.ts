@@ -17,6 +17,7 @@ import * as kql from '../kql/tables';
 import { ColumnValueError, type TableSchema } from '../kql/tables';
 import { forEachChunk, type ByteRange } from './local-chunks';
 import { LocalDataError } from './local-data-error';
+import * as json from './local-json-scan';
 import * as sinks from './local-table-sink';
 import { TableSink } from './local-table-sink';
 
@@ -24,6 +25,7 @@ import { TableSink } from './local-table-sink';
 // (esbuild's CommonJS output, which tsx runs), too slow for a loop over every byte of a file.
 const { FALSE, NULL, TRUE, parseDatetimeBytes } = kql;
 const { HASH_START, FNV_PRIME, SPELLING } = sinks;
+const { QUOTE, BACKSLASH, COLON, COMMA, OPEN_BRACE, CLOSE_BRACE, MINUS, DIGIT_0, DIGIT_9, isSpace, numberEnd, valueEnd } = json;
 
 /** What to load. */
 export interface TableFileSource {
@@ -37,22 +39,9 @@ export type LoadProgress = (bytesRead: number, totalBytes: number, rows: number)
 
 const PROGRESS_EVERY_ROWS = 1 << 16;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const MINUS = 0x2d;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
 
 /** Column types as small integers, for the switch run on every value. */
 const KIND: Readonly<Record<string, number>> = { string: 0, datetime: 1, long: 2, int: 3, real: 4, bool: 5, dynamic: 6, timespan: 7 };
-
-const isSpace = (byte: number): boolean => byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0a;
 
 /** Reads the lines of one JSONL file into a {@link TableSink}. */
 class JsonlReader {
@@ -66,6 +55,18 @@ class JsonlReader {
   /** Each column's type as a {@link KIND}. */
   private readonly kinds: Int8Array;
   private bytes: Buffer = Buffer.alloc(0);
+  /**
+   * Expected strings: `expected[c][k] - 1` is the dictionary entry string column `c` had the last
+   * time the string column before it in its line (`expectedAfter[c]`) had code `k` (0: none yet).
+   * The columns of an event go together (a file's hash decides its signer, the signer's hash, the
+   * issuer; a device's id its name), so a string is usually the one expected, and is then checked
+   * against it byte for byte in one pass rather than hashed and looked up.
+   */
+  private readonly expected: Int32Array[];
+  private readonly expectedAfter: Int32Array;
+  /** The string column read last in this line, and its code; -1: none yet. */
+  private lastColumn = -1;
+  private lastCode = -1;
 
   constructor(
     private readonly sink: TableSink,
@@ -78,6 +79,8 @@ class JsonlReader {
     });
     this.nextKey = new Int32Array(sink.schema.length + 1).fill(-1);
     this.kinds = Int8Array.from(sink.schema, (c) => KIND[c.type]!);
+    this.expected = sink.schema.map(() => new Int32Array(0));
+    this.expectedAfter = new Int32Array(sink.schema.length).fill(-1);
   }
 
   /** Reads line `lineNumber`, bytes `[start, end)` of `bytes` (no line feed). */
@@ -100,6 +103,7 @@ class JsonlReader {
     if (b[p] !== OPEN_BRACE) return false;
     p = this.space(p + 1, end);
     sink.beginRow();
+    this.lastColumn = -1;
     if (b[p] === CLOSE_BRACE) return this.endOfLine(p + 1, end);
     let previous = 0;
     for (;;) {
@@ -221,6 +225,19 @@ class JsonlReader {
   private string(column: number, p: number, end: number): number {
     const b = this.bytes;
     const view = this.words;
+    const after = this.lastColumn;
+    const key = this.lastCode;
+    if (after >= 0 && this.expectedAfter[column] === after) {
+      const expected = this.expected[column]!;
+      const entry = key < expected.length ? expected[key]! - 1 : -1;
+      if (entry >= 0) {
+        const q = p + 1 + this.sink.entryLength(column, entry);
+        if (q < end && b[q] === QUOTE) {
+          const code = this.sink.codeIfSame(column, entry, b, view, p + 1, q);
+          if (code >= 0) return this.read(column, code, q + 1);
+        }
+      }
+    }
     let h = HASH_START;
     let escaped = false;
     let q = p + 1;
@@ -248,8 +265,29 @@ class JsonlReader {
     }
     const code = this.sink.codeOfBytes(column, b, view, p + 1, q, h, escaped ? SPELLING.jsonEscaped : SPELLING.plain);
     if (code < 0) return -1;
+    if (after >= 0) this.expect(column, after, key, this.sink.lastEntry(column));
+    return this.read(column, code, q + 1);
+  }
+
+  /** Stages string column `column`'s `code`; `next`, the position after the value. */
+  private read(column: number, code: number, next: number): number {
     this.sink.stage(column, code);
-    return q + 1;
+    this.lastColumn = column;
+    this.lastCode = code;
+    return next;
+  }
+
+  /** Remembers that `column` had dictionary entry `entry` after column `after` had code `key`. */
+  private expect(column: number, after: number, key: number, entry: number): void {
+    if (this.expectedAfter[column]! < 0) this.expectedAfter[column] = after;
+    else if (this.expectedAfter[column] !== after) return;
+    let expected = this.expected[column]!;
+    if (key >= expected.length) {
+      const bigger = new Int32Array(Math.max(key + 1, expected.length * 2, 64));
+      bigger.set(expected);
+      this.expected[column] = expected = bigger;
+    }
+    expected[key] = entry + 1;
   }
 
   /** An integer written as JSON writes one (at most 15 digits, no fraction or exponent). */
@@ -296,58 +334,6 @@ class JsonlReader {
       throw e;
     }
   }
-}
-
-/** The end of a JSON number starting at `p` (its grammar exactly), or -1. */
-function numberEnd(b: Uint8Array, p: number, end: number): number {
-  let q = p;
-  const digits = (): number => {
-    const from = q;
-    while (q < end && b[q]! >= DIGIT_0 && b[q]! <= DIGIT_9) q++;
-    return q - from;
-  };
-  if (b[q] === MINUS) q++;
-  const start = q;
-  const whole = digits();
-  if (whole === 0 || (whole > 1 && b[start] === DIGIT_0)) return -1;
-  if (b[q] === 0x2e) {
-    q++;
-    if (digits() === 0) return -1;
-  }
-  if (b[q] === 0x65 || b[q] === 0x45) {
-    q++;
-    if (b[q] === 0x2b || b[q] === MINUS) q++;
-    if (digits() === 0) return -1;
-  }
-  return q;
-}
-
-/** The end of the JSON value starting at `p` (strings and nesting followed; validity is `JSON.parse`'s business), or -1. */
-function valueEnd(b: Uint8Array, p: number, end: number): number {
-  let depth = 0;
-  let q = p;
-  while (q < end) {
-    const byte = b[q]!;
-    if (byte === QUOTE) {
-      q++;
-      while (q < end && b[q] !== QUOTE) q += b[q] === BACKSLASH ? 2 : 1;
-      if (q >= end) return -1;
-      q++;
-      if (depth === 0) return q;
-      continue;
-    }
-    if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-      depth++;
-    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-      if (depth === 0) return q;
-      depth--;
-      if (depth === 0) return q + 1;
-    } else if (depth === 0 && (byte === COMMA || isSpace(byte))) {
-      return q;
-    }
-    q++;
-  }
-  return depth === 0 ? q : -1;
 }
 
 /**

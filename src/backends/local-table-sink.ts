@@ -85,6 +85,8 @@ class StringDictionary {
   private arena = new Uint8Array(1 << 16);
   private arenaWords = new DataView(this.arena.buffer);
   private arenaUsed = 0;
+  /** The entry of the bytes {@link codeOfBytes} last found or added. */
+  lastRaw = -1;
 
   codeOf(text: string): number {
     let code = this.byString.get(text);
@@ -107,14 +109,28 @@ class StringDictionary {
     const mask = this.slots.length - 1;
     let slot = hash & mask;
     for (let raw = this.slots[slot]!; raw >= 0; raw = this.slots[slot]!) {
-      if (this.rawHash[raw] === hash && this.rawLength[raw] === length && this.sameBytes(raw, bytes, words, start, length)) return this.rawCode[raw]!;
+      if (this.rawHash[raw] === hash && this.rawLength[raw] === length && this.sameBytes(raw, bytes, words, start, length)) {
+        this.lastRaw = raw;
+        return this.rawCode[raw]!;
+      }
       slot = (slot + 1) & mask;
     }
     const text = decode(bytes, start, end, spelling);
     if (text === undefined) return -1;
     const code = this.codeOf(text);
-    this.remember(bytes, start, length, hash, code, slot);
+    this.lastRaw = this.remember(bytes, start, length, hash, code, slot);
     return code;
+  }
+
+  /** How many bytes entry `raw` has. */
+  rawLengthOf(raw: number): number {
+    return this.rawLength[raw]!;
+  }
+
+  /** The code of entry `raw` when its bytes are the bytes `[start, end)` of `bytes`, else -1. */
+  codeIfSame(raw: number, bytes: Uint8Array, words: DataView, start: number, end: number): number {
+    const length = end - start;
+    return this.rawLength[raw] === length && this.sameBytes(raw, bytes, words, start, length) ? this.rawCode[raw]! : -1;
   }
 
   /** Whether raw entry `raw` is `length` bytes from `start`, compared four at a time. */
@@ -127,7 +143,7 @@ class StringDictionary {
     return true;
   }
 
-  private remember(bytes: Uint8Array, start: number, length: number, hash: number, code: number, slot: number): void {
+  private remember(bytes: Uint8Array, start: number, length: number, hash: number, code: number, slot: number): number {
     if (this.arenaUsed + length > this.arena.length) {
       const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + length));
       bigger.set(this.arena.subarray(0, this.arenaUsed));
@@ -144,6 +160,7 @@ class StringDictionary {
     this.arenaUsed += length;
     this.slots[slot] = raw;
     if (this.rawCount * 2 > this.slots.length) this.rehash();
+    return raw;
   }
 
   private growRaw(): void {
@@ -266,6 +283,28 @@ export class TableSink {
   /** The code of a string (or a dynamic column's JSON text) whose bytes are `[start, end)` of `bytes` (also seen as `words`); -1 when they do not decode. */
   codeOfBytes(column: number, bytes: Buffer, words: DataView, start: number, end: number, hash: number, spelling: Spelling): number {
     return this.sinks[column]!.dict!.codeOfBytes(bytes, words, start, end, hash, spelling);
+  }
+
+  /**
+   * The dictionary entry (a string's bytes as they were in the file) that {@link codeOfBytes} last
+   * found or added in `column`: for {@link codeIfSame}.
+   */
+  lastEntry(column: number): number {
+    return this.sinks[column]!.dict!.lastRaw;
+  }
+
+  /** How many bytes dictionary entry `entry` of `column` has. */
+  entryLength(column: number, entry: number): number {
+    return this.sinks[column]!.dict!.rawLengthOf(entry);
+  }
+
+  /**
+   * The code of dictionary entry `entry` of `column` when the bytes `[start, end)` of `bytes` (also
+   * seen as `words`) are its bytes, else -1: a reader that expects a value checks it in one pass,
+   * without hashing it.
+   */
+  codeIfSame(column: number, entry: number, bytes: Uint8Array, words: DataView, start: number, end: number): number {
+    return this.sinks[column]!.dict!.codeIfSame(entry, bytes, words, start, end);
   }
 
   /** The code of a string (or of a dynamic column's JSON text). */

@@ -113,6 +113,27 @@ describe('fast readers', () => {
     );
   });
 
+  test('JSONL: strings that go together (checked against the one expected after the column before) read as JSON.parse + TableBuilder read them', async () => {
+    // Few values, some the beginning of others, some a last byte apart, some with escapes, so that
+    // the value expected after the column before is often right, and often wrong by a byte, a
+    // quote or its length.
+    const schema: TableSchema = ['A', 'B', 'C'].map((name) => ({ name, type: 'string' as const }));
+    const pool = fc.constantFrom('ab', 'abc', 'a', 'abcd', 'abce', 'ab"c', 'ab\\', 'ab\\"', 'é', 'è', 'aé', '', 'abcdefgh', 'abcdefgi', 'abcdefg');
+    const record = fc.record({ A: fc.oneof(fc.constant(null), fc.constantFrom('x', 'y', 'abc')), B: pool, C: pool }, { requiredKeys: ['B'] });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(record, fc.nat(2), fc.boolean()), { minLength: 20, maxLength: 80 }), async (rows) => {
+        const file = path.join(dir, `t${case_++}.jsonl`);
+        const lines = rows.map(([r, shuffle, escaped]) => jsonLine(r, shuffle, false, escaped));
+        writeFileSync(file, `${lines.join('\n')}\n`);
+        const fast = tableFromShared(await readTableFile({ file, table: 'T', schema }, 'x'));
+        const general = Table.fromRecords('T', schema, lines.map((l) => JSON.parse(l) as Record<string, unknown>));
+        expect(values(fast)).toEqual(values(general));
+        for (const column of fast.columns) if (column.type === 'string') expect(new Set(column.dict).size).toBe(column.dict.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test('JSONL: a raw control character in a string is not JSON, whether or not a valid string shares its beginning', async () => {
     const file = path.join(dir, 'control.jsonl');
     for (const bad of ['\u0001', '\t', '\r']) {
