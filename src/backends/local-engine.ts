@@ -23,7 +23,7 @@
  * JavaScript in production, TypeScript under ts-jest or tsx, loaded through tsx's require hook when
  * the process does not already have a TypeScript loader.
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { availableParallelism, getPriority } from 'node:os';
 import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
@@ -212,8 +212,8 @@ export class LocalEngine {
   async load(request: LoadRequest, onProgress?: (progress: LoadProgressReport) => void): Promise<LoadAnswer> {
     const pool = this.pool('load');
     let snapshotMiss: SnapshotMiss | undefined;
-    if (request.snapshotFile) {
-      await this.writing.get(request.snapshotFile);
+    if (request.snapshotFile) await this.writing.get(request.snapshotFile);
+    if (request.snapshotFile && !(await missing(request.snapshotFile))) {
       const task: OpenTask = { snapshotFile: request.snapshotFile, source: request.source, version: request.version, id: request.id, nice: this.nice };
       const opened = (await pool.run(task, { name: 'open' })) as OpenAnswer;
       if (opened.ok) return { ok: true, table: opened.table, from: 'snapshot' };
@@ -308,6 +308,20 @@ let shared: LocalEngine | undefined;
 /** The process's engine with the default options, started on first use (for local backends not given their own). */
 export function defaultLocalEngine(): LocalEngine {
   return (shared ??= new LocalEngine());
+}
+
+/**
+ * Whether `file` is not there (any other answer is the loading thread's to find out): a missing
+ * snapshot is known without a loading thread, so the data file's parts start on threads started
+ * together, rather than one of them after a thread started only to find nothing.
+ */
+async function missing(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }
 
 /** About `count` byte ranges of `file` (`size` bytes), each starting at a line. */
