@@ -13,9 +13,9 @@
 import { statSync } from 'node:fs';
 import * as kql from '../kql/tables';
 import { ColumnValueError } from '../kql/tables';
-import { forEachChunk, type ByteRange } from './local-chunks';
+import { forEachChunk } from './local-chunks';
 import { fieldValue } from './local-csv';
-import type { LoadProgress, TableFileSource } from './local-jsonl';
+import type { ReadOptions, TableFileSource } from './local-jsonl';
 import * as sinks from './local-table-sink';
 import { TableSink, type Spelling } from './local-table-sink';
 
@@ -242,12 +242,14 @@ function bool(b: Uint8Array, start: number, end: number): number | undefined {
 }
 
 /**
- * Reads `source.file` the fast way into a new {@link TableSink} (only the records of `range`, which
- * starts at a record, the header read from the start of the file); `undefined` when the file is
- * not one it is sure of (then read it the general way, which also words every error).
+ * Reads `source.file` the fast way into a new {@link TableSink} (only the records of
+ * `options.range`, which starts at a record, the header read from the start of the file);
+ * `undefined` when the file is not one it is sure of (then read it the general way, which also
+ * words every error).
  */
-export function readCsvFast(source: TableFileSource, onProgress?: LoadProgress, range?: ByteRange): TableSink | undefined {
-  const sink = new TableSink(source.table, source.schema);
+export function readCsvFast(source: TableFileSource, options: ReadOptions = {}): TableSink | undefined {
+  const { onProgress, range } = options;
+  const sink = new TableSink(source.table, source.schema, options.sharedRows);
   const reader = new CsvReader(sink);
   const size = statSync(source.file).size;
   if (size === 0) return undefined;

@@ -220,10 +220,11 @@ export class LocalEngine {
       snapshotMiss = opened.miss;
     }
     const ranges = await partsOf(request.source.file, request.version.size, Math.max(1, Math.min(this.loadThreads, Math.floor(request.version.size / this.minPartBytes))));
+    const sharedRows = ranges.length > 1 ? await rowsAtMost(request.source.file, request.version.size) : undefined;
     const reports = ranges.map((): LoadProgressReport => ({ bytes: 0, totalBytes: 0, rows: 0 }));
     const report = () => onProgress?.(reports.reduce((sum, r) => ({ bytes: sum.bytes + r.bytes, totalBytes: request.version.size, rows: sum.rows + r.rows }), { bytes: 0, totalBytes: 0, rows: 0 }));
     const read = (range: ByteRange | undefined, part: number) =>
-      this.readPart(pool, { source: request.source, nice: this.nice, ...(range ? { range } : {}) }, (progress) => {
+      this.readPart(pool, { source: request.source, nice: this.nice, ...(range ? { range } : {}), ...(part === 0 && range && sharedRows ? { sharedRows } : {}) }, (progress) => {
         reports[part] = progress;
         report();
       });
@@ -321,6 +322,25 @@ async function missing(file: string): Promise<boolean> {
     return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/**
+ * About twice as many rows as `file` (`size` bytes) has, judged by its first lines; `undefined`
+ * when they say nothing. The first part of a load in parts reserves this many rows of shared
+ * memory, so the merge can grow its columns into the table's in place; a file with more rows
+ * than that is merged by copying, as when there is no estimate.
+ */
+async function rowsAtMost(file: string, size: number): Promise<number | undefined> {
+  const handle = await open(file, 'r');
+  try {
+    const block = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(block, 0, block.length, 0);
+    let lines = 0;
+    for (let at = block.indexOf(0x0a); at >= 0 && at < bytesRead; at = block.indexOf(0x0a, at + 1)) lines++;
+    return lines > 0 ? 2 * Math.ceil((size * lines) / bytesRead) : undefined;
+  } finally {
+    await handle.close();
   }
 }
 

@@ -37,6 +37,15 @@ export interface TableFileSource {
 /** Told every so many rows how far a load is. */
 export type LoadProgress = (bytesRead: number, totalBytes: number, rows: number) => void;
 
+/** How a reader reads a data file. */
+export interface ReadOptions {
+  readonly onProgress?: LoadProgress;
+  /** Only these bytes of the file (starting at a line); absent: all of it. */
+  readonly range?: ByteRange;
+  /** The columns go into growable shared memory reserved for this many rows (`TableSink`). */
+  readonly sharedRows?: number;
+}
+
 const PROGRESS_EVERY_ROWS = 1 << 16;
 
 
@@ -337,12 +346,13 @@ class JsonlReader {
 }
 
 /**
- * Reads `source.file` (or the lines of `range`, which starts at a line) into a new
+ * Reads `source.file` (or the lines of `options.range`, which starts at a line) into a new
  * {@link TableSink}. Throws {@link LocalDataError} on bad content; its line numbers count from the
- * start of `range`.
+ * start of the range.
  */
-export function readJsonlTable(source: TableFileSource, onProgress?: LoadProgress, range?: ByteRange): TableSink {
-  const sink = new TableSink(source.table, source.schema);
+export function readJsonlTable(source: TableFileSource, options: ReadOptions = {}): TableSink {
+  const { onProgress, range } = options;
+  const sink = new TableSink(source.table, source.schema, options.sharedRows);
   const reader = new JsonlReader(sink, source.file);
   const whole = range ?? { start: 0, end: statSync(source.file).size };
   let lineNumber = 0;

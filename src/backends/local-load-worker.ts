@@ -39,6 +39,8 @@ export interface ReadPartTask {
   readonly source: TableFileSource;
   /** Bytes of the file, starting at a line; absent: all of it. */
   readonly range?: ByteRange;
+  /** The part's columns go into growable shared memory reserved for this many rows (the first part: see `TableSink`). */
+  readonly sharedRows?: number;
   /** Told `{ bytes, totalBytes, rows }` as the part is read. */
   readonly progress?: MessagePort;
   readonly nice: number;
@@ -86,8 +88,9 @@ export async function readPart(task: ReadPartTask): Promise<ReadPartAnswer> {
   try {
     const onProgress = (bytes: number, totalBytes: number, rows: number) => task.progress?.postMessage({ bytes, totalBytes, rows });
     if (!task.range) return moved(await readTablePart(task.source, onProgress));
-    if (!task.source.file.endsWith('.csv')) return moved(readJsonlTable(task.source, onProgress, task.range).toPart());
-    const sink = readCsvFast(task.source, onProgress, task.range);
+    const options = { onProgress, range: task.range, ...(task.sharedRows ? { sharedRows: task.sharedRows } : {}) };
+    if (!task.source.file.endsWith('.csv')) return moved(readJsonlTable(task.source, options).toPart());
+    const sink = readCsvFast(task.source, options);
     return sink ? moved(sink.toPart()) : { ok: false, readWhole: true };
   } catch (error) {
     if (error instanceof LocalDataError) return task.range ? { ok: false, readWhole: true } : { ok: false, dataError: error.message };

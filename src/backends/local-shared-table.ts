@@ -14,6 +14,7 @@
  * A query thread turns it into an engine {@link Table} with {@link tableFromShared}: numbers and
  * codes are read in place; only dictionaries are decoded, once per thread.
  */
+import { isSharedArrayBuffer } from 'node:util/types';
 import { Table, type Column, type KustoType, type TableSchema } from '../kql/tables';
 
 /** One column's buffers (see the file comment for which a type has). */
@@ -44,11 +45,12 @@ export type SharedTable = TableBuffers<SharedArrayBuffer>;
 /**
  * A column of a {@link TablePart}: its numbers (values, or a string column's codes) in the chunks
  * they were read into, in order (every chunk full but the last, which may be longer than its
- * rows), and a string column's dictionary.
+ * rows; the first may be a growable shared buffer, see `TableSink`), and a string column's
+ * dictionary.
  */
 export interface PartColumn {
   readonly type: KustoType;
-  readonly chunks: readonly ArrayBuffer[];
+  readonly chunks: ReadonlyArray<ArrayBuffer | SharedArrayBuffer>;
   readonly dictBytes?: ArrayBuffer;
   readonly dictOffsets?: ArrayBuffer;
 }
@@ -79,9 +81,10 @@ export function buffersOf<B extends ArrayBufferLike>(table: TableBuffers<B>): B[
   return table.columns.flatMap((c) => BUFFER_KINDS.map((k) => c[k]).filter((b): b is B => b !== undefined));
 }
 
-/** Every buffer of a part (what to move with it). */
+/** Every buffer a part has of its own (what to move with it; shared ones are shared). */
 export function partBuffers(part: TablePart): ArrayBuffer[] {
-  return part.columns.flatMap((c) => [...c.chunks, ...(c.dictBytes ? [c.dictBytes] : []), ...(c.dictOffsets ? [c.dictOffsets] : [])]);
+  const own = (buffer: ArrayBuffer | SharedArrayBuffer): buffer is ArrayBuffer => !isSharedArrayBuffer(buffer);
+  return part.columns.flatMap((c) => [...c.chunks.filter(own), ...(c.dictBytes ? [c.dictBytes] : []), ...(c.dictOffsets ? [c.dictOffsets] : [])]);
 }
 
 /** A table in buffers of its own as a part of one chunk per column. */
@@ -122,22 +125,26 @@ export function encodeDictionary<B extends ArrayBufferLike>(dict: readonly strin
 function columnFromShared(shared: ColumnBuffers<ArrayBufferLike>, rowCount: number): Column {
   switch (shared.type) {
     case 'string':
-      return { type: 'string', layout: 'rows', codes: new Int32Array(shared.codes!), dict: decodeDictionary(shared.dictBytes!, shared.dictOffsets!) };
+      return { type: 'string', layout: 'rows', codes: new Int32Array(shared.codes!, 0, rowCount), dict: decodeDictionary(shared.dictBytes!, shared.dictOffsets!) };
     case 'dynamic': {
       const parsed = decodeDictionary(shared.dictBytes!, shared.dictOffsets!).map((text) => JSON.parse(text) as unknown);
-      const codes = new Int32Array(shared.codes!);
+      const codes = new Int32Array(shared.codes!, 0, rowCount);
       const values = new Array<unknown>(rowCount);
       for (let i = 0; i < rowCount; i++) values[i] = parsed[codes[i]!];
       return { type: 'dynamic', layout: 'rows', values };
     }
     case 'bool':
-      return { type: 'bool', layout: 'rows', values: new Uint8Array(shared.values!) };
+      return { type: 'bool', layout: 'rows', values: new Uint8Array(shared.values!, 0, rowCount) };
     default:
-      return { type: shared.type, layout: 'rows', values: new Float64Array(shared.values!) };
+      return { type: shared.type, layout: 'rows', values: new Float64Array(shared.values!, 0, rowCount) };
   }
 }
 
-/** The engine table over a shared table: numbers and codes in place, dictionaries decoded. */
+/**
+ * The engine table over a shared table: numbers and codes in place, dictionaries decoded. Views
+ * have the table's length, never the buffer's (a view that follows a growable buffer's length is
+ * many times slower to read).
+ */
 export function tableFromShared(shared: TableBuffers<ArrayBufferLike>): Table {
   return new Table(
     shared.name,

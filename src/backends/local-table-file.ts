@@ -10,8 +10,8 @@ import { mergeParts } from './local-table-merge';
 
 /** Reads `source.file` whole into a part in buffers of its own. Rejects with `LocalDataError` on bad content. */
 export async function readTablePart(source: TableFileSource, onProgress?: LoadProgress): Promise<TablePart> {
-  if (!source.file.endsWith('.csv')) return readJsonlTable(source, onProgress).toPart();
-  const sink = readCsvFast(source, onProgress);
+  if (!source.file.endsWith('.csv')) return readJsonlTable(source, { onProgress }).toPart();
+  const sink = readCsvFast(source, { onProgress });
   return sink ? sink.toPart() : partOf(buffersFromTable(await loadCsvTable(source), 'part', ownMemory));
 }
 

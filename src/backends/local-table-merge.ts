@@ -4,8 +4,12 @@
  * gets one dictionary, the parts' codes mapped into it (codes stay unique per string). The parts
  * were moved here, so this thread alone holds them, and each part's buffers are let go as soon as
  * its column is merged: the peak stays near one copy of the table plus a column.
- * Each value is copied once, from the chunk it was read into.
+ *
+ * Each value is copied at most once, from the chunk it was read into. The first part's columns,
+ * when read into growable shared memory that can hold the whole table (`TableSink`), are grown in
+ * place: its rows are not copied at all, only the other parts' rows after them.
  */
+import { isSharedArrayBuffer } from 'node:util/types';
 import { decodeDictionary, encodeDictionary, sharedMemory, type PartColumn, type SharedColumn, type SharedTable, type TablePart } from './local-shared-table';
 
 type Numbers = Int32Array | Float64Array | Uint8Array;
@@ -18,7 +22,7 @@ interface ColumnOfPart {
 
 /** Copies the part's values into `out` from row `at` (through `remap`, for codes); the row after them. */
 function copyChunks(part: ColumnOfPart, out: Numbers, at: number, remap?: Int32Array): number {
-  const make = out.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => Numbers;
+  const make = out.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => Numbers;
   let left = part.rowCount;
   for (const chunk of part.column.chunks) {
     const values = new make(chunk, 0, Math.min(left, chunk.byteLength / out.BYTES_PER_ELEMENT));
@@ -30,17 +34,31 @@ function copyChunks(part: ColumnOfPart, out: Numbers, at: number, remap?: Int32A
   return at;
 }
 
+/**
+ * The first part's column grown in place to the table's `bytes`, when it is one growable shared
+ * buffer that can (its rows stay where they are); else a new shared buffer.
+ */
+function tableBuffer(first: ColumnOfPart, bytes: number): { readonly buffer: SharedArrayBuffer; readonly grown: boolean } {
+  const [only, ...more] = first.column.chunks;
+  if (more.length === 0 && only && isSharedArrayBuffer(only) && only.growable && only.byteLength <= bytes && only.maxByteLength >= bytes) {
+    only.grow(bytes);
+    return { buffer: only, grown: true };
+  }
+  return { buffer: new SharedArrayBuffer(bytes), grown: false };
+}
+
 function mergeStrings(parts: Array<ColumnOfPart | undefined>, rowCount: number): Omit<SharedColumn, 'type'> {
   const dict: string[] = [];
   const index = new Map<string, number>();
-  const codes = new Int32Array(new SharedArrayBuffer(rowCount * 4));
+  const { buffer, grown } = tableBuffer(parts[0]!, rowCount * 4);
+  const codes = new Int32Array(buffer, 0, rowCount);
   let at = 0;
   parts.forEach((part, k) => {
     const own = decodeDictionary(part!.column.dictBytes!, part!.column.dictOffsets!);
     if (k === 0) {
-      // The first part's strings are unique, so they keep their codes: copied as they are.
+      // The first part's strings are unique, so they keep their codes: copied as they are, or already there.
       own.forEach((text, code) => (dict.push(text), index.set(text, code)));
-      at = copyChunks(part!, codes, at);
+      at = grown ? part!.rowCount : copyChunks(part!, codes, at);
     } else {
       const remap = Int32Array.from(own, (text) => {
         let code = index.get(text);
@@ -54,16 +72,18 @@ function mergeStrings(parts: Array<ColumnOfPart | undefined>, rowCount: number):
     }
     parts[k] = undefined;
   });
-  return { codes: codes.buffer as SharedArrayBuffer, ...encodeDictionary(dict, sharedMemory) };
+  return { codes: buffer, ...encodeDictionary(dict, sharedMemory) };
 }
 
-function concatValues(parts: Array<ColumnOfPart | undefined>, out: Numbers): SharedArrayBuffer {
+function mergeNumbers(parts: Array<ColumnOfPart | undefined>, rowCount: number, bytesPerRow: 1 | 8): SharedArrayBuffer {
+  const { buffer, grown } = tableBuffer(parts[0]!, rowCount * bytesPerRow);
+  const out = bytesPerRow === 1 ? new Uint8Array(buffer, 0, rowCount) : new Float64Array(buffer, 0, rowCount);
   let at = 0;
   parts.forEach((part, k) => {
-    at = copyChunks(part!, out, at);
+    at = k === 0 && grown ? part!.rowCount : copyChunks(part!, out, at);
     parts[k] = undefined;
   });
-  return out.buffer as SharedArrayBuffer;
+  return buffer;
 }
 
 /** The parts, in order, as one table in shared memory with this `id`. */
@@ -75,8 +95,7 @@ export function mergeParts(parts: readonly TablePart[], id: string): SharedTable
     const ofParts: Array<ColumnOfPart | undefined> = parts.map((p) => ({ column: p.columns[i]!, rowCount: p.rowCount }));
     (parts as unknown as ReadonlyArray<{ columns: Array<PartColumn | undefined> }>).forEach((p) => (p.columns[i] = undefined));
     if (c.type === 'string' || c.type === 'dynamic') return { type: c.type, ...mergeStrings(ofParts, rowCount) };
-    const out = c.type === 'bool' ? new Uint8Array(new SharedArrayBuffer(rowCount)) : new Float64Array(new SharedArrayBuffer(rowCount * 8));
-    return { type: c.type, values: concatValues(ofParts, out) };
+    return { type: c.type, values: mergeNumbers(ofParts, rowCount, c.type === 'bool' ? 1 : 8) };
   });
   return { id, name: first.name, schema: first.schema, rowCount, columns };
 }

@@ -1,7 +1,8 @@
 /**
  * Where a data file's readers put rows: one growing column per schema column, in chunks (so a
- * table of tens of millions of rows never needs a doubled copy while it grows), handed over as a
- * `TablePart` at the end, chunks and all (the merge copies each value once, into shared memory).
+ * table of tens of millions of rows never needs a doubled copy while it grows), or in growable
+ * shared memory (see {@link TableSink}), handed over as a `TablePart` at the end, chunks and all
+ * (the merge copies each value at most once, into shared memory).
  *
  * A reader stages a row's values column by column (`stage*`), then commits it; a column it did not
  * stage gets the column's null (`""` for strings). Strings go into a dictionary by their bytes in
@@ -15,35 +16,54 @@ import { ColumnValueError, columnValueConverter, NULL, type KustoType, type Tabl
 import { encodeDictionary, ownMemory, type PartColumn, type TablePart } from './local-shared-table';
 
 const CHUNK = 1 << 20;
+/** How many values a column in a growable shared buffer grows by at a time. */
+const SHARED_STEP = 1 << 14;
 
 type Numbers = Float64Array | Int32Array | Uint8Array;
 
-/** A column of numbers growing in chunks of {@link CHUNK}. */
+/** Numbers of `length` elements of their own, or over the first `length` of a buffer. */
+type MakeNumbers = (buffer: number | ArrayBufferLike, length?: number) => Numbers;
+
+/**
+ * A column of numbers growing in chunks of {@link CHUNK}; or, given a growable shared buffer,
+ * in that buffer, {@link SHARED_STEP} values at a time, then in chunks once it cannot grow further.
+ */
 class ChunkedNumbers {
   private readonly full: Numbers[] = [];
   private current: Numbers;
   private at = 0;
 
-  constructor(private readonly make: (buffer: number | ArrayBufferLike) => Numbers) {
-    this.current = make(CHUNK);
+  constructor(
+    private readonly make: MakeNumbers,
+    private shared?: SharedArrayBuffer,
+  ) {
+    this.current = shared ? make(shared, 0) : make(CHUNK);
   }
 
   push(value: number): void {
-    if (this.at === CHUNK) {
-      this.full.push(this.current);
-      this.current = this.make(CHUNK);
-      this.at = 0;
-    }
+    if (this.at === this.current.length) this.next();
     this.current[this.at++] = value;
   }
 
-  get length(): number {
-    return this.full.length * CHUNK + this.at;
+  private next(): void {
+    const shared = this.shared;
+    if (shared) {
+      const length = this.at + SHARED_STEP;
+      if (length * this.current.BYTES_PER_ELEMENT <= shared.maxByteLength) {
+        shared.grow(length * this.current.BYTES_PER_ELEMENT);
+        this.current = this.make(shared, length);
+        return;
+      }
+      this.shared = undefined;
+    }
+    this.full.push(this.current);
+    this.current = this.make(CHUNK);
+    this.at = 0;
   }
 
   /** The chunks' buffers, in order (the last one may be longer than its values); the column is spent. */
-  takeChunks(): ArrayBuffer[] {
-    const chunks = [...this.full, this.current].map((chunk) => chunk.buffer as ArrayBuffer);
+  takeChunks(): Array<ArrayBuffer | SharedArrayBuffer> {
+    const chunks = [...this.full, this.current].map((chunk) => chunk.buffer as ArrayBuffer | SharedArrayBuffer);
     this.full.length = 0;
     this.current = this.make(0);
     this.at = 0;
@@ -51,9 +71,9 @@ class ChunkedNumbers {
   }
 }
 
-const float64 = (b: number | ArrayBufferLike): Numbers => (typeof b === 'number' ? new Float64Array(b) : new Float64Array(b));
-const int32 = (b: number | ArrayBufferLike): Numbers => (typeof b === 'number' ? new Int32Array(b) : new Int32Array(b));
-const uint8 = (b: number | ArrayBufferLike): Numbers => (typeof b === 'number' ? new Uint8Array(b) : new Uint8Array(b));
+const float64: MakeNumbers = (b, length) => (typeof b === 'number' ? new Float64Array(b) : new Float64Array(b, 0, length));
+const int32: MakeNumbers = (b, length) => (typeof b === 'number' ? new Int32Array(b) : new Int32Array(b, 0, length));
+const uint8: MakeNumbers = (b, length) => (typeof b === 'number' ? new Uint8Array(b) : new Uint8Array(b, 0, length));
 
 /**
  * How the bytes of a string value are written in the file: as they are, as a JSON string's
@@ -212,25 +232,31 @@ interface ColumnSink {
   readonly convert: (value: unknown) => unknown;
 }
 
-function columnSink(name: string, type: KustoType): ColumnSink {
+function columnSink(name: string, type: KustoType, sharedRows: number | undefined): ColumnSink {
   const convert = columnValueConverter(name, type);
+  const shared = (bytesPerRow: number) => (sharedRows ? new SharedArrayBuffer(0, { maxByteLength: sharedRows * bytesPerRow }) : undefined);
   switch (type) {
     case 'string': {
       const dict = new StringDictionary();
-      return { type, values: new ChunkedNumbers(int32), dict, nullValue: dict.codeOf(''), convert };
+      return { type, values: new ChunkedNumbers(int32, shared(4)), dict, nullValue: dict.codeOf(''), convert };
     }
     case 'dynamic': {
       const dict = new StringDictionary();
-      return { type, values: new ChunkedNumbers(int32), dict, nullValue: dict.codeOf('null'), convert };
+      return { type, values: new ChunkedNumbers(int32, shared(4)), dict, nullValue: dict.codeOf('null'), convert };
     }
     case 'bool':
-      return { type, values: new ChunkedNumbers(uint8), nullValue: NULL, convert };
+      return { type, values: new ChunkedNumbers(uint8, shared(1)), nullValue: NULL, convert };
     default:
-      return { type, values: new ChunkedNumbers(float64), nullValue: NaN, convert };
+      return { type, values: new ChunkedNumbers(float64, shared(8)), nullValue: NaN, convert };
   }
 }
 
-/** Rows of one table under construction. */
+/**
+ * Rows of one table under construction. Given `sharedRows`, the columns start in growable shared
+ * memory reserved for that many rows (address space only, until used): the first part of a table
+ * read in parts, whose columns the merge then grows in place to the whole table's and fills with
+ * the other parts' rows, rather than copy it (see `local-table-merge.ts`).
+ */
 export class TableSink {
   private readonly sinks: readonly ColumnSink[];
   private readonly indexByName: ReadonlyMap<string, number>;
@@ -242,8 +268,9 @@ export class TableSink {
   constructor(
     readonly name: string,
     readonly schema: TableSchema,
+    sharedRows?: number,
   ) {
-    this.sinks = schema.map((c) => columnSink(c.name, c.type));
+    this.sinks = schema.map((c) => columnSink(c.name, c.type, sharedRows));
     this.indexByName = new Map(schema.map((c, i) => [c.name, i]));
     this.staged = new Float64Array(schema.length);
     this.stagedIn = new Int32Array(schema.length);

@@ -3,8 +3,9 @@
  * they were read into (every chunk full but the last, which may be longer than its rows); the
  * merged table has every row in part order, string codes unique per string across the parts.
  */
-import { encodeDictionary, ownMemory, tableFromShared, type PartColumn, type TablePart } from '../../src/backends/local-shared-table';
+import { encodeDictionary, ownMemory, tableFromShared, type PartColumn, type SharedTable, type TablePart } from '../../src/backends/local-shared-table';
 import { mergeParts } from '../../src/backends/local-table-merge';
+import { TableSink } from '../../src/backends/local-table-sink';
 import type { TableSchema } from '../../src/kql';
 
 const SCHEMA: TableSchema = [
@@ -57,4 +58,43 @@ test('a part with no rows merges to nothing of its own', () => {
   const merged = mergeParts([part([], 4), part([['ws-1', 1, 1]], 4)], 'merged');
   expect(merged.rowCount).toBe(1);
   expect(new Float64Array(merged.columns[1]!.values!)).toEqual(new Float64Array([1]));
+});
+
+/** A part read into a sink (in growable shared memory for `sharedRows` rows, when given). */
+function sinkPart(rows: ReadonlyArray<readonly [string, number, number]>, sharedRows?: number): TablePart {
+  const sink = new TableSink('T', SCHEMA, sharedRows);
+  for (const [name, count, signed] of rows) sink.appendRecord({ DeviceName: name, Count: count, IsSigned: signed === 2 ? null : signed === 1 });
+  return sink.toPart();
+}
+
+describe('a first part in growable shared memory', () => {
+  // The first part's columns grow by steps of 16,384 rows, so the table must have that many more rows.
+  const first = Array.from({ length: 40_000 }, (_, i): [string, number, number] => [`ws-${i % 7}`, i, i % 3]);
+  const second = Array.from({ length: 20_000 }, (_, i): [string, number, number] => [`ws-${(i % 5) + 4}`, -i, (i + 1) % 3]);
+  const rowsOf = (merged: SharedTable) => {
+    const table = tableFromShared(merged);
+    return Array.from({ length: table.rowCount }, (_, r) => table.columns.map((c) => (c.type === 'string' ? c.dict[c.codes[r]!] : (c.values as ArrayLike<number>)[r])));
+  };
+
+  test('is grown in place into the table: its rows stay where they are, the others follow', () => {
+    const part = sinkPart(first, 100_000);
+    const [names, counts] = part.columns;
+    const merged = mergeParts([part, sinkPart(second)], 'merged');
+
+    expect(merged.columns[0]!.codes).toBe(names!.chunks[0]);
+    expect(merged.columns[1]!.values).toBe(counts!.chunks[0]);
+    expect(merged.columns[1]!.values!.byteLength).toBe(60_000 * 8);
+    expect(rowsOf(merged)).toEqual([...first, ...second]);
+  });
+
+  test('too small for the table, outgrown while read, or grown past the table, is copied like any part', () => {
+    for (const [sharedRows, tail] of [[59_000, second], [20_000, second], [100_000, second.slice(0, 2)]] as const) {
+      const part = sinkPart(first, sharedRows);
+      const counts = part.columns[1]!.chunks;
+      const merged = mergeParts([part, sinkPart(tail)], 'merged');
+      expect(merged.columns[1]!.values).not.toBe(counts[0]);
+      expect(merged.columns[1]!.values!.byteLength).toBe((40_000 + tail.length) * 8);
+      expect(rowsOf(merged)).toEqual([...first, ...tail]);
+    }
+  });
 });
