@@ -232,8 +232,9 @@ export class LocalEngine {
     if (parts.some((p) => !p.ok) && ranges.length > 1) parts = [await read(undefined, 0)];
     const failed = parts.find((p) => !p.ok);
     if (failed && !failed.ok) return { ok: false, dataError: failed.dataError ?? 'cannot be read' };
-    const table = await this.merge(pool, request, parts.map((p) => (p.ok ? p.part : undefined!)));
+    const partTables = parts.map((p) => (p.ok ? p.part : undefined!));
     parts = [];
+    const table = await this.merge(pool, request, partTables);
     return {
       ok: true,
       table,
