@@ -48,7 +48,6 @@ export interface ReadOptions {
 
 const PROGRESS_EVERY_ROWS = 1 << 16;
 
-
 /** Column types as small integers, for the switch run on every value. */
 const KIND: Readonly<Record<string, number>> = { string: 0, datetime: 1, long: 2, int: 3, real: 4, bool: 5, dynamic: 6, timespan: 7 };
 

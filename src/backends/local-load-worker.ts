@@ -88,7 +88,7 @@ export async function readPart(task: ReadPartTask): Promise<ReadPartAnswer> {
   try {
     const onProgress = (bytes: number, totalBytes: number, rows: number) => task.progress?.postMessage({ bytes, totalBytes, rows });
     if (!task.range) return moved(await readTablePart(task.source, onProgress));
-    const options = { onProgress, range: task.range, ...(task.sharedRows ? { sharedRows: task.sharedRows } : {}) };
+    const options = { onProgress, range: task.range, sharedRows: task.sharedRows };
     if (!task.source.file.endsWith('.csv')) return moved(readJsonlTable(task.source, options).toPart());
     const sink = readCsvFast(task.source, options);
     return sink ? moved(sink.toPart()) : { ok: false, readWhole: true };
