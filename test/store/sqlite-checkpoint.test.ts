@@ -2,9 +2,11 @@
  * The SQLite store leaves WAL checkpoints to a worker thread: the log is copied back into the
  * database file while the store is open, though the store's own connection never checkpoints.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 
 test('writes reach the database file through the worker', async () => {
@@ -22,6 +24,18 @@ test('writes reach the database file through the worker', async () => {
     expect(statSync(file).size).toBeGreaterThan(before + 200_000);
   } finally {
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('closing the store ends with the process having nothing else to do: what follows the close runs', async () => {
+  // The checkpointer's thread does not keep the process alive, and its stop must not either let the process end before it is done.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'huntops-wal-'));
+  try {
+    const child = path.join(__dirname, 'fixtures', 'close-and-say.ts');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--require', require.resolve('tsx/cjs'), child, path.join(dir, 'huntops.db')], { timeout: 20_000 });
+    expect(stdout).toBe('closed\n');
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -23,6 +23,8 @@ export interface BotProcess {
   readonly endpoint: string;
   /** Everything it wrote so far (pino JSON lines on stdout, then anything on stderr). */
   readonly logs: () => string;
+  /** Its standard output so far: the pino JSON lines alone. */
+  readonly stdout: () => string;
   /** The non-loopback `host:port`s it tried to connect to (each refused). */
   readonly refusedConnections: () => string[];
   /**
@@ -53,8 +55,9 @@ export async function startBotProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_000
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   let running = true;
+  // 'close', not 'exit': the process's output may still be arriving when it has exited.
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       running = false;
       process.off('exit', killOnExit);
       resolve(code);
@@ -88,7 +91,7 @@ export async function startBotProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_000
         reject(new Error(`bot exited with ${code} before listening:\n${logs()}`));
       });
     });
-    return { child, origin, endpoint: `${origin}/api/messages`, logs, refusedConnections, stop };
+    return { child, origin, endpoint: `${origin}/api/messages`, logs, stdout: () => stdout, refusedConnections, stop };
   } catch (error) {
     await stop('SIGKILL');
     throw error;

@@ -282,7 +282,7 @@ describe('the bot process', () => {
       const [update] = await connector.waitFor((c) => c.kind === 'update' && c.activityId === progress!.responseId, 1, 20_000);
       expect(cardText(cardOf(update!))).toContain('Kaseya: no devices');
       expect(await bot.stop()).toBe(0);
-      expect(bot.logs()).toMatch(/"msg":"stopped"/);
+      expect(JSON.parse(bot.stdout().trimEnd().split('\n').at(-1)!)).toMatchObject({ msg: 'stopped', drained: true });
     } finally {
       await bot.stop();
       await connector.stop();

@@ -33,9 +33,14 @@ export class Checkpointer {
     this.worker.unref();
   }
 
-  /** Stops the worker after its current checkpoint. */
+  /**
+   * Stops the worker after its current checkpoint. The worker keeps the process alive meanwhile:
+   * unreferenced, a process with nothing else to do (the bot at the end of its stop) would exit
+   * while waiting, before whatever follows the stop.
+   */
   async stop(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.ref();
     this.worker.postMessage('stop');
     await exited;
   }
