@@ -15,7 +15,8 @@
  * `unavailable`. The thread running a query that crashes is replaced too, and the error thrown as
  * it is (an internal error). Threads run `nice` steps below the process's own priority (Linux keeps
  * one per thread) and, when that is below it at all, under Linux's SCHED_IDLE policy where `chrt`
- * can set it (`local-thread-priority.ts`), so the event loop wins the CPU whenever it wants it, and a
+ * can set it (`local-thread-priority.ts`: a shell the engine starts with itself, while the process
+ * is small, sets it for the threads that ask), so the event loop wins the CPU whenever it wants it, and a
  * process run at a higher or lower priority takes its engine with it; idle threads do not keep the
  * process alive.
  *
@@ -37,6 +38,7 @@ import type { ByteRange } from './local-chunks';
 import type { TableFileSource } from './local-jsonl';
 import { partBuffers, type SharedTable, type TablePart } from './local-shared-table';
 import type { SnapshotMiss, SourceVersion } from './local-snapshot';
+import { IdleSetter, isIdleRequest } from './local-thread-priority';
 
 /** How the engine runs. */
 export interface LocalEngineOptions {
@@ -138,6 +140,8 @@ export class LocalEngine {
   private readonly writing = new Map<string, Promise<SnapshotAnswer>>();
   /** Query threads renewed, finishing their queries before they exit. */
   private readonly retiring = new Set<Promise<void>>();
+  /** Puts the threads under SCHED_IDLE when they run below the process at all; started now, while the process is small. */
+  private readonly idleSetter?: IdleSetter;
 
   constructor(options: LocalEngineOptions = {}) {
     this.threads = options.threads ?? LOCAL_ENGINE_DEFAULTS.threads;
@@ -147,6 +151,7 @@ export class LocalEngine {
     this.loadThreads = options.loadThreads ?? LOCAL_ENGINE_DEFAULTS.loadThreads;
     this.minPartBytes = options.minPartBytes ?? LOCAL_ENGINE_DEFAULTS.minPartBytes;
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new RangeError(`threads must be a positive integer, not ${this.threads}`);
+    if (this.nice > processNice()) this.idleSetter = new IdleSetter();
   }
 
   /**
@@ -157,8 +162,8 @@ export class LocalEngine {
    */
   private pool(name: 'query' | 'load'): Piscina {
     const threads = name === 'query' ? this.threads : this.loadThreads;
-    const make = () =>
-      new Piscina({
+    const make = () => {
+      const made = new Piscina({
         filename: WORKERS[name],
         // The handler a thread loads at start; each task names its own.
         name: name === 'query' ? 'query' : 'open',
@@ -169,6 +174,11 @@ export class LocalEngine {
         resourceLimits: { maxOldGenerationSizeMb: this.workerMemoryMb },
         ...(workerExecArgv() ? { execArgv: workerExecArgv()! } : {}),
       });
+      made.on('message', (message: unknown) => {
+        if (isIdleRequest(message)) this.idleSetter?.idle(message);
+      });
+      return made;
+    };
     if (name === 'query') return (this.queryPool ??= make());
     return (this.loadPool ??= make());
   }
@@ -287,12 +297,16 @@ export class LocalEngine {
     }
   }
 
-  /** Stops the threads once the snapshots being written are (running queries and loads are abandoned). */
+  /**
+   * Stops the threads once the snapshots being written are (running queries and loads are
+   * abandoned). Threads started after keep only their nice value.
+   */
   async close(): Promise<void> {
     await Promise.all(this.writing.values());
     await Promise.all([this.queryPool?.destroy(), this.loadPool?.destroy(), ...this.retiring]);
     this.queryPool = undefined;
     this.loadPool = undefined;
+    this.idleSetter?.stop();
   }
 }
 
