@@ -16,7 +16,7 @@
  * of `load-heavy.ts` on a HuntOps bot of their own (`--only-heavy`: only those).
  * It is a measurement: the exit code is 0 whatever the figures, 1 only if something crashed.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
@@ -184,7 +184,8 @@ async function startBot(
       ...(data === SAMPLE_DIR ? {} : { HUNT_DATA_DIR: data }),
     },
     logFile: path.join(work, `${instance}.log`),
-    nodeArgs: [...opts.nodeArgs, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [])],
+    // A folder per bot: Node writes a profile per thread (the engine's threads too), named by thread; see `nameEventLoopProfiles`.
+    nodeArgs: [...opts.nodeArgs, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, instance)}`] : [])],
   });
   children.push(child);
   const origin = await waitForBotUrl(child);
@@ -291,7 +292,7 @@ async function main(): Promise<void> {
     await Promise.all(clients.map((c) => c.close()));
     const codes = await Promise.all(children.reverse().map(async (c) => `${c.name} ${await c.stop()}`));
     for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(work, `huntops.db${suffix}`), { force: true });
-    if (opts.cpuProf) say(`CPU profiles in ${path.resolve(opts.cpuProf)} (${codes.join(', ')})`);
+    if (opts.cpuProf) say(`CPU profiles in ${path.resolve(opts.cpuProf)}: ${nameEventLoopProfiles(path.resolve(opts.cpuProf)).join(', ')} (${codes.join(', ')})`);
     priority.restore();
   }
 }
@@ -366,3 +367,19 @@ main().catch((error: unknown) => {
   process.stderr.write(`load bench crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });
+
+/**
+ * Names each bot's event-loop profile `<bot>.cpuprofile` beside its folder (Node names a thread's
+ * `CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile`, the event loop's thread 0); the engine threads'
+ * stay in the folder. Returns the names given.
+ */
+function nameEventLoopProfiles(profileDir: string): string[] {
+  const named: string[] = [];
+  for (const bot of readdirSync(profileDir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+    const main = readdirSync(path.join(profileDir, bot.name)).find((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f));
+    if (!main) continue;
+    renameSync(path.join(profileDir, bot.name, main), path.join(profileDir, `${bot.name}.cpuprofile`));
+    named.push(`${bot.name}.cpuprofile`);
+  }
+  return named;
+}
