@@ -5,7 +5,7 @@
  *   npx tsx bench/load.ts [--burst 200] [--rate 50 --duration 30] [--conversations N]
  *                         [--repeat 3] [--burst-repeat 5] [--warmup 3] [--data DIR] [--json FILE] [--cpu-prof DIR]
  *                         [--connections N] [--completion-timeout S] [--log-level info] [--reuse-build] [--nice=-N]
- *                         [--node-args "--trace-gc ..."]
+ *                         [--node-args="--trace-gc ..."]   (with `=`: the value starts with a dash)
  *                         [--heavy DIR [--heavy-rounds 3] [--heavy-duration 60] [--heavy-tail 30] [--heavy-max 900] [--only-heavy]]
  *
  * Starts three child processes — the HuntOps bot (`src/index.ts`), the echo bot

@@ -4,7 +4,7 @@
  * first load is told the data is loading; a changed file is loaded again while the previous
  * version answers; no thread keeps a version it let go.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +13,7 @@ import { ConcurrencyLimiter } from '../../src/backends/concurrency-limit-decorat
 import { createLocalBackend, type LocalBackendOptions } from '../../src/backends/local';
 import { LocalEngine } from '../../src/backends/local-engine';
 import { parseWindow } from '../../src/hunt/window';
+import { niceOf, policyOf } from '../support/thread-stat';
 
 const NOW = new Date('2024-06-10T12:00:00.000Z');
 const WINDOW = parseWindow('5d')!;
@@ -59,19 +60,6 @@ async function failure(promise: Promise<unknown>): Promise<BackendError> {
   }
   throw new Error('the query did not fail');
 }
-
-/** A thread's `stat` fields after its name (field 3 on), or none once it has exited. */
-function threadStat(task: string): string[] | undefined {
-  try {
-    return readFileSync(`/proc/self/task/${task}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-  } catch {
-    return undefined;
-  }
-}
-/** A thread's nice value; NaN once it has exited. */
-const niceOf = (task: string): number => Number(threadStat(task)?.[16]);
-/** A thread's scheduling policy (field 41 of `stat`): 0 SCHED_OTHER, 5 SCHED_IDLE. */
-const policyOf = (task: string): number => Number(threadStat(task)?.[38]);
 
 const COUNT = `${TABLE} | count`;
 /** Thousands of `contains` over a hundred thousand distinct names: seconds of work in little memory. */

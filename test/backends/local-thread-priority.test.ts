@@ -8,17 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { LocalEngine } from '../../src/backends/local-engine';
 import { IdleSetter } from '../../src/backends/local-thread-priority';
+import { policyOf } from '../support/thread-stat';
 
 const linux = existsSync('/proc/thread-self');
-
-/** A thread's scheduling policy (field 41 of `stat`): 0 SCHED_OTHER, 5 SCHED_IDLE; NaN once it has exited. */
-function policyOf(thread: string): number {
-  try {
-    return Number(readFileSync(`/proc/self/task/${thread}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[38]);
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /**
  * This process's children that are a setter's shell. Other test files run in the same process may
