@@ -21,6 +21,8 @@ parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.cl
 /** A running checkpointer. */
 export class Checkpointer {
   private readonly worker: Worker;
+  /** Settles when the worker has exited: after a stop, or at once if it failed (its `exit` may come before any stop). */
+  private readonly exited: Promise<void>;
 
   /** Starts checkpointing the database at `path` every `intervalMs`. */
   constructor(path: string, options: { readonly intervalMs?: number; readonly onError?: (message: string) => void } = {}) {
@@ -30,6 +32,7 @@ export class Checkpointer {
     });
     this.worker.on('message', (message: string) => options.onError?.(message));
     this.worker.on('error', (error) => options.onError?.(String(error)));
+    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.unref();
   }
 
@@ -39,9 +42,8 @@ export class Checkpointer {
    * while waiting, before whatever follows the stop.
    */
   async stop(): Promise<void> {
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.ref();
     this.worker.postMessage('stop');
-    await exited;
+    await this.exited;
   }
 }
