@@ -20,13 +20,11 @@
  * process run at a higher or lower priority takes its engine with it; idle threads do not keep the
  * process alive.
  *
- * The threads' entries are `local-query-worker` and `local-load-worker` beside this file: compiled
- * JavaScript in production, TypeScript under ts-jest or tsx, loaded through tsx's require hook when
- * the process does not already have a TypeScript loader.
+ * The threads' entries are `local-query-worker` and `local-load-worker` beside this file (started
+ * as `threads/worker-entry.ts` says).
  */
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism, getPriority } from 'node:os';
-import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { KqlError } from '../kql';
@@ -39,6 +37,7 @@ import type { TableFileSource } from './local-jsonl';
 import { partBuffers, type SharedTable, type TablePart } from './local-shared-table';
 import type { SnapshotMiss, SourceVersion } from './local-snapshot';
 import { IdleSetter, isIdleRequest } from './local-thread-priority';
+import { workerEntry, workerExecArgv } from '../threads/worker-entry';
 
 /** How the engine runs. */
 export interface LocalEngineOptions {
@@ -115,15 +114,9 @@ export const LOAD_THREAD_IDLE_MS = 2000;
 
 /** The threads' entries, by pool. */
 const WORKERS = {
-  query: path.join(__dirname, `local-query-worker${path.extname(__filename)}`),
-  load: path.join(__dirname, `local-load-worker${path.extname(__filename)}`),
+  query: workerEntry(__filename, 'local-query-worker'),
+  load: workerEntry(__filename, 'local-load-worker'),
 };
-
-/** Node options for the threads: the process's own, plus tsx's require hook when the entries are TypeScript and no loader is there. */
-function workerExecArgv(): string[] | undefined {
-  if (!WORKERS.query.endsWith('.ts') || process.execArgv.some((arg) => arg.includes('tsx'))) return undefined;
-  return [...process.execArgv, '--require', require.resolve('tsx/cjs')];
-}
 
 /** Query and load threads. */
 export class LocalEngine {
@@ -172,7 +165,7 @@ export class LocalEngine {
         ...(name === 'load' ? { idleTimeout: LOAD_THREAD_IDLE_MS } : {}),
         concurrentTasksPerWorker: 1,
         resourceLimits: { maxOldGenerationSizeMb: this.workerMemoryMb },
-        ...(workerExecArgv() ? { execArgv: workerExecArgv()! } : {}),
+        ...(workerExecArgv(WORKERS[name]) ? { execArgv: workerExecArgv(WORKERS[name])! } : {}),
       });
       made.on('message', (message: unknown) => {
         if (isIdleRequest(message)) this.idleSetter?.idle(message);
