@@ -31,13 +31,14 @@ async function start(): Promise<void> {
   outbox = createOutboxWorkers({ store, log, teams: new TeamsOutboxPoster(adapter, appId), maxAgeMs: config.outbox.maxAgeMs, ...(options.sentinel ? { sentinel: options.sentinel } : {}) });
   const huntOps = createHuntOps(options);
   const health = new HealthCheck({ store, targets: huntOps.targets.all, log });
-  const { server, updater, inFlight } = createTeamsHost({
+  const host = createTeamsHost({
     app: huntOps.app,
     adapter,
     appId,
     log,
-    health: async () => ({ ...(await health.report()), inFlight: inFlight.size }),
+    health: async () => ({ ...(await health.report()), inFlight: host.inFlight.size }),
   });
+  const { server, updater, inFlight } = host;
 
   for (const interrupted of await huntOps.interruptUnfinished()) {
     inFlight.track(
@@ -66,7 +67,7 @@ async function start(): Promise<void> {
       server.close();
       await huntOps.watches.stop();
       const drained = await inFlight.drain(DRAIN_MS);
-      await Promise.all([outbox.stop(), huntOps.mirror?.stop()]);
+      await Promise.all([outbox.stop(), huntOps.mirror?.stop(), host.close()]);
       await retention.stop();
       await store.close();
       log.info({ drained }, 'stopped');

@@ -1,12 +1,17 @@
 /**
  * Updates a posted message in place, after its turn (`continueConversationAsync` + `updateActivity`).
  * Updates of one message run one at a time and render when they run, so concurrent clicks end with
- * the latest state on the card rather than whichever update Teams happened to receive last.
+ * the latest state on the card rather than whichever update Teams happened to receive last. Cards
+ * are rendered by the given renderer (the bot's renders off the event loop: `cards/card-renderer.ts`).
  */
 import { ActivityTypes, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { AdaptiveCard } from '../cards/render';
 import type { View } from '../core/views';
-import { cardActivity } from './card-activity';
+import { cardMessage } from './card-activity';
 import { inConversation } from './proactive';
+
+/** Renders a view's card. */
+export type RenderCard = (view: View) => Promise<AdaptiveCard>;
 
 /** In-place message updates. */
 export class MessageUpdater {
@@ -15,6 +20,7 @@ export class MessageUpdater {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
+    private readonly render: RenderCard,
   ) {}
 
   /** Replaces message `messageId` with the view (rendered when this update's turn comes). */
@@ -24,9 +30,9 @@ export class MessageUpdater {
     const next = previous
       .catch(() => undefined)
       .then(async () => {
-        const latest = typeof view === 'function' ? await view() : view;
+        const card = await this.render(typeof view === 'function' ? await view() : view);
         await inConversation(this.adapter, this.appId, reference, async (context) => {
-          await context.updateActivity({ ...cardActivity(latest), id: messageId, type: ActivityTypes.Message });
+          await context.updateActivity({ ...cardMessage(card), id: messageId, type: ActivityTypes.Message });
         });
       });
     // The chain entry never rejects: the caller gets the failure from `next`, and an update nobody

@@ -5,6 +5,7 @@
  */
 import type { CloudAdapter } from 'botbuilder';
 import type { Server } from 'restify';
+import { CardRenderer } from '../cards/card-renderer';
 import type { HuntOpsApp } from '../core/app';
 import type { Log } from '../core/log';
 import { HuntOpsBot } from './huntops-bot';
@@ -21,6 +22,8 @@ export interface TeamsHostOptions {
   readonly appId: string;
   readonly log: Log;
   readonly health: ServerDeps['health'];
+  /** Renders follow-up cards; by default on a thread of its own. */
+  readonly renderer?: Pick<CardRenderer, 'render' | 'close'>;
 }
 
 /** The assembled host; the server is not yet listening. */
@@ -30,14 +33,17 @@ export interface TeamsHost {
   readonly updater: MessageUpdater;
   /** Work still running after its turn (drained on shutdown). */
   readonly inFlight: InFlight;
+  /** Stops the host's own threads (after the in-flight work has drained). */
+  close(): Promise<void>;
 }
 
 /** Builds the host. */
 export function createTeamsHost(options: TeamsHostOptions): TeamsHost {
   const inFlight = new InFlight();
   const gate = new TurnGate();
-  const updater = new MessageUpdater(options.adapter, options.appId);
+  const renderer = options.renderer ?? new CardRenderer();
+  const updater = new MessageUpdater(options.adapter, options.appId, (view) => renderer.render(view));
   const bot = new HuntOpsBot({ app: options.app, updater, inFlight, gate, log: options.log });
   const server = createServer({ adapter: options.adapter, bot, gate, health: options.health });
-  return { server, bot, updater, inFlight };
+  return { server, bot, updater, inFlight, close: () => renderer.close() };
 }

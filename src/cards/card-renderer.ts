@@ -1,0 +1,51 @@
+/**
+ * Cards rendered off the event loop. Expanding a template is the largest piece of work the bot does
+ * for an answer that follows a turn (a hunt's result, a page), and the largest source of its
+ * garbage; done on the thread that answers Teams, it holds up the turns that arrive meanwhile. So
+ * follow-up answers are rendered on a thread of their own (piscina: it starts the thread, queues
+ * the views and replaces a thread that dies), running `nice` steps below the event loop; a turn's
+ * own card (the acknowledgement) is still rendered in the turn, where waiting for a thread would
+ * only add to it.
+ *
+ * The thread keeps its templates between cards and does not keep the process alive while idle.
+ */
+import { getPriority } from 'node:os';
+import { Piscina } from 'piscina';
+import type { View } from '../core/views';
+import { workerEntry, workerExecArgv } from '../threads/worker-entry';
+import type { AdaptiveCard } from './render';
+import type { RenderTask } from './render-thread';
+
+const ENTRY = workerEntry(__filename, 'render-thread');
+
+/** How many nice steps below the process the rendering thread runs, by default. */
+export const RENDER_NICE = 10;
+
+/** Renders views on a thread of its own. */
+export class CardRenderer {
+  private pool?: Piscina;
+  private readonly nice: number;
+
+  constructor(options: { readonly nice?: number } = {}) {
+    this.nice = Math.min(19, getPriority() + (options.nice ?? RENDER_NICE));
+  }
+
+  /** The Adaptive Card that shows `view`, rendered on the thread; rejects as rendering in the caller would. */
+  render(view: View): Promise<AdaptiveCard> {
+    this.pool ??= new Piscina({
+      filename: ENTRY,
+      name: 'render',
+      minThreads: 1,
+      maxThreads: 1,
+      ...(workerExecArgv(ENTRY) ? { execArgv: workerExecArgv(ENTRY)! } : {}),
+    });
+    return this.pool.run({ view, nice: this.nice } satisfies RenderTask) as Promise<AdaptiveCard>;
+  }
+
+  /** Stops the thread once the cards asked for are rendered. */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
+  }
+}
