@@ -85,7 +85,8 @@ export async function startSecuredBot(options: SecuredBotOptions): Promise<Secur
     instanceId: 'security-test',
     ...(options.now ? { now: options.now } : {}),
   });
-  const { server, inFlight, updater } = createTeamsHost({ app: core.app, adapter, appId, log, health: async () => ({ ok: true }) });
+  const host = createTeamsHost({ app: core.app, adapter, appId, log, health: async () => ({ ok: true }) });
+  const { server, inFlight, updater } = host;
   await listen(server, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
   return {
@@ -102,6 +103,7 @@ export async function startSecuredBot(options: SecuredBotOptions): Promise<Secur
     },
     async stop() {
       await inFlight.drain(10_000);
+      await host.close();
       server.server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();

@@ -96,7 +96,8 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
     ...(options.limits ? { limits: options.limits } : {}),
     ...(sentinel ? { sentinel } : {}),
   });
-  const { server, inFlight } = createTeamsHost({ app: core.app, adapter, appId: '', log, health: async () => ({ ok: true }) });
+  const host = createTeamsHost({ app: core.app, adapter, appId: '', log, health: async () => ({ ok: true }) });
+  const { server, inFlight } = host;
   outbox.start();
   if (options.watch?.start) core.watches.start();
   await listen(server, '127.0.0.1', 0);
@@ -117,6 +118,7 @@ export async function startBot(options: BotOptions): Promise<BotHarness> {
       await core.watches.stop();
       await inFlight.drain(10_000);
       await outbox.stop();
+      await host.close();
       server.server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connector.stop();
