@@ -37,7 +37,7 @@ import type { TableFileSource } from './local-jsonl';
 import { partBuffers, type SharedTable, type TablePart } from './local-shared-table';
 import type { SnapshotMiss, SourceVersion } from './local-snapshot';
 import { IdleSetter, isIdleRequest } from './local-thread-priority';
-import { workerEntry, workerExecArgv } from '../threads/worker-entry';
+import { workerEntry, workerStart } from '../threads/worker-entry';
 
 /** How the engine runs. */
 export interface LocalEngineOptions {
@@ -157,7 +157,7 @@ export class LocalEngine {
     const threads = name === 'query' ? this.threads : this.loadThreads;
     const make = () => {
       const made = new Piscina({
-        filename: WORKERS[name],
+        ...workerStart(WORKERS[name]),
         // The handler a thread loads at start; each task names its own.
         name: name === 'query' ? 'query' : 'open',
         minThreads: name === 'query' ? threads : 0,
@@ -165,7 +165,6 @@ export class LocalEngine {
         ...(name === 'load' ? { idleTimeout: LOAD_THREAD_IDLE_MS } : {}),
         concurrentTasksPerWorker: 1,
         resourceLimits: { maxOldGenerationSizeMb: this.workerMemoryMb },
-        ...(workerExecArgv(WORKERS[name]) ? { execArgv: workerExecArgv(WORKERS[name])! } : {}),
       });
       made.on('message', (message: unknown) => {
         if (isIdleRequest(message)) this.idleSetter?.idle(message);

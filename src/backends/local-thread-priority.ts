@@ -16,16 +16,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import { lowerThreadNice } from '../threads/thread-nice';
 
 /** The message a thread posts to ask for SCHED_IDLE: its kernel thread id. */
 export interface IdleRequest {
   readonly idleThread: string;
 }
-
-/** Whether this thread's priority has been lowered. */
-let lowered = false;
 
 /**
  * Lowers this thread's scheduling priority below the event loop's, once (Linux keeps a priority
@@ -34,15 +31,7 @@ let lowered = false;
  * pool's `message` event). Where the nice value cannot be set (some containers), neither is asked.
  */
 export function lowerPriority(nice: number): void {
-  if (lowered) return;
-  lowered = true;
-  try {
-    if (getPriority() >= nice) return;
-    setPriority(Math.min(19, nice));
-  } catch {
-    // Not allowed here: the thread keeps its priority.
-    return;
-  }
+  if (!lowerThreadNice(nice)) return;
   let thread: string;
   try {
     thread = path.basename(readlinkSync('/proc/thread-self'));

@@ -12,33 +12,24 @@
 import { getPriority } from 'node:os';
 import { Piscina } from 'piscina';
 import type { View } from '../core/views';
-import { workerEntry, workerExecArgv } from '../threads/worker-entry';
+import { workerEntry, workerStart } from '../threads/worker-entry';
 import type { AdaptiveCard } from './render';
 import type { RenderTask } from './render-thread';
 
 const ENTRY = workerEntry(__filename, 'render-thread');
 
-/** How many nice steps below the process the rendering thread runs, by default. */
+/** How many nice steps below the process the rendering thread runs. */
 export const RENDER_NICE = 10;
 
 /** Renders views on a thread of its own. */
 export class CardRenderer {
   private pool?: Piscina;
-  private readonly nice: number;
-
-  constructor(options: { readonly nice?: number } = {}) {
-    this.nice = Math.min(19, getPriority() + (options.nice ?? RENDER_NICE));
-  }
+  /** The thread's nice value: the process's (as it is when the renderer is made) plus {@link RENDER_NICE}, at most 19. */
+  private readonly nice = Math.min(19, getPriority() + RENDER_NICE);
 
   /** The Adaptive Card that shows `view`, rendered on the thread; rejects as rendering in the caller would. */
   render(view: View): Promise<AdaptiveCard> {
-    this.pool ??= new Piscina({
-      filename: ENTRY,
-      name: 'render',
-      minThreads: 1,
-      maxThreads: 1,
-      ...(workerExecArgv(ENTRY) ? { execArgv: workerExecArgv(ENTRY)! } : {}),
-    });
+    this.pool ??= new Piscina({ ...workerStart(ENTRY), name: 'render', minThreads: 1, maxThreads: 1 });
     return this.pool.run({ view, nice: this.nice } satisfies RenderTask) as Promise<AdaptiveCard>;
   }
 

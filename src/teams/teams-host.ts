@@ -22,8 +22,6 @@ export interface TeamsHostOptions {
   readonly appId: string;
   readonly log: Log;
   readonly health: ServerDeps['health'];
-  /** Renders follow-up cards; by default on a thread of its own. */
-  readonly renderer?: Pick<CardRenderer, 'render' | 'close'>;
 }
 
 /** The assembled host; the server is not yet listening. */
@@ -41,7 +39,7 @@ export interface TeamsHost {
 export function createTeamsHost(options: TeamsHostOptions): TeamsHost {
   const inFlight = new InFlight();
   const gate = new TurnGate();
-  const renderer = options.renderer ?? new CardRenderer();
+  const renderer = new CardRenderer();
   const updater = new MessageUpdater(options.adapter, options.appId, (view) => renderer.render(view));
   const bot = new HuntOpsBot({ app: options.app, updater, inFlight, gate, log: options.log });
   const server = createServer({ adapter: options.adapter, bot, gate, health: options.health });

@@ -10,8 +10,11 @@ export function workerEntry(callerFile: string, name: string): string {
   return path.join(path.dirname(callerFile), `${name}${path.extname(callerFile)}`);
 }
 
-/** Node options for a thread running `entry`: the process's own, plus tsx's require hook when the entry is TypeScript and no loader is there. */
-export function workerExecArgv(entry: string): string[] | undefined {
-  if (!entry.endsWith('.ts') || process.execArgv.some((arg) => arg.includes('tsx'))) return undefined;
-  return [...process.execArgv, '--require', require.resolve('tsx/cjs')];
+/**
+ * How to start a thread running `entry`: its file, and, when the entry is TypeScript and the process
+ * has no loader, the process's own Node options plus tsx's require hook.
+ */
+export function workerStart(entry: string): { readonly filename: string; readonly execArgv?: string[] } {
+  if (!entry.endsWith('.ts') || process.execArgv.some((arg) => arg.includes('tsx'))) return { filename: entry };
+  return { filename: entry, execArgv: [...process.execArgv, '--require', require.resolve('tsx/cjs')] };
 }
