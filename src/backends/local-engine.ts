@@ -15,7 +15,7 @@
  * `unavailable`. The thread running a query that crashes is replaced too, and the error thrown as
  * it is (an internal error). Threads run `nice` steps below the process's own priority (Linux keeps
  * one per thread) and, when that is below it at all, under Linux's SCHED_IDLE policy where `chrt`
- * can set it (`local-thread-priority.ts`: a shell the engine starts with itself, while the process
+ * can set it (`threads/thread-priority.ts`: a shell the engine starts with itself, while the process
  * is small, sets it for the threads that ask), so the event loop wins the CPU whenever it wants it, and a
  * process run at a higher or lower priority takes its engine with it; idle threads do not keep the
  * process alive.
@@ -24,7 +24,7 @@
  * as `threads/worker-entry.ts` says).
  */
 import { open, stat } from 'node:fs/promises';
-import { availableParallelism, getPriority } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { KqlError } from '../kql';
@@ -36,7 +36,7 @@ import type { ByteRange } from './local-chunks';
 import type { TableFileSource } from './local-jsonl';
 import { partBuffers, type SharedTable, type TablePart } from './local-shared-table';
 import type { SnapshotMiss, SourceVersion } from './local-snapshot';
-import { IdleSetter, isIdleRequest } from './local-thread-priority';
+import { BELOW_EVENT_LOOP_POOL, IdleSetter, isIdleRequest, processNice } from '../threads/thread-priority';
 import { workerEntry, workerStart } from '../threads/worker-entry';
 
 /** How the engine runs. */
@@ -164,6 +164,7 @@ export class LocalEngine {
         maxThreads: threads,
         ...(name === 'load' ? { idleTimeout: LOAD_THREAD_IDLE_MS } : {}),
         concurrentTasksPerWorker: 1,
+        ...BELOW_EVENT_LOOP_POOL,
         resourceLimits: { maxOldGenerationSizeMb: this.workerMemoryMb },
       });
       made.on('message', (message: unknown) => {
@@ -299,15 +300,6 @@ export class LocalEngine {
     this.queryPool = undefined;
     this.loadPool = undefined;
     this.idleSetter?.stop();
-  }
-}
-
-/** The nice value of the thread constructing the engine (the event loop's), 0 where it cannot be read. */
-function processNice(): number {
-  try {
-    return getPriority();
-  } catch {
-    return 0;
   }
 }
 

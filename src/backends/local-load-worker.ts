@@ -2,7 +2,7 @@
  * What the local engine's loading threads run (see `local-engine.ts`): `open` (a table's
  * snapshot), `readPart` (a data file, or a part of one), `merge` (the parts as one table) and
  * `snapshot` (the merged table written as its snapshot). Each task first makes sure its thread runs
- * below the event loop (`local-thread-priority.ts`). A thread apart from the query threads' entry,
+ * below the event loop (`threads/thread-priority.ts`). A thread apart from the query threads' entry,
  * so that it loads only the readers and the engine's tables (`kql/tables.ts`), not the query
  * language: a loading thread is started for each load and its start-up counts.
  *
@@ -20,7 +20,7 @@ import { partBuffers, type SharedTable, type TablePart } from './local-shared-ta
 import { readSnapshot, writeSnapshot, type SnapshotMiss, type SourceVersion } from './local-snapshot';
 import { mergeParts } from './local-table-merge';
 import { readTablePart } from './local-table-file';
-import { lowerPriority } from './local-thread-priority';
+import { lowerPriority } from '../threads/thread-priority';
 
 /** Opens a table's snapshot (the `open` task). */
 export interface OpenTask {

@@ -1,7 +1,7 @@
 /**
  * What the local engine's query threads run (see `local-engine.ts`): `query` runs KQL over shared
  * tables. Each task first makes sure its thread runs below the event loop
- * (`local-thread-priority.ts`).
+ * (`threads/thread-priority.ts`).
  *
  * Answers are plain data (they cross threads by structured clone, which keeps no error classes):
  * a refusal the analyst should see comes back as `{ ok: false, ... }`; anything else throws.
@@ -9,7 +9,7 @@
 import { executeKql, KqlError, tablesFrom, type KqlErrorKind, type SourcePosition, type Table } from '../kql';
 import type { QueryResult } from './backend';
 import { tableFromShared, type SharedTable } from './local-shared-table';
-import { lowerPriority } from './local-thread-priority';
+import { lowerPriority } from '../threads/thread-priority';
 
 /** A query for a query thread. */
 export interface QueryTask {

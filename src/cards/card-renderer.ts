@@ -3,15 +3,16 @@
  * for an answer that follows a turn (a hunt's result, a page), and the largest source of its
  * garbage; done on the thread that answers Teams, it holds up the turns that arrive meanwhile. So
  * follow-up answers are rendered on a thread of their own (piscina: it starts the thread, queues
- * the views and replaces a thread that dies), running `nice` steps below the event loop; a turn's
- * own card (the acknowledgement) is still rendered in the turn, where waiting for a thread would
- * only add to it.
+ * the views and replaces a thread that dies), running below the event loop as the engine's threads
+ * do (`threads/thread-priority.ts`): {@link RENDER_NICE} nice steps lower and under SCHED_IDLE, so
+ * that handing it a view never takes the core from the event loop. A turn's own card (the
+ * acknowledgement) is still rendered in the turn, where waiting for a thread would only add to it.
  *
  * The thread keeps its templates between cards and does not keep the process alive while idle.
  */
-import { getPriority } from 'node:os';
 import { Piscina } from 'piscina';
 import type { View } from '../core/views';
+import { BELOW_EVENT_LOOP_POOL, IdleSetter, isIdleRequest, processNice } from '../threads/thread-priority';
 import { workerEntry, workerStart } from '../threads/worker-entry';
 import type { AdaptiveCard } from './render';
 import type { RenderTask } from './render-thread';
@@ -25,18 +26,27 @@ export const RENDER_NICE = 10;
 export class CardRenderer {
   private pool?: Piscina;
   /** The thread's nice value: the process's (as it is when the renderer is made) plus {@link RENDER_NICE}, at most 19. */
-  private readonly nice = Math.min(19, getPriority() + RENDER_NICE);
+  private readonly nice = Math.min(19, processNice() + RENDER_NICE);
+  /** Puts the thread under SCHED_IDLE when it runs below the process at all; started now, while the process is small. */
+  private idleSetter? = this.nice > processNice() ? new IdleSetter() : undefined;
 
   /** The Adaptive Card that shows `view`, rendered on the thread; rejects as rendering in the caller would. */
   render(view: View): Promise<AdaptiveCard> {
-    this.pool ??= new Piscina({ ...workerStart(ENTRY), name: 'render', minThreads: 1, maxThreads: 1 });
+    if (!this.pool) {
+      this.pool = new Piscina({ ...workerStart(ENTRY), ...BELOW_EVENT_LOOP_POOL, name: 'render', minThreads: 1, maxThreads: 1 });
+      this.pool.on('message', (message: unknown) => {
+        if (isIdleRequest(message)) this.idleSetter?.idle(message);
+      });
+    }
     return this.pool.run({ view, nice: this.nice } satisfies RenderTask) as Promise<AdaptiveCard>;
   }
 
-  /** Stops the thread once the cards asked for are rendered. */
+  /** Stops the thread once the cards asked for are rendered. A thread started by a render after this keeps only its nice value. */
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
     await pool?.close();
+    this.idleSetter?.stop();
+    this.idleSetter = undefined;
   }
 }

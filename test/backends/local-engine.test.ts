@@ -13,7 +13,7 @@ import { ConcurrencyLimiter } from '../../src/backends/concurrency-limit-decorat
 import { createLocalBackend, type LocalBackendOptions } from '../../src/backends/local';
 import { LocalEngine } from '../../src/backends/local-engine';
 import { parseWindow } from '../../src/hunt/window';
-import { niceOf, policyOf } from '../support/thread-stat';
+import { niceOf, policyOf, waitChannelOf } from '../support/thread-stat';
 
 const NOW = new Date('2024-06-10T12:00:00.000Z');
 const WINDOW = parseWindow('5d')!;
@@ -190,7 +190,7 @@ describe('local engine threads', () => {
     expect(order).toEqual(['network 1', 'certificates 300000']);
   }, 60_000);
 
-  test('engine threads run `nice` steps below the process and under SCHED_IDLE; the process keeps its own priority', async () => {
+  test('engine threads run `nice` steps below the process and under SCHED_IDLE, idle in their event loop; the process keeps its own priority', async () => {
     const tasks = (): string[] => readdirSync('/proc/self/task');
     if (!existsSync('/proc/self/task')) return;
     const base = getPriority();
@@ -207,5 +207,9 @@ describe('local engine threads', () => {
     expect(lowered.map(policyOf)).toEqual(lowered.map(() => 5));
     expect(niceOf(String(process.pid))).toBe(base);
     expect(policyOf(String(process.pid))).toBe(0);
+    // Idle, they wait for the next task in their event loop, not in Atomics.wait (see BELOW_EVENT_LOOP_POOL).
+    const waiting = () => lowered.every((t) => /epoll/.test(waitChannelOf(t)));
+    for (let i = 0; i < 200 && !waiting(); i++) await sleep(10);
+    expect(lowered.map(waitChannelOf)).toEqual(lowered.map(() => expect.stringMatching(/epoll/)));
   });
 });

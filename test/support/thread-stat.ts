@@ -15,3 +15,12 @@ export const niceOf = (thread: string): number => Number(threadStat(thread)?.[16
 
 /** A thread's scheduling policy (field 41 of `stat`): 0 SCHED_OTHER, 5 SCHED_IDLE; NaN once it has exited. */
 export const policyOf = (thread: string): number => Number(threadStat(thread)?.[38]);
+
+/** Where a sleeping thread waits in the kernel (`/proc/self/task/<thread>/wchan`: e.g. `do_epoll_wait` for an idle event loop, `futex_…` for `Atomics.wait`). */
+export const waitChannelOf = (thread: string): string => {
+  try {
+    return readFileSync(`/proc/self/task/${thread}/wchan`, 'utf8');
+  } catch {
+    return '';
+  }
+};

@@ -1,13 +1,15 @@
 /**
- * The engine's SCHED_IDLE setter: a shell started with the engine, while the process is small,
- * that puts the threads it is told of under SCHED_IDLE, so no `chrt` is ever forked from a big bot.
+ * The SCHED_IDLE setter: a shell started with the engine and with the card renderer, while the
+ * process is small, that puts the threads it is told of under SCHED_IDLE, so no `chrt` is ever
+ * forked from a big bot.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { LocalEngine } from '../../src/backends/local-engine';
-import { IdleSetter } from '../../src/backends/local-thread-priority';
+import { CardRenderer } from '../../src/cards/card-renderer';
+import { IdleSetter } from '../../src/threads/thread-priority';
 import { policyOf } from '../support/thread-stat';
 
 const linux = existsSync('/proc/thread-self');
@@ -84,6 +86,16 @@ async function waitingThread(): Promise<{ worker: Worker; thread: string }> {
     const below = new LocalEngine({ nice: getPriority() < 19 ? 3 : 0 });
     if (getPriority() < 19) expect(started()).toHaveLength(1);
     await below.close();
+    await until(() => started().length === 0);
+    expect(started()).toEqual([]);
+  });
+
+  test('a card renderer starts its setter with itself and ends it when closed', async () => {
+    const others = new Set(setterShells());
+    const started = () => setterShells().filter((pid) => !others.has(pid));
+    const renderer = new CardRenderer();
+    if (getPriority() < 19) expect(started()).toHaveLength(1);
+    await renderer.close();
     await until(() => started().length === 0);
     expect(started()).toEqual([]);
   });
