@@ -26,7 +26,7 @@
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { KqlError } from '../kql';
 import { BackendError, type QueryResult } from './backend';
 import { cancelledError } from './cancellation';
@@ -36,7 +36,7 @@ import type { ByteRange } from './local-chunks';
 import type { TableFileSource } from './local-jsonl';
 import { partBuffers, type SharedTable, type TablePart } from './local-shared-table';
 import type { SnapshotMiss, SourceVersion } from './local-snapshot';
-import { BELOW_EVENT_LOOP_POOL, IdleSetter, isIdleRequest, processNice } from '../threads/thread-priority';
+import { ThreadsBelow } from '../threads/thread-priority';
 import { workerEntry, workerStart } from '../threads/worker-entry';
 
 /** How the engine runs. */
@@ -123,8 +123,8 @@ export class LocalEngine {
   readonly threads: number;
   readonly queryTimeoutMs: number;
   readonly workerMemoryMb: number;
-  /** The threads' nice value: the process's plus `options.nice`, at most 19. */
-  private readonly nice: number;
+  /** The threads' place below the event loop: the process's nice value plus `options.nice` (at most 19), and SCHED_IDLE. */
+  private readonly below: ThreadsBelow;
   readonly loadThreads: number;
   private readonly minPartBytes: number;
   private queryPool?: Piscina;
@@ -133,18 +133,15 @@ export class LocalEngine {
   private readonly writing = new Map<string, Promise<SnapshotAnswer>>();
   /** Query threads renewed, finishing their queries before they exit. */
   private readonly retiring = new Set<Promise<void>>();
-  /** Puts the threads under SCHED_IDLE when they run below the process at all; started now, while the process is small. */
-  private readonly idleSetter?: IdleSetter;
 
   constructor(options: LocalEngineOptions = {}) {
     this.threads = options.threads ?? LOCAL_ENGINE_DEFAULTS.threads;
     this.queryTimeoutMs = options.queryTimeoutMs ?? LOCAL_ENGINE_DEFAULTS.queryTimeoutMs;
     this.workerMemoryMb = options.workerMemoryMb ?? LOCAL_ENGINE_DEFAULTS.workerMemoryMb;
-    this.nice = Math.min(19, processNice() + (options.nice ?? LOCAL_ENGINE_DEFAULTS.nice));
+    this.below = new ThreadsBelow(options.nice ?? LOCAL_ENGINE_DEFAULTS.nice);
     this.loadThreads = options.loadThreads ?? LOCAL_ENGINE_DEFAULTS.loadThreads;
     this.minPartBytes = options.minPartBytes ?? LOCAL_ENGINE_DEFAULTS.minPartBytes;
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new RangeError(`threads must be a positive integer, not ${this.threads}`);
-    if (this.nice > processNice()) this.idleSetter = new IdleSetter();
   }
 
   /**
@@ -155,8 +152,8 @@ export class LocalEngine {
    */
   private pool(name: 'query' | 'load'): Piscina {
     const threads = name === 'query' ? this.threads : this.loadThreads;
-    const make = () => {
-      const made = new Piscina({
+    const make = () =>
+      this.below.pool({
         ...workerStart(WORKERS[name]),
         // The handler a thread loads at start; each task names its own.
         name: name === 'query' ? 'query' : 'open',
@@ -164,14 +161,8 @@ export class LocalEngine {
         maxThreads: threads,
         ...(name === 'load' ? { idleTimeout: LOAD_THREAD_IDLE_MS } : {}),
         concurrentTasksPerWorker: 1,
-        ...BELOW_EVENT_LOOP_POOL,
         resourceLimits: { maxOldGenerationSizeMb: this.workerMemoryMb },
       });
-      made.on('message', (message: unknown) => {
-        if (isIdleRequest(message)) this.idleSetter?.idle(message);
-      });
-      return made;
-    };
     if (name === 'query') return (this.queryPool ??= make());
     return (this.loadPool ??= make());
   }
@@ -180,7 +171,7 @@ export class LocalEngine {
   async query(query: EngineQuery): Promise<QueryResult> {
     const timeout = AbortSignal.timeout(this.queryTimeoutMs);
     const signal = query.signal ? AbortSignal.any([query.signal, timeout]) : timeout;
-    const task: QueryTask = { kql: query.kql, now: query.now.getTime(), shiftMs: query.shiftMs, tables: query.tables, nice: this.nice };
+    const task: QueryTask = { kql: query.kql, now: query.now.getTime(), shiftMs: query.shiftMs, tables: query.tables, nice: this.below.nice };
     let answer: QueryAnswer;
     try {
       answer = (await this.pool('query').run(task, { name: 'query', signal })) as QueryAnswer;
@@ -217,7 +208,7 @@ export class LocalEngine {
     let snapshotMiss: SnapshotMiss | undefined;
     if (request.snapshotFile) await this.writing.get(request.snapshotFile);
     if (request.snapshotFile && !(await missing(request.snapshotFile))) {
-      const task: OpenTask = { snapshotFile: request.snapshotFile, source: request.source, version: request.version, id: request.id, nice: this.nice };
+      const task: OpenTask = { snapshotFile: request.snapshotFile, source: request.source, version: request.version, id: request.id, nice: this.below.nice };
       const opened = (await pool.run(task, { name: 'open' })) as OpenAnswer;
       if (opened.ok) return { ok: true, table: opened.table, from: 'snapshot' };
       snapshotMiss = opened.miss;
@@ -227,7 +218,7 @@ export class LocalEngine {
     const reports = ranges.map((): LoadProgressReport => ({ bytes: 0, totalBytes: 0, rows: 0 }));
     const report = () => onProgress?.(reports.reduce((sum, r) => ({ bytes: sum.bytes + r.bytes, totalBytes: request.version.size, rows: sum.rows + r.rows }), { bytes: 0, totalBytes: 0, rows: 0 }));
     const read = (range: ByteRange | undefined, part: number) =>
-      this.readPart(pool, { source: request.source, nice: this.nice, ...(range ? { range } : {}), ...(part === 0 && range && sharedRows ? { sharedRows } : {}) }, (progress) => {
+      this.readPart(pool, { source: request.source, nice: this.below.nice, ...(range ? { range } : {}), ...(part === 0 && range && sharedRows ? { sharedRows } : {}) }, (progress) => {
         reports[part] = progress;
         report();
       });
@@ -243,7 +234,7 @@ export class LocalEngine {
       table,
       from: 'data file',
       ...(snapshotMiss && snapshotMiss.reason !== 'missing' ? { snapshotMiss } : {}),
-      ...(request.snapshotFile ? { snapshotWritten: this.writeSnapshot({ table, source: request.source, version: request.version, snapshotFile: request.snapshotFile, nice: this.nice }) } : {}),
+      ...(request.snapshotFile ? { snapshotWritten: this.writeSnapshot({ table, source: request.source, version: request.version, snapshotFile: request.snapshotFile, nice: this.below.nice }) } : {}),
     };
   }
 
@@ -275,7 +266,7 @@ export class LocalEngine {
 
   /** The parts as one table, merged on a loading thread. */
   private async merge(pool: Piscina, request: LoadRequest, parts: readonly TablePart[]): Promise<SharedTable> {
-    const task: MergeTask = { parts, id: request.id, nice: this.nice };
+    const task: MergeTask = { parts, id: request.id, nice: this.below.nice };
     return (await pool.run(task, { name: 'merge', transferList: parts.flatMap(partBuffers) })) as SharedTable;
   }
 
@@ -299,7 +290,7 @@ export class LocalEngine {
     await Promise.all([this.queryPool?.destroy(), this.loadPool?.destroy(), ...this.retiring]);
     this.queryPool = undefined;
     this.loadPool = undefined;
-    this.idleSetter?.stop();
+    this.below.stop();
   }
 }
 

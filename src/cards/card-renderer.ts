@@ -10,9 +10,9 @@
  *
  * The thread keeps its templates between cards and does not keep the process alive while idle.
  */
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { View } from '../core/views';
-import { BELOW_EVENT_LOOP_POOL, IdleSetter, isIdleRequest, processNice } from '../threads/thread-priority';
+import { ThreadsBelow } from '../threads/thread-priority';
 import { workerEntry, workerStart } from '../threads/worker-entry';
 import type { AdaptiveCard } from './render';
 import type { RenderTask } from './render-thread';
@@ -25,20 +25,13 @@ export const RENDER_NICE = 10;
 /** Renders views on a thread of its own. */
 export class CardRenderer {
   private pool?: Piscina;
-  /** The thread's nice value: the process's (as it is when the renderer is made) plus {@link RENDER_NICE}, at most 19. */
-  private readonly nice = Math.min(19, processNice() + RENDER_NICE);
-  /** Puts the thread under SCHED_IDLE when it runs below the process at all; started now, while the process is small. */
-  private idleSetter? = this.nice > processNice() ? new IdleSetter() : undefined;
+  /** The thread's place: {@link RENDER_NICE} nice steps below the process (as it is when the renderer is made), and SCHED_IDLE. */
+  private readonly below = new ThreadsBelow(RENDER_NICE);
 
   /** The Adaptive Card that shows `view`, rendered on the thread; rejects as rendering in the caller would. */
   render(view: View): Promise<AdaptiveCard> {
-    if (!this.pool) {
-      this.pool = new Piscina({ ...workerStart(ENTRY), ...BELOW_EVENT_LOOP_POOL, name: 'render', minThreads: 1, maxThreads: 1 });
-      this.pool.on('message', (message: unknown) => {
-        if (isIdleRequest(message)) this.idleSetter?.idle(message);
-      });
-    }
-    return this.pool.run({ view, nice: this.nice } satisfies RenderTask) as Promise<AdaptiveCard>;
+    this.pool ??= this.below.pool({ ...workerStart(ENTRY), name: 'render', minThreads: 1, maxThreads: 1 });
+    return this.pool.run({ view, nice: this.below.nice } satisfies RenderTask) as Promise<AdaptiveCard>;
   }
 
   /** Stops the thread once the cards asked for are rendered. A thread started by a render after this keeps only its nice value. */
@@ -46,7 +39,6 @@ export class CardRenderer {
     const pool = this.pool;
     this.pool = undefined;
     await pool?.close();
-    this.idleSetter?.stop();
-    this.idleSetter = undefined;
+    this.below.stop();
   }
 }

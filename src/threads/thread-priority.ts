@@ -12,9 +12,10 @@
  * it. Node has no call for it; util-linux's `chrt` sets it. But starting `chrt` from the bot forks
  * the bot, and a fork copies the page tables with the memory map locked: 1 ms at 40 MB, 60–70 ms at
  * 1–2 GB, and meanwhile every thread that maps memory waits, the event loop's collector included.
- * So each owner of such threads starts one small {@link IdleSetter} at its own start, while the bot
- * is small; a thread posts its id to its owner, which passes it on, and the setter's shell runs
- * `chrt` (a fork of a shell, not of the bot).
+ * So each owner of such threads (the engine, the card renderer) makes a {@link ThreadsBelow} at its
+ * own start, which starts one small {@link IdleSetter} while the bot is small; a thread posts its id
+ * through its pool, the owner passes it on, and the setter's shell runs `chrt` (a fork of a shell,
+ * not of the bot).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
@@ -22,16 +23,7 @@ import type { Socket } from 'node:net';
 import { getPriority, setPriority } from 'node:os';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-
-/**
- * Piscina options for a pool of threads below the event loop. Piscina hands tasks over with
- * `Atomics.notify`, and an idle thread waits in `Atomics.wait`; V8 guards every wait and notify in
- * the process with one lock (its futex emulation's), which a SCHED_IDLE thread takes as it wakes.
- * Preempted while it holds it, it would hold up the event loop's next task post until no ordinary
- * thread wants that core. Without atomics, tasks arrive on the thread's message port and the
- * threads never take that lock.
- */
-export const BELOW_EVENT_LOOP_POOL = { atomics: 'disabled' } as const;
+import { Piscina } from 'piscina';
 
 /** The message a thread posts to ask for SCHED_IDLE: its kernel thread id. */
 export interface IdleRequest {
@@ -78,7 +70,7 @@ export function lowerPriority(nice: number): void {
 }
 
 /** Whether a thread's message is an {@link IdleRequest}. */
-export function isIdleRequest(message: unknown): message is IdleRequest {
+function isIdleRequest(message: unknown): message is IdleRequest {
   return typeof message === 'object' && message !== null && typeof (message as IdleRequest).idleThread === 'string';
 }
 
@@ -117,10 +109,49 @@ export class IdleSetter {
 }
 
 /** The nice value of the calling thread (an owner's: the event loop's), 0 where it cannot be read. */
-export function processNice(): number {
+function processNice(): number {
   try {
     return getPriority();
   } catch {
     return 0;
+  }
+}
+
+/**
+ * The owner's side (the engine, the card renderer): the nice value its threads take, `steps` below
+ * the event loop's as it is when the owner is made (at most 19), the {@link IdleSetter} that puts
+ * them under SCHED_IDLE when they run below it at all (started now, while the process is small),
+ * and its pools.
+ */
+export class ThreadsBelow {
+  /** The nice value the owner's threads pass to {@link lowerPriority}. */
+  readonly nice: number;
+  private setter?: IdleSetter;
+
+  constructor(steps: number) {
+    const own = processNice();
+    this.nice = Math.min(19, own + steps);
+    if (this.nice > own) this.setter = new IdleSetter();
+  }
+
+  /**
+   * A piscina pool of threads below the event loop, their requests for SCHED_IDLE passed on to the
+   * setter. Without piscina's Atomics handover: with it, an idle thread waits in `Atomics.wait`,
+   * and V8 guards every wait and notify in the process with one lock, which a SCHED_IDLE thread
+   * takes as it wakes; preempted while it holds it, it would hold up the event loop's next task post
+   * until no ordinary thread wants that core. Tasks arrive on the threads' message ports instead.
+   */
+  pool(options: NonNullable<ConstructorParameters<typeof Piscina>[0]>): Piscina {
+    const pool = new Piscina({ ...options, atomics: 'disabled' });
+    pool.on('message', (message: unknown) => {
+      if (isIdleRequest(message)) this.setter?.idle(message);
+    });
+    return pool;
+  }
+
+  /** Ends the setter: threads started after keep only their nice value. */
+  stop(): void {
+    this.setter?.stop();
+    this.setter = undefined;
   }
 }

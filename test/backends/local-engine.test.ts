@@ -207,7 +207,7 @@ describe('local engine threads', () => {
     expect(lowered.map(policyOf)).toEqual(lowered.map(() => 5));
     expect(niceOf(String(process.pid))).toBe(base);
     expect(policyOf(String(process.pid))).toBe(0);
-    // Idle, they wait for the next task in their event loop, not in Atomics.wait (see BELOW_EVENT_LOOP_POOL).
+    // Idle, they wait for the next task in their event loop, not in Atomics.wait (see ThreadsBelow.pool).
     const waiting = () => lowered.every((t) => /epoll/.test(waitChannelOf(t)));
     for (let i = 0; i < 200 && !waiting(); i++) await sleep(10);
     expect(lowered.map(waitChannelOf)).toEqual(lowered.map(() => expect.stringMatching(/epoll/)));

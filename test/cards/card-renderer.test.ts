@@ -47,7 +47,7 @@ describe('CardRenderer', () => {
     expect(policyOf(below[0]!)).toBe(SCHED_IDLE);
     expect(niceOf(String(process.pid))).toBe(getPriority());
     expect(policyOf(String(process.pid))).toBe(0);
-    // Idle, it waits for the next view in its event loop, not in Atomics.wait (see BELOW_EVENT_LOOP_POOL).
+    // Idle, it waits for the next view in its event loop, not in Atomics.wait (see ThreadsBelow.pool).
     for (let i = 0; i < 200 && !/epoll/.test(waitChannelOf(below[0]!)); i++) await sleep(10);
     expect(waitChannelOf(below[0]!)).toMatch(/epoll/);
   });
