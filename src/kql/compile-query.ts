@@ -8,6 +8,7 @@ import { compileExpression } from './compile-expression';
 import { compileTabular, isTabular } from './compile-tabular';
 import { memoized } from './compiled-tabular';
 import type { DataClock } from './data-clock';
+import type { ScanSlices } from './scan-slices';
 import type { Relation } from './relation';
 import { Scope } from './scope';
 import type { SourceText } from './source-text';
@@ -21,6 +22,8 @@ export interface CompileOptions {
   readonly now: number;
   /** Compile on the data's own clock (see `data-clock.ts`): `now()` and datetime literals moved onto it. */
   readonly clock?: DataClock;
+  /** Long scans run in slices (see `scan-slices.ts`). */
+  readonly slices?: ScanSlices;
 }
 
 /** A compiled query. */
@@ -32,7 +35,7 @@ export interface QueryPlan {
 /** Compiles `query`. Throws a {@link KqlError} for unknown names, type errors, unsupported constructs. */
 export function compileQuery(query: Query, options: CompileOptions): QueryPlan {
   const { clock } = options;
-  let scope = new Scope(options.source, clock ? options.now - clock.offsetMs : options.now, options.tables, new Map(), undefined, clock);
+  let scope = new Scope(options.source, clock ? options.now - clock.offsetMs : options.now, options.tables, new Map(), undefined, clock, options.slices);
   for (const statement of query.lets) {
     const value = statement.value;
     if (isTabular(value, scope)) {

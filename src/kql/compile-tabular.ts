@@ -13,6 +13,7 @@ import { compileJoin } from './join-step';
 import { compileProject, compileProjectAway, compileProjectRename } from './project-step';
 import type { Relation } from './relation';
 import { VectorBuilder } from './rowwise';
+import { allRowsInSlices, type ScanSlices } from './scan-slices';
 import { defenderSchema, DEFENDER_SCHEMAS } from './schemas';
 import type { RowScope, Scope } from './scope';
 import { compileSort, compileTop } from './sort-step';
@@ -47,13 +48,13 @@ export function isTabular(node: Expression, scope: Scope): boolean {
   }
 }
 
-/** The rows of `table`, all of them. */
-export function tableSource(table: Table): CompiledTabular {
+/** The rows of `table`, all of them (their numbers filled in slices when `slices` is given). */
+export function tableSource(table: Table, slices?: ScanSlices): CompiledTabular {
   return {
     kind: 'tabular',
     schema: table.schema,
     description: `table ${table.name}`,
-    run: () => ({ schema: table.schema, columns: table.columns, selection: allRows(table.rowCount) }),
+    run: () => ({ schema: table.schema, columns: table.columns, selection: slices ? allRowsInSlices(table.rowCount, slices) : allRows(table.rowCount) }),
   };
 }
 
@@ -95,7 +96,7 @@ function compileName(name: string, start: number, scope: Scope): CompiledTabular
   if (value?.kind === 'tabular') return value;
   if (value) throw scope.error('semantic', `'${name}' is a scalar let value, not a tabular expression`, start);
   const table = scope.tables.getTable(name);
-  if (table) return tableSource(table);
+  if (table) return tableSource(table, scope.slices);
   const known = defenderSchema(name) ? ' (no data is loaded for it)' : '';
   const lower = name.toLowerCase();
   const candidates = [...Object.keys(DEFENDER_SCHEMAS), ...[...scope.lets].filter(([, v]) => v.kind === 'tabular').map(([k]) => k)];

@@ -7,6 +7,7 @@ import type { Query } from './ast';
 import { compileQuery, type QueryPlan } from './compile-query';
 import { DiffersOnDataClock, movedTables } from './data-clock';
 import { parseQuery } from './parser';
+import type { ScanSlices } from './scan-slices';
 import { toQueryResult } from './result';
 import type { KqlResult } from './result-types';
 import { SourceText } from './source-text';
@@ -24,12 +25,18 @@ export interface ExecuteKqlOptions {
    * data's own clock, which every hunt does (see `data-clock.ts`).
    */
   readonly datetimeShiftMs?: number;
+  /**
+   * Long scans (a `where` over many rows, a big table's row numbers) run in slices, calling
+   * `slices.between()` before each: a thread below the bot's event loop gives way there
+   * (`threads/give-way.ts`). Absent: in one go. The answer is the same.
+   */
+  readonly slices?: ScanSlices;
 }
 
 /** The query compiled on the data's own clock, or `undefined` when its answer would differ there. */
 function planOnDataClock(query: Query, source: SourceText, options: ExecuteKqlOptions, offsetMs: number): QueryPlan | undefined {
   try {
-    return compileQuery(query, { source, tables: options.tables, now: options.now.getTime(), clock: { offsetMs } });
+    return compileQuery(query, { source, tables: options.tables, now: options.now.getTime(), clock: { offsetMs }, slices: options.slices });
   } catch (error) {
     if (error instanceof DiffersOnDataClock) return undefined;
     throw error;
@@ -45,11 +52,11 @@ export function executeKql(text: string, options: ExecuteKqlOptions): KqlResult 
   const query = parseQuery(source);
   const now = options.now.getTime();
   const shift = options.datetimeShiftMs ?? 0;
-  if (shift === 0) return toQueryResult(compileQuery(query, { source, tables: options.tables, now }).run());
+  if (shift === 0) return toQueryResult(compileQuery(query, { source, tables: options.tables, now, slices: options.slices }).run());
   if (!Number.isFinite(shift)) throw new RangeError(`datetimeShiftMs must be a finite number, not ${shift}`);
   const onDataClock = planOnDataClock(query, source, options, shift);
   if (onDataClock) return toQueryResult(onDataClock.run(), shift);
-  return toQueryResult(compileQuery(query, { source, tables: movedTables(options.tables, shift), now }).run());
+  return toQueryResult(compileQuery(query, { source, tables: movedTables(options.tables, shift), now, slices: options.slices }).run());
 }
 
 /** Whether {@link executeKql} runs `text` on the data's own clock rather than over moved tables (diagnostics, tests). */

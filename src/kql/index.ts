@@ -23,6 +23,7 @@
  * clock rather than copying its datetimes (`data-clock.ts`).
  */
 export { executeKql, type ExecuteKqlOptions } from './execute';
+export { SLICE_ROWS, type ScanSlices } from './scan-slices';
 export { KqlError, type KqlErrorKind, type SourcePosition } from './errors';
 export { parseKql } from './parser';
 export { referencedTables } from './table-references';

@@ -7,6 +7,7 @@ import type { ConstantExpression } from './compiled-expression';
 import type { CompiledTabular } from './compiled-tabular';
 import type { DataClock } from './data-clock';
 import type { KqlError, KqlErrorKind } from './errors';
+import type { ScanSlices } from './scan-slices';
 import type { SourceText } from './source-text';
 import type { TableSchema } from './table';
 import type { TableProvider } from './table-provider';
@@ -32,21 +33,23 @@ export class Scope {
     readonly row?: RowScope,
     /** Set when the query runs on the data's own clock (see `data-clock.ts`); `now` is on it already. */
     readonly clock?: DataClock,
+    /** Set when long scans run in slices (see `scan-slices.ts`). */
+    readonly slices?: ScanSlices,
   ) {}
 
   /** This scope with one more `let` value (shadowing an earlier one of the same name). */
   withLet(name: string, value: LetValue): Scope {
-    return new Scope(this.source, this.now, this.tables, new Map([...this.lets, [name, value]]), this.row, this.clock);
+    return new Scope(this.source, this.now, this.tables, new Map([...this.lets, [name, value]]), this.row, this.clock, this.slices);
   }
 
   /** This scope inside a tabular operator whose input is `row`. */
   withRow(row: RowScope): Scope {
-    return new Scope(this.source, this.now, this.tables, this.lets, row, this.clock);
+    return new Scope(this.source, this.now, this.tables, this.lets, row, this.clock, this.slices);
   }
 
   /** This scope outside any tabular operator (for a tabular expression nested in a scalar one). */
   withoutRow(): Scope {
-    return new Scope(this.source, this.now, this.tables, this.lets, undefined, this.clock);
+    return new Scope(this.source, this.now, this.tables, this.lets, undefined, this.clock, this.slices);
   }
 
   /** An error at `offset` of the query text. */
