@@ -15,7 +15,7 @@ import * as kql from '../kql/tables';
 import { ColumnValueError } from '../kql/tables';
 import { forEachChunk } from './local-chunks';
 import { fieldValue } from './local-csv';
-import type { ReadOptions, TableFileSource } from './local-jsonl';
+import { LINES_PER_SLICE, type ReadOptions, type TableFileSource } from './local-jsonl';
 import * as sinks from './local-table-sink';
 import { TableSink, type Spelling } from './local-table-sink';
 
@@ -45,7 +45,14 @@ class CsvReader {
   private end = 0;
   private eof = false;
 
-  constructor(private readonly sink: TableSink) {}
+  /** Records read so far, for {@link between}. */
+  private recordCount = 0;
+
+  constructor(
+    private readonly sink: TableSink,
+    /** Called every {@link LINES_PER_SLICE} records (see {@link ReadOptions}). */
+    private readonly between?: () => void,
+  ) {}
 
   /** Reads every whole record of `bytes[start, end)` (only the header, with `headerOnly`); the position of the first byte not consumed. */
   records(bytes: Buffer, start: number, end: number, eof: boolean, headerOnly = false): number {
@@ -57,10 +64,12 @@ class CsvReader {
     this.eof = eof;
     let p = start;
     while (p < end) {
-      const next = this.fields.length === 0 ? this.header(p) : this.record(p);
+      const header = this.fields.length === 0;
+      const next = header ? this.header(p) : this.record(p);
       if (next === MORE) return p;
       p = next;
       if (headerOnly) return p;
+      if (!header && this.between && ++this.recordCount % LINES_PER_SLICE === 0) this.between();
     }
     return p;
   }
@@ -250,7 +259,7 @@ function bool(b: Uint8Array, start: number, end: number): number | undefined {
 export function readCsvFast(source: TableFileSource, options: ReadOptions = {}): TableSink | undefined {
   const { onProgress, range } = options;
   const sink = new TableSink(source.table, source.schema, options.sharedRows);
-  const reader = new CsvReader(sink);
+  const reader = new CsvReader(sink, options.between);
   const size = statSync(source.file).size;
   if (size === 0) return undefined;
   const whole = range ?? { start: 0, end: size };

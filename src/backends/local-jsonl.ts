@@ -44,9 +44,14 @@ export interface ReadOptions {
   readonly range?: ByteRange;
   /** The columns go into growable shared memory reserved for this many rows (`TableSink`). */
   readonly sharedRows?: number;
+  /** Called every {@link LINES_PER_SLICE} lines: a thread below the event loop gives way there (`threads/give-way.ts`). */
+  readonly between?: () => void;
 }
 
 const PROGRESS_EVERY_ROWS = 1 << 16;
+
+/** Lines (or CSV records) read between two calls of {@link ReadOptions.between}: about a millisecond. */
+export const LINES_PER_SLICE = 256;
 
 /** Column types as small integers, for the switch run on every value. */
 const KIND: Readonly<Record<string, number>> = { string: 0, datetime: 1, long: 2, int: 3, real: 4, bool: 5, dynamic: 6, timespan: 7 };
@@ -350,7 +355,7 @@ class JsonlReader {
  * start of the range.
  */
 export function readJsonlTable(source: TableFileSource, options: ReadOptions = {}): TableSink {
-  const { onProgress, range } = options;
+  const { onProgress, range, between } = options;
   const sink = new TableSink(source.table, source.schema, options.sharedRows);
   const reader = new JsonlReader(sink, source.file);
   const whole = range ?? { start: 0, end: statSync(source.file).size };
@@ -366,6 +371,7 @@ export function readJsonlTable(source: TableFileSource, options: ReadOptions = {
       first = false;
       for (let nl = bytes.indexOf(0x0a, start); nl >= 0; nl = bytes.indexOf(0x0a, start)) {
         reader.line(bytes, start, nl, ++lineNumber);
+        if (between && lineNumber % LINES_PER_SLICE === 0) between();
         start = nl + 1;
       }
       if (last && start < bytes.length) {

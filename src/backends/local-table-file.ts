@@ -8,10 +8,13 @@ import { readJsonlTable, type LoadProgress, type TableFileSource } from './local
 import { buffersFromTable, ownMemory, partOf, type SharedTable, type TablePart } from './local-shared-table';
 import { mergeParts } from './local-table-merge';
 
-/** Reads `source.file` whole into a part in buffers of its own. Rejects with `LocalDataError` on bad content. */
-export async function readTablePart(source: TableFileSource, onProgress?: LoadProgress): Promise<TablePart> {
-  if (!source.file.endsWith('.csv')) return readJsonlTable(source, { onProgress }).toPart();
-  const sink = readCsvFast(source, { onProgress });
+/**
+ * Reads `source.file` whole into a part in buffers of its own (`between` as in `ReadOptions`).
+ * Rejects with `LocalDataError` on bad content.
+ */
+export async function readTablePart(source: TableFileSource, onProgress?: LoadProgress, between?: () => void): Promise<TablePart> {
+  if (!source.file.endsWith('.csv')) return readJsonlTable(source, { onProgress, between }).toPart();
+  const sink = readCsvFast(source, { onProgress, between });
   return sink ? sink.toPart() : partOf(buffersFromTable(await loadCsvTable(source), 'part', ownMemory));
 }
 

@@ -86,12 +86,13 @@ function mergeNumbers(parts: Array<ColumnOfPart | undefined>, rowCount: number, 
   return buffer;
 }
 
-/** The parts, in order, as one table in shared memory with this `id`. */
-export function mergeParts(parts: readonly TablePart[], id: string): SharedTable {
+/** The parts, in order, as one table in shared memory with this `id`; `between` is called before each column. */
+export function mergeParts(parts: readonly TablePart[], id: string, between?: () => void): SharedTable {
   const [first] = parts;
   if (!first) throw new Error('nothing to merge');
   const rowCount = parts.reduce((sum, p) => sum + p.rowCount, 0);
   const columns = first.schema.map((c, i): SharedColumn => {
+    between?.();
     const ofParts: Array<ColumnOfPart | undefined> = parts.map((p) => ({ column: p.columns[i]!, rowCount: p.rowCount }));
     (parts as unknown as ReadonlyArray<{ columns: Array<PartColumn | undefined> }>).forEach((p) => (p.columns[i] = undefined));
     if (c.type === 'string' || c.type === 'dynamic') return { type: c.type, ...mergeStrings(ofParts, rowCount) };

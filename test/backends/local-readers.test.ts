@@ -12,7 +12,9 @@ import { stringify } from 'csv-stringify/sync';
 import { loadCsvTable } from '../../src/backends/local-csv';
 import { readCsvFast } from '../../src/backends/local-csv-reader';
 import { LocalEngine } from '../../src/backends/local-engine';
+import { readJsonlTable, LINES_PER_SLICE } from '../../src/backends/local-jsonl';
 import { readTableFile } from '../../src/backends/local-table-file';
+import { mergeParts } from '../../src/backends/local-table-merge';
 import { tableFromShared } from '../../src/backends/local-shared-table';
 import { Table, type TableSchema } from '../../src/kql';
 
@@ -170,6 +172,27 @@ describe('fast readers', () => {
     await expect(readTableFile({ file, table: 'T', schema: SCHEMA }, 'x')).rejects.toThrow(/line 3: not valid CSV/);
     writeFileSync(file, 'DeviceName,Count\nws-1,7\n');
     expect(readCsvFast({ file, table: 'T', schema: SCHEMA })?.rowCount).toBe(1);
+  });
+});
+
+describe('giving way while reading', () => {
+  test('JSONL and CSV: the readers call `between` every slice of lines and read the same table', () => {
+    const rowCount = 3 * LINES_PER_SLICE + 10;
+    const records = Array.from({ length: rowCount }, (_, i) => ({ Timestamp: '2024-06-01T10:00:00Z', DeviceName: `ws-${i % 17}`, Count: i, IsSigned: i % 2 === 0 }));
+    const jsonl = path.join(dir, 'slices.jsonl');
+    writeFileSync(jsonl, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const csv = path.join(dir, 'slices.csv');
+    const columns = SCHEMA.map((c) => c.name);
+    writeFileSync(csv, stringify([columns, ...records.map((r) => columns.map((name) => String((r as Record<string, unknown>)[name] ?? '')))]));
+    const general = values(Table.fromRecords('T', SCHEMA, records));
+    for (const file of [jsonl, csv]) {
+      let calls = 0;
+      const source = { file, table: 'T', schema: SCHEMA };
+      const sink = file.endsWith('.csv') ? readCsvFast(source, { between: () => void calls++ }) : readJsonlTable(source, { between: () => void calls++ });
+      expect(sink).toBeDefined();
+      expect(values(tableFromShared(mergeParts([sink!.toPart()], 'x')))).toEqual(general);
+      expect(calls).toBe(3);
+    }
   });
 });
 

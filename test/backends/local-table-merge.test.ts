@@ -54,6 +54,13 @@ test('parts in chunks merge into one table, in order, each string coded once', (
   expect(new Set(names.codes).size).toBe(5);
 });
 
+test('merging calls `between` before each column', () => {
+  let calls = 0;
+  const merged = mergeParts([part([['ws-1', 1, 1]], 2), part([['ws-2', 2, 0]], 2)], 'merged', () => void calls++);
+  expect(merged.rowCount).toBe(2);
+  expect(calls).toBe(SCHEMA.length);
+});
+
 test('a part with no rows merges to nothing of its own', () => {
   const merged = mergeParts([part([], 4), part([['ws-1', 1, 1]], 4)], 'merged');
   expect(merged.rowCount).toBe(1);
