@@ -17,8 +17,10 @@
  * one per thread) and, when that is below it at all, under Linux's SCHED_IDLE policy where `chrt`
  * can set it (`threads/thread-priority.ts`: a shell the engine starts with itself, while the process
  * is small, sets it for the threads that ask), so the event loop wins the CPU whenever it wants it, and a
- * process run at a higher or lower priority takes its engine with it; idle threads do not keep the
- * process alive.
+ * process run at a higher or lower priority takes its engine with it. Threads below the event loop
+ * also give way to it: their long scans and loads run a slice at a time and pause while the event
+ * loop works (`threads/give-way.ts`), since a busy core beside it slows it too. Idle threads do not
+ * keep the process alive.
  *
  * The threads' entries are `local-query-worker` and `local-load-worker` beside this file (started
  * as `threads/worker-entry.ts` says).
@@ -47,7 +49,7 @@ export interface LocalEngineOptions {
   readonly queryTimeoutMs?: number;
   /** Heap of each engine thread (the tables are outside it, in shared memory). Default 1024 MB. */
   readonly workerMemoryMb?: number;
-  /** How many nice steps below the process (the event loop) the engine threads run (Linux keeps one per thread); above 0 also SCHED_IDLE. Default 10. */
+  /** How many nice steps below the process (the event loop) the engine threads run (Linux keeps one per thread); above 0 also SCHED_IDLE, and giving way to the event loop. Default 10. */
   readonly nice?: number;
   /** Threads reading a data file at once, each a part of it. Default: the cores. */
   readonly loadThreads?: number;

@@ -2,7 +2,8 @@
  * What the local engine's loading threads run (see `local-engine.ts`): `open` (a table's
  * snapshot), `readPart` (a data file, or a part of one), `merge` (the parts as one table) and
  * `snapshot` (the merged table written as its snapshot). Each task first makes sure its thread runs
- * below the event loop (`threads/thread-priority.ts`). A thread apart from the query threads' entry,
+ * below the event loop (`threads/thread-priority.ts`); reading and merging give way to it while it
+ * works, a slice at a time (`threads/give-way.ts`). A thread apart from the query threads' entry,
  * so that it loads only the readers and the engine's tables (`kql/tables.ts`), not the query
  * language: a loading thread is started for each load and its start-up counts.
  *
@@ -20,6 +21,7 @@ import { partBuffers, type SharedTable, type TablePart } from './local-shared-ta
 import { readSnapshot, writeSnapshot, type SnapshotMiss, type SourceVersion } from './local-snapshot';
 import { mergeParts } from './local-table-merge';
 import { readTablePart } from './local-table-file';
+import { giveWayBelow } from '../threads/give-way';
 import { lowerPriority } from '../threads/thread-priority';
 
 /** Opens a table's snapshot (the `open` task). */
@@ -87,8 +89,9 @@ export async function readPart(task: ReadPartTask): Promise<ReadPartAnswer> {
   lowerPriority(task.nice);
   try {
     const onProgress = (bytes: number, totalBytes: number, rows: number) => task.progress?.postMessage({ bytes, totalBytes, rows });
-    if (!task.range) return moved(await readTablePart(task.source, onProgress));
-    const options = { onProgress, range: task.range, sharedRows: task.sharedRows };
+    const between = giveWayBelow(task.nice);
+    if (!task.range) return moved(await readTablePart(task.source, onProgress, between));
+    const options = { onProgress, range: task.range, sharedRows: task.sharedRows, between };
     if (!task.source.file.endsWith('.csv')) return moved(readJsonlTable(task.source, options).toPart());
     const sink = readCsvFast(task.source, options);
     return sink ? moved(sink.toPart()) : { ok: false, readWhole: true };
@@ -103,7 +106,7 @@ export async function readPart(task: ReadPartTask): Promise<ReadPartAnswer> {
 /** Merges parts (the `merge` task). */
 export function merge(task: MergeTask): SharedTable {
   lowerPriority(task.nice);
-  return mergeParts(task.parts, task.id);
+  return mergeParts(task.parts, task.id, giveWayBelow(task.nice));
 }
 
 /** Writes the snapshot of a table read from a data file, unless the file changed while it was read (the `snapshot` task). */

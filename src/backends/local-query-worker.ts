@@ -1,7 +1,8 @@
 /**
  * What the local engine's query threads run (see `local-engine.ts`): `query` runs KQL over shared
  * tables. Each task first makes sure its thread runs below the event loop
- * (`threads/thread-priority.ts`).
+ * (`threads/thread-priority.ts`), and then, a slice of a long scan at a time, gives way to it while
+ * it works (`threads/give-way.ts`).
  *
  * Answers are plain data (they cross threads by structured clone, which keeps no error classes):
  * a refusal the analyst should see comes back as `{ ok: false, ... }`; anything else throws.
@@ -9,6 +10,7 @@
 import { executeKql, KqlError, tablesFrom, type KqlErrorKind, type SourcePosition, type Table } from '../kql';
 import type { QueryResult } from './backend';
 import { tableFromShared, type SharedTable } from './local-shared-table';
+import { giveWayBelow } from '../threads/give-way';
 import { lowerPriority } from '../threads/thread-priority';
 
 /** A query for a query thread. */
@@ -49,9 +51,11 @@ function tableFor(shared: SharedTable): Table {
  */
 export function query(task: QueryTask): QueryAnswer {
   lowerPriority(task.nice);
+  const between = giveWayBelow(task.nice);
   const tables = task.tables.map(tableFor);
   try {
-    return { ok: true, result: executeKql(task.kql, { tables: tablesFrom(tables), now: new Date(task.now), datetimeShiftMs: task.shiftMs }) };
+    const slices = between && { between };
+    return { ok: true, result: executeKql(task.kql, { tables: tablesFrom(tables), now: new Date(task.now), datetimeShiftMs: task.shiftMs, slices }) };
   } catch (error) {
     if (error instanceof KqlError) return { ok: false, kqlError: { kind: error.kind, detail: error.detail, ...(error.position ? { position: error.position } : {}) } };
     throw error;
