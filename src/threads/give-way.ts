@@ -15,6 +15,11 @@
  * Opening and reading it costs about 5 µs, against a slice of about a millisecond. No file is kept
  * open, so a thread that is terminated mid-task leaves nothing behind. Where the file cannot be
  * read (not Linux), a thread never waits.
+ *
+ * The sleep is `Atomics.wait` on a buffer nobody notifies. V8 guards every wait and notify in the
+ * process with one lock, which a starved SCHED_IDLE thread could hold (`thread-priority.ts`); but
+ * only threads below the event loop wait here, and the event loop never waits or notifies (its
+ * pools hand tasks over on message ports), so such a thread can hold up only its peers.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { getPriority } from 'node:os';
