@@ -13,7 +13,7 @@ import { compileJoin } from './join-step';
 import { compileProject, compileProjectAway, compileProjectRename } from './project-step';
 import type { Relation } from './relation';
 import { VectorBuilder } from './rowwise';
-import { allRowsInSlices, type ScanSlices } from './scan-slices';
+import type { ScanSlices } from './scan-slices';
 import { defenderSchema, DEFENDER_SCHEMAS } from './schemas';
 import type { RowScope, Scope } from './scope';
 import { compileSort, compileTop } from './sort-step';
@@ -48,13 +48,13 @@ export function isTabular(node: Expression, scope: Scope): boolean {
   }
 }
 
-/** The rows of `table`, all of them (their numbers filled in slices when `slices` is given). */
+/** The rows of `table`, all of them (see {@link Table.rowNumbers}). */
 export function tableSource(table: Table, slices?: ScanSlices): CompiledTabular {
   return {
     kind: 'tabular',
     schema: table.schema,
     description: `table ${table.name}`,
-    run: () => ({ schema: table.schema, columns: table.columns, selection: slices ? allRowsInSlices(table.rowCount, slices) : allRows(table.rowCount) }),
+    run: () => ({ schema: table.schema, columns: table.columns, selection: table.rowNumbers(slices) }),
   };
 }
 

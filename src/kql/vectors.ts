@@ -101,10 +101,14 @@ export function gather(vector: Vector, sel: Uint32Array): Column {
   }
 }
 
-/** The row numbers of `sel` whose value in the dense bool vector `values` is TRUE. */
+/**
+ * The row numbers of `sel` whose value in the dense bool vector `values` is TRUE: `sel` itself when
+ * every one is (a selection is never written to, so steps share it rather than copy it).
+ */
 export function selectTrue(values: Uint8Array, sel: Uint32Array): Uint32Array {
   let count = 0;
   for (let i = 0; i < values.length; i++) if (values[i] === TRUE) count++;
+  if (count === sel.length) return sel;
   const out = new Uint32Array(count);
   let j = 0;
   for (let i = 0; i < values.length; i++) if (values[i] === TRUE) out[j++] = sel[i]!;

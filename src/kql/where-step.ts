@@ -12,7 +12,7 @@ import type { RowScope, Scope } from './scope';
 import type { Step } from './step';
 import { selectTrue } from './vectors';
 
-/** The rows of `relation` the predicate keeps, a slice of its selection at a time. */
+/** The rows of `relation` the predicate keeps, a slice of its selection at a time: the selection itself when it keeps them all. */
 function keptInSlices(predicate: CompiledExpression, relation: Relation, slices: ScanSlices): Uint32Array {
   const sel = relation.selection;
   const kept: Uint32Array[] = [];
@@ -23,6 +23,7 @@ function keptInSlices(predicate: CompiledExpression, relation: Relation, slices:
     kept.push(rows);
     count += rows.length;
   });
+  if (count === sel.length) return sel;
   const out = new Uint32Array(count);
   let at = 0;
   for (const rows of kept) {
