@@ -236,7 +236,7 @@ export function summary(p: PhaseFigures): string {
   const split = p.split
     ? ` (loading: p99 ${p.split.before.ackP99Ms.toFixed(1)} ms of ${p.split.before.requests}; loaded: p99 ${p.split.after.ackP99Ms.toFixed(1)} ms of ${p.split.after.requests})`
     : '';
-  return `${p.requests} acks, p50 ${p.ackP50Ms.toFixed(1)} ms, p99 ${p.ackP99Ms.toFixed(1)} ms${split}, max ${p.ackMaxMs.toFixed(0)} ms, errors ${p.errorCount}, peak RSS ${(p.peakRssBytes / 2 ** 20).toFixed(0)} MB, others ${p.foreignCores.toFixed(2)} cores`;
+  return `${p.requests} acks, p50 ${p.ackP50Ms.toFixed(1)} ms, p99 ${p.ackP99Ms.toFixed(1)} ms${split}, max ${p.ackMaxMs.toFixed(0)} ms, errors ${p.errorCount}, peak RSS ${(p.peakRssBytes / 2 ** 20).toFixed(0)} MB, others ${p.foreignCores.toFixed(2)} cores; the bot's threads: event loop ${p.threadCores.eventLoop.toFixed(2)}, beside it ${p.threadCores.beside.toFixed(2)}, below it ${p.threadCores.below.toFixed(2)} cores; the event loop waited for a core ${((p.cpuWaitMs / p.measuredMs) * 100).toFixed(1)}% of the time`;
 }
 
 function loadedText(ms: number | undefined, rows: number): string {

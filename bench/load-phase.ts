@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { messages } from './load-activities';
 import { now, sendBurst, sendSteady, type Acknowledgement, type LoadClient } from './load-client';
 import type { ConnectorCommand, ConnectorMessage, ConnectorRecord } from './load-connector';
-import type { ForeignLoad, ProcessMeter } from './load-processes';
+import { threadCores, type ForeignLoad, type ProcessMeter, type ThreadPlace } from './load-processes';
 import { percentile } from './load-stats';
 
 /** The fake connector process, seen from the load generator. */
@@ -119,6 +119,10 @@ export interface PhaseFigures {
   readonly foreignCores: number;
   /** How long the bot's event loop waited for a CPU while it had work (ms, whole phase): contention. */
   readonly cpuWaitMs: number;
+  /** How long the CPU figures cover (ms): from the first request until every completion was seen. */
+  readonly measuredMs: number;
+  /** The cores the bot's threads kept busy over the phase, by place (see `ThreadPlace`). */
+  readonly threadCores: Readonly<Record<ThreadPlace, number>>;
   /** The slowest acknowledgements: when each was due (ms into the phase) and how long it took. */
   readonly slowestAcks: ReadonlyArray<{ readonly dueAtMs: number; readonly ms: number }>;
   /** With `splitAt`: the acknowledgements due before and after it. */
@@ -135,6 +139,8 @@ export async function runPhase(bot: BotUnderLoad, connector: ConnectorHandle, fo
   bot.meter.startPhase();
   const cpuBefore = bot.meter.cpuMs();
   const waitBefore = bot.meter.runQueueWaitMs();
+  const threadsBefore = bot.meter.threadTimes();
+  const startedAt = now();
   const foreignCores = foreign.start();
   const acks =
     options.load === 'burst' ? await sendBurst(bot.client, requests) : await sendSteady(bot.client, requests, options.perSecond ?? 1, options.until);
@@ -151,7 +157,14 @@ export async function runPhase(bot: BotUnderLoad, connector: ConnectorHandle, fo
     await sleep(200);
   }
   const cpuMs = bot.meter.cpuMs() - cpuBefore;
-  const measured = { cpuMs, foreignCores: foreignCores(), cpuWaitMs: bot.meter.runQueueWaitMs() - waitBefore };
+  const measuredMs = now() - startedAt;
+  const measured = {
+    cpuMs,
+    measuredMs,
+    foreignCores: foreignCores(),
+    cpuWaitMs: bot.meter.runQueueWaitMs() - waitBefore,
+    threadCores: threadCores(threadsBefore, bot.meter.threadTimes(), measuredMs),
+  };
   const peakRssBytes = bot.meter.endPhase();
   return figures(bot, options, acks, records, { ...measured, peakRssBytes, connectorLoopDelayP99Ms: Math.max(...loopDelays) });
 }
@@ -187,7 +200,7 @@ function figures(
   options: PhaseOptions,
   acks: readonly Acknowledgement[],
   records: readonly ConnectorRecord[],
-  measured: { cpuMs: number; foreignCores: number; cpuWaitMs: number; peakRssBytes: number; connectorLoopDelayP99Ms: number },
+  measured: { cpuMs: number; measuredMs: number; foreignCores: number; cpuWaitMs: number; threadCores: Record<ThreadPlace, number>; peakRssBytes: number; connectorLoopDelayP99Ms: number },
 ): PhaseFigures {
   const errors: ErrorCounts = { http: 0, connection: 0, missingPost: 0, missingUpdate: 0, wrongAnswer: 0, connector: 0 };
   const samples: string[] = [];
@@ -241,6 +254,8 @@ function figures(
     connectorLoopDelayP99Ms: measured.connectorLoopDelayP99Ms,
     foreignCores: measured.foreignCores,
     cpuWaitMs: measured.cpuWaitMs,
+    measuredMs: measured.measuredMs,
+    threadCores: measured.threadCores,
     slowestAcks: ok
       .map((a) => ({ dueAtMs: Math.round(a.scheduled - first), ms: Math.round((a.done - a.scheduled) * 10) / 10 }))
       .sort((a, b) => b.ms - a.ms)

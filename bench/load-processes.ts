@@ -4,7 +4,7 @@
  * and what `/proc/<pid>` says about its memory and CPU time.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -121,6 +121,25 @@ export class ForeignLoad {
   }
 }
 
+/**
+ * Where a bot's threads run: the event loop (its main thread); below it (SCHED_IDLE or a higher
+ * nice value: the engine's threads, the card renderer); or beside it (the same priority: V8's
+ * helpers, libuv's pool), competing with the event loop for a core.
+ */
+export type ThreadPlace = 'eventLoop' | 'below' | 'beside';
+
+/** Run time so far (ms, `/proc/<pid>/task/<tid>/schedstat`) and place of each thread of a process. */
+export type ThreadTimes = ReadonlyMap<string, { readonly place: ThreadPlace; readonly ms: number }>;
+
+const SCHED_IDLE = 5;
+
+/** The cores each place kept busy between two {@link ProcessMeter.threadTimes} (a thread that exited meanwhile is not counted). */
+export function threadCores(before: ThreadTimes, after: ThreadTimes, elapsedMs: number): Record<ThreadPlace, number> {
+  const cores: Record<ThreadPlace, number> = { eventLoop: 0, below: 0, beside: 0 };
+  for (const [tid, now] of after) cores[now.place] += (now.ms - (before.get(tid)?.ms ?? 0)) / elapsedMs;
+  return cores;
+}
+
 /** Peak memory and CPU time of a process, from `/proc/<pid>`. */
 export class ProcessMeter {
   private sampledPeak = 0;
@@ -153,6 +172,28 @@ export class ProcessMeter {
   /** How long its main thread (the event loop) has waited for a CPU while runnable, in ms (`/proc/<pid>/schedstat`). */
   runQueueWaitMs(): number {
     return Number(readFileSync(`/proc/${this.pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  }
+
+  /** Each thread's run time so far and its place (see {@link ThreadPlace}); a thread that exits while read is left out. */
+  threadTimes(): ThreadTimes {
+    const stat = (tid: string) => {
+      const text = readFileSync(`/proc/${this.pid}/task/${tid}/stat`, 'utf8');
+      // Fields after the command name, which may hold spaces: state is field 3, nice 19, policy 41.
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      return { nice: Number(fields[16]), policy: Number(fields[38]) };
+    };
+    const main = stat(String(this.pid));
+    const times = new Map<string, { place: ThreadPlace; ms: number }>();
+    for (const tid of readdirSync(`/proc/${this.pid}/task`)) {
+      try {
+        const { nice, policy } = stat(tid);
+        const place: ThreadPlace = tid === String(this.pid) ? 'eventLoop' : policy === SCHED_IDLE || nice > main.nice ? 'below' : 'beside';
+        times.set(tid, { place, ms: Number(readFileSync(`/proc/${this.pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6 });
+      } catch {
+        // The thread exited while read.
+      }
+    }
+    return times;
   }
 
   /** The current resident set size in bytes. */
