@@ -71,14 +71,29 @@ export function findingsFromResult(result: QueryResult, tool: { readonly toolId:
   return total === undefined ? { findings } : { findings, total };
 }
 
-/** Most recently seen first (then by name), each tool's devices together when `byTool` orders tools. */
+/** How names are ordered: `String.prototype.localeCompare`'s order, with the collator made once. */
+const collator = new Intl.Collator();
+
+/**
+ * Most recently seen first (then by name), each tool's devices together when `byTool` orders tools.
+ * Each finding's tool name is looked up once, not at every comparison: a hunt's result is sorted on
+ * the bot's thread, and may hold thousands of devices.
+ */
 export function sortFindings<T extends UnkeyedFinding>(findings: readonly T[], byTool?: (toolId: string) => string): T[] {
-  return [...findings].sort(
+  const toolNames = new Map<string, string>();
+  const keyed = findings.map((finding) => {
+    let tool = '';
+    if (byTool) {
+      tool = toolNames.get(finding.toolId) ?? byTool(finding.toolId);
+      toolNames.set(finding.toolId, tool);
+    }
+    return { finding, tool, lastSeen: finding.lastSeen.getTime() };
+  });
+  keyed.sort(
     (a, b) =>
-      (byTool ? byTool(a.toolId).localeCompare(byTool(b.toolId)) : 0) ||
-      b.lastSeen.getTime() - a.lastSeen.getTime() ||
-      a.deviceName.localeCompare(b.deviceName),
+      (a.tool === b.tool ? 0 : collator.compare(a.tool, b.tool)) || b.lastSeen - a.lastSeen || collator.compare(a.finding.deviceName, b.finding.deviceName),
   );
+  return keyed.map(({ finding }) => finding);
 }
 
 /** The same findings with row keys `0`, `1`, … in their order. */
