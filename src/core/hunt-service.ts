@@ -19,7 +19,7 @@ import type { RequestContext } from './context';
 import { ALL_TOOLS, planHunt } from './hunt-plan';
 import type { HuntTargets } from './hunt-targets';
 import type { Log } from './log';
-import { pageOf, pageOfIndex, type Page } from './paging';
+import { pageBounds, pageOfIndex, type Page } from './paging';
 import { checkWindow, type HuntArgs } from './parse-hunt';
 import { readEvidenceMeta } from './payloads/evidence-meta';
 import { readHuntMeta, storedHuntMeta, type HuntMeta } from './payloads/hunt-meta';
@@ -226,8 +226,8 @@ export class HuntService {
 
   private async pageOf(hunt: Hunt, page: number): Promise<HuntPage> {
     const meta = readHuntMeta(hunt.meta, { subject: this.subjectOf(hunt), byTool: hunt.request.toolId === ALL_TOOLS });
-    const findings = await this.deps.store.listFindings(hunt.id);
-    const shown = pageOf(findings, page, HUNT_PAGE_SIZE);
+    const bounds = pageBounds(hunt.findingCount, page, HUNT_PAGE_SIZE);
+    const shown = { ...bounds, items: await this.deps.store.listFindings(hunt.id, { offset: bounds.offset, limit: HUNT_PAGE_SIZE }) };
     const now = this.now();
     const exclusions = shown.items.length ? await this.deps.store.listExclusions({ activeAt: now, ...(hunt.origin ? { tenant: hunt.origin.tenant } : {}) }) : [];
     const decisions = shown.items.length ? await this.decisionsOf(hunt, shown.items, exclusions, now) : new Map<string, RowDecision>();

@@ -15,12 +15,17 @@ export interface Page<T> {
   readonly offset: number;
 }
 
+/** Where page `page` of a list of `total` items stands, `size` per page; a page past either end is the nearest one. */
+export function pageBounds(total: number, page: number, size: number): Omit<Page<never>, 'items'> {
+  const pageCount = Math.max(1, Math.ceil(total / size));
+  const current = Math.min(Math.max(1, Math.trunc(page)), pageCount);
+  return { page: current, pageCount, total, offset: (current - 1) * size };
+}
+
 /** Page `page` of `items`, `size` per page; a page past either end shows the nearest one. */
 export function pageOf<T>(items: readonly T[], page: number, size: number): Page<T> {
-  const pageCount = Math.max(1, Math.ceil(items.length / size));
-  const current = Math.min(Math.max(1, Math.trunc(page)), pageCount);
-  const offset = (current - 1) * size;
-  return { items: items.slice(offset, offset + size), page: current, pageCount, total: items.length, offset };
+  const bounds = pageBounds(items.length, page, size);
+  return { items: items.slice(bounds.offset, bounds.offset + size), ...bounds };
 }
 
 /** The 1-based page on which item `index` of a list stands. */

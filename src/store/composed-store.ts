@@ -16,6 +16,7 @@ import type {
   EscalationStore,
   Exclusion,
   ExclusionStore,
+  FindingRange,
   Hunt,
   HuntOutcome,
   HuntStore,
@@ -98,8 +99,8 @@ export abstract class ComposedStore implements Store {
     return this.concerns.hunts.getFinding(huntId, rowKey);
   }
 
-  listFindings(huntId: string): Promise<StoredFinding[]> {
-    return this.concerns.hunts.listFindings(huntId);
+  listFindings(huntId: string, range?: FindingRange): Promise<StoredFinding[]> {
+    return this.concerns.hunts.listFindings(huntId, range);
   }
 
   listRunningHunts(filter?: { readonly instanceId?: string; readonly createdBefore?: Date }): Promise<Hunt[]> {

@@ -120,6 +120,12 @@ export type HuntOutcome =
   | { readonly status: 'failed'; readonly error: string }
   | { readonly status: 'interrupted' };
 
+/** Findings `offset` to `offset + limit - 1` of a hunt, in its order (0-based). */
+export interface FindingRange {
+  readonly offset: number;
+  readonly limit: number;
+}
+
 /** Hunts and their findings. */
 export interface HuntStore {
   /** Records a new hunt as `running` with a fresh id. */
@@ -129,15 +135,20 @@ export interface HuntStore {
   /**
    * Ends a running hunt. Returns false, changing nothing, when the hunt is no longer running (for
    * example it was marked interrupted meanwhile). With `done`, the findings are stored before the
-   * status changes, so whoever sees `done` sees every finding. Rejects `not-found`, and `invalid` for
-   * duplicate or malformed row keys.
+   * status changes, so whoever sees `done` sees every finding, and nobody sees a finding of a hunt
+   * that is not `done`; many findings may be written in several steps, giving way to the event loop
+   * between them. Ending a hunt otherwise removes any finding a crashed writer left. Rejects
+   * `not-found`, and `invalid` for duplicate or malformed row keys.
    */
   finishHunt(huntId: string, outcome: HuntOutcome): Promise<boolean>;
   getHunt(huntId: string): Promise<Hunt | undefined>;
-  /** The finding with this row key of this hunt, if both exist: card action data is checked here. */
+  /** The finding with this row key of this `done` hunt, if both exist: card action data is checked here. */
   getFinding(huntId: string, rowKey: string): Promise<StoredFinding | undefined>;
-  /** Every finding of a hunt, in the order given to {@link finishHunt}. */
-  listFindings(huntId: string): Promise<StoredFinding[]>;
+  /**
+   * The findings of a `done` hunt, in the order given to {@link finishHunt}: every one, or those of
+   * `range` (a card's page reads its page, not the whole hunt).
+   */
+  listFindings(huntId: string, range?: FindingRange): Promise<StoredFinding[]>;
   /**
    * Hunts still `running`, oldest first: at start-up the bot marks its own (or stale ones) interrupted.
    * `instanceId` keeps those of one instance; `createdBefore` those started before a time.

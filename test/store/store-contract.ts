@@ -235,6 +235,64 @@ export function describeStoreContract(name: string, harness: () => ContractHarne
         expect((await store.listFindings(hunt.id)).map((f) => f.rowKey)).toEqual(['b', 'a', '10', '9']);
       });
 
+      it('reads a range of a hunt: a card reads its page, in the hunt\'s order', async () => {
+        const store = await open();
+        const hunt = await store.createHunt(newHunt());
+        const rows = findings(150).map((f, i) => ({ ...f, rowKey: `k${149 - i}` }));
+        await store.finishHunt(hunt.id, { status: 'done', findings: rows });
+        expect(await store.listFindings(hunt.id, { offset: 0, limit: 10 })).toEqual(rows.slice(0, 10));
+        expect(await store.listFindings(hunt.id, { offset: 70, limit: 10 })).toEqual(rows.slice(70, 80));
+        expect(await store.listFindings(hunt.id, { offset: 145, limit: 10 })).toEqual(rows.slice(145));
+        expect(await store.listFindings(hunt.id, { offset: 150, limit: 10 })).toEqual([]);
+        expect(await store.listFindings(hunt.id, { offset: 3, limit: 0 })).toEqual([]);
+        expect(await store.listFindings(hunt.id)).toEqual(rows);
+        const running = await store.createHunt(newHunt());
+        expect(await store.listFindings(running.id, { offset: 0, limit: 10 })).toEqual([]);
+      });
+
+      it('never shows part of a hunt\'s findings while they are written', async () => {
+        const store = await open();
+        const hunt = await store.createHunt(newHunt());
+        const rows = findings(300);
+        let finished = false;
+        const finishing = store.finishHunt(hunt.id, { status: 'done', findings: rows }).finally(() => (finished = true));
+        let seenRunning = 0;
+        while (!finished) {
+          const [read, page, last] = await Promise.all([store.getHunt(hunt.id), store.listFindings(hunt.id, { offset: 0, limit: 10 }), store.getFinding(hunt.id, '299')]);
+          if (read?.status === 'running') {
+            seenRunning += 1;
+            expect([page, last]).toEqual([[], undefined]);
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        expect(await finishing).toBe(true);
+        expect(seenRunning).toBeGreaterThan(0);
+        expect(await store.listFindings(hunt.id)).toEqual(rows);
+      });
+
+      it('a hunt ended otherwise while its findings are written keeps none of them', async () => {
+        const store = await open();
+        const hunt = await store.createHunt(newHunt());
+        const rows = findings(300);
+        const [done, interrupted] = await Promise.all([
+          store.finishHunt(hunt.id, { status: 'done', findings: rows }),
+          (async () => {
+            await new Promise((resolve) => setImmediate(resolve));
+            return store.finishHunt(hunt.id, { status: 'interrupted' });
+          })(),
+        ]);
+        expect([done, interrupted].filter(Boolean)).toHaveLength(1);
+        const read = await store.getHunt(hunt.id);
+        if (interrupted) {
+          expect(read).toMatchObject({ status: 'interrupted', findingCount: 0 });
+          expect(await store.listFindings(hunt.id)).toEqual([]);
+          expect(await store.getFinding(hunt.id, '0')).toBeUndefined();
+        } else {
+          expect(read).toMatchObject({ status: 'done', findingCount: 300 });
+          expect(await store.listFindings(hunt.id)).toEqual(rows);
+        }
+      });
+
       it('round-trips large hunts: hundreds of findings, long report lists and a long query', async () => {
         const store = await open();
         const kql = `DeviceFileCertificateInfo | where Signer has_any (${Array.from({ length: 5000 }, (_, i) => `'Signer ${i}'`).join(', ')})`;

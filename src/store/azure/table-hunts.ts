@@ -6,7 +6,7 @@
  */
 import { odata, type TransactionAction } from '@azure/data-tables';
 import { newHuntId } from '../ids';
-import type { Hunt, HuntOutcome, HuntStore, NewHunt, StoredFinding } from '../store';
+import type { FindingRange, Hunt, HuntOutcome, HuntStore, NewHunt, StoredFinding } from '../store';
 import { StoreError } from '../store-error';
 import { checkFindings, checkNewHunt, isHuntId, isRowKey } from '../validate';
 import { getJson, getText, putJson, putText } from './entity-text';
@@ -125,7 +125,7 @@ export class TableHunts implements HuntStore {
     checkFindings(findings);
     if (!isHuntId(huntId)) throw new StoreError('not-found', 'no such hunt');
     let written = false;
-    return withRetries('finish hunt', async () => {
+    const ended = await withRetries('finish hunt', async () => {
       const header = await readEntity(this.parts.hunts, huntId, HUNT);
       if (header === undefined) throw new StoreError('not-found', 'no such hunt');
       if (header.status !== 'running') {
@@ -149,6 +149,9 @@ export class TableHunts implements HuntStore {
       await this.parts.hunts.updateEntity(update, 'Merge', { etag: header.etag });
       return true;
     });
+    // A hunt that did not end done keeps no findings: a writer that crashed may have left some.
+    if (ended && outcome.status !== 'done') await this.deleteFindings(huntId);
+    return ended;
   }
 
   private async writeFindings(huntId: string, findings: readonly StoredFinding[]): Promise<void> {
@@ -190,11 +193,16 @@ export class TableHunts implements HuntStore {
     return header?.status === 'done' && finding ? findingFrom(finding) : undefined;
   }
 
-  async listFindings(huntId: string): Promise<StoredFinding[]> {
+  async listFindings(huntId: string, range?: FindingRange): Promise<StoredFinding[]> {
     if (!isHuntId(huntId)) return [];
     const header = await readEntity(this.parts.hunts, huntId, HUNT);
     if (header?.status !== 'done') return [];
-    const rows = await queryEntities(this.parts.hunts, `PartitionKey eq ${quote(huntId)} and ${rowPrefix(FINDING)}`);
+    let query = `PartitionKey eq ${quote(huntId)} and ${rowPrefix(FINDING)}`;
+    if (range) {
+      const from = Math.max(0, Math.trunc(range.offset));
+      query += odata` and ordinal ge ${from} and ordinal lt ${from + Math.max(0, Math.trunc(range.limit))}`;
+    }
+    const rows = await queryEntities(this.parts.hunts, query);
     return rows.sort((a, b) => n(a, 'ordinal') - n(b, 'ordinal')).map(findingFrom);
   }
 

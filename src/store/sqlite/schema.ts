@@ -156,6 +156,8 @@ export const MIGRATIONS: readonly string[] = [
   WATCH_MIGRATION,
   INCIDENT_CLOSE_MIGRATION,
   TRUST_MIGRATION,
+  // Issue #15: a card reads the findings of its page, by their place in the hunt.
+  `CREATE UNIQUE INDEX findings_by_ordinal ON findings (hunt_id, ordinal);`,
 ];
 
 /**

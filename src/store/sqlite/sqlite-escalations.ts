@@ -8,6 +8,7 @@ import type { Escalation, EscalationResult, EscalationStore, Incident, NewEscala
 import { StoreError } from '../store-error';
 import { sentinelKey } from '../outbox-keys';
 import { checkIncidentNumber, checkKey, isRowKey } from '../validate';
+import { DONE_FINDINGS } from './sqlite-hunts';
 import { incidentFrom } from './sqlite-incidents';
 import { OUTBOX_SELECT, outboxFrom } from './sqlite-outbox';
 import type { SqliteParts } from './sqlite-parts';
@@ -40,7 +41,7 @@ export class SqliteEscalations implements EscalationStore {
     return this.db.write(() => {
       const existing = this.db.get('SELECT * FROM escalations WHERE team = ? AND key = ?', escalationFrom, team, escalation.key);
       if (existing) return this.escalationResult(existing, false);
-      if (!isRowKey(escalation.rowKey) || !this.db.sql('SELECT 1 FROM findings WHERE hunt_id = ? AND row_key = ?').get(escalation.huntId, escalation.rowKey)) {
+      if (!isRowKey(escalation.rowKey) || !this.db.sql(`SELECT 1 FROM ${DONE_FINDINGS} AND f.row_key = ?`).get(escalation.huntId, escalation.rowKey)) {
         throw new StoreError('not-found', 'no such finding');
       }
       const at = this.db.now();

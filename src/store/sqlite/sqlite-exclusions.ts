@@ -6,6 +6,7 @@ import { idFromKey } from '../ids';
 import type { Actor, Created, Exclusion, ExclusionStore, NewExclusion } from '../store';
 import { StoreError } from '../store-error';
 import { checkNewExclusion, checkSourceDevice } from '../validate';
+import { DONE_FINDINGS } from './sqlite-hunts';
 import type { SqliteParts } from './sqlite-parts';
 import { actor, num, optActor, optDate, optStr, str, type Row } from './sqlite-rows';
 
@@ -44,7 +45,7 @@ export class SqliteExclusions implements ExclusionStore {
       if (existing) return { record: existing, created: false };
       const { source } = exclusion;
       if (source) {
-        const finding = this.db.sql('SELECT device_id FROM findings WHERE hunt_id = ? AND row_key = ?').get(source.huntId, source.rowKey) as Row | undefined;
+        const finding = this.db.sql(`SELECT f.device_id FROM ${DONE_FINDINGS} AND f.row_key = ?`).get(source.huntId, source.rowKey) as Row | undefined;
         if (!finding) throw new StoreError('not-found', 'no such finding');
         checkSourceDevice(exclusion, str(finding, 'device_id'));
       }

@@ -1,10 +1,14 @@
 /**
  * Hunts and their findings in the SQLite store (`SqliteStore` delegates to this): a hunt is a row of
- * `hunts`, its findings rows of `findings` written in the same immediate transaction that ends the
- * hunt, so whoever reads `done` reads every finding.
+ * `hunts`, its findings rows of `findings`, read only while the hunt is `done`. The findings are
+ * written before the transaction that ends the hunt, {@link FINDINGS_PER_WRITE} to a transaction
+ * with a turn of the event loop between two (better-sqlite3 is synchronous: a thousand findings in
+ * one transaction would hold the bot's thread for milliseconds), so whoever reads `done` reads every
+ * finding and nobody reads a part of them.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { newHuntId } from '../ids';
-import type { Hunt, HuntOutcome, HuntStore, NewHunt, StoredFinding } from '../store';
+import type { FindingRange, Hunt, HuntOutcome, HuntStore, NewHunt, StoredFinding } from '../store';
 import { StoreError } from '../store-error';
 import { checkFindings, checkNewHunt, isRowKey } from '../validate';
 import type { SqliteParts } from './sqlite-parts';
@@ -60,6 +64,15 @@ function findingFrom(row: Row): StoredFinding {
   };
 }
 
+/** Findings written per transaction. */
+export const FINDINGS_PER_WRITE = 64;
+
+/** The findings of hunt `?` while it is `done` (aliased `f`), to be followed by more conditions. */
+export const DONE_FINDINGS = `findings f JOIN hunts h ON h.id = f.hunt_id WHERE f.hunt_id = ? AND h.status = 'done'`;
+
+/** The findings of a `done` hunt from one place in its order to before another (through `findings_by_ordinal`). */
+export const FINDINGS_IN_ORDER = `SELECT f.* FROM ${DONE_FINDINGS} AND f.ordinal >= ? AND f.ordinal < ? ORDER BY f.ordinal`;
+
 /** The SQLite implementation of {@link HuntStore}. */
 export class SqliteHunts implements HuntStore {
   constructor(private readonly db: Pick<SqliteParts, 'sql' | 'write' | 'now' | 'get' | 'all'>) {}
@@ -99,19 +112,15 @@ export class SqliteHunts implements HuntStore {
   async finishHunt(huntId: string, outcome: HuntOutcome): Promise<boolean> {
     const findings = outcome.status === 'done' ? outcome.findings : [];
     checkFindings(findings);
+    let start = 0;
+    for (; findings.length - start > FINDINGS_PER_WRITE; start += FINDINGS_PER_WRITE) {
+      const written = this.db.write(() => this.running(huntId) && this.insert(huntId, findings, start, start + FINDINGS_PER_WRITE));
+      if (!written) return this.db.write(() => this.discardUnlessDone(huntId));
+      await nextTurn();
+    }
     return this.db.write(() => {
-      const status = this.db.sql('SELECT status FROM hunts WHERE id = ?').get(huntId) as Row | undefined;
-      if (status === undefined) throw new StoreError('not-found', 'no such hunt');
-      if (status.status !== 'running') return false;
-      const insert = this.db.sql(
-        `INSERT INTO findings (hunt_id, row_key, ordinal, device_id, device_name, first_seen, last_seen, count, report_ids, report_count, tool_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      findings.forEach((f, ordinal) =>
-        insert.run(
-          huntId, f.rowKey, ordinal, f.deviceId, f.deviceName, f.firstSeen.getTime(), f.lastSeen.getTime(), f.count, json(f.reportIds), f.reportCount ?? null, f.toolId,
-        ),
-      );
+      if (!this.running(huntId)) return this.discardUnlessDone(huntId);
+      this.insert(huntId, findings, start, findings.length);
       this.db.sql('UPDATE hunts SET status = ?, error = ?, finding_count = ?, hidden_count = ?, meta = ?, finished_at = ? WHERE id = ?')
         .run(
           outcome.status,
@@ -122,8 +131,38 @@ export class SqliteHunts implements HuntStore {
           this.db.now(),
           huntId,
         );
+      if (outcome.status !== 'done') this.discardUnlessDone(huntId);
       return true;
     });
+  }
+
+  /** Whether the hunt is running (inside a transaction); rejects `not-found` for an unknown hunt. */
+  private running(huntId: string): boolean {
+    const row = this.db.sql('SELECT status FROM hunts WHERE id = ?').get(huntId) as Row | undefined;
+    if (row === undefined) throw new StoreError('not-found', 'no such hunt');
+    return row.status === 'running';
+  }
+
+  /** Writes findings `from` to `to - 1` (inside a transaction). */
+  private insert(huntId: string, findings: readonly StoredFinding[], from: number, to: number): true {
+    const insert = this.db.sql(
+      `INSERT INTO findings (hunt_id, row_key, ordinal, device_id, device_name, first_seen, last_seen, count, report_ids, report_count, tool_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (let ordinal = from; ordinal < to; ordinal++) {
+      const f = findings[ordinal]!;
+      insert.run(huntId, f.rowKey, ordinal, f.deviceId, f.deviceName, f.firstSeen.getTime(), f.lastSeen.getTime(), f.count, json(f.reportIds), f.reportCount ?? null, f.toolId);
+    }
+    return true;
+  }
+
+  /**
+   * Removes the findings of a hunt that did not end `done` (inside a transaction): those a writer
+   * wrote before another ended the hunt, or those a writer that crashed left. Returns false.
+   */
+  private discardUnlessDone(huntId: string): false {
+    this.db.sql(`DELETE FROM findings WHERE hunt_id = ? AND (SELECT status FROM hunts WHERE id = ?) <> 'done'`).run(huntId, huntId);
+    return false;
   }
 
   async getHunt(huntId: string): Promise<Hunt | undefined> {
@@ -132,11 +171,13 @@ export class SqliteHunts implements HuntStore {
 
   async getFinding(huntId: string, rowKey: string): Promise<StoredFinding | undefined> {
     if (!isRowKey(rowKey)) return undefined;
-    return this.db.get('SELECT * FROM findings WHERE hunt_id = ? AND row_key = ?', findingFrom, huntId, rowKey);
+    return this.db.get(`SELECT f.* FROM ${DONE_FINDINGS} AND f.row_key = ?`, findingFrom, huntId, rowKey);
   }
 
-  async listFindings(huntId: string): Promise<StoredFinding[]> {
-    return this.db.all('SELECT * FROM findings WHERE hunt_id = ? ORDER BY ordinal', findingFrom, huntId);
+  async listFindings(huntId: string, range?: FindingRange): Promise<StoredFinding[]> {
+    const from = range ? Math.max(0, Math.trunc(range.offset)) : 0;
+    const to = range ? from + Math.max(0, Math.trunc(range.limit)) : Number.MAX_SAFE_INTEGER;
+    return this.db.all(FINDINGS_IN_ORDER, findingFrom, huntId, from, to);
   }
 
   async listRunningHunts(filter: { readonly instanceId?: string; readonly createdBefore?: Date } = {}): Promise<Hunt[]> {
