@@ -96,6 +96,21 @@ describe('local backend', () => {
     expect(error.message).toBe(`There is no local data for the table DeviceProcessEvents: neither ${file('DeviceProcessEvents.jsonl')} nor DeviceProcessEvents.csv exists.`);
   });
 
+  test('a query asked again is answered as the first time: its tables are looked for again, and a bad query fails again', async () => {
+    writeEvents([kaseya('ws-1', -DAY, 1)]);
+    const b = backend();
+    expect(await devices(b)).toEqual(['ws-1']);
+    writeEvents([kaseya('ws-1', -DAY, 1), kaseya('ws-2', -DAY, 2)]);
+    utimesSync(file('DeviceFileCertificateInfo.jsonl'), new Date(), new Date(Date.now() + 5000));
+    expect((await devices(b)).sort()).toEqual(['ws-1', 'ws-2']);
+    rmSync(file('DeviceFileCertificateInfo.jsonl'));
+    expect((await failure(hunt(b))).message).toBe(`There is no local data for the table DeviceFileCertificateInfo: neither ${file('DeviceFileCertificateInfo.jsonl')} nor DeviceFileCertificateInfo.csv exists.`);
+    for (let i = 0; i < 2; i++) {
+      const error = await failure(hunt(b, 'DeviceFileCertificateInfo | where Timestamp > ago(2w)'));
+      expect([error.failure, error.message]).toEqual(['query', expect.stringContaining("invalid literal '2w'")]);
+    }
+  });
+
   test('a KQL error is a query failure with the position', async () => {
     writeEvents([kaseya('ws-1', -DAY, 1)]);
     const error = await failure(hunt(backend(), "DeviceFileCertificateInfo\n| where signer has 'Kaseya'"));
