@@ -72,7 +72,7 @@ function message<T>(worker: Worker): Promise<T> {
        while (Atomics.load(flags, 0) === 0) {}
        Atomics.store(flags, 1, between());
        Atomics.store(flags, 2, 1);
-       parentPort.once('message', () => parentPort.postMessage(between()));`,
+       parentPort.on('message', () => parentPort.postMessage(between()));`,
       shared.buffer,
     );
     try {
@@ -82,9 +82,16 @@ function message<T>(worker: Worker): Promise<T> {
       while (Atomics.load(shared, 2) === 0 && Date.now() < deadline);
       expect(Atomics.load(shared, 2)).toBe(1);
       expect(Atomics.load(shared, 1)).toBe(GIVE_WAY_DEFAULTS.maxSteps);
-      const waitingSteps = message<number>(below);
-      below.postMessage('now');
-      expect(await waitingSteps).toBe(0);
+      // While the main thread waits for the answer it is asleep, unless a busy machine has just
+      // woken it for something else (jest's own messages): of a few asks, one finds it asleep.
+      const waitingSteps: number[] = [];
+      for (let ask = 0; ask < 5 && !waitingSteps.includes(0); ask++) {
+        const steps = message<number>(below);
+        below.postMessage('now');
+        waitingSteps.push(await steps);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(waitingSteps).toContain(0);
     } finally {
       await below.terminate();
     }
